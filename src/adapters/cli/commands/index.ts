@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+
+/**
+ * Every `greenlane` sub-command registers itself here, one module per command group
+ * (`assess.ts`, `serve.ts`, `lists.ts`, `screen.ts`, `model.ts`, `log.ts`, ...).
+ */
+export function registerCommands(program: Command): void {
+  void program;
+}

@@ -1,0 +1,2 @@
+/** Tables of the declarations core (declarations, versions, decisions, rejects, events, outcomes, API keys). */
+export interface CoreTables {}

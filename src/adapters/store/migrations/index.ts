@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+
+/**
+ * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
+ * adds its own file and one entry here. Migrations are written once SQLite and PostgreSQL agree.
+ */
+export const MIGRATIONS: Record<string, Migration> = {};
