@@ -126,6 +126,11 @@ export const DeclarationSchema = z.strictObject({
   route: z.array(z.string()).max(50).default([]),
   currency: z.string(),
   invoiceTotal: z.number().optional(),
+  /**
+   * National data elements with no WCO DM counterpart in this model (WCO DM "Additional information",
+   * e.g. the Korean import-use or payment-type codes of the synthetic data set), as code -> value.
+   */
+  additionalInformation: z.record(z.string().max(40), z.string().max(200)).optional(),
   items: z.array(GoodsItemSchema).min(1).max(999),
 });
 export type Declaration = z.infer<typeof DeclarationSchema>;

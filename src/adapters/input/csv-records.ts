@@ -1,0 +1,212 @@
+import { PARTY_ROLES } from '../../core/declaration/declaration.ts';
+import { csvRows } from './csv-rows.ts';
+import { type InputRecord, syntaxError } from './input-record.ts';
+
+const ROLE_FIELDS = ['id', 'name', 'country', 'eori', 'tin', 'trusted'] as const;
+
+/** Declaration-level columns: repeated on each row of a declaration; the first row's values count. */
+export const CSV_DECLARATION_COLUMNS = [
+  'declaration_id',
+  'type',
+  'customs_office',
+  'lodged_at',
+  'arrival_at',
+  'procedure',
+  'currency',
+  'invoice_total',
+  'dispatch_country',
+  'destination_country',
+  'route',
+  'transport_mode',
+  'vessel_imo',
+  'vessel_name',
+  'flight_number',
+  'means_id',
+  'containers',
+  'transport_documents',
+  ...PARTY_ROLES.flatMap((role) => ROLE_FIELDS.map((f) => `${role}_${f}`)),
+] as const;
+
+/** Goods-item columns: one row per goods item. */
+export const CSV_ITEM_COLUMNS = [
+  'item_sequence',
+  'hs_code',
+  'hs_edition',
+  'description',
+  'origin_country',
+  'net_mass',
+  'gross_mass',
+  'supplementary_quantity',
+  'supplementary_unit',
+  'invoice_value',
+  'customs_value',
+  'duty_rate',
+  'tax_type',
+  'preference',
+  'gtin',
+  'lot',
+  'documents',
+] as const;
+
+export const CSV_COLUMNS: readonly string[] = [...CSV_DECLARATION_COLUMNS, ...CSV_ITEM_COLUMNS];
+const KNOWN = new Set(CSV_COLUMNS);
+
+/** A bad header stops the whole file: nothing in it could be read reliably. */
+export class CsvHeaderError extends Error {
+  override name = 'CsvHeaderError';
+}
+
+/** Numbers stay strings when they do not parse, so validation reports the field with its path. */
+function num(value: string): number | string | undefined {
+  if (value === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim()) ? n : value;
+}
+
+function str(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function list(value: string | undefined): string[] | undefined {
+  const v = str(value);
+  return v === undefined ? undefined : v.split('|').map((s) => s.trim()).filter(Boolean);
+}
+
+function bool(value: string | undefined): boolean | string | undefined {
+  const v = str(value)?.toLowerCase();
+  if (v === undefined) return undefined;
+  if (v === 'true' || v === 'yes' || v === '1') return true;
+  if (v === 'false' || v === 'no' || v === '0') return false;
+  return value;
+}
+
+/** `TYPE:REFERENCE[:VALID_UNTIL]` entries separated by `|`. */
+function documents(value: string | undefined): unknown[] | undefined {
+  return list(value)?.map((entry) => {
+    const [type, reference, validUntil] = entry.split(':');
+    return { type: type ?? '', reference: reference ?? '', ...(validUntil ? { validUntil } : {}) };
+  });
+}
+
+function prune<T extends Record<string, unknown>>(obj: T): Partial<T> | undefined {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
+  return Object.keys(out).length ? (out as Partial<T>) : undefined;
+}
+
+type Row = Record<string, string>;
+
+function declarationFrom(rows: Row[]): Record<string, unknown> {
+  const h = rows[0]!;
+  const decl: Record<string, unknown> = {
+    id: str(h.declaration_id),
+    type: str(h.type),
+    customsOffice: str(h.customs_office),
+    lodgedAt: str(h.lodged_at),
+    arrivalAt: str(h.arrival_at),
+    procedure: str(h.procedure),
+    currency: str(h.currency),
+    invoiceTotal: num(h.invoice_total ?? ''),
+    dispatchCountry: str(h.dispatch_country),
+    destinationCountry: str(h.destination_country),
+    route: list(h.route),
+    containers: list(h.containers),
+    transportDocuments: documents(h.transport_documents)?.map((d) => {
+      const { type, reference } = d as { type: string; reference: string };
+      return { type, reference };
+    }),
+  };
+  if (str(h.transport_mode) || str(h.vessel_imo) || str(h.flight_number)) {
+    decl.transport = prune({
+      mode: str(h.transport_mode),
+      vesselImo: str(h.vessel_imo),
+      vesselName: str(h.vessel_name),
+      flightNumber: str(h.flight_number),
+      meansId: str(h.means_id),
+    });
+  }
+  for (const role of PARTY_ROLES) {
+    const identifiers = prune({ eori: str(h[`${role}_eori`]), tin: str(h[`${role}_tin`]) });
+    const party = prune({
+      id: str(h[`${role}_id`]),
+      name: str(h[`${role}_name`]),
+      country: str(h[`${role}_country`]),
+      identifiers,
+      trustedTrader: bool(h[`${role}_trusted`]),
+    });
+    if (party) decl[role] = party;
+  }
+  decl.items = rows.map((r, i) =>
+    prune({
+      sequence: num(r.item_sequence ?? '') ?? i + 1,
+      hsCode: str(r.hs_code)?.replaceAll('.', ''),
+      hsEdition: str(r.hs_edition),
+      description: str(r.description),
+      originCountry: str(r.origin_country),
+      netMass: num(r.net_mass ?? ''),
+      grossMass: num(r.gross_mass ?? ''),
+      supplementaryQuantity: num(r.supplementary_quantity ?? ''),
+      supplementaryUnit: str(r.supplementary_unit),
+      invoiceValue: num(r.invoice_value ?? ''),
+      customsValue: num(r.customs_value ?? ''),
+      dutyRate: num(r.duty_rate ?? ''),
+      taxType: str(r.tax_type),
+      preference: str(r.preference),
+      gtin: str(r.gtin),
+      lot: str(r.lot),
+      documents: documents(r.documents),
+    }) ?? {},
+  );
+  return prune(decl) ?? {};
+}
+
+/**
+ * Greenlane goods-item CSV (header documented in docs/DATA-MODEL.md): one row per goods item;
+ * consecutive rows with the same `declaration_id` form one declaration, which is one record,
+ * numbered by the data row it starts on.
+ */
+export async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<InputRecord> {
+  let header: string[] | undefined;
+  let group: Row[] = [];
+  let groupRow = 0;
+  let groupId: string | undefined;
+
+  function* flush(): Generator<InputRecord> {
+    if (group.length > 0) yield { record: groupRow, value: declarationFrom(group) };
+    group = [];
+  }
+
+  for await (const { row, fields, error } of csvRows(text)) {
+    if (!header) {
+      header = fields.map((f) => f.trim());
+      const unknown = header.filter((h) => !KNOWN.has(h));
+      if (unknown.length > 0) {
+        throw new CsvHeaderError(`unknown CSV column(s): ${unknown.join(', ')} (see docs/DATA-MODEL.md for the header)`);
+      }
+      if (!header.includes('declaration_id')) throw new CsvHeaderError('the CSV header has no declaration_id column');
+      continue;
+    }
+    const dataRow = row - 1;
+    if (error || fields.length !== header.length) {
+      yield* flush();
+      groupId = undefined;
+      yield syntaxError(
+        dataRow,
+        error ?? `row ${dataRow} has ${fields.length} fields but the header has ${header.length}`,
+      );
+      continue;
+    }
+    const record: Row = {};
+    header.forEach((h, i) => {
+      record[h] = fields[i]!.trim();
+    });
+    const id = record.declaration_id;
+    if (group.length === 0 || id !== groupId || !id) {
+      yield* flush();
+      groupRow = dataRow;
+      groupId = id;
+    }
+    group.push(record);
+  }
+  yield* flush();
+}

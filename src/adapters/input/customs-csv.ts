@@ -1,0 +1,142 @@
+import type { DeclarationInput } from '../../core/declaration/declaration.ts';
+import { csvRows } from './csv-rows.ts';
+import { type InputRecord, type RecordedOutcome, syntaxError } from './input-record.ts';
+
+/**
+ * Importer for the synthetic Korea Customs Service import declarations (WCO BACUDA research data,
+ * `customs-declarations/`): one row is one declaration with one goods item. Codes follow KCS usage;
+ * see docs/DATA-MODEL.md for the column mapping.
+ */
+export const CUSTOMS_CSV_COLUMNS = [
+  'Declaration ID',
+  'Date',
+  'Office ID',
+  'Process Type',
+  'Import Type',
+  'Import Use',
+  'Payment Type',
+  'Mode of Transport',
+  'Declarant ID',
+  'Importer ID',
+  'Seller ID',
+  'Courier ID',
+  'Country of Departure',
+  'Country of Origin',
+  'Tax Rate',
+  'Tax Type',
+  'Country of Origin Indicator',
+  'Net Mass',
+  'Item Price',
+] as const;
+
+/**
+ * KCS transport mode codes are UN/ECE Recommendation 19 codes times ten (10 sea, 20 rail, 30 road,
+ * 40 air, 50 post, 70 fixed installation, 80 inland waterway, 90 own propulsion/unknown).
+ */
+const MODES: Record<string, NonNullable<DeclarationInput['transport']>['mode']> = {
+  '10': 'sea',
+  '20': 'rail',
+  '30': 'road',
+  '40': 'air',
+  '50': 'post',
+  '70': 'fixed-installation',
+  '80': 'inland-waterway',
+  '90': 'unknown',
+};
+
+export class CustomsCsvHeaderError extends Error {
+  override name = 'CustomsCsvHeaderError';
+}
+
+function num(value: string | undefined): number | string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : value;
+}
+
+export type CustomsRow = Record<string, string>;
+
+/** Maps one row of the synthetic data set to a Greenlane declaration (not yet validated). */
+export function customsRowToDeclaration(row: CustomsRow): DeclarationInput {
+  const hs10 = row['HS10 Code'];
+  // The HS10 file lost the leading zero of chapters 01-09: left-pad to 10 digits.
+  const hsCode = hs10 !== undefined && hs10 !== '' ? hs10.padStart(10, '0') : (row['HS6 Code'] ?? '');
+  const taxType = row['Tax Type'] || undefined;
+  const seller = row['Seller ID'];
+  const courier = row['Courier ID'];
+  const decl: Record<string, unknown> = {
+    id: row['Declaration ID'],
+    type: 'import',
+    customsOffice: row['Office ID'],
+    lodgedAt: row.Date,
+    procedure: row['Import Type'],
+    declarant: row['Declarant ID'] ? { id: row['Declarant ID'] } : undefined,
+    importer: row['Importer ID'] ? { id: row['Importer ID'], country: 'KR' } : undefined,
+    exporter: seller ? { id: seller } : undefined,
+    carrier: courier ? { id: courier } : undefined,
+    transport: MODES[row['Mode of Transport'] ?? ''] ? { mode: MODES[row['Mode of Transport']!] } : undefined,
+    dispatchCountry: row['Country of Departure'] || undefined,
+    destinationCountry: 'KR',
+    currency: 'KRW',
+    invoiceTotal: num(row['Item Price']),
+    additionalInformation: {
+      processType: row['Process Type'] ?? '',
+      importUse: row['Import Use'] ?? '',
+      paymentType: row['Payment Type'] ?? '',
+      originIndicator: row['Country of Origin Indicator'] ?? '',
+    },
+    items: [
+      {
+        sequence: 1,
+        hsCode,
+        // The data cover 2020-2021: codes are HS 2017 (see the data set's SOURCE.md).
+        hsEdition: '2017',
+        originCountry: row['Country of Origin'],
+        netMass: num(row['Net Mass']),
+        customsValue: num(row['Item Price']),
+        dutyRate: num(row['Tax Rate']),
+        taxType,
+        // Tax types starting with F are FTA preferential rates (e.g. FEU1, FCN1).
+        preference: taxType?.startsWith('F') ? taxType : undefined,
+      },
+    ],
+  };
+  for (const key of Object.keys(decl)) if (decl[key] === undefined) delete decl[key];
+  return decl as DeclarationInput;
+}
+
+/** The recorded inspection outcome of a labelled row: Fraud 0/1, Critical Fraud 0/1/2. */
+export function customsRowOutcome(row: CustomsRow): RecordedOutcome | undefined {
+  const fraud = row.Fraud;
+  if (fraud === undefined || fraud === '') return undefined;
+  const isFraud = fraud === '1';
+  const critical = row['Critical Fraud'] === '2';
+  return { result: isFraud ? 'discrepancy' : 'no_discrepancy', fraud: isFraud, critical };
+}
+
+/** Streams the synthetic customs CSV as records (record N = data row N), labels kept as outcomes. */
+export async function* customsCsvRecords(text: AsyncIterable<string>): AsyncGenerator<InputRecord> {
+  let header: string[] | undefined;
+  for await (const { row, fields, error } of csvRows(text)) {
+    if (!header) {
+      header = fields.map((f) => f.trim());
+      const missing = CUSTOMS_CSV_COLUMNS.filter((c) => !header!.includes(c));
+      if (!header.includes('HS6 Code') && !header.includes('HS10 Code')) missing.push('HS6 Code' as never);
+      if (missing.length > 0) {
+        throw new CustomsCsvHeaderError(`not a customs-declarations CSV: missing column(s) ${missing.join(', ')}`);
+      }
+      continue;
+    }
+    const dataRow = row - 1;
+    if (error || fields.length !== header.length) {
+      yield syntaxError(dataRow, error ?? `row ${dataRow} has ${fields.length} fields but the header has ${header.length}`);
+      continue;
+    }
+    const r: CustomsRow = {};
+    header.forEach((h, i) => {
+      r[h] = fields[i]!.trim();
+    });
+    const outcome = customsRowOutcome(r);
+    yield { record: dataRow, value: customsRowToDeclaration(r), ...(outcome ? { outcome } : {}) };
+  }
+}
