@@ -1,0 +1,93 @@
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+
+/** Closed set of machine codes an API client can switch on; the message is for people. */
+export const API_ERROR_CODES = [
+  'invalid_json',
+  'invalid_body',
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'internal',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** One problem inside a request: where (RFC 6901 JSON pointer), what (code) and why (plain words). */
+export const ApiErrorDetailSchema = z.object({
+  path: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+export type ApiErrorDetail = z.infer<typeof ApiErrorDetailSchema>;
+
+/** The one error shape of every non-2xx response: `{"error":{"code","message","details"?}}`. */
+export const ApiErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(API_ERROR_CODES),
+    message: z.string(),
+    details: z.array(ApiErrorDetailSchema).optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
+
+/**
+ * The one HTTP error type of the API boundary. Route handlers throw it; the app's error handler
+ * turns it (and anything else thrown) into {@link ApiErrorSchema}.
+ *
+ * @example
+ * throw new HttpError(404, 'not_found', `declaration ${id} does not exist`);
+ */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: ApiErrorDetail[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  toBody(): ApiErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details && this.details.length > 0 ? { details: this.details } : {}),
+      },
+    };
+  }
+}
+
+const CODE_BY_STATUS: Partial<Record<number, ApiErrorCode>> = {
+  400: 'invalid_body',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+/**
+ * Normalises whatever a handler or middleware threw. Hono's own `HTTPException`s (body limit,
+ * media-type gate) keep their status; an unknown error becomes a 500 whose message reveals nothing
+ * of the internals (the cause is logged, not sent).
+ */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof HTTPException) {
+    const code = CODE_BY_STATUS[err.status];
+    if (code)
+      return new HttpError(err.status, code, err.message || code.replaceAll('_', ' '), undefined, {
+        cause: err,
+      });
+  }
+  return new HttpError(500, 'internal', 'internal server error', undefined, { cause: err });
+}
