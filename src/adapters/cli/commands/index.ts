@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerReferenceCommand } from './reference.ts';
 
 /**
  * Every `greenlane` sub-command registers itself here, one module per command group
@@ -6,4 +7,5 @@ import type { Command } from 'commander';
  */
 export function registerCommands(program: Command): void {
   void program;
+  registerReferenceCommand(program);
 }
