@@ -1,4 +1,4 @@
-import { Migrator, type MigrationProvider } from 'kysely';
+import { type MigrationProvider, Migrator } from 'kysely';
 import type { StoreConnection } from './database.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 
@@ -10,6 +10,8 @@ export async function migrateToLatest(conn: StoreConnection): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, {
+      cause: error,
+    });
   }
 }

@@ -1,7 +1,10 @@
 import type { Migration } from 'kysely';
+import { coreMigration } from './0001-core.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
  * adds its own file and one entry here. Migrations are written once SQLite and PostgreSQL agree.
  */
-export const MIGRATIONS: Record<string, Migration> = {};
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001-core': coreMigration,
+};

@@ -1,0 +1,1167 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import { applyOverride, type SelectionRecord } from '../../core/decision/decide.ts';
+import { CHANNELS, type Channel, type RiskSignal } from '../../core/decision/signal.ts';
+import { type Declaration, type PartyRole, partiesOf } from '../../core/declaration/declaration.ts';
+import type { ValidationIssue } from '../../core/declaration/validation.ts';
+import { instantMs } from '../../core/declaration/validation.ts';
+import { apiKeyIdOf, hashApiKeySecret, newApiKeySecret, sameHash } from './api-key-secret.ts';
+import { contentHash } from './content-hash.ts';
+import type {
+  DecisionsTable,
+  DeclarationPartiesTable,
+  DeclarationsTable,
+  DeclarationVersionsTable,
+  LifecycleEventsTable,
+} from './core-tables.ts';
+import type { StoreConnection } from './database.ts';
+import { decodeCursor, encodeCursor } from './keyset-cursor.ts';
+import type { Database } from './schema.ts';
+import { chunked, rowsPerStatement } from './sql-batches.ts';
+import { isUniqueViolation, StoreError } from './store-error.ts';
+import {
+  API_KEY_ROLES,
+  type ApiKeyRole,
+  type ApiPrincipal,
+  type AssessmentItem,
+  type AssessmentResult,
+  type AuditEntry,
+  type CreatedApiKey,
+  type CurrentVersion,
+  type DecisionInput,
+  type DecisionKind,
+  type DeclarationDetail,
+  type DeclarationStatus,
+  type EventInput,
+  INSPECTION_RESULTS,
+  type InspectionResult,
+  LIFECYCLE_EVENTS,
+  type LifecycleEventName,
+  MAX_RAW_CHARS,
+  type OutcomeInput,
+  type Page,
+  type PartyRecord,
+  type ProfileInput,
+  type ProfileSaveResult,
+  type QueueEntry,
+  type QueueFilter,
+  type RejectFilter,
+  type RejectInput,
+  type StoredDecision,
+  type StoredEvent,
+  type StoredOutcome,
+  type StoredProfile,
+  type StoredReject,
+  type TrainingRow,
+} from './store-records.ts';
+
+/** The actor of what the engine does by itself (automatic decisions, derived events). */
+export const SYSTEM_ACTOR = 'system';
+
+/** Ids per `IN (...)` list: far below both databases' parameter limits. */
+const IN_LIST = 500;
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 1000;
+const MAX_TEXT = 4000;
+/** A unique violation under concurrency is retried this many times before `CONFLICT`. */
+const ATTEMPTS = 3;
+
+/** Events a client may report; `decision` and `outcome` come only from their own methods. */
+const REPORTABLE_EVENTS: ReadonlySet<LifecycleEventName> = new Set([
+  'arrival',
+  'lodgement',
+  'inspection_start',
+  'inspection_end',
+  'release',
+]);
+
+/** How a reported event moves the declaration's status. */
+const STATUS_AFTER: Partial<Record<LifecycleEventName, DeclarationStatus>> = {
+  inspection_start: 'under_inspection',
+  release: 'released',
+};
+
+type Db = Kysely<Database>;
+
+/** The `decisions.explanation` JSON: what the officer reads and what re-checks the random draw. */
+interface Explanation {
+  summary: string;
+  signals: RiskSignal[];
+  selection: SelectionRecord;
+}
+
+/** ISO 8601 instant in UTC with milliseconds, so stored timestamps compare as strings. */
+function utc(value: string, field: string): string {
+  const ms = instantMs(value);
+  if (!Number.isFinite(ms))
+    throw new StoreError('INVALID_INPUT', `${field}: "${value}" is not an ISO 8601 instant`);
+  return new Date(ms).toISOString();
+}
+
+function boundedText(value: string, field: string, max = MAX_TEXT): string {
+  const text = value.trim();
+  if (text === '') throw new StoreError('INVALID_INPUT', `${field} must not be empty`);
+  if (text.length > max) throw new StoreError('INVALID_INPUT', `${field} is longer than ${max} characters`);
+  return text;
+}
+
+function pageSize(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE;
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new StoreError('INVALID_INPUT', 'limit must be a positive integer');
+  return Math.min(limit, MAX_PAGE);
+}
+
+function decisionRow(
+  admin: string,
+  id: string,
+  declarationId: string,
+  version: number,
+  decision: DecisionInput,
+  override: { officer: string; reason: string; supersedes: string } | null,
+): Insertable<DecisionsTable> {
+  return {
+    id,
+    administration: admin,
+    declaration_id: declarationId,
+    version,
+    channel: decision.channel,
+    score: decision.score,
+    explanation: JSON.stringify({
+      summary: decision.summary,
+      signals: decision.reasons,
+      selection: decision.selection,
+    } satisfies Explanation),
+    profile_versions: JSON.stringify(decision.profileVersions),
+    reference_version: decision.referenceVersion,
+    model_version: decision.modelVersion ?? null,
+    list_versions: decision.listVersions ? JSON.stringify(decision.listVersions) : null,
+    kind: override ? 'override' : 'auto',
+    officer: override?.officer ?? null,
+    reason: override?.reason ?? null,
+    supersedes: override?.supersedes ?? null,
+    decided_at: decision.decidedAt,
+    log_index: null,
+  };
+}
+
+function toDecision(row: Selectable<DecisionsTable> | Insertable<DecisionsTable>): StoredDecision {
+  const explanation = JSON.parse(row.explanation) as Explanation;
+  return {
+    id: row.id,
+    declarationId: row.declaration_id,
+    version: Number(row.version),
+    channel: row.channel as Channel,
+    score: Number(row.score),
+    summary: explanation.summary,
+    reasons: explanation.signals,
+    selection: explanation.selection,
+    decidedAt: row.decided_at,
+    profileVersions: JSON.parse(row.profile_versions) as Record<string, number>,
+    referenceVersion: row.reference_version,
+    modelVersion: row.model_version ?? null,
+    listVersions: row.list_versions ? (JSON.parse(row.list_versions) as Record<string, string>) : null,
+    kind: row.kind as DecisionKind,
+    officer: row.officer ?? null,
+    reason: row.reason ?? null,
+    supersedes: row.supersedes ?? null,
+    logIndex: row.log_index === null || row.log_index === undefined ? null : Number(row.log_index),
+  };
+}
+
+function checkChannel(channel: string): Channel {
+  if (!(CHANNELS as readonly string[]).includes(channel)) {
+    throw new StoreError('INVALID_INPUT', `channel must be one of ${CHANNELS.join(', ')}`);
+  }
+  return channel as Channel;
+}
+
+function normalisedDecision(decision: DecisionInput, declarationId: string): DecisionInput {
+  checkChannel(decision.channel);
+  if (!Number.isFinite(decision.score)) {
+    throw new StoreError('INVALID_INPUT', `${declarationId}: the decision score must be a finite number`);
+  }
+  return { ...decision, decidedAt: utc(decision.decidedAt, `${declarationId}: decidedAt`) };
+}
+
+async function requireAdministration(db: Db, admin: string): Promise<void> {
+  const row = await db.selectFrom('administrations').select('id').where('id', '=', admin).executeTakeFirst();
+  if (!row) throw new StoreError('UNKNOWN_ADMINISTRATION', `administration "${admin}" does not exist`);
+}
+
+/** Runs a write, retrying when a concurrent writer took the same key first (PostgreSQL races). */
+async function retryingConflicts<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (attempt >= ATTEMPTS) {
+        throw new StoreError('CONFLICT', 'a concurrent writer changed the same records; retry the request', {
+          cause: error,
+        });
+      }
+    }
+  }
+}
+
+interface Head {
+  version: number;
+  contentHash: string;
+  decisionId: string;
+}
+
+/**
+ * Persistence of declarations, their versions and decisions, rejects, lifecycle events,
+ * inspection outcomes, risk profiles, API keys and the audit log, over SQLite or PostgreSQL.
+ * Every tenant-owned read and write is scoped by the administration passed in.
+ *
+ * @example
+ * const conn = openDatabase(defaultDatabaseUrl());
+ * await migrateToLatest(conn);
+ * const store = new DeclarationStore(conn);
+ * await store.ensureAdministration('NL', 'Netherlands Customs');
+ * const [result] = await store.saveAssessments('NL', [{ declaration, contentHash, source: 'api', decision }]);
+ */
+export class DeclarationStore {
+  private readonly db: Db;
+
+  constructor(conn: StoreConnection) {
+    this.db = conn.db;
+  }
+
+  /** Creates the administration (tenant) if it does not exist yet. */
+  async ensureAdministration(id: string, name: string): Promise<void> {
+    await this.db
+      .insertInto('administrations')
+      .values({ id: boundedText(id, 'administration id', 64), name, created_at: new Date().toISOString() })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+  }
+
+  /**
+   * Saves a batch of assessed declarations in one transaction, all or nothing. Per declaration:
+   * a new id is `created` (version 1); the same content as the current version is `unchanged`
+   * (nothing written, the current decision returned); different content is `amended` (next
+   * version, new decision). Rows are written with multi-row statements, a few per batch.
+   *
+   * @returns one result per item, in order.
+   */
+  async saveAssessments(admin: string, items: readonly AssessmentItem[]): Promise<AssessmentResult[]> {
+    if (items.length === 0) return [];
+    return retryingConflicts(() =>
+      this.db.transaction().execute((trx) => this.writeAssessments(trx, admin, items)),
+    );
+  }
+
+  private async writeAssessments(
+    trx: Db,
+    admin: string,
+    items: readonly AssessmentItem[],
+  ): Promise<AssessmentResult[]> {
+    await requireAdministration(trx, admin);
+    const heads = await this.heads(trx, admin, [...new Set(items.map((i) => i.declaration.id))]);
+    const storedBefore = new Set(heads.keys());
+    const receivedAt = new Date().toISOString();
+
+    const declarations = new Map<string, Insertable<DeclarationsTable>>();
+    const parties = new Map<string, Insertable<DeclarationPartiesTable>[]>();
+    const versions: Insertable<DeclarationVersionsTable>[] = [];
+    const decisions: Insertable<DecisionsTable>[] = [];
+    const events: Insertable<LifecycleEventsTable>[] = [];
+    const written = new Map<string, StoredDecision>();
+    const results: Array<AssessmentResult | (Omit<AssessmentResult, 'decision'> & { decisionId: string })> =
+      [];
+
+    for (const item of items) {
+      const d = item.declaration;
+      const head = heads.get(d.id);
+      if (head && head.contentHash === item.contentHash) {
+        results.push({ id: d.id, status: 'unchanged', version: head.version, decisionId: head.decisionId });
+        continue;
+      }
+      const version = head ? head.version + 1 : 1;
+      const decision = normalisedDecision(item.decision, d.id);
+      const lodgedAt = utc(d.lodgedAt, `${d.id}: lodgedAt`);
+      const decisionId = randomUUID();
+      const row = decisionRow(admin, decisionId, d.id, version, decision, null);
+      const stored = toDecision(row);
+      decisions.push(row);
+      written.set(decisionId, stored);
+      declarations.set(d.id, {
+        administration: admin,
+        id: d.id,
+        current_version: version,
+        content_hash: item.contentHash,
+        type: d.type,
+        customs_office: d.customsOffice,
+        lodged_at: lodgedAt,
+        status: 'assessed',
+        current_decision_id: decisionId,
+        channel: decision.channel,
+        decided_at: decision.decidedAt,
+      });
+      versions.push({
+        administration: admin,
+        declaration_id: d.id,
+        version,
+        content: JSON.stringify(d),
+        content_hash: item.contentHash,
+        received_at: receivedAt,
+        source: item.source,
+      });
+      parties.set(d.id, this.partyRows(admin, d));
+      const event = (name: LifecycleEventName, at: string): Insertable<LifecycleEventsTable> => ({
+        id: randomUUID(),
+        administration: admin,
+        declaration_id: d.id,
+        version,
+        event: name,
+        at,
+        actor: SYSTEM_ACTOR,
+      });
+      if (!head) {
+        if (d.arrivalAt !== undefined) events.push(event('arrival', utc(d.arrivalAt, `${d.id}: arrivalAt`)));
+        events.push(event('lodgement', lodgedAt));
+      }
+      events.push(event('decision', decision.decidedAt));
+      heads.set(d.id, { version, contentHash: item.contentHash, decisionId });
+      results.push({ id: d.id, status: head ? 'amended' : 'created', version, decision: stored });
+    }
+
+    await this.upsertDeclarations(trx, [...declarations.values()]);
+    const amendedStored = [...declarations.keys()].filter((id) => storedBefore.has(id));
+    for (const ids of chunked(amendedStored, IN_LIST)) {
+      await trx
+        .deleteFrom('declaration_parties')
+        .where('administration', '=', admin)
+        .where('declaration_id', 'in', ids)
+        .execute();
+    }
+    for (const chunk of chunked(versions, rowsPerStatement(7))) {
+      await trx.insertInto('declaration_versions').values(chunk).execute();
+    }
+    for (const chunk of chunked(decisions, rowsPerStatement(17))) {
+      await trx.insertInto('decisions').values(chunk).execute();
+    }
+    for (const chunk of chunked(events, rowsPerStatement(7))) {
+      await trx.insertInto('lifecycle_events').values(chunk).execute();
+    }
+    for (const chunk of chunked([...parties.values()].flat(), rowsPerStatement(6))) {
+      await trx.insertInto('declaration_parties').values(chunk).execute();
+    }
+
+    const missing = results.flatMap((r) =>
+      'decisionId' in r && !written.has(r.decisionId) ? [r.decisionId] : [],
+    );
+    for (const ids of chunked([...new Set(missing)], IN_LIST)) {
+      const rows = await trx
+        .selectFrom('decisions')
+        .selectAll()
+        .where('administration', '=', admin)
+        .where('id', 'in', ids)
+        .execute();
+      for (const row of rows) written.set(row.id, toDecision(row));
+    }
+    return results.map((r) => {
+      if (!('decisionId' in r)) return r;
+      const { decisionId, ...rest } = r;
+      return { ...rest, decision: written.get(decisionId)! };
+    });
+  }
+
+  private partyRows(admin: string, d: Declaration): Insertable<DeclarationPartiesTable>[] {
+    return partiesOf(d).map(({ role, party }) => ({
+      administration: admin,
+      declaration_id: d.id,
+      role,
+      party_id: party.id ?? null,
+      party_name: party.name ?? null,
+      country: party.country ?? party.address?.country ?? null,
+    }));
+  }
+
+  private async upsertDeclarations(trx: Db, rows: Insertable<DeclarationsTable>[]): Promise<void> {
+    for (const chunk of chunked(rows, rowsPerStatement(11))) {
+      await trx
+        .insertInto('declarations')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.columns(['administration', 'id']).doUpdateSet((eb) => ({
+            current_version: eb.ref('excluded.current_version'),
+            content_hash: eb.ref('excluded.content_hash'),
+            type: eb.ref('excluded.type'),
+            customs_office: eb.ref('excluded.customs_office'),
+            lodged_at: eb.ref('excluded.lodged_at'),
+            status: eb.ref('excluded.status'),
+            current_decision_id: eb.ref('excluded.current_decision_id'),
+            channel: eb.ref('excluded.channel'),
+            decided_at: eb.ref('excluded.decided_at'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  private async heads(db: Db, admin: string, ids: readonly string[]): Promise<Map<string, Head>> {
+    const heads = new Map<string, Head>();
+    for (const chunk of chunked(ids, IN_LIST)) {
+      const rows = await db
+        .selectFrom('declarations')
+        .select(['id', 'current_version', 'content_hash', 'current_decision_id'])
+        .where('administration', '=', admin)
+        .where('id', 'in', chunk)
+        .execute();
+      for (const row of rows) {
+        heads.set(row.id, {
+          version: Number(row.current_version),
+          contentHash: row.content_hash,
+          decisionId: row.current_decision_id,
+        });
+      }
+    }
+    return heads;
+  }
+
+  /**
+   * The current version and content hash of each known id, so the pipeline can skip re-scoring
+   * declarations that did not change. Unknown ids are absent from the map.
+   */
+  async currentVersions(admin: string, ids: readonly string[]): Promise<Map<string, CurrentVersion>> {
+    const heads = await this.heads(this.db, admin, [...new Set(ids)]);
+    return new Map([...heads].map(([id, h]) => [id, { version: h.version, contentHash: h.contentHash }]));
+  }
+
+  /** The party ids among `partyIds` that appear on any stored declaration (first-time trader check). */
+  async knownParties(admin: string, partyIds: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (const chunk of chunked([...new Set(partyIds)], IN_LIST)) {
+      const rows = await this.db
+        .selectFrom('declaration_parties')
+        .select('party_id')
+        .distinct()
+        .where('administration', '=', admin)
+        .where('party_id', 'in', chunk)
+        .execute();
+      for (const row of rows) if (row.party_id !== null) known.add(row.party_id);
+    }
+    return known;
+  }
+
+  /** Keeps records that failed validation with their errors; returns their ids, in order. */
+  async saveRejects(admin: string, rejects: readonly RejectInput[]): Promise<string[]> {
+    if (rejects.length === 0) return [];
+    const now = new Date().toISOString();
+    const rows = rejects.map((r) => ({
+      id: randomUUID(),
+      administration: admin,
+      source: r.source,
+      batch_id: r.batchId ?? null,
+      record_number: r.recordNumber,
+      declaration_id: r.declarationId ?? null,
+      errors: JSON.stringify(r.errors),
+      raw: r.raw.length > MAX_RAW_CHARS ? r.raw.slice(0, MAX_RAW_CHARS) : r.raw,
+      raw_length: r.raw.length,
+      received_at: r.receivedAt === undefined ? now : utc(r.receivedAt, 'receivedAt'),
+    }));
+    await this.db.transaction().execute(async (trx) => {
+      await requireAdministration(trx, admin);
+      for (const chunk of chunked(rows, rowsPerStatement(10))) {
+        await trx.insertInto('rejects').values(chunk).execute();
+      }
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** Rejected records, newest first, filtered by source, batch, declaration id or time. */
+  async listRejects(admin: string, filter: RejectFilter = {}): Promise<Page<StoredReject>> {
+    const limit = pageSize(filter.limit);
+    let query = this.db.selectFrom('rejects').selectAll().where('administration', '=', admin);
+    if (filter.source !== undefined) query = query.where('source', '=', filter.source);
+    if (filter.batchId !== undefined) query = query.where('batch_id', '=', filter.batchId);
+    if (filter.declarationId !== undefined) query = query.where('declaration_id', '=', filter.declarationId);
+    if (filter.from !== undefined) query = query.where('received_at', '>=', utc(filter.from, 'from'));
+    if (filter.to !== undefined) query = query.where('received_at', '<', utc(filter.to, 'to'));
+    if (filter.cursor !== undefined) {
+      const c = decodeCursor(filter.cursor);
+      query = query.where((eb) =>
+        eb.or([eb('received_at', '<', c.at), eb.and([eb('received_at', '=', c.at), eb('id', '<', c.id)])]),
+      );
+    }
+    const rows = await query
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        source: r.source,
+        batchId: r.batch_id,
+        recordNumber: Number(r.record_number),
+        declarationId: r.declaration_id,
+        errors: JSON.parse(r.errors) as ValidationIssue[],
+        raw: r.raw,
+        rawLength: Number(r.raw_length),
+        truncated: Number(r.raw_length) > r.raw.length,
+        receivedAt: r.received_at,
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.received_at, id: last.id }) : null,
+    };
+  }
+
+  /**
+   * One declaration: its current content, every version, the current decision with its full
+   * explanation, the decision history, lifecycle events and inspection outcomes.
+   *
+   * @throws StoreError `NOT_FOUND` when the id is unknown to this administration.
+   */
+  async getDeclaration(admin: string, id: string): Promise<DeclarationDetail> {
+    const head = await this.db
+      .selectFrom('declarations')
+      .selectAll()
+      .where('administration', '=', admin)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!head) throw notFound(id);
+    const [versions, decisions, events, outcomes] = await Promise.all([
+      this.db
+        .selectFrom('declaration_versions')
+        .selectAll()
+        .where('administration', '=', admin)
+        .where('declaration_id', '=', id)
+        .orderBy('version')
+        .execute(),
+      this.db
+        .selectFrom('decisions')
+        .selectAll()
+        .where('administration', '=', admin)
+        .where('declaration_id', '=', id)
+        .orderBy('decided_at')
+        .orderBy('version')
+        .execute(),
+      this.db
+        .selectFrom('lifecycle_events')
+        .selectAll()
+        .where('administration', '=', admin)
+        .where('declaration_id', '=', id)
+        .orderBy('at')
+        .execute(),
+      this.db
+        .selectFrom('inspection_outcomes')
+        .selectAll()
+        .where('administration', '=', admin)
+        .where('declaration_id', '=', id)
+        .orderBy('recorded_at')
+        .execute(),
+    ]);
+    const current = versions.find((v) => Number(v.version) === Number(head.current_version));
+    const history = decisions.map(toDecision);
+    const decision = history.find((d) => d.id === head.current_decision_id);
+    if (!current || !decision)
+      throw new Error(`declaration ${id}: current version or decision row is missing`);
+    return {
+      id,
+      version: Number(head.current_version),
+      status: head.status as DeclarationStatus,
+      declaration: JSON.parse(current.content) as Declaration,
+      versions: versions.map((v) => ({
+        version: Number(v.version),
+        contentHash: v.content_hash,
+        receivedAt: v.received_at,
+        source: v.source,
+      })),
+      decision,
+      decisions: history,
+      events: events.map((e) => ({
+        id: e.id,
+        version: e.version === null ? null : Number(e.version),
+        event: e.event as LifecycleEventName,
+        at: e.at,
+        actor: e.actor,
+      })),
+      outcomes: outcomes.map(toOutcome),
+    };
+  }
+
+  /**
+   * The inspection queue: declarations by their current decision, newest first, filtered by
+   * channel, office, status and decision time, with keyset pagination (`nextCursor`).
+   */
+  async queue(admin: string, filter: QueueFilter = {}): Promise<Page<QueueEntry>> {
+    const limit = pageSize(filter.limit);
+    let query = this.db
+      .selectFrom('declarations as h')
+      .innerJoin('decisions as d', 'd.id', 'h.current_decision_id')
+      .select([
+        'h.id',
+        'h.current_version',
+        'h.type',
+        'h.customs_office',
+        'h.lodged_at',
+        'h.status',
+        'h.channel',
+        'h.decided_at',
+        'h.current_decision_id',
+        'd.score',
+        'd.kind',
+        'd.explanation',
+      ])
+      .where('h.administration', '=', admin);
+    if (filter.channel !== undefined) query = query.where('h.channel', '=', checkChannel(filter.channel));
+    if (filter.office !== undefined) query = query.where('h.customs_office', '=', filter.office);
+    if (filter.status !== undefined) query = query.where('h.status', '=', filter.status);
+    if (filter.from !== undefined) query = query.where('h.decided_at', '>=', utc(filter.from, 'from'));
+    if (filter.to !== undefined) query = query.where('h.decided_at', '<', utc(filter.to, 'to'));
+    if (filter.cursor !== undefined) {
+      const c = decodeCursor(filter.cursor);
+      query = query.where((eb) =>
+        eb.or([
+          eb('h.decided_at', '<', c.at),
+          eb.and([eb('h.decided_at', '=', c.at), eb('h.id', '<', c.id)]),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy('h.decided_at', 'desc')
+      .orderBy('h.id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map((r) => ({
+        declarationId: r.id,
+        version: Number(r.current_version),
+        type: r.type,
+        customsOffice: r.customs_office,
+        lodgedAt: r.lodged_at,
+        status: r.status as DeclarationStatus,
+        channel: r.channel as Channel,
+        score: Number(r.score),
+        decidedAt: r.decided_at,
+        decisionId: r.current_decision_id,
+        kind: r.kind as DecisionKind,
+        ...queueExplanation(JSON.parse(r.explanation) as Explanation),
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.decided_at, id: last.id }) : null,
+    };
+  }
+
+  /**
+   * Records what an inspection found, against the current version unless another is named;
+   * moves the declaration to `inspected` (unless already released) and writes an `outcome` event.
+   *
+   * @throws StoreError `NOT_FOUND` for an unknown declaration, `INVALID_INPUT` for a bad value.
+   */
+  async recordOutcome(
+    admin: string,
+    id: string,
+    outcome: OutcomeInput,
+    actor: string,
+  ): Promise<StoredOutcome> {
+    if (!(INSPECTION_RESULTS as readonly string[]).includes(outcome.result)) {
+      throw new StoreError('INVALID_INPUT', `result must be one of ${INSPECTION_RESULTS.join(', ')}`);
+    }
+    const revenue = outcome.revenueRecovered ?? null;
+    if (revenue !== null && (!Number.isFinite(revenue) || revenue < 0)) {
+      throw new StoreError('INVALID_INPUT', 'revenueRecovered must be a finite number >= 0');
+    }
+    const officer = boundedText(actor, 'actor', 200);
+    const notes = outcome.notes ? boundedText(outcome.notes, 'notes') : null;
+    const recordedAt =
+      outcome.recordedAt === undefined ? new Date().toISOString() : utc(outcome.recordedAt, 'recordedAt');
+    return this.db.transaction().execute(async (trx) => {
+      const head = await this.requireHead(trx, admin, id);
+      const version = outcome.version ?? head.version;
+      if (!Number.isInteger(version) || version < 1 || version > head.version) {
+        throw new StoreError('INVALID_INPUT', `${id} has no version ${version}`);
+      }
+      const decisionId =
+        version === head.version ? head.decisionId : await this.latestDecisionOf(trx, admin, id, version);
+      const row = {
+        id: randomUUID(),
+        administration: admin,
+        declaration_id: id,
+        version,
+        decision_id: decisionId,
+        result: outcome.result,
+        fraud: outcome.fraud ? 1 : 0,
+        critical: outcome.critical ? 1 : 0,
+        revenue_recovered: revenue,
+        notes,
+        officer,
+        recorded_at: recordedAt,
+      };
+      await trx.insertInto('inspection_outcomes').values(row).execute();
+      await this.insertEvent(trx, admin, id, version, 'outcome', recordedAt, officer);
+      await trx
+        .updateTable('declarations')
+        .set({ status: 'inspected' })
+        .where('administration', '=', admin)
+        .where('id', '=', id)
+        .where('status', '!=', 'released')
+        .execute();
+      await this.writeAudit(trx, admin, officer, 'outcome.record', id, {
+        version,
+        result: outcome.result,
+        fraud: outcome.fraud,
+        critical: outcome.critical,
+      });
+      return toOutcome(row);
+    });
+  }
+
+  /**
+   * An officer changes the channel: a new decision of kind `override` that keeps the engine's
+   * explanation, names the officer and reason, and points to the decision it replaces.
+   *
+   * @throws StoreError `NOT_FOUND`; `CONFLICT` when another decision landed meanwhile.
+   */
+  async overrideDecision(
+    admin: string,
+    id: string,
+    change: { channel: Channel; reason: string },
+    actor: string,
+  ): Promise<StoredDecision> {
+    const channel = checkChannel(change.channel);
+    const reason = boundedText(change.reason, 'reason');
+    const officer = boundedText(actor, 'actor', 200);
+    return this.db.transaction().execute(async (trx) => {
+      const head = await this.requireHead(trx, admin, id);
+      const previous = await trx
+        .selectFrom('decisions')
+        .selectAll()
+        .where('administration', '=', admin)
+        .where('id', '=', head.decisionId)
+        .executeTakeFirstOrThrow();
+      const before = toDecision(previous);
+      const decidedAt = new Date().toISOString();
+      // The core writes the officer-facing explanation: an override signal first, the engine's after.
+      const changed = applyOverride(
+        { ...before, declarationId: id },
+        { channel, reason, officer, at: decidedAt },
+      );
+      const row = decisionRow(
+        admin,
+        randomUUID(),
+        id,
+        head.version,
+        { ...before, channel, summary: changed.summary, reasons: changed.reasons, decidedAt },
+        { officer, reason, supersedes: before.id },
+      );
+      await trx.insertInto('decisions').values(row).execute();
+      const updated = await trx
+        .updateTable('declarations')
+        .set({ current_decision_id: row.id, channel, decided_at: decidedAt })
+        .where('administration', '=', admin)
+        .where('id', '=', id)
+        .where('current_decision_id', '=', before.id)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) {
+        throw new StoreError('CONFLICT', `the decision on ${id} changed meanwhile; reload and retry`);
+      }
+      await this.insertEvent(trx, admin, id, head.version, 'decision', decidedAt, officer);
+      await this.writeAudit(trx, admin, officer, 'decision.override', id, {
+        from: before.channel,
+        to: channel,
+        reason,
+        supersedes: before.id,
+      });
+      return toDecision(row);
+    });
+  }
+
+  /**
+   * Records a Time Release Study milestone reported by the clearance system or an officer
+   * (`arrival`, `lodgement`, `inspection_start`, `inspection_end`, `release`).
+   */
+  async recordEvent(admin: string, id: string, input: EventInput, actor: string): Promise<StoredEvent> {
+    if (!(LIFECYCLE_EVENTS as readonly string[]).includes(input.event)) {
+      throw new StoreError('INVALID_INPUT', `event must be one of ${LIFECYCLE_EVENTS.join(', ')}`);
+    }
+    if (!REPORTABLE_EVENTS.has(input.event)) {
+      throw new StoreError('INVALID_INPUT', `"${input.event}" events are written by the store itself`);
+    }
+    const who = boundedText(actor, 'actor', 200);
+    const at = input.at === undefined ? new Date().toISOString() : utc(input.at, 'at');
+    return this.db.transaction().execute(async (trx) => {
+      const head = await this.requireHead(trx, admin, id);
+      const version = input.version ?? head.version;
+      if (!Number.isInteger(version) || version < 1 || version > head.version) {
+        throw new StoreError('INVALID_INPUT', `${id} has no version ${version}`);
+      }
+      const event = await this.insertEvent(trx, admin, id, version, input.event, at, who);
+      const status = STATUS_AFTER[input.event];
+      if (status) {
+        await trx
+          .updateTable('declarations')
+          .set({ status })
+          .where('administration', '=', admin)
+          .where('id', '=', id)
+          .execute();
+      }
+      return event;
+    });
+  }
+
+  private async requireHead(db: Db, admin: string, id: string): Promise<Head> {
+    const heads = await this.heads(db, admin, [id]);
+    const head = heads.get(id);
+    if (!head) throw notFound(id);
+    return head;
+  }
+
+  private async latestDecisionOf(db: Db, admin: string, id: string, version: number): Promise<string> {
+    const row = await db
+      .selectFrom('decisions')
+      .select('id')
+      .where('administration', '=', admin)
+      .where('declaration_id', '=', id)
+      .where('version', '=', version)
+      .orderBy('decided_at', 'desc')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  private async insertEvent(
+    db: Db,
+    admin: string,
+    declarationId: string,
+    version: number,
+    event: LifecycleEventName,
+    at: string,
+    actor: string,
+  ): Promise<StoredEvent> {
+    const id = randomUUID();
+    await db
+      .insertInto('lifecycle_events')
+      .values({ id, administration: admin, declaration_id: declarationId, version, event, at, actor })
+      .execute();
+    return { id, version, event, at, actor };
+  }
+
+  /**
+   * Saves risk profiles as versions: the same id with the same content and enabled flag is
+   * `unchanged`; anything different becomes the next version (`created` for a new id, `amended`
+   * otherwise). Profiles are installation-wide; each change is audited.
+   */
+  async saveProfiles(profiles: readonly ProfileInput[], actor: string): Promise<ProfileSaveResult[]> {
+    const who = boundedText(actor, 'actor', 200);
+    return retryingConflicts(() =>
+      this.db.transaction().execute(async (trx) => {
+        const latest = new Map<string, { version: number; hash: string; enabled: boolean }>();
+        for (const ids of chunked([...new Set(profiles.map((p) => p.id))], IN_LIST)) {
+          const rows = await trx
+            .selectFrom('risk_profiles')
+            .select(['id', 'version', 'content_hash', 'enabled'])
+            .where('id', 'in', ids)
+            .orderBy('version')
+            .execute();
+          for (const r of rows) {
+            latest.set(r.id, {
+              version: Number(r.version),
+              hash: r.content_hash,
+              enabled: Number(r.enabled) === 1,
+            });
+          }
+        }
+        const now = new Date().toISOString();
+        const results: ProfileSaveResult[] = [];
+        for (const p of profiles) {
+          const id = boundedText(p.id, 'profile id', 100);
+          const hash = contentHash(p.content);
+          const enabled = p.enabled ?? true;
+          const prev = latest.get(id);
+          if (prev && prev.hash === hash && prev.enabled === enabled) {
+            results.push({ id, status: 'unchanged', version: prev.version });
+            continue;
+          }
+          const version = prev ? prev.version + 1 : 1;
+          await trx
+            .insertInto('risk_profiles')
+            .values({
+              id,
+              version,
+              content: JSON.stringify(p.content),
+              content_hash: hash,
+              enabled: enabled ? 1 : 0,
+              created_at: now,
+              created_by: who,
+            })
+            .execute();
+          await this.writeAudit(trx, null, who, 'profile.save', id, { version, enabled, contentHash: hash });
+          latest.set(id, { version, hash, enabled });
+          results.push({ id, status: prev ? 'amended' : 'created', version });
+        }
+        return results;
+      }),
+    );
+  }
+
+  /** The latest version of every profile whose latest version is enabled, by id. */
+  async activeProfiles(): Promise<StoredProfile[]> {
+    const rows = await this.db
+      .selectFrom('risk_profiles as p')
+      .selectAll('p')
+      .where('p.enabled', '=', 1)
+      .where((eb) =>
+        eb(
+          'p.version',
+          '=',
+          eb
+            .selectFrom('risk_profiles as q')
+            .select((q) => q.fn.max('q.version').as('v'))
+            .whereRef('q.id', '=', 'p.id'),
+        ),
+      )
+      .orderBy('p.id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      version: Number(r.version),
+      content: JSON.parse(r.content) as unknown,
+      contentHash: r.content_hash,
+      enabled: Number(r.enabled) === 1,
+      createdAt: r.created_at,
+      createdBy: r.created_by,
+    }));
+  }
+
+  /**
+   * Issues an API key bound to an administration. The secret is returned once and only its
+   * SHA-256 is stored.
+   */
+  async createApiKey(
+    admin: string,
+    label: string,
+    role: ApiKeyRole,
+    actor = SYSTEM_ACTOR,
+  ): Promise<CreatedApiKey> {
+    if (!(API_KEY_ROLES as readonly string[]).includes(role)) {
+      throw new StoreError('INVALID_INPUT', `role must be one of ${API_KEY_ROLES.join(', ')}`);
+    }
+    const name = boundedText(label, 'label', 200);
+    const { id, secret } = newApiKeySecret();
+    await this.db.transaction().execute(async (trx) => {
+      await requireAdministration(trx, admin);
+      await trx
+        .insertInto('api_keys')
+        .values({
+          id,
+          administration: admin,
+          label: name,
+          role,
+          key_hash: hashApiKeySecret(secret),
+          created_at: new Date().toISOString(),
+          revoked_at: null,
+        })
+        .execute();
+      await this.writeAudit(trx, admin, actor, 'api_key.create', id, { label: name, role });
+    });
+    return { id, secret };
+  }
+
+  /** Revokes a key of this administration; `NOT_FOUND` if it does not exist or is already revoked. */
+  async revokeApiKey(admin: string, keyId: string, actor: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('api_keys')
+        .set({ revoked_at: new Date().toISOString() })
+        .where('administration', '=', admin)
+        .where('id', '=', keyId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) throw notFound(`API key ${keyId}`);
+      await this.writeAudit(trx, admin, actor, 'api_key.revoke', keyId, {});
+    });
+  }
+
+  /**
+   * Resolves a presented secret to its administration and role, or null when it is malformed,
+   * unknown or revoked. An arrow property so it can be handed to the HTTP layer unbound.
+   */
+  readonly authenticate = async (secret: string): Promise<ApiPrincipal | null> => {
+    const keyId = apiKeyIdOf(secret);
+    if (keyId === null) return null;
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select(['administration', 'role', 'label', 'key_hash'])
+      .where('id', '=', keyId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (!row || !sameHash(hashApiKeySecret(secret), row.key_hash)) return null;
+    return { administration: row.administration, keyId, role: row.role as ApiKeyRole, name: row.label };
+  };
+
+  /**
+   * Appends to the audit log: who (`actor`) did what (`action`) to what (`subject`). Pass the
+   * administration for tenant actions; null marks an installation-wide one.
+   */
+  async audit(
+    actor: string,
+    action: string,
+    subject: string,
+    details: Record<string, unknown> = {},
+    administration: string | null = null,
+  ): Promise<void> {
+    await this.writeAudit(this.db, administration, actor, action, subject, details);
+  }
+
+  /** Audit entries of one administration (or installation-wide ones for null), newest first. */
+  async auditTrail(
+    administration: string | null,
+    filter: { subject?: string; limit?: number } = {},
+  ): Promise<AuditEntry[]> {
+    let query = this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('administration', administration === null ? 'is' : '=', administration);
+    if (filter.subject !== undefined) query = query.where('subject', '=', filter.subject);
+    const rows = await query
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(pageSize(filter.limit))
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      administration: r.administration,
+      actor: r.actor,
+      action: r.action,
+      subject: r.subject,
+      at: r.at,
+      details: JSON.parse(r.details) as Record<string, unknown>,
+    }));
+  }
+
+  private async writeAudit(
+    db: Db,
+    administration: string | null,
+    actor: string,
+    action: string,
+    subject: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await db
+      .insertInto('audit_log')
+      .values({
+        id: randomUUID(),
+        administration,
+        actor: boundedText(actor, 'actor', 200),
+        action: boundedText(action, 'action', 100),
+        subject,
+        at: new Date().toISOString(),
+        details: JSON.stringify(details),
+      })
+      .execute();
+  }
+
+  /**
+   * Labelled examples for retraining: every inspected declaration lodged in `[from, to)`, with
+   * the content of the version inspected and its latest outcome, oldest lodgement first.
+   */
+  async trainingRows(admin: string, range: { from?: string; to?: string } = {}): Promise<TrainingRow[]> {
+    let query = this.db
+      .selectFrom('inspection_outcomes as o')
+      .innerJoin('declarations as h', (j) =>
+        j.onRef('h.administration', '=', 'o.administration').onRef('h.id', '=', 'o.declaration_id'),
+      )
+      .innerJoin('declaration_versions as v', (j) =>
+        j
+          .onRef('v.administration', '=', 'o.administration')
+          .onRef('v.declaration_id', '=', 'o.declaration_id')
+          .onRef('v.version', '=', 'o.version'),
+      )
+      .innerJoin('decisions as d', 'd.id', 'o.decision_id')
+      .select([
+        'o.declaration_id',
+        'o.version',
+        'o.result',
+        'o.fraud',
+        'o.critical',
+        'o.revenue_recovered',
+        'o.recorded_at',
+        'h.lodged_at',
+        'v.content',
+        'd.channel',
+        'd.explanation',
+      ])
+      .where('o.administration', '=', admin);
+    if (range.from !== undefined) query = query.where('h.lodged_at', '>=', utc(range.from, 'from'));
+    if (range.to !== undefined) query = query.where('h.lodged_at', '<', utc(range.to, 'to'));
+    const rows = await query
+      .orderBy('h.lodged_at')
+      .orderBy('o.declaration_id')
+      .orderBy('o.recorded_at')
+      .execute();
+    const latest = new Map<string, TrainingRow>();
+    for (const r of rows) {
+      const signals = (JSON.parse(r.explanation) as Explanation).signals;
+      latest.set(r.declaration_id, {
+        declarationId: r.declaration_id,
+        version: Number(r.version),
+        declaration: JSON.parse(r.content) as Declaration,
+        lodgedAt: r.lodged_at,
+        channel: r.channel as Channel,
+        randomlySelected: signals.some((s) => s.source === 'random'),
+        result: r.result as InspectionResult,
+        fraud: Number(r.fraud) === 1,
+        critical: Number(r.critical) === 1,
+        revenueRecovered: r.revenue_recovered === null ? null : Number(r.revenue_recovered),
+        recordedAt: r.recorded_at,
+      });
+    }
+    return [...latest.values()];
+  }
+
+  /** Stored parties of this administration's declarations with the given role, for re-screening. */
+  async parties(admin: string, role?: PartyRole): Promise<PartyRecord[]> {
+    let query = this.db.selectFrom('declaration_parties').selectAll().where('administration', '=', admin);
+    if (role !== undefined) query = query.where('role', '=', role);
+    const rows = await query.orderBy('declaration_id').orderBy('role').execute();
+    return rows.map((r) => ({
+      declarationId: r.declaration_id,
+      role: r.role as PartyRole,
+      partyId: r.party_id,
+      partyName: r.party_name,
+      country: r.country,
+    }));
+  }
+}
+
+/** The parts of an explanation the queue shows. */
+function queueExplanation(explanation: Explanation): { summary: string; reasons: RiskSignal[] } {
+  return { summary: explanation.summary, reasons: explanation.signals };
+}
+
+function notFound(what: string): StoreError {
+  return new StoreError('NOT_FOUND', `${what} not found`);
+}
+
+function toOutcome(row: {
+  id: string;
+  version: number;
+  decision_id: string;
+  result: string;
+  fraud: number;
+  critical: number;
+  revenue_recovered: number | null;
+  notes: string | null;
+  officer: string;
+  recorded_at: string;
+}): StoredOutcome {
+  return {
+    id: row.id,
+    version: Number(row.version),
+    decisionId: row.decision_id,
+    result: row.result as InspectionResult,
+    fraud: Number(row.fraud) === 1,
+    critical: Number(row.critical) === 1,
+    revenueRecovered: row.revenue_recovered === null ? null : Number(row.revenue_recovered),
+    notes: row.notes,
+    officer: row.officer,
+    recordedAt: row.recorded_at,
+  };
+}
