@@ -1,0 +1,13 @@
+/** Closed set of codes for a refused decision operation. */
+export type DecisionErrorCode = 'INVALID_POLICY' | 'INVALID_OVERRIDE';
+
+export class DecisionError extends Error {
+  override name = 'DecisionError';
+  constructor(
+    readonly code: DecisionErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

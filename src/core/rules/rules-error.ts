@@ -1,0 +1,13 @@
+/** Closed set of codes for misuse of the rules engine (bad profile data is reported, not thrown). */
+export type RulesErrorCode = 'DUPLICATE_PROFILE_VERSION' | 'REFERENCE_MISMATCH';
+
+export class RulesError extends Error {
+  override name = 'RulesError';
+  constructor(
+    readonly code: RulesErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
