@@ -1,0 +1,430 @@
+import { type CustomsRecord, dutyAtStake, type OutcomeLabel } from './customs-record.ts';
+import { seededRandom } from './random.ts';
+
+/**
+ * Feature engineering for the risk model, fitted on the training window only.
+ *
+ * - Smoothed target encodings (fraud and critical-fraud rates, Micci-Barreca 2001) and counts of
+ *   parties, HS6/HS4/HS2, countries, office and their useful pairs. On training rows they are
+ *   computed out of fold (K folds), so a row's own label never enters its features and the trees
+ *   see the same kind of values they will see on new declarations.
+ * - Unit-price bands: robust median and MAD of log unit price per HS6, HS4 and HS6 x origin — the
+ *   price-band method customs use against under-invoicing (WCO Guide to Customs Valuation and
+ *   Transfer Pricing; WCO Revenue Package). Label-free, fitted on the same window.
+ * - Duty rate against the HS6 norm, first-seen flags, value, mass, duty at stake.
+ */
+export interface FeatureOptions {
+  /** Folds of the out-of-fold target encoding on training rows. */
+  folds: number;
+  /** Pseudo-count pulling a group's rate towards the overall rate (m-estimate). */
+  smoothing: number;
+  /** Minimum rows for a unit-price band to be used. */
+  minBand: number;
+  seed: number;
+}
+
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { folds: 5, smoothing: 10, minBand: 5, seed: 1 };
+
+type Field = (r: CustomsRecord) => string;
+
+interface CategoryKey {
+  name: string;
+  key: Field;
+  /** The group in officer words for this record, e.g. "importer Q3X1 x HS 6403.99". */
+  describe: (r: CustomsRecord) => string;
+}
+
+const hsDotted = (hs: string) => (hs.length > 4 ? `${hs.slice(0, 4)}.${hs.slice(4)}` : hs);
+const or = (v: string) => v || '(none)';
+
+const SINGLES: Array<[string, Field, (r: CustomsRecord) => string]> = [
+  ['office', (r) => r.office, (r) => `office ${or(r.office)}`],
+  ['processType', (r) => r.processType, (r) => `process type ${or(r.processType)}`],
+  ['importType', (r) => r.importType, (r) => `import type ${or(r.importType)}`],
+  ['importUse', (r) => r.importUse, (r) => `import use ${or(r.importUse)}`],
+  ['paymentType', (r) => r.paymentType, (r) => `payment type ${or(r.paymentType)}`],
+  ['transportMode', (r) => r.transportMode, (r) => `transport ${or(r.transportMode)}`],
+  ['declarant', (r) => r.declarant, (r) => `declarant ${or(r.declarant)}`],
+  ['importer', (r) => r.importer, (r) => `importer ${or(r.importer)}`],
+  ['seller', (r) => r.seller, (r) => `seller ${or(r.seller)}`],
+  ['courier', (r) => r.courier, (r) => `courier ${or(r.courier)}`],
+  ['hs6', (r) => r.hs6, (r) => `HS ${hsDotted(r.hs6)}`],
+  ['hs4', (r) => r.hs6.slice(0, 4), (r) => `HS ${r.hs6.slice(0, 2)}.${r.hs6.slice(2, 4)}`],
+  ['hs2', (r) => r.hs6.slice(0, 2), (r) => `HS chapter ${r.hs6.slice(0, 2)}`],
+  ['departure', (r) => r.departure, (r) => `departure ${or(r.departure)}`],
+  ['origin', (r) => r.origin, (r) => `origin ${or(r.origin)}`],
+  ['taxType', (r) => r.taxType, (r) => `duty type ${or(r.taxType)}`],
+  ['originIndicator', (r) => r.originIndicator, (r) => `origin marking ${or(r.originIndicator)}`],
+];
+
+const byName = new Map(SINGLES.map(([n, k, d]) => [n, { key: k, describe: d }]));
+
+/** Groups of fields encoded together; `line` is the tariff line as declared (HS, route, rate, type). */
+const GROUPS: Array<[string, string[]]> = [
+  ['origin x hs6', ['origin', 'hs6']],
+  ['departure x hs6', ['departure', 'hs6']],
+  ['importer x hs6', ['importer', 'hs6']],
+  ['importer x origin', ['importer', 'origin']],
+  ['departure x origin', ['departure', 'origin']],
+  ['hs6 x taxType', ['hs6', 'taxType']],
+  ['office x hs6', ['office', 'hs6']],
+  ['declarant x importer', ['declarant', 'importer']],
+  ['seller x importer', ['seller', 'importer']],
+  ['courier x origin', ['courier', 'origin']],
+  ['departure x origin x hs6', ['departure', 'origin', 'hs6']],
+];
+
+function categoryKeys(): CategoryKey[] {
+  const keys: CategoryKey[] = SINGLES.map(([name, key, describe]) => ({ name, key, describe }));
+  for (const [name, parts] of GROUPS) {
+    const fields = parts.map((p) => byName.get(p)!);
+    const [a, b, c] = fields.map((f) => f.key);
+    keys.push({
+      name,
+      // Specialised joins: key building is most of the scoring time.
+      key: c ? (r) => `${a!(r)}\u0001${b!(r)}\u0001${c(r)}` : (r) => `${a!(r)}\u0001${b!(r)}`,
+      describe: (r) => fields.map((f) => f.describe(r)).join(' x '),
+    });
+  }
+  keys.push({
+    name: 'tariff line',
+    key: (r) => `${r.hs6}\u0001${r.departure}\u0001${r.origin}\u0001${r.taxRate}\u0001${r.taxType}`,
+    describe: (r) =>
+      `HS ${hsDotted(r.hs6)} from ${or(r.origin)} via ${or(r.departure)} at ${r.taxRate}% (${or(r.taxType)})`,
+  });
+  return keys;
+}
+
+const KEYS = categoryKeys();
+
+/** Price-band groups: robust statistics of log unit price. */
+const BANDS: Array<{ name: string; key: Field; describe: (r: CustomsRecord) => string }> = [
+  { name: 'hs6', key: (r) => r.hs6, describe: (r) => `HS ${hsDotted(r.hs6)}` },
+  {
+    name: 'hs4',
+    key: (r) => r.hs6.slice(0, 4),
+    describe: (r) => `HS ${r.hs6.slice(0, 2)}.${r.hs6.slice(2, 4)}`,
+  },
+  {
+    name: 'hs6 x origin',
+    key: (r) => `${r.hs6}\u0001${r.origin}`,
+    describe: (r) => `HS ${hsDotted(r.hs6)} x ${or(r.origin)}`,
+  },
+];
+
+/** Counts and label sums of one group: [rows, frauds, critical frauds]. */
+export type GroupStats = [number, number, number];
+
+/** Median and MAD of log unit price and the rows they rest on. */
+export type PriceBand = [median: number, mad: number, n: number];
+
+/** Everything learnt from the training window; plain data, serialisable with the model. */
+export interface FeatureState {
+  rows: number;
+  prior: { fraud: number; critical: number };
+  options: FeatureOptions;
+  /** Per category key (same order as `KEYS`): group value -> stats. */
+  categories: Map<string, GroupStats>[];
+  /** Per price band (same order as `BANDS`): group value -> band. */
+  bands: Map<string, PriceBand>[];
+  /** Median duty rate per HS6. */
+  taxNorm: Map<string, number>;
+}
+
+type NumericFeature = {
+  name: string;
+  value: (r: CustomsRecord, s: FeatureState) => number;
+  describe: (r: CustomsRecord, s: FeatureState) => string;
+};
+
+const fmt = (v: number) => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'not declared');
+const pct = (v: number) => `${Number.isInteger(v) ? v : v.toFixed(1)}%`;
+
+const logUnitPrice = (r: CustomsRecord) =>
+  r.netMass > 0 && r.itemPrice > 0 ? Math.log(r.itemPrice / r.netMass) : Number.NaN;
+
+function bandFeature(b: number): NumericFeature {
+  const band = BANDS[b]!;
+  return {
+    name: `unit price vs ${band.name} band`,
+    value: (r, s) => {
+      const lup = logUnitPrice(r);
+      const stats = s.bands[b]!.get(band.key(r));
+      if (!stats || Number.isNaN(lup)) return Number.NaN;
+      // 1.4826 x MAD estimates the standard deviation under normality; floor it for flat bands.
+      return (lup - stats[0]) / Math.max(1.4826 * stats[1], 0.05);
+    },
+    describe: (r, s) => {
+      const stats = s.bands[b]!.get(band.key(r));
+      const lup = logUnitPrice(r);
+      if (!stats || Number.isNaN(lup)) return `no unit-price band for ${band.describe(r)}`;
+      const ratio = Math.exp(lup - stats[0]) * 100;
+      return `unit price ${ratio < 10 ? ratio.toFixed(1) : Math.round(ratio)}% of the ${band.describe(r)} median, n=${stats[2]}`;
+    },
+  };
+}
+
+const NUMERIC: NumericFeature[] = [
+  {
+    name: 'declared value',
+    value: (r) => r.itemPrice,
+    describe: (r) => `declared value ${fmt(r.itemPrice)}`,
+  },
+  { name: 'net mass', value: (r) => r.netMass, describe: (r) => `net mass ${fmt(r.netMass)} kg` },
+  {
+    name: 'unit price',
+    value: (r) => (r.netMass > 0 ? r.itemPrice / r.netMass : Number.NaN),
+    describe: (r) =>
+      `unit price ${r.netMass > 0 ? (r.itemPrice / r.netMass).toPrecision(4) : 'unknown'} per kg`,
+  },
+  {
+    name: 'duty at stake',
+    value: (r) => dutyAtStake(r),
+    describe: (r) => `duty at stake ${fmt(dutyAtStake(r))}`,
+  },
+  { name: 'duty rate', value: (r) => r.taxRate, describe: (r) => `duty rate ${pct(r.taxRate)}` },
+  {
+    name: 'duty rate vs HS norm',
+    value: (r, s) => {
+      const norm = s.taxNorm.get(r.hs6);
+      return norm === undefined ? Number.NaN : r.taxRate - norm;
+    },
+    describe: (r, s) => {
+      const norm = s.taxNorm.get(r.hs6);
+      return norm === undefined
+        ? `duty rate ${pct(r.taxRate)}, HS ${hsDotted(r.hs6)} not seen before`
+        : `duty rate ${pct(r.taxRate)} against ${pct(norm)} usual for HS ${hsDotted(r.hs6)}`;
+    },
+  },
+  {
+    name: 'shipped from another country than origin',
+    value: (r) => (r.departure !== r.origin ? 1 : 0),
+    describe: (r) =>
+      r.departure !== r.origin
+        ? `shipped from ${or(r.departure)}, origin ${or(r.origin)}`
+        : 'shipped from origin',
+  },
+  ...BANDS.map((_, b) => bandFeature(b)),
+];
+
+/** Keys whose first appearance is flagged explicitly (new trader, new trade). */
+const FIRST_SEEN = ['importer', 'seller', 'declarant', 'importer x hs6', 'tariff line'].map((n) =>
+  KEYS.findIndex((k) => k.name === n),
+);
+
+const PER_KEY = 3;
+
+/** Scratch buffer of group counts for `encodeRecord` (single-threaded, never escapes the call). */
+const COUNTS = new Float64Array(KEYS.length);
+
+/** Names of the features, in matrix column order. */
+export const FEATURE_NAMES: readonly string[] = [
+  ...KEYS.flatMap((k) => [`${k.name} fraud rate`, `${k.name} critical rate`, `${k.name} count`]),
+  ...FIRST_SEEN.map((k) => `${KEYS[k]!.name} first seen`),
+  ...NUMERIC.map((f) => f.name),
+];
+
+export const FEATURE_COUNT = FEATURE_NAMES.length;
+
+/** Fits the feature state on training records and their outcomes (all of them, no fold held out). */
+export function fitFeatures(
+  records: readonly CustomsRecord[],
+  outcomes: ArrayLike<OutcomeLabel>,
+  options: Partial<FeatureOptions> = {},
+): FeatureState {
+  const opts = { ...DEFAULT_FEATURE_OPTIONS, ...options };
+  let fraud = 0;
+  let critical = 0;
+  for (let i = 0; i < records.length; i++) {
+    fraud += outcomes[i]! >= 1 ? 1 : 0;
+    critical += outcomes[i]! === 2 ? 1 : 0;
+  }
+  const n = Math.max(records.length, 1);
+  return {
+    rows: records.length,
+    prior: { fraud: fraud / n, critical: critical / n },
+    options: opts,
+    categories: KEYS.map((k) => groupStats(records, outcomes, k.key)),
+    bands: BANDS.map((b) => priceBands(records, b.key, opts.minBand)),
+    taxNorm: medians(
+      records,
+      (r) => r.hs6,
+      (r) => r.taxRate,
+    ),
+  };
+}
+
+function groupStats(
+  records: readonly CustomsRecord[],
+  outcomes: ArrayLike<OutcomeLabel>,
+  key: Field,
+  only?: (i: number) => boolean,
+): Map<string, GroupStats> {
+  const m = new Map<string, GroupStats>();
+  for (let i = 0; i < records.length; i++) {
+    if (only && !only(i)) continue;
+    const k = key(records[i]!);
+    let s = m.get(k);
+    if (!s) {
+      s = [0, 0, 0];
+      m.set(k, s);
+    }
+    s[0]++;
+    s[1] += outcomes[i]! >= 1 ? 1 : 0;
+    s[2] += outcomes[i]! === 2 ? 1 : 0;
+  }
+  return m;
+}
+
+function medianOf(sorted: number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function grouped(records: readonly CustomsRecord[], key: Field, value: (r: CustomsRecord) => number) {
+  const m = new Map<string, number[]>();
+  for (const r of records) {
+    const v = value(r);
+    if (Number.isNaN(v)) continue;
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  }
+  return m;
+}
+
+function medians(records: readonly CustomsRecord[], key: Field, value: (r: CustomsRecord) => number) {
+  const out = new Map<string, number>();
+  for (const [k, list] of grouped(records, key, value)) out.set(k, medianOf(list.sort((a, b) => a - b)));
+  return out;
+}
+
+function priceBands(records: readonly CustomsRecord[], key: Field, minBand: number): Map<string, PriceBand> {
+  const out = new Map<string, PriceBand>();
+  for (const [k, list] of grouped(records, key, logUnitPrice)) {
+    if (list.length < minBand) continue;
+    const med = medianOf(list.sort((a, b) => a - b));
+    const dev = list.map((v) => Math.abs(v - med)).sort((a, b) => a - b);
+    out.set(k, [med, medianOf(dev), list.length]);
+  }
+  return out;
+}
+
+/** What an out-of-fold encoding removes: the fold's own group stats and its share of the prior. */
+export interface OutOfFold {
+  exclude: Map<string, GroupStats>[];
+  prior: { fraud: number; critical: number };
+  /** Rescales counts of the other folds to the size of the full window. */
+  scale: number;
+}
+
+/** Writes the features of one record into `out[offset + f * stride]` (out of `fold` when given). */
+export function encodeRecord(
+  state: FeatureState,
+  r: CustomsRecord,
+  out: Float64Array,
+  offset = 0,
+  stride = 1,
+  fold?: OutOfFold,
+): void {
+  const m = state.options.smoothing;
+  const prior = fold ? fold.prior : state.prior;
+  const pf = prior.fraud * m;
+  const pc = prior.critical * m;
+  const exclude = fold?.exclude;
+  const scale = fold ? fold.scale : 1;
+  let f = 0;
+  const counts = COUNTS;
+  for (let k = 0; k < KEYS.length; k++) {
+    const key = KEYS[k]!.key(r);
+    const s = state.categories[k]!.get(key);
+    let c = s ? s[0] : 0;
+    let fr = s ? s[1] : 0;
+    let cr = s ? s[2] : 0;
+    const x = exclude?.[k]!.get(key);
+    if (x) {
+      c -= x[0];
+      fr -= x[1];
+      cr -= x[2];
+    }
+    counts[k] = c;
+    out[offset + f++ * stride] = (fr + pf) / (c + m);
+    out[offset + f++ * stride] = (cr + pc) / (c + m);
+    out[offset + f++ * stride] = Math.log1p(c * scale);
+  }
+  for (const k of FIRST_SEEN) out[offset + f++ * stride] = counts[k] === 0 ? 1 : 0;
+  for (const feature of NUMERIC) out[offset + f++ * stride] = feature.value(r, state);
+}
+
+/** Column-major feature matrix of records scored with a fitted state (validation, test, new data). */
+export function encodeRecords(state: FeatureState, records: readonly CustomsRecord[]): Float64Array {
+  const n = records.length;
+  const values = new Float64Array(n * FEATURE_COUNT);
+  for (let i = 0; i < n; i++) encodeRecord(state, records[i]!, values, i, n);
+  return values;
+}
+
+/**
+ * The training matrix: every row encoded with the stats of the other folds only, so a row's own
+ * label never reaches its features. Returns the full-window state used afterwards for scoring.
+ */
+export function fitAndEncodeTraining(
+  records: readonly CustomsRecord[],
+  outcomes: ArrayLike<OutcomeLabel>,
+  options: Partial<FeatureOptions> = {},
+): { state: FeatureState; values: Float64Array } {
+  const state = fitFeatures(records, outcomes, options);
+  const { folds, seed } = state.options;
+  const n = records.length;
+  const random = seededRandom(seed ^ 0x5eed);
+  const fold = new Uint8Array(n);
+  for (let i = 0; i < n; i++) fold[i] = Math.floor(random() * folds);
+  const values = new Float64Array(n * FEATURE_COUNT);
+  const scale = folds > 1 ? folds / (folds - 1) : 1;
+  for (let j = 0; j < folds; j++) {
+    const inFold = (i: number) => fold[i] === j;
+    const exclude = KEYS.map((k) => groupStats(records, outcomes, k.key, inFold));
+    let rows = 0;
+    let frauds = 0;
+    let critical = 0;
+    for (let i = 0; i < n; i++) {
+      if (!inFold(i)) continue;
+      rows++;
+      frauds += outcomes[i]! >= 1 ? 1 : 0;
+      critical += outcomes[i]! === 2 ? 1 : 0;
+    }
+    const others = Math.max(n - rows, 1);
+    const prior = {
+      fraud: (state.prior.fraud * n - frauds) / others,
+      critical: (state.prior.critical * n - critical) / others,
+    };
+    const oof: OutOfFold = { exclude, prior, scale };
+    for (let i = 0; i < n; i++) if (inFold(i)) encodeRecord(state, records[i]!, values, i, n, oof);
+  }
+  return { state, values };
+}
+
+/** A feature of one record in officer words: the group and what the training window says of it. */
+export function describeFeature(state: FeatureState, feature: number, r: CustomsRecord): string {
+  const keyed = KEYS.length * PER_KEY;
+  if (feature < keyed) {
+    const k = Math.floor(feature / PER_KEY);
+    const what = feature % PER_KEY;
+    const s = state.categories[k]!.get(KEYS[k]!.key(r));
+    const group = KEYS[k]!.describe(r);
+    if (!s) return `${group}: never seen in the training window`;
+    if (what === 0) return `${group}: fraud found in ${s[1]} of ${s[0]} past inspections`;
+    if (what === 1) return `${group}: critical fraud found in ${s[2]} of ${s[0]} past inspections`;
+    return `${group}: ${s[0]} past declarations`;
+  }
+  const flag = feature - keyed;
+  if (flag < FIRST_SEEN.length) {
+    const k = FIRST_SEEN[flag]!;
+    const seen = state.categories[k]!.get(KEYS[k]!.key(r));
+    return seen
+      ? `${KEYS[k]!.describe(r)}: seen ${seen[0]} times before`
+      : `${KEYS[k]!.describe(r)}: first seen`;
+  }
+  return NUMERIC[flag - FIRST_SEEN.length]!.describe(r, state);
+}
