@@ -342,7 +342,7 @@ export function encodeRecord(
     let c = s ? s[0] : 0;
     let fr = s ? s[1] : 0;
     let cr = s ? s[2] : 0;
-    const x = exclude?.[k]!.get(key);
+    const x = exclude ? exclude[k]!.get(key) : undefined;
     if (x) {
       c -= x[0];
       fr -= x[1];
