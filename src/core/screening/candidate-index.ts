@@ -1,0 +1,163 @@
+import type { EntityType, ListVersion, NameQuality, SanctionedEntity } from './entity.ts';
+import { versionLabel } from './entity.ts';
+import type { NameTables } from './name-tables.ts';
+import { type NameForm, type NameKind, normaliseName, TOKEN_NAME } from './normalise.ts';
+
+/**
+ * The candidate index: every name of every loaded entity, normalised once, and an inverted index
+ * from blocking keys to name ids so a query only ever scores a few dozen names, never the whole
+ * list. Keys per name token: the token itself (`t`), its Double Metaphone code (`p`, catches
+ * spelling variants), its first four letters (`f`, catches typos late in long tokens) and its
+ * consonant skeleton (`s`, used for queries written in Arabic or Hebrew script). Keys are weighted
+ * by inverse document frequency, so rare tokens decide which names are candidates.
+ */
+export interface ScreeningIndex {
+  entities: SanctionedEntity[];
+  /** Version label per entity (`un:2026-02-27:66b392a4...`). */
+  entityVersion: string[];
+  names: IndexedName[];
+  /** Entity number (index into `entities`) per name id. */
+  nameEntity: Int32Array;
+  /** Entity type code per name id (index into ENTITY_TYPE_CODES). */
+  nameType: Uint8Array;
+  postings: Map<string, Int32Array>;
+  /** Number of names, for IDF. */
+  size: number;
+  /** IMO number -> entity numbers. */
+  imo: Map<string, number[]>;
+  tables: NameTables;
+  /** List versions in the index, for reports. */
+  versions: string[];
+}
+
+export interface IndexedName {
+  value: string;
+  quality: NameQuality;
+  form: NameForm;
+}
+
+export const ENTITY_TYPE_CODES: readonly EntityType[] = ['person', 'organization', 'vessel', 'aircraft'];
+
+const KEY_WEIGHT: Record<string, number> = { t: 1, p: 0.6, f: 0.5, s: 0.5 };
+
+/** Blocking keys of one name form (name tokens only: particles and legal forms do not identify). */
+export function blockingKeys(form: NameForm, withSkeleton: boolean): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < form.tokens.length; i++) {
+    if (form.roles[i] !== TOKEN_NAME) continue;
+    const token = form.tokens[i]!;
+    keys.push(`t:${token}`);
+    if (form.phonetic[i]) keys.push(`p:${form.phonetic[i]}`);
+    if (token.length >= 5) keys.push(`f:${token.slice(0, 4)}`);
+    if (withSkeleton && form.skeleton[i]!.length >= 2) keys.push(`s:${form.skeleton[i]}`);
+  }
+  return keys;
+}
+
+/** Normalisation kind for a listed entity's names. */
+export function kindOf(type: EntityType): NameKind {
+  return type === 'person' ? 'person' : type === 'vessel' ? 'vessel' : 'organization';
+}
+
+/**
+ * Builds the index from loaded list versions.
+ *
+ * @example
+ * const index = buildScreeningIndex([un, ofac, uk, eu], tables);
+ */
+export function buildScreeningIndex(versions: ListVersion[], tables: NameTables): ScreeningIndex {
+  const entities: SanctionedEntity[] = [];
+  const entityVersion: string[] = [];
+  const names: IndexedName[] = [];
+  const nameEntity: number[] = [];
+  const nameType: number[] = [];
+  const lists = new Map<string, number[]>();
+  const imo = new Map<string, number[]>();
+  for (const version of versions) {
+    const label = versionLabel(version);
+    for (const entity of version.entities) {
+      const e = entities.length;
+      entities.push(entity);
+      entityVersion.push(label);
+      const typeCode = ENTITY_TYPE_CODES.indexOf(entity.type);
+      for (const id of entity.identifiers) {
+        if (id.type !== 'imo') continue;
+        const list = imo.get(id.value);
+        if (list) list.push(e);
+        else imo.set(id.value, [e]);
+      }
+      const kind = kindOf(entity.type);
+      for (const name of entity.names) {
+        const form = normaliseName(name.value, tables, kind);
+        if (form.tokens.length === 0) continue;
+        const n = names.length;
+        names.push({ value: name.value, quality: name.quality, form });
+        nameEntity.push(e);
+        nameType.push(typeCode);
+        for (const key of new Set(blockingKeys(form, true))) {
+          const list = lists.get(key);
+          if (list) list.push(n);
+          else lists.set(key, [n]);
+        }
+      }
+    }
+  }
+  const postings = new Map<string, Int32Array>();
+  for (const [key, list] of lists) postings.set(key, Int32Array.from(list));
+  return {
+    entities,
+    entityVersion,
+    names,
+    nameEntity: Int32Array.from(nameEntity),
+    nameType: Uint8Array.from(nameType),
+    postings,
+    size: names.length,
+    imo,
+    tables,
+    versions: versions.map(versionLabel),
+  };
+}
+
+/** Keys shared by more than this share of all names are too common to select candidates. */
+const MAX_POSTING_SHARE = 0.03;
+
+let accumulator = new Float32Array(0);
+
+/**
+ * Ids of the names most likely to match `form`, best first: at most `limit`, among names whose
+ * entity type is allowed by `typeMask` (bit per ENTITY_TYPE_CODES entry).
+ */
+export function candidateNames(
+  index: ScreeningIndex,
+  form: NameForm,
+  typeMask: number,
+  limit: number,
+): number[] {
+  if (accumulator.length < index.size) accumulator = new Float32Array(index.size);
+  const acc = accumulator;
+  const touched: number[] = [];
+  const keys = blockingKeys(form, form.abjad);
+  const maxPostings = Math.max(50, index.size * MAX_POSTING_SHARE);
+  const usable = keys.filter((k) => (index.postings.get(k)?.length ?? 0) <= maxPostings);
+  // A name made only of very common tokens ("Muhammad Ali") still needs candidates.
+  const selected = usable.length > 0 ? usable : keys;
+  for (const key of selected) {
+    const list = index.postings.get(key);
+    if (!list) continue;
+    const weight = KEY_WEIGHT[key[0]!]! * Math.log(1 + index.size / list.length);
+    for (let k = 0; k < list.length; k++) {
+      const n = list[k]!;
+      if (!((typeMask >> index.nameType[n]!) & 1)) continue;
+      if (acc[n] === 0) touched.push(n);
+      acc[n] = acc[n]! + weight;
+    }
+  }
+  let best = 0;
+  for (const n of touched) if (acc[n]! > best) best = acc[n]!;
+  const floor = best * 0.3;
+  const kept: number[] = [];
+  for (const n of touched) if (acc[n]! >= floor) kept.push(n);
+  kept.sort((a, b) => acc[b]! - acc[a]!);
+  for (const n of touched) acc[n] = 0;
+  return kept.length > limit ? kept.slice(0, limit) : kept;
+}

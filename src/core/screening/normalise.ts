@@ -1,0 +1,122 @@
+import anyAscii from 'any-ascii';
+import { doubleMetaphone } from 'double-metaphone';
+import type { NameTables } from './name-tables.ts';
+
+/**
+ * Name normalisation: Unicode NFKC, transliteration of every script to Latin (any-ascii), case and
+ * diacritics folding, punctuation removal, honorifics, legal-form and symbol equivalences, and
+ * name-part equivalents. Each token also gets its phonetic key (Double Metaphone) and its consonant
+ * skeleton, used when one side was written in an abjad (Arabic, Hebrew), where short vowels are
+ * not written at all.
+ */
+
+/** What kind of name is normalised: decides whether titles or legal forms are recognised. */
+export type NameKind = 'person' | 'organization' | 'vessel' | 'any';
+
+/** Role of a token in a name; particles and legal forms weigh little in a comparison. */
+export const TOKEN_NAME = 0;
+export const TOKEN_PARTICLE = 1;
+export const TOKEN_LEGAL_FORM = 2;
+
+/** A name ready to compare: tokens with their keys, computed once. */
+export interface NameForm {
+  tokens: string[];
+  roles: Uint8Array;
+  /** Double Metaphone primary code per token ('' for tokens under 3 letters). */
+  phonetic: string[];
+  /** Consonant skeleton per token (vowels, w, y and doubled letters removed). */
+  skeleton: string[];
+  /** The name was written in an abjad script, so its transliteration lacks vowels. */
+  abjad: boolean;
+}
+
+const ABJAD = /[\u0590-\u05FF\u0600-\u06FF\u0700-\u074F\u0750-\u077F\u08A0-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+/** Scripts any-ascii romanises syllable by syllable in CamelCase (Han, Hangul, Kana). */
+const SYLLABIC = /[\u1100-\u11FF\u3040-\u30FF\u3130-\u318F\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF]/;
+
+/**
+ * Folds a string to lowercase ASCII tokens: NFKC, transliteration, apostrophes dropped (so
+ * "O'Brien" and "`Abd" stay one token), every other non-alphanumeric character a separator.
+ */
+export function foldTokens(raw: string): string[] {
+  const nfkc = raw.normalize('NFKC');
+  let ascii = anyAscii(nfkc);
+  if (SYLLABIC.test(nfkc)) ascii = ascii.replace(/([a-z])([A-Z])/g, '$1 $2');
+  return ascii
+    .toLowerCase()
+    .replace(/['`\u2018\u2019\u02bb\u02bc]/g, '')
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** Consonant skeleton: "mahmoud" -> "mhmd", "hassan" -> "hsn". */
+export function skeletonOf(token: string): string {
+  let out = '';
+  let last = '';
+  for (const ch of token) {
+    if ('aeiouwy'.includes(ch)) continue;
+    if (ch === last) continue;
+    out += ch;
+    last = ch;
+  }
+  return out;
+}
+
+/** Normalises a name into a comparable form. */
+export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 'any'): NameForm {
+  let tokens = foldTokens(raw);
+  if (kind === 'person' || kind === 'any') tokens = dropHonorifics(tokens, tables);
+  const out: string[] = [];
+  const roles: number[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    if (kind !== 'person') {
+      const legal = legalFormAt(tokens, i, tables);
+      // A legal form is never the whole name: "Limited" alone is a name.
+      if (legal && legal.length < tokens.length) {
+        out.push(legal.canonical);
+        roles.push(TOKEN_LEGAL_FORM);
+        i += legal.length;
+        continue;
+      }
+    }
+    const token = tokens[i]!;
+    const canonical = tables.equivalents.get(token) ?? token;
+    out.push(canonical);
+    roles.push(tables.particles.has(token) ? TOKEN_PARTICLE : TOKEN_NAME);
+    i++;
+  }
+  return {
+    tokens: out,
+    roles: Uint8Array.from(roles),
+    phonetic: out.map((t) => (t.length >= 3 && !/\d/.test(t) ? doubleMetaphone(t)[0] : '')),
+    skeleton: out.map(skeletonOf),
+    abjad: ABJAD.test(raw),
+  };
+}
+
+function dropHonorifics(tokens: string[], tables: NameTables): string[] {
+  let start = 0;
+  // Leading titles only, and never the whole name ("General" may be a company's name).
+  outer: while (start < tokens.length - 1) {
+    for (let n = Math.min(tables.honorificMaxTokens, tokens.length - start - 1); n >= 1; n--) {
+      if (tables.honorifics.has(tokens.slice(start, start + n).join(' '))) {
+        start += n;
+        continue outer;
+      }
+    }
+    break;
+  }
+  return start === 0 ? tokens : tokens.slice(start);
+}
+
+function legalFormAt(
+  tokens: string[],
+  i: number,
+  tables: NameTables,
+): { canonical: string; length: number } | undefined {
+  for (let n = Math.min(tables.legalFormMaxTokens, tokens.length - i); n >= 1; n--) {
+    const canonical = tables.legalForms.get(n === 1 ? tokens[i]! : tokens.slice(i, i + n).join(' '));
+    if (canonical) return { canonical, length: n };
+  }
+  return undefined;
+}
