@@ -131,6 +131,7 @@ export const LOCODE_PART2 = Buffer.from(
   [
     ',"NL",,".NETHERLANDS",,,,,,,,',
     ',"NL","RTM","Rotterdam","Rotterdam","ZH","12345---","AI","0701","","5155N 00430E",""',
+    ',"IT","940","Villanova","Villanova","PE","-----6--","RQ","1007","","4222N 01407E",""',
     ',"KR","PUS","Busan","Busan","26","1234----","AI","0701","PUS","3506N 12903E","Pusan"',
     ',"AR","USH","Ushuaia","Ushuaia","V","1--4----","AI","0701","","5448S 06818W",""',
   ].join('\r\n'),

@@ -69,7 +69,12 @@ function str(value: string | undefined): string | undefined {
 
 function list(value: string | undefined): string[] | undefined {
   const v = str(value);
-  return v === undefined ? undefined : v.split('|').map((s) => s.trim()).filter(Boolean);
+  return v === undefined
+    ? undefined
+    : v
+        .split('|')
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 function bool(value: string | undefined): boolean | string | undefined {
@@ -136,26 +141,27 @@ function declarationFrom(rows: Row[]): Record<string, unknown> {
     });
     if (party) decl[role] = party;
   }
-  decl.items = rows.map((r, i) =>
-    prune({
-      sequence: num(r.item_sequence ?? '') ?? i + 1,
-      hsCode: str(r.hs_code)?.replaceAll('.', ''),
-      hsEdition: str(r.hs_edition),
-      description: str(r.description),
-      originCountry: str(r.origin_country),
-      netMass: num(r.net_mass ?? ''),
-      grossMass: num(r.gross_mass ?? ''),
-      supplementaryQuantity: num(r.supplementary_quantity ?? ''),
-      supplementaryUnit: str(r.supplementary_unit),
-      invoiceValue: num(r.invoice_value ?? ''),
-      customsValue: num(r.customs_value ?? ''),
-      dutyRate: num(r.duty_rate ?? ''),
-      taxType: str(r.tax_type),
-      preference: str(r.preference),
-      gtin: str(r.gtin),
-      lot: str(r.lot),
-      documents: documents(r.documents),
-    }) ?? {},
+  decl.items = rows.map(
+    (r, i) =>
+      prune({
+        sequence: num(r.item_sequence ?? '') ?? i + 1,
+        hsCode: str(r.hs_code)?.replaceAll('.', ''),
+        hsEdition: str(r.hs_edition),
+        description: str(r.description),
+        originCountry: str(r.origin_country),
+        netMass: num(r.net_mass ?? ''),
+        grossMass: num(r.gross_mass ?? ''),
+        supplementaryQuantity: num(r.supplementary_quantity ?? ''),
+        supplementaryUnit: str(r.supplementary_unit),
+        invoiceValue: num(r.invoice_value ?? ''),
+        customsValue: num(r.customs_value ?? ''),
+        dutyRate: num(r.duty_rate ?? ''),
+        taxType: str(r.tax_type),
+        preference: str(r.preference),
+        gtin: str(r.gtin),
+        lot: str(r.lot),
+        documents: documents(r.documents),
+      }) ?? {},
   );
   return prune(decl) ?? {};
 }
@@ -181,9 +187,12 @@ export async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<I
       header = fields.map((f) => f.trim());
       const unknown = header.filter((h) => !KNOWN.has(h));
       if (unknown.length > 0) {
-        throw new CsvHeaderError(`unknown CSV column(s): ${unknown.join(', ')} (see docs/DATA-MODEL.md for the header)`);
+        throw new CsvHeaderError(
+          `unknown CSV column(s): ${unknown.join(', ')} (see docs/DATA-MODEL.md for the header)`,
+        );
       }
-      if (!header.includes('declaration_id')) throw new CsvHeaderError('the CSV header has no declaration_id column');
+      if (!header.includes('declaration_id'))
+        throw new CsvHeaderError('the CSV header has no declaration_id column');
       continue;
     }
     const dataRow = row - 1;

@@ -123,13 +123,18 @@ export async function* customsCsvRecords(text: AsyncIterable<string>): AsyncGene
       const missing = CUSTOMS_CSV_COLUMNS.filter((c) => !header!.includes(c));
       if (!header.includes('HS6 Code') && !header.includes('HS10 Code')) missing.push('HS6 Code' as never);
       if (missing.length > 0) {
-        throw new CustomsCsvHeaderError(`not a customs-declarations CSV: missing column(s) ${missing.join(', ')}`);
+        throw new CustomsCsvHeaderError(
+          `not a customs-declarations CSV: missing column(s) ${missing.join(', ')}`,
+        );
       }
       continue;
     }
     const dataRow = row - 1;
     if (error || fields.length !== header.length) {
-      yield syntaxError(dataRow, error ?? `row ${dataRow} has ${fields.length} fields but the header has ${header.length}`);
+      yield syntaxError(
+        dataRow,
+        error ?? `row ${dataRow} has ${fields.length} fields but the header has ${header.length}`,
+      );
       continue;
     }
     const r: CustomsRow = {};

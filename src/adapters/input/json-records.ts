@@ -90,7 +90,9 @@ export async function* jsonRecords(text: AsyncIterable<string>): AsyncGenerator<
     record++;
     yield syntaxError(
       record,
-      rest ? 'the JSON array ends in the middle of an element (file truncated?)' : 'the JSON array is not closed with ]',
+      rest
+        ? 'the JSON array ends in the middle of an element (file truncated?)'
+        : 'the JSON array is not closed with ]',
     );
   } else if (trailing) {
     yield syntaxError(record + 1, 'unexpected text after the end of the JSON array');

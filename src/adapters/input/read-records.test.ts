@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { InputRecord } from './input-record.ts';
+import type { InputFormat, InputRecord } from './input-record.ts';
 import { readRecords } from './read-records.ts';
-import type { InputFormat } from './input-record.ts';
 
 async function collect(text: string | string[], format: InputFormat): Promise<InputRecord[]> {
   const chunks = Array.isArray(text) ? text.map((t) => Buffer.from(t)) : [Buffer.from(text)];
@@ -43,7 +42,8 @@ describe('JSON input', () => {
     const bytes = Buffer.from('[{"name":"Société Générale"}]');
     const cut = bytes.indexOf(0xc3) + 1; // split inside the two-byte é
     const out: InputRecord[] = [];
-    for await (const r of readRecords(Readable.from([bytes.subarray(0, cut), bytes.subarray(cut)]), 'json')) out.push(r);
+    for await (const r of readRecords(Readable.from([bytes.subarray(0, cut), bytes.subarray(cut)]), 'json'))
+      out.push(r);
     expect((out[0]!.value as { name: string }).name).toBe('Société Générale');
   });
 });
@@ -81,9 +81,12 @@ describe('Greenlane CSV input', () => {
   });
 
   it('rejects a row with the wrong number of fields or a stray quote, and reads on', async () => {
-    const csv = [header, 'D1,import', 'D2,import,X,2026-01-01,EUR,,,,1,300241,IN,1,1,x"y', `D3,import,X,2026-01-01,EUR,,,,1,300241,IN,1,1,`].join(
-      '\n',
-    );
+    const csv = [
+      header,
+      'D1,import',
+      'D2,import,X,2026-01-01,EUR,,,,1,300241,IN,1,1,x"y',
+      `D3,import,X,2026-01-01,EUR,,,,1,300241,IN,1,1,`,
+    ].join('\n');
     const recs = await collect(csv, 'csv');
     expect(recs.map((r) => [r.record, r.syntaxError?.code ?? 'ok'])).toEqual([
       [1, 'malformed_syntax'],
@@ -93,7 +96,9 @@ describe('Greenlane CSV input', () => {
   });
 
   it('stops on an unknown header column with a clear message', async () => {
-    await expect(collect('declaration_id,hs_kode\nD1,1', 'csv')).rejects.toThrow(/unknown CSV column\(s\): hs_kode/);
+    await expect(collect('declaration_id,hs_kode\nD1,1', 'csv')).rejects.toThrow(
+      /unknown CSV column\(s\): hs_kode/,
+    );
   });
 });
 
@@ -115,7 +120,17 @@ describe('customs-csv input', () => {
       dispatchCountry: 'BE',
       declarant: { id: 'ZZR1LT6' },
       exporter: { id: '0VKY2BR' },
-      items: [{ hsCode: '440890', hsEdition: '2017', originCountry: 'BE', netMass: 108, customsValue: 372254.4, taxType: 'FEU1', preference: 'FEU1' }],
+      items: [
+        {
+          hsCode: '440890',
+          hsEdition: '2017',
+          originCountry: 'BE',
+          netMass: 108,
+          customsValue: 372254.4,
+          taxType: 'FEU1',
+          preference: 'FEU1',
+        },
+      ],
     });
     expect((rec!.value as Record<string, unknown>).carrier).toBeUndefined();
   });

@@ -16,7 +16,10 @@ export function guessFormat(file: string, firstLine?: string): InputFormat {
 }
 
 /** Reads records of the given format from a byte stream, lazily and in constant memory. */
-export function readRecords(source: AsyncIterable<Buffer | string>, format: InputFormat): AsyncGenerator<InputRecord> {
+export function readRecords(
+  source: AsyncIterable<Buffer | string>,
+  format: InputFormat,
+): AsyncGenerator<InputRecord> {
   const text = textChunks(source);
   switch (format) {
     case 'json':

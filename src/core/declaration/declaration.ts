@@ -49,7 +49,14 @@ export const PartySchema = z.strictObject({
 });
 export type Party = z.infer<typeof PartySchema>;
 
-export const PARTY_ROLES = ['declarant', 'importer', 'exporter', 'consignor', 'consignee', 'carrier'] as const;
+export const PARTY_ROLES = [
+  'declarant',
+  'importer',
+  'exporter',
+  'consignor',
+  'consignee',
+  'carrier',
+] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
 
 export const DocumentSchema = z.strictObject({

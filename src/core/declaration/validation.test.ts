@@ -60,14 +60,24 @@ describe('validateDeclaration', () => {
     expect(errorsOf(withItem({ grossMass: -0.5 }))).toEqual([['/items/0/grossMass', 'negative_value']]);
     expect(errorsOf(withItem({ customsValue: -10 }))).toEqual([['/items/0/customsValue', 'negative_value']]);
     expect(errorsOf(withItem({ invoiceValue: -10 }))).toEqual([['/items/0/invoiceValue', 'negative_value']]);
-    expect(errorsOf(withItem({ supplementaryQuantity: -3 }))).toEqual([['/items/0/supplementaryQuantity', 'negative_value']]);
-    expect(errorsOf({ ...sampleDeclaration(), invoiceTotal: -1 })).toEqual([['/invoiceTotal', 'negative_value']]);
+    expect(errorsOf(withItem({ supplementaryQuantity: -3 }))).toEqual([
+      ['/items/0/supplementaryQuantity', 'negative_value'],
+    ]);
+    expect(errorsOf({ ...sampleDeclaration(), invoiceTotal: -1 })).toEqual([
+      ['/invoiceTotal', 'negative_value'],
+    ]);
   });
 
   it('rejects unparseable and impossible dates', () => {
-    expect(errorsOf({ ...sampleDeclaration(), lodgedAt: 'yesterday' })).toEqual([['/lodgedAt', 'invalid_date']]);
-    expect(errorsOf({ ...sampleDeclaration(), lodgedAt: '2026-02-30' })).toEqual([['/lodgedAt', 'invalid_date']]);
-    expect(errorsOf({ ...sampleDeclaration(), arrivalAt: '2026-03-02T25:00:00Z' })).toEqual([['/arrivalAt', 'invalid_date']]);
+    expect(errorsOf({ ...sampleDeclaration(), lodgedAt: 'yesterday' })).toEqual([
+      ['/lodgedAt', 'invalid_date'],
+    ]);
+    expect(errorsOf({ ...sampleDeclaration(), lodgedAt: '2026-02-30' })).toEqual([
+      ['/lodgedAt', 'invalid_date'],
+    ]);
+    expect(errorsOf({ ...sampleDeclaration(), arrivalAt: '2026-03-02T25:00:00Z' })).toEqual([
+      ['/arrivalAt', 'invalid_date'],
+    ]);
     const d = withItem({ documents: [{ type: 'CITES', reference: 'X', validUntil: '31/12/2026' }] });
     expect(errorsOf(d)).toEqual([['/items/0/documents/0/validUntil', 'invalid_date']]);
   });
@@ -76,20 +86,30 @@ describe('validateDeclaration', () => {
     expect(errorsOf(withItem({ hsCode: '999999' }))).toEqual([['/items/0/hsCode', 'unknown_hs_code']]);
     expect(errorsOf(withItem({ hsCode: '30.02' }))).toEqual([['/items/0/hsCode', 'unknown_hs_code']]);
     // 3002.41 (vaccines for human medicine) is new in HS 2022; in HS 2017 vaccines were 3002.20.
-    expect(errorsOf(withItem({ hsCode: '300241', hsEdition: '2017' }))).toEqual([['/items/0/hsCode', 'unknown_hs_code']]);
+    expect(errorsOf(withItem({ hsCode: '300241', hsEdition: '2017' }))).toEqual([
+      ['/items/0/hsCode', 'unknown_hs_code'],
+    ]);
     expect(errorsOf(withItem({ hsCode: '300220', hsEdition: '2017' }))).toEqual([]);
     expect(errorsOf(withItem({ hsCode: '3002410010' }))).toEqual([]);
   });
 
   it('rejects countries, currencies and UN/LOCODEs that do not exist', () => {
-    expect(errorsOf(withItem({ originCountry: 'XX' }))).toEqual([['/items/0/originCountry', 'unknown_country']]);
+    expect(errorsOf(withItem({ originCountry: 'XX' }))).toEqual([
+      ['/items/0/originCountry', 'unknown_country'],
+    ]);
     expect(errorsOf(withItem({ originCountry: 'ZZ' }))).toEqual([]);
     expect(errorsOf({ ...sampleDeclaration(), importer: { name: 'X', country: 'UK' } })).toEqual([
       ['/importer/country', 'unknown_country'],
     ]);
-    expect(errorsOf({ ...sampleDeclaration(), currency: 'EURO' })).toEqual([['/currency', 'unknown_currency']]);
-    expect(errorsOf({ ...sampleDeclaration(), currency: 'XYZ' })).toEqual([['/currency', 'unknown_currency']]);
-    expect(errorsOf({ ...sampleDeclaration(), route: ['NLRTM', 'QQXXX'] })).toEqual([['/route/1', 'unknown_locode']]);
+    expect(errorsOf({ ...sampleDeclaration(), currency: 'EURO' })).toEqual([
+      ['/currency', 'unknown_currency'],
+    ]);
+    expect(errorsOf({ ...sampleDeclaration(), currency: 'XYZ' })).toEqual([
+      ['/currency', 'unknown_currency'],
+    ]);
+    expect(errorsOf({ ...sampleDeclaration(), route: ['NLRTM', 'QQXXX'] })).toEqual([
+      ['/route/1', 'unknown_locode'],
+    ]);
   });
 
   it('checks IMO and GTIN check digits and duplicate item numbers', () => {
@@ -98,7 +118,9 @@ describe('validateDeclaration', () => {
     ]);
     expect(errorsOf(withItem({ gtin: '05012345678901' }))).toEqual([['/items/0/gtin', 'invalid_gtin']]);
     const d = sampleDeclaration();
-    expect(errorsOf({ ...d, items: [d.items[0], d.items[0]] })).toEqual([['/items/1/sequence', 'duplicate_item_sequence']]);
+    expect(errorsOf({ ...d, items: [d.items[0], d.items[0]] })).toEqual([
+      ['/items/1/sequence', 'duplicate_item_sequence'],
+    ]);
   });
 
   it('keeps the declaration id on a rejected record and gives plain messages', () => {

@@ -96,7 +96,8 @@ function fromZodIssue(issue: z.core.$ZodIssue, input: unknown): ValidationIssue[
   }
 }
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+const DATE_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** True for a real ISO 8601 date or date-time (rejects 2021-02-30, 25:00 and the like). */
 export function isValidInstant(value: string): boolean {
@@ -189,18 +190,30 @@ function checkSemantics(d: Declaration, ref: ReferenceData): ValidationIssue[] {
     checkCountry(out, ref, '/transport/nationality', d.transport.nationality);
     const imo = d.transport.vesselImo;
     if (imo !== undefined && !isValidImo(imo)) {
-      out.add('/transport/vesselImo', 'invalid_imo', `/transport/vesselImo: "${imo}" is not a valid IMO number`);
+      out.add(
+        '/transport/vesselImo',
+        'invalid_imo',
+        `/transport/vesselImo: "${imo}" is not a valid IMO number`,
+      );
     }
   }
   const seen = new Set<number>();
   d.items.forEach((item, i) => {
     const p = `/items/${i}`;
     if (seen.has(item.sequence)) {
-      out.add(`${p}/sequence`, 'duplicate_item_sequence', `${p}/sequence: item number ${item.sequence} is used twice`);
+      out.add(
+        `${p}/sequence`,
+        'duplicate_item_sequence',
+        `${p}/sequence: item number ${item.sequence} is used twice`,
+      );
     }
     seen.add(item.sequence);
     if (!/^\d{6,10}$/.test(item.hsCode)) {
-      out.add(`${p}/hsCode`, 'unknown_hs_code', `${p}/hsCode: "${item.hsCode}" must be 6 to 10 digits, no dots`);
+      out.add(
+        `${p}/hsCode`,
+        'unknown_hs_code',
+        `${p}/hsCode: "${item.hsCode}" must be 6 to 10 digits, no dots`,
+      );
     } else if (!ref.hs[item.hsEdition].subheadings.has(item.hsCode.slice(0, 6))) {
       out.add(
         `${p}/hsCode`,
@@ -211,7 +224,12 @@ function checkSemantics(d: Declaration, ref: ReferenceData): ValidationIssue[] {
     checkCountry(out, ref, `${p}/originCountry`, item.originCountry);
     checkNonNegative(out, `${p}/netMass`, item.netMass, 'net mass');
     checkNonNegative(out, `${p}/grossMass`, item.grossMass, 'gross mass');
-    checkNonNegative(out, `${p}/supplementaryQuantity`, item.supplementaryQuantity, 'the supplementary quantity');
+    checkNonNegative(
+      out,
+      `${p}/supplementaryQuantity`,
+      item.supplementaryQuantity,
+      'the supplementary quantity',
+    );
     checkNonNegative(out, `${p}/invoiceValue`, item.invoiceValue, 'the invoice value');
     checkNonNegative(out, `${p}/customsValue`, item.customsValue, 'the customs value');
     checkNonNegative(out, `${p}/dutyRate`, item.dutyRate, 'the duty rate');
@@ -238,7 +256,13 @@ export function validateDeclaration(input: unknown, ref: ReferenceData): Validat
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     return {
       ok: false,
-      errors: [{ path: '', code: 'not_an_object', message: `a declaration must be a JSON object, got ${describeType(input)}` }],
+      errors: [
+        {
+          path: '',
+          code: 'not_an_object',
+          message: `a declaration must be a JSON object, got ${describeType(input)}`,
+        },
+      ],
     };
   }
   const parsed = DeclarationSchema.safeParse(input);

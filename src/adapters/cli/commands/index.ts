@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAssessCommand } from './assess.ts';
 import { registerReferenceCommand } from './reference.ts';
 
 /**
@@ -6,6 +7,6 @@ import { registerReferenceCommand } from './reference.ts';
  * (`assess.ts`, `serve.ts`, `lists.ts`, `screen.ts`, `model.ts`, `log.ts`, ...).
  */
 export function registerCommands(program: Command): void {
-  void program;
+  registerAssessCommand(program);
   registerReferenceCommand(program);
 }

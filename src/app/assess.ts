@@ -1,0 +1,277 @@
+import type { InputRecord, RecordedOutcome } from '../adapters/input/input-record.ts';
+import { contentHash } from '../adapters/store/content-hash.ts';
+import type { DeclarationStore } from '../adapters/store/declaration-store.ts';
+import type { AssessmentItem, DecisionInput, SaveStatus } from '../adapters/store/store-records.ts';
+import { type ChannelDecision, decideChannel } from '../core/decision/decide.ts';
+import type { SelectionPolicy } from '../core/decision/selection-policy.ts';
+import type { Channel, RiskSignal } from '../core/decision/signal.ts';
+import { type Declaration, PARTY_ROLES, type PartyRole } from '../core/declaration/declaration.ts';
+import { type ValidationIssue, validateDeclaration } from '../core/declaration/validation.ts';
+import type { ReferenceData } from '../core/reference/reference-data.ts';
+import { type CompiledProfiles, evaluateProfiles, profileSignals } from '../core/rules/evaluate.ts';
+import type { PriceBandLookup } from '../core/rules/price-bands.ts';
+
+/** One reason as the CLI and API report it. */
+export interface ReasonLine {
+  source: RiskSignal['source'];
+  code: string;
+  message: string;
+}
+
+/** The output contract of `greenlane assess` and `POST /v1/declarations` for a decided record. */
+export interface AssessedLine {
+  declarationId: string;
+  version: number;
+  status: SaveStatus;
+  channel: Channel;
+  score: number;
+  summary: string;
+  reasons: ReasonLine[];
+  decidedAt: string;
+}
+
+/** The output contract for a rejected record: nothing of it was stored except the reject itself. */
+export interface RejectedLine {
+  rejected: true;
+  record: number;
+  declarationId?: string;
+  errors: ValidationIssue[];
+}
+
+export type AssessmentLine = AssessedLine | RejectedLine;
+
+/**
+ * A risk source beyond the profiles (party screening, the learned model): it turns a valid
+ * declaration into signals, and names the versions of what it used so decisions record them.
+ */
+export interface SignalSource {
+  name: string;
+  signals(declaration: Declaration): RiskSignal[];
+  /** e.g. `{ un: 'sha256:...' }` for lists, or a model version. */
+  versions(): Record<string, string>;
+  kind: 'lists' | 'model';
+}
+
+export interface AssessmentDeps {
+  reference: ReferenceData;
+  profiles: CompiledProfiles;
+  /** Risk profile id -> version in force, recorded with each decision. */
+  profileVersions: Record<string, number>;
+  policy: SelectionPolicy;
+  /** Without a store, decisions are computed and returned but nothing is kept. */
+  store?: DeclarationStore;
+  priceBands?: PriceBandLookup;
+  sources?: SignalSource[];
+  /** Called with what was stored, e.g. to append decisions to the transparency log. */
+  afterSave?: (admin: string, lines: AssessedLine[]) => Promise<void>;
+  now?: () => Date;
+}
+
+export interface AssessOptions {
+  /** Where the records came from: `api`, `file:<name>`, ... kept with versions and rejects. */
+  source: string;
+  /** Who submitted them (API key id, CLI user), for the audit trail. */
+  actor: string;
+  batchId?: string;
+}
+
+export interface AssessmentService {
+  /**
+   * Validates, scores and decides a batch, and stores it when a store is configured. Returns
+   * exactly one line per record, in order; a bad record never affects the others.
+   */
+  assess(
+    administration: string,
+    records: readonly InputRecord[],
+    options: AssessOptions,
+  ): Promise<AssessmentLine[]>;
+}
+
+function reasonLines(decision: ChannelDecision): ReasonLine[] {
+  return decision.reasons.map((r) => ({ source: r.source, code: r.code, message: r.message }));
+}
+
+function partyKey(role: PartyRole, declaration: Declaration): string | undefined {
+  return declaration[role]?.id;
+}
+
+/** Wraps plain values (an API batch) as numbered input records. */
+export function asInputRecords(values: readonly unknown[]): InputRecord[] {
+  return values.map((value, i) => ({ record: i + 1, value }));
+}
+
+export function createAssessmentService(deps: AssessmentDeps): AssessmentService {
+  const now = deps.now ?? (() => new Date());
+  const sources = deps.sources ?? [];
+
+  function decide(declaration: Declaration, version: number, firstTimeTraders?: ReadonlySet<PartyRole>) {
+    const hits = evaluateProfiles(declaration, deps.profiles, {
+      reference: deps.reference,
+      ...(deps.priceBands ? { priceBands: deps.priceBands } : {}),
+      ...(firstTimeTraders ? { firstTimeTraders } : {}),
+    });
+    const signals = profileSignals(hits);
+    for (const source of sources) signals.push(...source.signals(declaration));
+    return decideChannel({ declarationId: declaration.id, version }, signals, deps.policy);
+  }
+
+  function decisionInput(decision: ChannelDecision, decidedAt: string): DecisionInput {
+    const listVersions: Record<string, string> = {};
+    let modelVersion: string | null = null;
+    for (const s of sources) {
+      if (s.kind === 'lists') Object.assign(listVersions, s.versions());
+      else modelVersion = Object.values(s.versions()).join(',') || null;
+    }
+    return {
+      channel: decision.channel,
+      score: decision.score,
+      reasons: decision.reasons,
+      summary: decision.summary,
+      selection: decision.selection,
+      decidedAt,
+      profileVersions: deps.profileVersions,
+      referenceVersion: deps.reference.version,
+      modelVersion,
+      listVersions: Object.keys(listVersions).length ? listVersions : null,
+    };
+  }
+
+  return {
+    async assess(administration, records, options) {
+      const lines: Array<AssessmentLine | undefined> = new Array(records.length);
+      const valid: Array<{ at: number; declaration: Declaration; hash: string; outcome?: RecordedOutcome }> =
+        [];
+      const rejects: Array<{ at: number; line: RejectedLine; raw: unknown }> = [];
+
+      records.forEach((rec, at) => {
+        if (rec.syntaxError) {
+          const line: RejectedLine = { rejected: true, record: rec.record, errors: [rec.syntaxError] };
+          rejects.push({ at, line, raw: rec.value });
+          return;
+        }
+        const result = validateDeclaration(rec.value, deps.reference);
+        if (!result.ok) {
+          const line: RejectedLine = { rejected: true, record: rec.record, errors: result.errors };
+          if (result.declarationId !== undefined) line.declarationId = result.declarationId;
+          rejects.push({ at, line, raw: rec.value });
+          return;
+        }
+        valid.push({
+          at,
+          declaration: result.declaration,
+          hash: contentHash(result.declaration),
+          ...(rec.outcome ? { outcome: rec.outcome } : {}),
+        });
+      });
+      for (const r of rejects) lines[r.at] = r.line;
+
+      const decidedAt = now().toISOString();
+      const store = deps.store;
+      if (!store) {
+        for (const v of valid) {
+          const decision = decide(v.declaration, 1);
+          lines[v.at] = assessedLine(v.declaration.id, 1, 'created', decision, decidedAt);
+        }
+        return lines as AssessmentLine[];
+      }
+
+      // Versions: what the store holds, advanced as the batch itself repeats or amends an id.
+      const heads = await store.currentVersions(
+        administration,
+        valid.map((v) => v.declaration.id),
+      );
+      const partyIds = valid.flatMap((v) =>
+        PARTY_ROLES.map((r) => partyKey(r, v.declaration)).filter((p) => p !== undefined),
+      );
+      const known = await store.knownParties(administration, partyIds);
+      const items: AssessmentItem[] = [];
+      for (const v of valid) {
+        const d = v.declaration;
+        const head = heads.get(d.id);
+        const unchanged = head !== undefined && head.contentHash === v.hash;
+        const version = head === undefined ? 1 : unchanged ? head.version : head.version + 1;
+        heads.set(d.id, { version, contentHash: v.hash });
+        const firstTime = new Set<PartyRole>();
+        for (const role of PARTY_ROLES) {
+          const id = partyKey(role, d);
+          if (id !== undefined && !known.has(id)) firstTime.add(role);
+        }
+        for (const role of PARTY_ROLES) {
+          const id = partyKey(role, d);
+          if (id !== undefined) known.add(id);
+        }
+        const decision = decide(d, version, firstTime);
+        items.push({
+          declaration: d,
+          contentHash: v.hash,
+          source: options.source,
+          decision: decisionInput(decision, decidedAt),
+        });
+      }
+
+      const saved = await store.saveAssessments(administration, items);
+      const assessed: AssessedLine[] = [];
+      saved.forEach((result, i) => {
+        const v = valid[i]!;
+        const stored = result.decision;
+        const line: AssessedLine = {
+          declarationId: result.id,
+          version: result.version,
+          status: result.status,
+          channel: stored.channel,
+          score: stored.score,
+          summary: stored.summary,
+          reasons: stored.reasons.map((r) => ({ source: r.source, code: r.code, message: r.message })),
+          decidedAt: stored.decidedAt,
+        };
+        lines[v.at] = line;
+        if (result.status !== 'unchanged') assessed.push(line);
+      });
+
+      if (rejects.length > 0) {
+        await store.saveRejects(
+          administration,
+          rejects.map((r) => ({
+            source: options.source,
+            batchId: options.batchId ?? null,
+            recordNumber: r.line.record,
+            declarationId: r.line.declarationId ?? null,
+            errors: r.line.errors,
+            raw: r.raw === undefined ? '' : JSON.stringify(r.raw),
+          })),
+        );
+      }
+      for (const v of valid) {
+        if (v.outcome) {
+          await store.recordOutcome(
+            administration,
+            v.declaration.id,
+            { ...v.outcome, recordedAt: decidedAt },
+            options.actor,
+          );
+        }
+      }
+      if (deps.afterSave && assessed.length > 0) await deps.afterSave(administration, assessed);
+      return lines as AssessmentLine[];
+    },
+  };
+
+  function assessedLine(
+    declarationId: string,
+    version: number,
+    status: SaveStatus,
+    decision: ChannelDecision,
+    decidedAt: string,
+  ): AssessedLine {
+    return {
+      declarationId,
+      version,
+      status,
+      channel: decision.channel,
+      score: decision.score,
+      summary: decision.summary,
+      reasons: reasonLines(decision),
+      decidedAt,
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import { loadProfiles } from '../adapters/profiles/load-profiles.ts';
+import { referenceData } from '../adapters/reference/file-reference-data.ts';
+import type { DeclarationStore } from '../adapters/store/declaration-store.ts';
+import { type SelectionPolicy, SelectionPolicySchema } from '../core/decision/selection-policy.ts';
+import { compileProfiles } from '../core/rules/evaluate.ts';
+import type { RiskProfile } from '../core/rules/risk-profile.ts';
+import type { AssessmentDeps, SignalSource } from './assess.ts';
+import { dataDir, PACKAGE_ROOT } from './config.ts';
+
+/** The starter risk profiles shipped with Greenlane. */
+export const DEFAULT_PROFILES_DIR = resolve(PACKAGE_ROOT, 'profiles');
+
+/**
+ * Default selectivity: a combined score of 30 means a documentary check, 60 a physical inspection
+ * (a single high-weight profile can reach red on its own through its minimum channel); 2% of
+ * declarations are drawn at random for yellow and 1% for red, the order of magnitude the WCO Risk
+ * Management Compendium suggests for compliance measurement. The seed can be set per deployment
+ * with GREENLANE_SELECTION_SEED; it is recorded with every decision.
+ */
+export function defaultSelectionPolicy(env: NodeJS.ProcessEnv = process.env): SelectionPolicy {
+  return SelectionPolicySchema.parse({
+    thresholds: { yellow: 30, red: 60 },
+    randomRates: {
+      yellow: Number(env.GREENLANE_RANDOM_YELLOW ?? 0.02),
+      red: Number(env.GREENLANE_RANDOM_RED ?? 0.01),
+    },
+    seed: env.GREENLANE_SELECTION_SEED ?? 'greenlane-default-seed',
+  });
+}
+
+export interface RuntimeOptions {
+  profilesDir?: string;
+  dataDir?: string;
+  policy?: SelectionPolicy;
+  store?: DeclarationStore;
+  sources?: SignalSource[];
+}
+
+/** Loads reference data and profiles and compiles them: everything the assessment pipeline needs. */
+export function assessmentDeps(options: RuntimeOptions = {}): AssessmentDeps {
+  const reference = referenceData(options.dataDir ?? dataDir());
+  const loaded = loadProfiles(options.profilesDir ?? DEFAULT_PROFILES_DIR);
+  const profiles: RiskProfile[] = loaded.map((l) => l.profile);
+  const profileVersions: Record<string, number> = {};
+  for (const p of profiles) profileVersions[p.id] = Math.max(profileVersions[p.id] ?? 0, p.version);
+  return {
+    reference,
+    profiles: compileProfiles(profiles, reference),
+    profileVersions,
+    policy: options.policy ?? defaultSelectionPolicy(),
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.sources ? { sources: options.sources } : {}),
+  };
+}
