@@ -112,7 +112,7 @@ describe('fetchReferenceData', () => {
     expect([...ref.countries.keys()].sort()).toEqual(['CH', 'KR', 'NL']);
     expect(ref.countries.get('KR')?.name).toBe('South Korea');
     expect([...ref.currencies].sort()).toEqual(['ALL', 'BOV', 'EUR', 'KRW', 'USD', 'XBA']);
-    expect([...ref.locodes].sort()).toEqual(['ARUSH', 'CHZRH', 'KRPUS', 'NLRTM']);
+    expect([...ref.locodes].sort()).toEqual(['ARUSH', 'CHZRH', 'IT940', 'KRPUS', 'NLRTM']);
     expect(ref.regulatory.get('300241')?.[0]?.concern).toBe('medical');
 
     // ISO 4217: leading zeros kept, historic rows carry their withdrawal date, commas quoted.
@@ -135,7 +135,7 @@ describe('fetchReferenceData', () => {
     expect(codeList[1]).toBe(
       ',CH,ZRH,Zürich,Zurich,ZH,AI,1234----,0701,,4723N 00832E,47.3833,8.5333,,UNECE 2025-1',
     );
-    expect(codeList).toHaveLength(7);
+    expect(codeList).toHaveLength(8);
     expect(read('un-locode', 'alias.csv')).toBe(
       'Country,Name,NameWoDiacritics\nCH,Zurich = Zürich,Zurich = Zurich\n',
     );

@@ -639,7 +639,9 @@ async function stageLocode(ctx: Context, stage: StagedDataset, edition: string):
         continue;
       }
       if (location === '' && name.startsWith('.')) continue;
-      if (!/^[A-Z]{2}$/.test(country) || !/^[A-Z2-9]{3}$/.test(location)) {
+      // The UN/LOCODE manual allows letters and digits 2-9, but releases also carry codes with 0
+      // (DE 9B0, IT 940): accept any three capitals or digits, as published.
+      if (!/^[A-Z]{2}$/.test(country) || !/^[A-Z0-9]{3}$/.test(location)) {
         rejected.push(`${country}${location || '(empty)'} ${name}`.trim());
         continue;
       }
