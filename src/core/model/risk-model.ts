@@ -52,7 +52,7 @@ export interface TrainRiskModelOptions {
 
 /** Recommended parameters on the synthetic customs data, chosen on the validation split. */
 export const RISK_MODEL_PARAMS: Partial<GbdtParams> = {
-  learningRate: 0.05,
+  learningRate: 0.1,
   maxLeaves: 31,
   maxDepth: 8,
   minDataInLeaf: 20,

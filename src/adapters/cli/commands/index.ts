@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAssessCommand } from './assess.ts';
+import { registerModelCommand } from './model.ts';
 import { registerReferenceCommand } from './reference.ts';
 
 /**
@@ -9,4 +10,5 @@ import { registerReferenceCommand } from './reference.ts';
 export function registerCommands(program: Command): void {
   registerAssessCommand(program);
   registerReferenceCommand(program);
+  registerModelCommand(program);
 }
