@@ -1,7 +1,8 @@
 import type { CoreTables } from './core-tables.ts';
+import type { LedgerTables } from './ledger-tables.ts';
 
 /**
  * The whole database as Kysely sees it. Each capability declares its own tables in its own file
  * (`core-tables.ts`, `ledger-tables.ts`, ...) and is added here.
  */
-export interface Database extends CoreTables {}
+export interface Database extends CoreTables, LedgerTables {}

@@ -13,7 +13,9 @@ export type LedgerErrorCode =
   | 'MALFORMED_KEY'
   | 'SIGNATURE_INVALID'
   | 'TREE_SIZE_EXCEEDED'
-  | 'NODE_MISSING';
+  | 'NODE_MISSING'
+  | 'NOT_FOUND'
+  | 'KEY_MISMATCH';
 
 /** The one error type of the ledger core; `code` is a closed union, `cause` keeps the origin. */
 export class LedgerError extends Error {

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { coreMigration } from './0001-core.ts';
+import { ledgerMigration } from './0002-ledger.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -7,4 +8,5 @@ import { coreMigration } from './0001-core.ts';
  */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-core': coreMigration,
+  '0002-ledger': ledgerMigration,
 };
