@@ -1,17 +1,12 @@
 import type { MiddlewareHandler } from 'hono';
+import type { ApiKeyRole, ApiPrincipal } from '../store/store-records.ts';
 import { HttpError } from './http-error.ts';
 
 /**
- * Who is calling: the administration the API key is bound to, the key's role and a stable key id
- * for the request log and the audit trail (never the secret itself).
+ * Who is calling: the administration the API key is bound to, the key's role, a stable key id
+ * and label for the request log and the audit trail (never the secret itself).
  */
-export interface Principal {
-  administration: string;
-  role: string;
-  keyId: string;
-  /** Human label of the key ("officer Rotterdam desk 3"), shown in logs and as the actor. */
-  name?: string;
-}
+export type Principal = ApiPrincipal;
 
 /** Resolves a presented secret to its principal; `undefined`/`null` when unknown or revoked. */
 export type Authenticate = (secret: string) => Promise<Principal | null | undefined>;
@@ -65,6 +60,35 @@ export function apiKeyAuth(authenticate: Authenticate): MiddlewareHandler<{ Vari
     const principal = await authenticate(secret);
     if (!principal) throw unauthorized('the API key is not valid or has been revoked');
     c.set('principal', principal);
+    await next();
+  };
+}
+
+/**
+ * The actor recorded in decisions, outcomes and the audit log for a request: the key's label for
+ * people, and its id because labels need not be unique (the store bounds actors to 200 chars).
+ */
+export function actorOf(principal: Principal): string {
+  return `${principal.name.slice(0, 150)} (key ${principal.keyId})`;
+}
+
+/**
+ * Restricts a route to some roles (after {@link apiKeyAuth}); use as a `createRoute` middleware.
+ * Until full tenancy arrives the roles are the store's `API_KEY_ROLES`.
+ *
+ * @example
+ * createRoute({ ..., middleware: [requireRole('admin', 'analyst')] })
+ */
+export function requireRole(...roles: ApiKeyRole[]): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const { role } = c.get('principal');
+    if (!roles.includes(role)) {
+      throw new HttpError(
+        403,
+        'forbidden',
+        `this action needs one of the roles ${roles.join(', ')}; the key has ${role}`,
+      );
+    }
     await next();
   };
 }

@@ -6,7 +6,7 @@ import { ApiErrorSchema, HttpError } from './http-error.ts';
 import { API_KEY_SECURITY, type RouteModule } from './route-module.ts';
 import { healthRoutes } from './routes/health.ts';
 
-const PRINCIPAL: Principal = { administration: 'NL', role: 'officer', keyId: 'k1' };
+const PRINCIPAL: Principal = { administration: 'NL', role: 'officer', keyId: 'k1', name: 'desk 1' };
 const authenticate = async (secret: string) => (secret === 'good-key' ? PRINCIPAL : undefined);
 
 /** A tiny protected module exercising auth, validation, HttpError and the body limit. */
@@ -110,7 +110,6 @@ describe('createApp', () => {
   it('publishes an OpenAPI 3.1 document with both security schemes', async () => {
     const res = await app().request('/openapi.json');
     expect(res.status).toBe(200);
-    // biome-ignore lint/suspicious/noExplicitAny: walking a JSON document
     const doc: any = await res.json();
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKeyHeader', 'bearerAuth']);

@@ -1,6 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { StoreError, type StoreErrorCode } from '../store/store-error.ts';
 
 /** Closed set of machine codes an API client can switch on; the message is for people. */
 export const API_ERROR_CODES = [
@@ -75,13 +76,25 @@ const CODE_BY_STATUS: Partial<Record<number, ApiErrorCode>> = {
   415: 'unsupported_media_type',
 };
 
+const STORE_ERRORS: Record<StoreErrorCode, [ContentfulStatusCode, ApiErrorCode]> = {
+  NOT_FOUND: [404, 'not_found'],
+  CONFLICT: [409, 'conflict'],
+  INVALID_INPUT: [400, 'invalid_body'],
+  // The key's administration vanished: the key is no longer good for anything.
+  UNKNOWN_ADMINISTRATION: [403, 'forbidden'],
+};
+
 /**
  * Normalises whatever a handler or middleware threw. Hono's own `HTTPException`s (body limit,
- * media-type gate) keep their status; an unknown error becomes a 500 whose message reveals nothing
+ * media-type gate) keep their status, the store's errors map by code; an unknown error becomes a 500 whose message reveals nothing
  * of the internals (the cause is logged, not sent).
  */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  if (err instanceof StoreError) {
+    const [status, code] = STORE_ERRORS[err.code];
+    return new HttpError(status, code, err.message, undefined, { cause: err });
+  }
   if (err instanceof HTTPException) {
     const code = CODE_BY_STATUS[err.status];
     if (code)

@@ -1,0 +1,65 @@
+import { createReadStream } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { InputRecord } from '../input/input-record.ts';
+import { readRecords } from '../input/read-records.ts';
+import type { DeclarationStore } from '../store/declaration-store.ts';
+import type { CreatedApiKey } from '../store/store-records.ts';
+import type { AssessRecords } from './routes/declarations.ts';
+
+/** The tenant `greenlane serve --demo` creates; real installations name their own. */
+export const DEMO_ADMINISTRATION = 'DEMO';
+
+/** The synthetic declarations the demo queue is filled from (WCO BACUDA research data, test split). */
+export function demoDeclarationsFile(dataDir: string): string {
+  return join(dataDir, 'customs-declarations', 'df_syn_test_eng.csv');
+}
+
+/**
+ * Creates the demo administration if needed and a fresh admin API key for it. A new key per start,
+ * because only the hash of a key is stored: the secret of an earlier one cannot be shown again.
+ */
+export async function createDemoKey(store: DeclarationStore): Promise<CreatedApiKey> {
+  await store.ensureAdministration(DEMO_ADMINISTRATION, 'Demo administration (synthetic data)');
+  return store.createApiKey(DEMO_ADMINISTRATION, 'demo key (greenlane serve --demo)', 'admin');
+}
+
+export interface SeedResult {
+  accepted: number;
+  rejected: number;
+}
+
+/**
+ * Fills an empty demo queue with the first `limit` synthetic declarations, through the same
+ * assessment pipeline as the API (so they get real channels and explanations). Does nothing and
+ * returns null when the queue already has declarations, so restarts do not duplicate work.
+ */
+export async function seedDemoQueue(
+  store: DeclarationStore,
+  assess: AssessRecords,
+  file: string,
+  limit: number,
+): Promise<SeedResult | null> {
+  const current = await store.queue(DEMO_ADMINISTRATION, { limit: 1 });
+  if (current.items.length > 0) return null;
+  const result: SeedResult = { accepted: 0, rejected: 0 };
+  const source = `file:${basename(file)}`;
+  let batch: InputRecord[] = [];
+  const flush = async () => {
+    const lines = await assess(DEMO_ADMINISTRATION, batch, { source, actor: 'greenlane serve --demo' });
+    for (const line of lines) {
+      if ('rejected' in line) result.rejected++;
+      else result.accepted++;
+    }
+    batch = [];
+  };
+  let read = 0;
+  for await (const input of readRecords(createReadStream(file), 'customs-csv')) {
+    if (read++ >= limit) break;
+    // The data set's inspection labels are left out: the demo queue waits for its officers.
+    const { outcome: _labels, ...record } = input;
+    batch.push(record);
+    if (batch.length === 500) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return result;
+}

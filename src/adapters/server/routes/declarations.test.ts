@@ -1,0 +1,197 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from '../../../../test/support/databases.ts';
+import { createTestApi, type TestApi, testDeclaration } from '../api-test-kit.ts';
+import {
+  AssessmentResponseSchema,
+  DecisionSchema,
+  DeclarationDetailSchema,
+  OutcomeSchema,
+} from '../declaration-schemas.ts';
+import { ApiErrorSchema } from '../http-error.ts';
+
+const post = (key: string, body: unknown, contentType = 'application/json') => ({
+  method: 'POST',
+  headers: { authorization: `Bearer ${key}`, 'content-type': contentType },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+const get = (key: string) => ({ headers: { 'x-api-key': key } });
+
+async function errorCode(res: Response, status: number): Promise<string> {
+  expect(res.status).toBe(status);
+  return ApiErrorSchema.parse(await res.json()).error.code;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`declarations API on ${dialect}`, () => {
+    let api: TestApi;
+    beforeAll(async () => {
+      api = await createTestApi(dialect, { bodyLimitBytes: 64 * 1024 });
+    });
+    afterAll(async () => api?.dispose());
+
+    it('assesses a batch record by record: decisions and errors in one 200 response', async () => {
+      const res = await api.app.request(
+        '/v1/declarations',
+        post(api.keys.ingest, [
+          testDeclaration('D-GREEN'),
+          testDeclaration('D-RED', 'CN'),
+          { ...testDeclaration('D-BAD'), items: [{ ...testDeclaration('x').items[0], hsCode: '9999' }] },
+          42,
+        ]),
+      );
+      expect(res.status).toBe(200);
+      const body = AssessmentResponseSchema.parse(await res.json());
+      expect(body.summary).toEqual({
+        received: 4,
+        accepted: 2,
+        rejected: 2,
+        channels: { green: 1, yellow: 0, red: 1 },
+      });
+      const [green, red, bad, notObject] = body.results;
+      expect(green).toMatchObject({
+        record: 1,
+        declarationId: 'D-GREEN',
+        version: 1,
+        status: 'created',
+        channel: 'green',
+      });
+      expect(red).toMatchObject({
+        record: 2,
+        declarationId: 'D-RED',
+        status: 'created',
+        channel: 'red',
+        score: 60,
+      });
+      expect(red && 'reasons' in red ? red.reasons.map((r) => r.code) : []).toContain('TEST-ORIGIN-CN');
+      expect(bad).toMatchObject({ rejected: true, record: 3, declarationId: 'D-BAD' });
+      expect(bad && 'errors' in bad ? bad.errors.map((e) => [e.path, e.code]) : []).toEqual([
+        ['/items/0/hsCode', 'unknown_hs_code'],
+      ]);
+      expect(notObject).toMatchObject({ rejected: true, record: 4, errors: [{ code: 'not_an_object' }] });
+    });
+
+    it('takes a single object; the same content is unchanged, new content a new version', async () => {
+      const again = AssessmentResponseSchema.parse(
+        await (
+          await api.app.request('/v1/declarations', post(api.keys.admin, testDeclaration('D-GREEN')))
+        ).json(),
+      );
+      expect(again.results).toMatchObject([
+        { record: 1, declarationId: 'D-GREEN', version: 1, status: 'unchanged' },
+      ]);
+      const amended = AssessmentResponseSchema.parse(
+        await (
+          await api.app.request('/v1/declarations', post(api.keys.admin, testDeclaration('D-GREEN', 'CN')))
+        ).json(),
+      );
+      expect(amended.results).toMatchObject([
+        { declarationId: 'D-GREEN', version: 2, status: 'amended', channel: 'red' },
+      ]);
+    });
+
+    it('returns one declaration with its decision and explanation, only to its administration', async () => {
+      const res = await api.app.request('/v1/declarations/D-RED', get(api.keys.officer));
+      expect(res.status).toBe(200);
+      const detail = DeclarationDetailSchema.parse(await res.json());
+      expect(detail).toMatchObject({ id: 'D-RED', version: 1, status: 'assessed' });
+      expect(detail.declaration.items[0]?.originCountry).toBe('CN');
+      expect(detail.decision).toMatchObject({ channel: 'red', kind: 'auto', score: 60 });
+      expect(detail.decision.reasons[0]).toMatchObject({
+        source: 'profile',
+        code: 'TEST-ORIGIN-CN',
+        minChannel: 'red',
+      });
+      expect(detail.decision.reasons[0]?.instructions).toContain('origin marks');
+      expect(
+        await errorCode(
+          await api.app.request('/v1/declarations/D-RED', get(api.keys.otherAdministration)),
+          404,
+        ),
+      ).toBe('not_found');
+      expect(
+        await errorCode(await api.app.request('/v1/declarations/NOPE', get(api.keys.officer)), 404),
+      ).toBe('not_found');
+    });
+
+    it('records an inspection outcome by the officer holding the key', async () => {
+      const res = await api.app.request(
+        '/v1/declarations/D-RED/outcome',
+        post(api.keys.officer, { result: 'seizure', revenueRecovered: 1250.5, notes: 'counterfeit marks' }),
+      );
+      expect(res.status).toBe(201);
+      const outcome = OutcomeSchema.parse(await res.json());
+      expect(outcome).toMatchObject({
+        result: 'seizure',
+        fraud: true,
+        critical: false,
+        revenueRecovered: 1250.5,
+        version: 1,
+      });
+      expect(outcome.officer).toContain('officer key');
+      const detail = DeclarationDetailSchema.parse(
+        await (await api.app.request('/v1/declarations/D-RED', get(api.keys.analyst))).json(),
+      );
+      expect(detail.status).toBe('inspected');
+      expect(detail.outcomes).toHaveLength(1);
+      const invalid = await api.app.request(
+        '/v1/declarations/D-RED/outcome',
+        post(api.keys.officer, { result: 'maybe' }),
+      );
+      expect(await errorCode(invalid.clone(), 400)).toBe('validation_failed');
+      expect(ApiErrorSchema.parse(await invalid.json()).error.details?.[0]?.path).toBe('/result');
+      const unknown = await api.app.request(
+        '/v1/declarations/NOPE/outcome',
+        post(api.keys.officer, { result: 'no_discrepancy' }),
+      );
+      expect(await errorCode(unknown, 404)).toBe('not_found');
+    });
+
+    it('overrides the channel with a reason; the new decision supersedes the engine one', async () => {
+      const res = await api.app.request(
+        '/v1/declarations/D-RED/override',
+        post(api.keys.officer, { channel: 'yellow', reason: 'Known consignment, documents suffice' }),
+      );
+      expect(res.status).toBe(201);
+      const decision = DecisionSchema.parse(await res.json());
+      expect(decision).toMatchObject({
+        kind: 'override',
+        channel: 'yellow',
+        reason: 'Known consignment, documents suffice',
+      });
+      expect(decision.officer).toContain('officer key');
+      const detail = DeclarationDetailSchema.parse(
+        await (await api.app.request('/v1/declarations/D-RED', get(api.keys.officer))).json(),
+      );
+      expect(detail.decision.id).toBe(decision.id);
+      expect(detail.decision.supersedes).toBe(detail.decisions[0]?.id);
+      const noReason = await api.app.request(
+        '/v1/declarations/D-RED/override',
+        post(api.keys.officer, { channel: 'red' }),
+      );
+      expect(await errorCode(noReason, 400)).toBe('validation_failed');
+    });
+
+    it('enforces roles', async () => {
+      const override = post(api.keys.ingest, { channel: 'green', reason: 'clearance system may not' });
+      expect(await errorCode(await api.app.request('/v1/declarations/D-RED/override', override), 403)).toBe(
+        'forbidden',
+      );
+      const submit = post(api.keys.officer, testDeclaration('D-OFFICER'));
+      expect(await errorCode(await api.app.request('/v1/declarations', submit), 403)).toBe('forbidden');
+      const outcome = post(api.keys.analyst, { result: 'no_discrepancy' });
+      expect(await errorCode(await api.app.request('/v1/declarations/D-RED/outcome', outcome), 403)).toBe(
+        'forbidden',
+      );
+    });
+
+    it('refuses bodies that are not JSON, not records, not JSON-typed or too large', async () => {
+      const request = (body: string, type?: string) =>
+        api.app.request('/v1/declarations', post(api.keys.ingest, body, type));
+      expect(await errorCode(await request('{"id": '), 400)).toBe('invalid_json');
+      expect(await errorCode(await request('"a string"'), 400)).toBe('invalid_body');
+      expect(await errorCode(await request('{}', 'text/plain'), 415)).toBe('unsupported_media_type');
+      const big = JSON.stringify(Array.from({ length: 400 }, (_, i) => testDeclaration(`BIG-${i}`)));
+      expect(await errorCode(await request(big), 413)).toBe('payload_too_large');
+    });
+  });
+}

@@ -1,0 +1,268 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { InputRecord } from '../../input/input-record.ts';
+import type { DeclarationStore } from '../../store/declaration-store.ts';
+import { type AuthVariables, actorOf, requireRole } from '../api-key-auth.ts';
+import {
+  type AssessmentLineBody,
+  type AssessmentResponse,
+  AssessmentResponseSchema,
+  DecisionSchema,
+  DeclarationComponent,
+  DeclarationDetailSchema,
+  OutcomeBodySchema,
+  OutcomeSchema,
+  OverrideBodySchema,
+} from '../declaration-schemas.ts';
+import { ApiErrorSchema, HttpError } from '../http-error.ts';
+import { API_KEY_SECURITY, type RouteModule } from '../route-module.ts';
+
+/** A line of the assessment service: accepted (with its decision) or rejected (with its errors). */
+export type ServiceLine =
+  | Omit<Extract<AssessmentLineBody, { channel: unknown }>, 'record'>
+  | Extract<AssessmentLineBody, { rejected: true }>;
+
+/**
+ * The assessment pipeline as this route needs it: `createAssessmentService(...).assess` from
+ * `src/app/assess.ts`. One line per record, in order; a bad record never affects the others.
+ */
+export type AssessRecords = (
+  administration: string,
+  records: readonly InputRecord[],
+  opts: { source: string; actor: string },
+) => Promise<ServiceLine[]>;
+
+export interface DeclarationRoutesDeps {
+  assess: AssessRecords;
+  store: Pick<DeclarationStore, 'getDeclaration' | 'recordOutcome' | 'overrideDecision'>;
+}
+
+/** Who may do what until full tenancy and roles arrive (roles are the store's `API_KEY_ROLES`). */
+export const DECLARATION_ROLES = {
+  /** The clearance system submits; an admin may too. */
+  submit: ['admin', 'ingest'],
+  /** The clearance system reads back decisions; people read explanations. */
+  read: ['admin', 'analyst', 'officer', 'ingest'],
+  /** Only people who inspect or supervise record outcomes and change channels. */
+  outcome: ['admin', 'officer'],
+  override: ['admin', 'analyst', 'officer'],
+} as const;
+
+const errorJson = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ApiErrorSchema } },
+});
+const authErrors = {
+  401: errorJson('Missing or invalid API key'),
+  403: errorJson("The key's role may not do this"),
+} as const;
+
+const IdParamsSchema = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({
+      param: { name: 'id', in: 'path' },
+      description: 'Declaration id (LRN / MRN)',
+      example: '97061800',
+    }),
+});
+
+const submit = createRoute({
+  method: 'post',
+  path: '/v1/declarations',
+  tags: ['declarations'],
+  summary: 'Submit one declaration or a batch; each is validated, assessed and given a channel',
+  description:
+    'A JSON object is one declaration, a JSON array a batch. Records are validated one by one: a bad ' +
+    'record comes back as a rejected line with JSON-pointer errors and does not stop the others. ' +
+    'Resubmitting identical content is `unchanged`; changed content is a new version (`amended`).',
+  security: API_KEY_SECURITY,
+  middleware: [requireRole(...DECLARATION_ROLES.submit)] as const,
+  request: {
+    body: {
+      required: true,
+      // A plain schema object, not zod: documentation only, so that validation stays per record
+      // in the assessment service instead of failing the whole batch here.
+      content: {
+        'application/json': {
+          schema: {
+            oneOf: [
+              { $ref: '#/components/schemas/Declaration' },
+              { type: 'array', items: { $ref: '#/components/schemas/Declaration' } },
+            ],
+          },
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'Every record processed: one line per record, in request order',
+      content: { 'application/json': { schema: AssessmentResponseSchema } },
+    },
+    400: errorJson('The body is not JSON, or neither an object nor an array'),
+    ...authErrors,
+    413: errorJson('The body is larger than the configured limit'),
+    415: errorJson('The body is not application/json'),
+  },
+});
+
+const read = createRoute({
+  method: 'get',
+  path: '/v1/declarations/{id}',
+  tags: ['declarations'],
+  summary: 'One declaration with its current decision and explanation, versions, history and outcomes',
+  security: API_KEY_SECURITY,
+  middleware: [requireRole(...DECLARATION_ROLES.read)] as const,
+  request: { params: IdParamsSchema },
+  responses: {
+    200: {
+      description: 'The declaration',
+      content: { 'application/json': { schema: DeclarationDetailSchema } },
+    },
+    ...authErrors,
+    404: errorJson('No such declaration in this administration'),
+  },
+});
+
+const outcome = createRoute({
+  method: 'post',
+  path: '/v1/declarations/{id}/outcome',
+  tags: ['declarations'],
+  summary: 'Record what the inspection found (the label the model learns from)',
+  description:
+    '`fraud` defaults to true for a discrepancy or seizure and false otherwise; `critical` defaults to ' +
+    'false. The officer is the identity of the API key.',
+  security: API_KEY_SECURITY,
+  middleware: [requireRole(...DECLARATION_ROLES.outcome)] as const,
+  request: {
+    params: IdParamsSchema,
+    body: { required: true, content: { 'application/json': { schema: OutcomeBodySchema } } },
+  },
+  responses: {
+    201: { description: 'Recorded', content: { 'application/json': { schema: OutcomeSchema } } },
+    400: errorJson('The body does not match the schema'),
+    ...authErrors,
+    404: errorJson('No such declaration in this administration'),
+  },
+});
+
+const override = createRoute({
+  method: 'post',
+  path: '/v1/declarations/{id}/override',
+  tags: ['declarations'],
+  summary: "Change the channel of the current decision, with the officer's reason",
+  description:
+    'Creates a decision of kind `override` that keeps the engine explanation and points to the decision ' +
+    'it replaces. 409 when another decision landed meanwhile: reload and retry.',
+  security: API_KEY_SECURITY,
+  middleware: [requireRole(...DECLARATION_ROLES.override)] as const,
+  request: {
+    params: IdParamsSchema,
+    body: { required: true, content: { 'application/json': { schema: OverrideBodySchema } } },
+  },
+  responses: {
+    201: {
+      description: 'The new current decision',
+      content: { 'application/json': { schema: DecisionSchema } },
+    },
+    400: errorJson('The body does not match the schema'),
+    ...authErrors,
+    404: errorJson('No such declaration in this administration'),
+    409: errorJson('The decision changed meanwhile'),
+  },
+});
+
+/** Reads the body as JSON; only a body that is not JSON at all is a request-level error. */
+async function jsonBody(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+    throw new HttpError(415, 'unsupported_media_type', 'send the declarations as application/json');
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, 'invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function summarise(results: AssessmentLineBody[]): AssessmentResponse['summary'] {
+  const channels = { green: 0, yellow: 0, red: 0 };
+  let rejected = 0;
+  for (const line of results) {
+    if ('rejected' in line) rejected++;
+    else channels[line.channel]++;
+  }
+  return { received: results.length, accepted: results.length - rejected, rejected, channels };
+}
+
+/**
+ * `POST /v1/declarations`, `GET /v1/declarations/{id}`, `POST /v1/declarations/{id}/outcome` and
+ * `POST /v1/declarations/{id}/override`.
+ */
+export function declarationRoutes(deps: DeclarationRoutesDeps): RouteModule {
+  return {
+    name: 'declarations',
+    register: (app) => {
+      app.openAPIRegistry.register('Declaration', DeclarationComponent);
+      app.openapi(submit, async (c: Context<{ Variables: AuthVariables }>) => {
+        const body = await jsonBody(c);
+        if (body === null || typeof body !== 'object') {
+          throw new HttpError(
+            400,
+            'invalid_body',
+            'the body must be a declaration object or an array of them',
+          );
+        }
+        const values: unknown[] = Array.isArray(body) ? body : [body];
+        const principal = c.get('principal');
+        const records = values.map((value, i): InputRecord => ({ record: i + 1, value }));
+        const lines = await deps.assess(principal.administration, records, {
+          source: 'api',
+          actor: actorOf(principal),
+        });
+        const results = lines.map(
+          (line, i): AssessmentLineBody => ('rejected' in line ? line : { record: i + 1, ...line }),
+        );
+        return c.json({ results, summary: summarise(results) }, 200);
+      });
+      app.openapi(read, async (c) => {
+        const detail = await deps.store.getDeclaration(
+          c.get('principal').administration,
+          c.req.valid('param').id,
+        );
+        return c.json(detail, 200);
+      });
+      app.openapi(outcome, async (c) => {
+        const principal = c.get('principal');
+        const body = c.req.valid('json');
+        const recorded = await deps.store.recordOutcome(
+          principal.administration,
+          c.req.valid('param').id,
+          {
+            result: body.result,
+            fraud: body.fraud ?? body.result !== 'no_discrepancy',
+            critical: body.critical ?? false,
+            revenueRecovered: body.revenueRecovered ?? null,
+            notes: body.notes ?? null,
+          },
+          actorOf(principal),
+        );
+        return c.json(recorded, 201);
+      });
+      app.openapi(override, async (c) => {
+        const principal = c.get('principal');
+        const decision = await deps.store.overrideDecision(
+          principal.administration,
+          c.req.valid('param').id,
+          c.req.valid('json'),
+          actorOf(principal),
+        );
+        return c.json(decision, 201);
+      });
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { sql } from 'kysely';
+import type { StoreConnection } from '../../store/database.ts';
+import type { DeclarationStore } from '../../store/declaration-store.ts';
+import { webRoutes } from '../../web/web-routes.ts';
+import type { RouteModule } from '../route-module.ts';
+import { type AssessRecords, declarationRoutes } from './declarations.ts';
+import { healthRoutes } from './health.ts';
+import { queueRoutes } from './queue.ts';
+
+export interface GreenlaneRouteDeps {
+  conn: StoreConnection;
+  store: DeclarationStore;
+  /** `createAssessmentService(...).assess`. */
+  assess: AssessRecords;
+}
+
+/**
+ * The route modules of a Greenlane server, in one list: this is where a capability adds its
+ * module (`screeningRoutes(...)`, `logRoutes(...)`), and the only place `serve` and the tests
+ * take them from, so both always run the same API.
+ */
+export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
+  const queue = deps.store.queue.bind(deps.store);
+  return [
+    healthRoutes({ ping: async () => void (await sql`select 1`.execute(deps.conn.db)) }),
+    declarationRoutes({ assess: deps.assess, store: deps.store }),
+    queueRoutes({ queue }),
+    webRoutes({ queue }),
+  ];
+}
