@@ -22,11 +22,11 @@ import {
   type FetchOptions,
   type FetchProgress,
   fetchReferenceData,
-  locodeCoordinates,
   mirroredUrl,
   officialSources,
-  ReferenceFetchError,
 } from './official-sources.ts';
+import { ReferenceFetchError } from './reference-fetch-error.ts';
+import { locodeCoordinates } from './unlocode-release.ts';
 
 let server: FixtureServer;
 let work: string;

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { XMLParser } from 'fast-xml-parser';
 import { REFERENCE_FILES } from './file-reference-data.ts';
-import { readZip, ZipError } from './zip-reader.ts';
+import { iso4217CodesAll } from './iso4217-lists.ts';
+import { type ConvertedFile, csvRows, expectHeader } from './reference-csv.ts';
+import { ReferenceFetchError } from './reference-fetch-error.ts';
+import { convertUnlocodeRelease } from './unlocode-release.ts';
 
 /**
  * Fetches the official / upstream reference-data sources named in the SOURCE.md files of the
@@ -29,29 +30,6 @@ export const DATASET_FOLDERS: Record<ReferenceDataset, string> = {
   locode: 'un-locode',
   'hs-regulatory': 'hs-regulatory',
 };
-
-/** Closed set of reasons a fetch fails. */
-export type ReferenceFetchErrorCode =
-  | 'BAD_OPTION'
-  | 'DOWNLOAD_FAILED'
-  | 'HTTP_STATUS'
-  | 'TOO_LARGE'
-  | 'BAD_ARCHIVE'
-  | 'BAD_FORMAT'
-  | 'TOO_FEW_ROWS'
-  | 'WRITE_FAILED';
-
-/** A fetch that failed; the message names the source and its URL. Nothing was installed. */
-export class ReferenceFetchError extends Error {
-  override name = 'ReferenceFetchError';
-  constructor(
-    readonly code: ReferenceFetchErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 export type SourceId =
   | 'hs2022'
@@ -270,7 +248,7 @@ class StagedDataset {
   }
 
   /** Writes one output file after checking it has at least its minimum number of data rows. */
-  write(path: string, data: Buffer, rows: number, origin: string): void {
+  write(path: string, { data, rows }: ConvertedFile, origin: string): void {
     const minimum = this.ctx.minimumRows[path] ?? DEFAULT_MINIMUM_ROWS[path] ?? 1;
     if (rows < minimum) {
       throw new ReferenceFetchError(
@@ -297,14 +275,11 @@ class StagedDataset {
 async function download(ctx: Context, stage: StagedDataset, id: SourceId): Promise<Buffer> {
   const source = ctx.sources[id];
   const url = mirroredUrl(source.url, ctx.baseUrl);
-  const failed = (err: unknown): ReferenceFetchError =>
-    err instanceof ReferenceFetchError
-      ? err
-      : new ReferenceFetchError(
-          'DOWNLOAD_FAILED',
-          `${source.title}: GET ${url} failed: ${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)}`,
-          { cause: err },
-        );
+  const tooLarge = () =>
+    new ReferenceFetchError(
+      'TOO_LARGE',
+      `${source.title}: GET ${url} exceeds the ${ctx.maxDownloadBytes}-byte download limit`,
+    );
   try {
     const response = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(ctx.timeoutMs) });
     if (!response.ok || !response.body) {
@@ -315,16 +290,13 @@ async function download(ctx: Context, stage: StagedDataset, id: SourceId): Promi
     }
     const announced = Number(response.headers.get('content-length'));
     const totalBytes = Number.isFinite(announced) && announced > 0 ? announced : undefined;
+    if (totalBytes !== undefined && totalBytes > ctx.maxDownloadBytes) throw tooLarge();
     const chunks: Buffer[] = [];
     let receivedBytes = 0;
     for await (const chunk of response.body) {
+      // Counted as it arrives too: a server may announce no length, or a false one.
       receivedBytes += chunk.length;
-      if (receivedBytes > ctx.maxDownloadBytes) {
-        throw new ReferenceFetchError(
-          'TOO_LARGE',
-          `${source.title}: GET ${url} exceeds the ${ctx.maxDownloadBytes}-byte download limit`,
-        );
-      }
+      if (receivedBytes > ctx.maxDownloadBytes) throw tooLarge();
       chunks.push(Buffer.from(chunk));
       ctx.progress({ kind: 'download', source: id, url, receivedBytes, totalBytes, done: false });
     }
@@ -333,40 +305,19 @@ async function download(ctx: Context, stage: StagedDataset, id: SourceId): Promi
     stage.sources.push({ id, title: source.title, url, bytes: data.length, sha256: sha256(data) });
     return data;
   } catch (err) {
-    throw failed(err);
+    if (err instanceof ReferenceFetchError) throw err;
+    // undici reports "fetch failed" and puts the reason (DNS, refused, TLS) in `cause`.
+    const reason =
+      err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+    throw new ReferenceFetchError('DOWNLOAD_FAILED', `${source.title}: GET ${url} failed: ${reason}`, {
+      cause: err,
+    });
   }
 }
 
 function origin(ctx: Context, id: SourceId): string {
   const source = ctx.sources[id];
   return `${source.title} (${mirroredUrl(source.url, ctx.baseUrl)})`;
-}
-
-function csvRows(data: Buffer | string, where: string): string[][] {
-  try {
-    return parse(data, { bom: true, relax_column_count: true, skip_empty_lines: true }) as string[][];
-  } catch (err) {
-    throw new ReferenceFetchError('BAD_FORMAT', `${where}: not readable as CSV: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-}
-
-function expectHeader(
-  rows: string[][],
-  expected: readonly string[],
-  where: string,
-  exact: boolean,
-): string[] {
-  const header = rows[0] ?? [];
-  const missing = expected.filter((column) => !header.includes(column));
-  if (missing.length > 0 || (exact && header.join(',') !== expected.join(','))) {
-    throw new ReferenceFetchError(
-      'BAD_FORMAT',
-      `${where}: header is "${header.join(',')}", expected ${exact ? '' : 'columns including '}"${expected.join(',')}"`,
-    );
-  }
-  return header;
 }
 
 const HS_HEADER = ['section', 'hscode', 'description', 'parent', 'level'] as const;
@@ -404,13 +355,13 @@ async function stageHs(ctx: Context, stage: StagedDataset): Promise<void> {
       );
     }
     // Written byte for byte: the upstream file already has the loader's layout.
-    stage.write(path, data, rows.length - 1, where);
+    stage.write(path, { data, rows: rows.length - 1 }, where);
   }
   const data = await download(ctx, stage, 'hsSections');
   const where = origin(ctx, 'hsSections');
   const rows = csvRows(data, where);
   expectHeader(rows, ['section', 'name'], where, true);
-  stage.write('hs/sections.csv', data, rows.length - 1, where);
+  stage.write('hs/sections.csv', { data, rows: rows.length - 1 }, where);
   stage.notes.push('Files are written byte for byte as published (UTF-8; a BOM, where present, is kept).');
 }
 
@@ -428,268 +379,35 @@ async function stageCountries(ctx: Context, stage: StagedDataset): Promise<void>
   const header = expectHeader(rows, COUNTRY_COLUMNS, where, false);
   const alpha2 = header.indexOf('ISO3166-1-Alpha-2');
   const coded = rows.slice(1).filter((row) => /^[A-Z]{2}$/.test(row[alpha2]?.trim() ?? '')).length;
-  stage.write(REFERENCE_FILES.countries, data, coded, where);
+  stage.write(REFERENCE_FILES.countries, { data, rows: coded }, where);
   stage.notes.push(
     'Written byte for byte as published; rows counted are those with an ISO 3166-1 alpha-2 code.',
   );
 }
 
-/** RFC 4180 field quoting. */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-function csvText(header: readonly string[], rows: readonly (readonly string[])[]): Buffer {
-  const lines = [header, ...rows].map((row) => row.map(csvField).join(','));
-  return Buffer.from(`${lines.join('\n')}\n`, 'utf8');
-}
-
-type XmlNode = Record<string, unknown>;
-
-/** Text of an element that may carry attributes (`<CcyNm IsFund="true">`). */
-function xmlText(value: unknown): string {
-  if (typeof value === 'string') return value.trim();
-  if (value && typeof value === 'object' && '#text' in value)
-    return String((value as XmlNode)['#text']).trim();
-  return '';
-}
-
-function sixEntries(
-  data: Buffer,
-  where: string,
-  table: 'CcyTbl' | 'HstrcCcyTbl',
-): { published: string; entries: XmlNode[] } {
-  const entry = table === 'CcyTbl' ? 'CcyNtry' : 'HstrcCcyNtry';
-  let doc: XmlNode;
-  try {
-    doc = new XMLParser({
-      ignoreAttributes: false,
-      attributeNamePrefix: '@_',
-      parseTagValue: false,
-      removeNSPrefix: true,
-      processEntities: false,
-      isArray: (name) => name === entry,
-    }).parse(data) as XmlNode;
-  } catch (err) {
-    throw new ReferenceFetchError('BAD_FORMAT', `${where}: not well-formed XML: ${(err as Error).message}`, {
-      cause: err,
-    });
-  }
-  const root = doc.ISO_4217 as XmlNode | undefined;
-  const entries = (root?.[table] as XmlNode | undefined)?.[entry];
-  if (!root || !Array.isArray(entries)) {
-    throw new ReferenceFetchError(
-      'BAD_FORMAT',
-      `${where}: no ISO_4217/${table}/${entry} elements (SIX list layout changed?)`,
-    );
-  }
-  return { published: String(root['@_Pblshd'] ?? ''), entries: entries as XmlNode[] };
-}
-
-const CURRENCY_HEADER = [
-  'Entity',
-  'Currency',
-  'AlphabeticCode',
-  'NumericCode',
-  'MinorUnit',
-  'WithdrawalDate',
-] as const;
-
-/**
- * ISO 4217 Tables A.1 (current) and A.3 (historic) from the SIX XML, merged into the
- * `codes-all.csv` layout of datasets/currency-codes: one row per (entity, currency), historic
- * rows carrying their withdrawal date. Numeric codes stay text ("008").
- */
+/** ISO 4217 from SIX, the maintenance agency: lists one (current) and three (historic), as XML. */
 async function stageCurrencies(ctx: Context, stage: StagedDataset): Promise<void> {
-  const rows: string[][] = [];
-  const current = new Set<string>();
-  for (const [id, table] of [
-    ['iso4217Current', 'CcyTbl'],
-    ['iso4217Historic', 'HstrcCcyTbl'],
-  ] as const) {
-    const data = await download(ctx, stage, id);
-    const where = origin(ctx, id);
-    const { published, entries } = sixEntries(data, where, table);
-    for (const entry of entries) {
-      const code = xmlText(entry.Ccy);
-      const numeric = xmlText(entry.CcyNbr);
-      if ((code && !/^[A-Z]{3}$/.test(code)) || (numeric && !/^\d{3}$/.test(numeric))) {
-        throw new ReferenceFetchError(
-          'BAD_FORMAT',
-          `${where}: "${code}"/"${numeric}" is not an ISO 4217 code pair`,
-        );
-      }
-      if (table === 'CcyTbl' && code) current.add(code);
-      rows.push([
-        xmlText(entry.CtryNm),
-        xmlText(entry.CcyNm),
-        code,
-        numeric,
-        table === 'CcyTbl' ? xmlText(entry.CcyMnrUnts) : '',
-        table === 'CcyTbl' ? '' : xmlText(entry.WthdrwlDt),
-      ]);
-    }
-    stage.notes.push(
-      `${ctx.sources[id].title}: published ${published || '(no Pblshd date)'}, ${entries.length} entries.`,
-    );
-  }
-  if (current.size === 0) {
-    throw new ReferenceFetchError(
-      'BAD_FORMAT',
-      `${origin(ctx, 'iso4217Current')}: no current currency codes`,
-    );
-  }
-  stage.write(
-    REFERENCE_FILES.currencies,
-    csvText(CURRENCY_HEADER, rows),
-    rows.length,
-    origin(ctx, 'iso4217Current'),
-  );
-  stage.notes.push(
-    `Converted from XML to the datasets/currency-codes codes-all.csv layout; ${current.size} distinct current codes.`,
-  );
-}
-
-/** UNECE files were Latin-1 for years and UTF-8 in recent releases: take UTF-8 when it decodes. */
-function decodeText(data: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(data);
-  } catch {
-    return data.toString('latin1');
-  }
-}
-
-/** UN/LOCODE coordinates "DDMMN DDDMMW" (degrees and minutes) to decimal degrees, 4 places. */
-export function locodeCoordinates(value: string): { latitude: string; longitude: string } | undefined {
-  const m = /^(\d{2})(\d{2})([NS])\s+(\d{3})(\d{2})([EW])$/.exec(value.trim());
-  if (!m) return undefined;
-  const lat = (Number(m[1]) + Number(m[2]) / 60) * (m[3] === 'S' ? -1 : 1);
-  const lon = (Number(m[4]) + Number(m[5]) / 60) * (m[6] === 'W' ? -1 : 1);
-  return { latitude: lat.toFixed(4), longitude: lon.toFixed(4) };
-}
-
-const LOCODE_HEADER = [
-  'Change',
-  'Country',
-  'Location',
-  'Name',
-  'NameWoDiacritics',
-  'Subdivision',
-  'Status',
-  'Function',
-  'Date',
-  'IATA',
-  'Coordinates',
-  'Latitude',
-  'Longitude',
-  'Remarks',
-  'Source',
-] as const;
-
-/**
- * The UNECE "UN/LOCODE by country" CSV zip: `CodeListPart{1,2,3}.csv` (no header; columns
- * Change, Country, Location, Name, NameWoDiacritics, Subdivision, Function, Status, Date, IATA,
- * Coordinates, Remarks) and `SubdivisionCodes.csv`. Country header rows (".ANDORRA") are dropped
- * and "=" reference rows go to `alias.csv`, as in the mirror.
- */
-async function stageLocode(ctx: Context, stage: StagedDataset, edition: string): Promise<void> {
-  const data = await download(ctx, stage, 'unlocode');
-  const where = origin(ctx, 'unlocode');
-  let entries: ReturnType<typeof readZip>;
-  try {
-    entries = readZip(data);
-  } catch (err) {
-    throw new ReferenceFetchError(
-      'BAD_ARCHIVE',
-      `${where}: ${err instanceof ZipError ? `${err.code}: ${err.message}` : String(err)}`,
-      {
-        cause: err,
-      },
-    );
-  }
-  const readEntry = (entry: (typeof entries)[number]): string => {
-    try {
-      return decodeText(entry.read());
-    } catch (err) {
-      throw new ReferenceFetchError('BAD_ARCHIVE', `${where}: ${(err as Error).message}`, { cause: err });
-    }
+  const current = {
+    data: await download(ctx, stage, 'iso4217Current'),
+    where: origin(ctx, 'iso4217Current'),
   };
-  const parts = entries
-    .map((entry) => ({ entry, part: /CodeListPart(\d+)\.csv$/i.exec(entry.name)?.[1] }))
-    .filter((p): p is { entry: (typeof entries)[number]; part: string } => p.part !== undefined)
-    .sort((a, b) => Number(a.part) - Number(b.part));
-  const subdivisionEntry = entries.find((entry) => /SubdivisionCodes\.csv$/i.test(entry.name));
-  if (parts.length === 0 || !subdivisionEntry) {
-    throw new ReferenceFetchError(
-      'BAD_ARCHIVE',
-      `${where}: expected CodeListPart*.csv and SubdivisionCodes.csv, found ${entries.map((e) => e.name).join(', ') || 'no files'}`,
-    );
-  }
+  const historic = {
+    data: await download(ctx, stage, 'iso4217Historic'),
+    where: origin(ctx, 'iso4217Historic'),
+  };
+  const { file, notes } = iso4217CodesAll(current, historic);
+  stage.write(REFERENCE_FILES.currencies, file, current.where);
+  stage.notes.push(...notes);
+}
 
-  const codes: string[][] = [];
-  const aliases: string[][] = [];
-  const rejected: string[] = [];
-  const source = `UNECE ${edition}`;
-  for (const { entry } of parts) {
-    for (const row of csvRows(readEntry(entry), `${where} ${entry.name}`)) {
-      const [change = '', country = '', location = '', name = '', plain = '', subdivision = ''] = row;
-      const [fn = '', status = '', date = '', iata = '', coordinates = '', remarks = ''] = row.slice(6);
-      if (change === '=') {
-        aliases.push([country, name, plain]);
-        continue;
-      }
-      if (location === '' && name.startsWith('.')) continue;
-      // The UN/LOCODE manual allows letters and digits 2-9, but releases also carry codes with 0
-      // (DE 9B0, IT 940): accept any three capitals or digits, as published.
-      if (!/^[A-Z]{2}$/.test(country) || !/^[A-Z0-9]{3}$/.test(location)) {
-        rejected.push(`${country}${location || '(empty)'} ${name}`.trim());
-        continue;
-      }
-      const position = locodeCoordinates(coordinates);
-      codes.push([
-        change,
-        country,
-        location,
-        name,
-        plain,
-        subdivision,
-        status,
-        fn,
-        date,
-        iata,
-        coordinates,
-        position?.latitude ?? '',
-        position?.longitude ?? '',
-        remarks,
-        source,
-      ]);
-    }
-  }
-  stage.write(REFERENCE_FILES.locodes, csvText(LOCODE_HEADER, codes), codes.length, where);
-  stage.write(
-    'un-locode/alias.csv',
-    csvText(['Country', 'Name', 'NameWoDiacritics'], aliases),
-    aliases.length,
-    where,
-  );
-  const subdivisions = csvRows(readEntry(subdivisionEntry), `${where} ${subdivisionEntry.name}`)
-    .filter((row) => /^[A-Z]{2}$/.test(row[0] ?? ''))
-    .map((row) => [row[0] ?? '', row[1] ?? '', row[2] ?? '', row[3] ?? '']);
-  stage.write(
-    'un-locode/subdivision-codes.csv',
-    csvText(['SUCountry', 'SUCode', 'SUName', 'SUType'], subdivisions),
-    subdivisions.length,
-    where,
-  );
-  stage.notes.push(
-    `Converted from ${parts.map((p) => p.entry.name).join(', ')} and ${subdivisionEntry.name}; Latitude/Longitude derived from Coordinates; Source = "${source}".`,
-    `${aliases.length} "=" reference rows moved to alias.csv; country header rows dropped.`,
-  );
-  if (rejected.length > 0) {
-    stage.notes.push(
-      `${rejected.length} rows without a valid country + location code were left out, e.g. ${rejected.slice(0, 5).join('; ')}.`,
-    );
-  }
+/** UN/LOCODE from the UNECE CSV release zip of the chosen edition. */
+async function stageLocode(ctx: Context, stage: StagedDataset, edition: string): Promise<void> {
+  const where = origin(ctx, 'unlocode');
+  const release = convertUnlocodeRelease(await download(ctx, stage, 'unlocode'), edition, where);
+  stage.write(REFERENCE_FILES.locodes, release.codeList, where);
+  stage.write('un-locode/alias.csv', release.aliases, where);
+  stage.write('un-locode/subdivision-codes.csv', release.subdivisions, where);
+  stage.notes.push(...release.notes);
 }
 
 const REGULATORY_HEADER = [
@@ -712,7 +430,7 @@ function stageRegulatory(stage: StagedDataset, from: string): void {
   const data = readFileSync(path);
   const rows = csvRows(data, path);
   expectHeader(rows, REGULATORY_HEADER, path, true);
-  stage.write(REFERENCE_FILES.regulatory, data, rows.length - 1, path);
+  stage.write(REFERENCE_FILES.regulatory, { data, rows: rows.length - 1 }, path);
   stage.notes.push(`Copied byte for byte from ${path}.`);
   const original = join(from, DATASET_FOLDERS['hs-regulatory'], 'SOURCE.md');
   if (existsSync(original)) {

@@ -11,8 +11,8 @@ import {
   fetchReferenceData,
   REFERENCE_DATASETS,
   type ReferenceDataset,
-  ReferenceFetchError,
 } from '../../reference/official-sources.ts';
+import { ReferenceFetchError } from '../../reference/reference-fetch-error.ts';
 import { UsageError } from '../usage-error.ts';
 
 /**
