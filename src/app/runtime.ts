@@ -53,3 +53,15 @@ export function assessmentDeps(options: RuntimeOptions = {}): AssessmentDeps {
     ...(options.sources ? { sources: options.sources } : {}),
   };
 }
+
+/**
+ * Records the profiles in force in the store (risk profiles are versioned data "in files and in the
+ * store"): unchanged content is a no-op, changed content a new stored version, with who loaded it.
+ */
+export async function storeProfiles(store: DeclarationStore, actor: string, profilesDir = DEFAULT_PROFILES_DIR) {
+  const loaded = loadProfiles(profilesDir);
+  return store.saveProfiles(
+    loaded.map((l) => ({ id: l.profile.id, content: l.profile, enabled: l.profile.enabled })),
+    actor,
+  );
+}

@@ -5,7 +5,7 @@ import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import { type AssessmentLine, createAssessmentService } from '../../../app/assess.ts';
 import { defaultDatabaseUrl } from '../../../app/config.ts';
-import { assessmentDeps, DEFAULT_PROFILES_DIR } from '../../../app/runtime.ts';
+import { assessmentDeps, DEFAULT_PROFILES_DIR, storeProfiles } from '../../../app/runtime.ts';
 import { INPUT_FORMATS, type InputFormat, type InputRecord } from '../../input/input-record.ts';
 import { guessFormat, readRecords } from '../../input/read-records.ts';
 import { openDatabase, type StoreConnection } from '../../store/database.ts';
@@ -92,6 +92,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
         await migrateToLatest(conn);
         store = new DeclarationStore(conn);
         await store.ensureAdministration(flags.administration, flags.administration);
+        await storeProfiles(store, 'cli', flags.profiles);
       }
       const service = createAssessmentService(
         assessmentDeps({ profilesDir: flags.profiles, ...(store ? { store } : {}) }),
