@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAssessCommand } from './assess.ts';
 import { registerModelCommand } from './model.ts';
 import { registerReferenceCommand } from './reference.ts';
+import { registerServeCommand } from './serve.ts';
 
 /**
  * Every `greenlane` sub-command registers itself here, one module per command group
@@ -11,4 +12,5 @@ export function registerCommands(program: Command): void {
   registerAssessCommand(program);
   registerReferenceCommand(program);
   registerModelCommand(program);
+  registerServeCommand(program);
 }
