@@ -26,7 +26,6 @@ import {
   officialSources,
 } from './official-sources.ts';
 import { ReferenceFetchError } from './reference-fetch-error.ts';
-import { locodeCoordinates } from './unlocode-release.ts';
 
 let server: FixtureServer;
 let work: string;
@@ -83,12 +82,6 @@ describe('official source catalogue', () => {
       'http://127.0.0.1:9/mirror/www.six-group.com/a/list-one.xml',
     );
     expect(mirroredUrl('https://service.unece.org/x.zip', undefined)).toBe('https://service.unece.org/x.zip');
-  });
-
-  it('converts UN/LOCODE degree-minute coordinates to signed decimal degrees', () => {
-    expect(locodeCoordinates('4230N 00131E')).toEqual({ latitude: '42.5000', longitude: '1.5167' });
-    expect(locodeCoordinates('5448S 06818W')).toEqual({ latitude: '-54.8000', longitude: '-68.3000' });
-    expect(locodeCoordinates('')).toBeUndefined();
   });
 });
 
