@@ -121,7 +121,7 @@ function declarationFrom(rows: Row[]): Record<string, unknown> {
       return { type, reference };
     }),
   };
-  if (str(h.transport_mode) || str(h.vessel_imo) || str(h.flight_number)) {
+  if (['transport_mode', 'vessel_imo', 'vessel_name', 'flight_number', 'means_id'].some((c) => str(h[c]))) {
     decl.transport = prune({
       mode: str(h.transport_mode),
       vesselImo: str(h.vessel_imo),

@@ -98,7 +98,7 @@ export const GoodsItemSchema = z.strictObject({
   dutyRate: z.number().optional(),
   /** Duty/tax type code (e.g. `A` basic, `FEU1` preferential). */
   taxType: text(10).optional(),
-  /** Preference claimed (WCO DM 4/17 Preference code). */
+  /** Preference claimed (WCO DM "Preference" on the goods item; e.g. an FTA tariff preference code). */
   preference: text(10).optional(),
   documents: z.array(DocumentSchema).max(100).default([]),
   gtin: z.string().optional(),
@@ -109,7 +109,7 @@ export type GoodsItem = z.infer<typeof GoodsItemSchema>;
 export const DeclarationSchema = z.strictObject({
   id: text(64),
   type: z.enum(DECLARATION_TYPES),
-  /** Customs office of lodgement (WCO DM 48A, a UN/LOCODE-style or national office code). */
+  /** Customs office of lodgement (WCO DM "Declaration office"; a national or COL office code). */
   customsOffice: text(20),
   lodgedAt: isoInstant,
   arrivalAt: isoInstant.optional(),
