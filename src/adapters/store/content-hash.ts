@@ -1,20 +1,17 @@
 import { createHash } from 'node:crypto';
+import { canonicalJsonBytes } from '../../core/ledger/canonical-json.ts';
+import { StoreError } from './store-error.ts';
 
 /**
- * JSON with object keys sorted at every level, so the same content always serialises to the same
- * bytes (the idea of RFC 8785 JCS, without its number formatting rules, which JSON.stringify
- * already applies consistently within one runtime).
+ * Lower-case hex SHA-256 of the RFC 8785 canonical JSON of a value, so the same content hashes
+ * the same whatever its key order. Anything that is not JSON is `INVALID_INPUT`.
  */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
-}
-
-/** Lower-case hex SHA-256 of the canonical JSON of a value. */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex');
+  let bytes: Buffer;
+  try {
+    bytes = canonicalJsonBytes(value);
+  } catch (cause) {
+    throw new StoreError('INVALID_INPUT', `content is not JSON: ${(cause as Error).message}`, { cause });
+  }
+  return createHash('sha256').update(bytes).digest('hex');
 }

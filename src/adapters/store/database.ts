@@ -10,6 +10,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface StoreConnection {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** The raw better-sqlite3 handle on SQLite (the store's bulk writes prepare statements on it). */
+  sqlite?: SQLite.Database;
   /** Closes the pool / file handle. */
   close(): Promise<void>;
 }
@@ -47,7 +49,7 @@ export function openDatabase(url: string): StoreConnection {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
   }
   throw new Error(`unsupported database URL "${url}": use sqlite:<file> or postgres://...`);
 }

@@ -514,6 +514,10 @@ for (const dialect of DIALECTS) {
         { id: 'P1', status: 'amended', version: 2 },
         { id: 'P2', status: 'amended', version: 2 },
       ]);
+      await expectStoreError(
+        store.saveProfiles([{ id: 'P3', content: { at: new Date() } }], 'a'),
+        'INVALID_INPUT',
+      );
       const active = await store.activeProfiles();
       expect(active.map((p) => [p.id, p.version, p.content, p.createdBy])).toEqual([
         ['P1', 2, { ...p1, weight: 12 }, 'analyst-2'],

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { applyOverride, type SelectionRecord } from '../../core/decision/decide.ts';
 import { CHANNELS, type Channel, type RiskSignal } from '../../core/decision/signal.ts';
@@ -6,6 +5,7 @@ import { type Declaration, type PartyRole, partiesOf } from '../../core/declarat
 import type { ValidationIssue } from '../../core/declaration/validation.ts';
 import { instantMs } from '../../core/declaration/validation.ts';
 import { apiKeyIdOf, hashApiKeySecret, newApiKeySecret, sameHash } from './api-key-secret.ts';
+import { BulkWriter } from './bulk-writer.ts';
 import { contentHash } from './content-hash.ts';
 import type {
   DecisionsTable,
@@ -17,7 +17,7 @@ import type {
 import type { StoreConnection } from './database.ts';
 import { decodeCursor, encodeCursor } from './keyset-cursor.ts';
 import type { Database } from './schema.ts';
-import { chunked, rowsPerStatement } from './sql-batches.ts';
+import { chunked } from './sql-batches.ts';
 import { isUniqueViolation, StoreError } from './store-error.ts';
 import {
   API_KEY_ROLES,
@@ -54,6 +54,7 @@ import {
   type StoredReject,
   type TrainingRow,
 } from './store-records.ts';
+import { timeOrderedId } from './time-ordered-id.ts';
 
 /** The actor of what the engine does by itself (automatic decisions, derived events). */
 export const SYSTEM_ACTOR = 'system';
@@ -112,40 +113,63 @@ function pageSize(limit: number | undefined): number {
   return Math.min(limit, MAX_PAGE);
 }
 
-function decisionRow(
-  admin: string,
+/** A decision as stored, from the engine's decision and who/what it replaces. */
+function storedDecision(
   id: string,
   declarationId: string,
   version: number,
   decision: DecisionInput,
   override: { officer: string; reason: string; supersedes: string } | null,
-): Insertable<DecisionsTable> {
+): StoredDecision {
   return {
     id,
-    administration: admin,
-    declaration_id: declarationId,
+    declarationId,
     version,
     channel: decision.channel,
     score: decision.score,
-    explanation: JSON.stringify({
-      summary: decision.summary,
-      signals: decision.reasons,
-      selection: decision.selection,
-    } satisfies Explanation),
-    profile_versions: JSON.stringify(decision.profileVersions),
-    reference_version: decision.referenceVersion,
-    model_version: decision.modelVersion ?? null,
-    list_versions: decision.listVersions ? JSON.stringify(decision.listVersions) : null,
+    summary: decision.summary,
+    reasons: decision.reasons,
+    selection: decision.selection,
+    decidedAt: decision.decidedAt,
+    profileVersions: decision.profileVersions,
+    referenceVersion: decision.referenceVersion,
+    modelVersion: decision.modelVersion ?? null,
+    listVersions: decision.listVersions ?? null,
     kind: override ? 'override' : 'auto',
     officer: override?.officer ?? null,
     reason: override?.reason ?? null,
     supersedes: override?.supersedes ?? null,
-    decided_at: decision.decidedAt,
-    log_index: null,
+    logIndex: null,
   };
 }
 
-function toDecision(row: Selectable<DecisionsTable> | Insertable<DecisionsTable>): StoredDecision {
+function decisionRow(admin: string, d: StoredDecision): Insertable<DecisionsTable> {
+  return {
+    id: d.id,
+    administration: admin,
+    declaration_id: d.declarationId,
+    version: d.version,
+    channel: d.channel,
+    score: d.score,
+    explanation: JSON.stringify({
+      summary: d.summary,
+      signals: d.reasons,
+      selection: d.selection,
+    } satisfies Explanation),
+    profile_versions: JSON.stringify(d.profileVersions),
+    reference_version: d.referenceVersion,
+    model_version: d.modelVersion ?? null,
+    list_versions: d.listVersions ? JSON.stringify(d.listVersions) : null,
+    kind: d.kind,
+    officer: d.officer,
+    reason: d.reason,
+    supersedes: d.supersedes,
+    decided_at: d.decidedAt,
+    log_index: d.logIndex,
+  };
+}
+
+function toDecision(row: Selectable<DecisionsTable>): StoredDecision {
   const explanation = JSON.parse(row.explanation) as Explanation;
   return {
     id: row.id,
@@ -159,13 +183,13 @@ function toDecision(row: Selectable<DecisionsTable> | Insertable<DecisionsTable>
     decidedAt: row.decided_at,
     profileVersions: JSON.parse(row.profile_versions) as Record<string, number>,
     referenceVersion: row.reference_version,
-    modelVersion: row.model_version ?? null,
+    modelVersion: row.model_version,
     listVersions: row.list_versions ? (JSON.parse(row.list_versions) as Record<string, string>) : null,
     kind: row.kind as DecisionKind,
-    officer: row.officer ?? null,
-    reason: row.reason ?? null,
-    supersedes: row.supersedes ?? null,
-    logIndex: row.log_index === null || row.log_index === undefined ? null : Number(row.log_index),
+    officer: row.officer,
+    reason: row.reason,
+    supersedes: row.supersedes,
+    logIndex: row.log_index === null ? null : Number(row.log_index),
   };
 }
 
@@ -225,9 +249,11 @@ interface Head {
  */
 export class DeclarationStore {
   private readonly db: Db;
+  private readonly bulk: BulkWriter;
 
   constructor(conn: StoreConnection) {
     this.db = conn.db;
+    this.bulk = new BulkWriter(conn.sqlite);
   }
 
   /** Creates the administration (tenant) if it does not exist yet. */
@@ -283,10 +309,9 @@ export class DeclarationStore {
       const version = head ? head.version + 1 : 1;
       const decision = normalisedDecision(item.decision, d.id);
       const lodgedAt = utc(d.lodgedAt, `${d.id}: lodgedAt`);
-      const decisionId = randomUUID();
-      const row = decisionRow(admin, decisionId, d.id, version, decision, null);
-      const stored = toDecision(row);
-      decisions.push(row);
+      const decisionId = timeOrderedId();
+      const stored = storedDecision(decisionId, d.id, version, decision, null);
+      decisions.push(decisionRow(admin, stored));
       written.set(decisionId, stored);
       declarations.set(d.id, {
         administration: admin,
@@ -312,7 +337,7 @@ export class DeclarationStore {
       });
       parties.set(d.id, this.partyRows(admin, d));
       const event = (name: LifecycleEventName, at: string): Insertable<LifecycleEventsTable> => ({
-        id: randomUUID(),
+        id: timeOrderedId(),
         administration: admin,
         declaration_id: d.id,
         version,
@@ -329,7 +354,20 @@ export class DeclarationStore {
       results.push({ id: d.id, status: head ? 'amended' : 'created', version, decision: stored });
     }
 
-    await this.upsertDeclarations(trx, [...declarations.values()]);
+    await this.bulk.insert(trx, 'declarations', [...declarations.values()], {
+      key: ['administration', 'id'],
+      update: [
+        'current_version',
+        'content_hash',
+        'type',
+        'customs_office',
+        'lodged_at',
+        'status',
+        'current_decision_id',
+        'channel',
+        'decided_at',
+      ],
+    });
     const amendedStored = [...declarations.keys()].filter((id) => storedBefore.has(id));
     for (const ids of chunked(amendedStored, IN_LIST)) {
       await trx
@@ -338,18 +376,10 @@ export class DeclarationStore {
         .where('declaration_id', 'in', ids)
         .execute();
     }
-    for (const chunk of chunked(versions, rowsPerStatement(7))) {
-      await trx.insertInto('declaration_versions').values(chunk).execute();
-    }
-    for (const chunk of chunked(decisions, rowsPerStatement(17))) {
-      await trx.insertInto('decisions').values(chunk).execute();
-    }
-    for (const chunk of chunked(events, rowsPerStatement(7))) {
-      await trx.insertInto('lifecycle_events').values(chunk).execute();
-    }
-    for (const chunk of chunked([...parties.values()].flat(), rowsPerStatement(6))) {
-      await trx.insertInto('declaration_parties').values(chunk).execute();
-    }
+    await this.bulk.insert(trx, 'declaration_versions', versions);
+    await this.bulk.insert(trx, 'decisions', decisions);
+    await this.bulk.insert(trx, 'lifecycle_events', events);
+    await this.bulk.insert(trx, 'declaration_parties', [...parties.values()].flat());
 
     const missing = results.flatMap((r) =>
       'decisionId' in r && !written.has(r.decisionId) ? [r.decisionId] : [],
@@ -379,28 +409,6 @@ export class DeclarationStore {
       party_name: party.name ?? null,
       country: party.country ?? party.address?.country ?? null,
     }));
-  }
-
-  private async upsertDeclarations(trx: Db, rows: Insertable<DeclarationsTable>[]): Promise<void> {
-    for (const chunk of chunked(rows, rowsPerStatement(11))) {
-      await trx
-        .insertInto('declarations')
-        .values(chunk)
-        .onConflict((oc) =>
-          oc.columns(['administration', 'id']).doUpdateSet((eb) => ({
-            current_version: eb.ref('excluded.current_version'),
-            content_hash: eb.ref('excluded.content_hash'),
-            type: eb.ref('excluded.type'),
-            customs_office: eb.ref('excluded.customs_office'),
-            lodged_at: eb.ref('excluded.lodged_at'),
-            status: eb.ref('excluded.status'),
-            current_decision_id: eb.ref('excluded.current_decision_id'),
-            channel: eb.ref('excluded.channel'),
-            decided_at: eb.ref('excluded.decided_at'),
-          })),
-        )
-        .execute();
-    }
   }
 
   private async heads(db: Db, admin: string, ids: readonly string[]): Promise<Map<string, Head>> {
@@ -453,7 +461,7 @@ export class DeclarationStore {
     if (rejects.length === 0) return [];
     const now = new Date().toISOString();
     const rows = rejects.map((r) => ({
-      id: randomUUID(),
+      id: timeOrderedId(),
       administration: admin,
       source: r.source,
       batch_id: r.batchId ?? null,
@@ -466,9 +474,7 @@ export class DeclarationStore {
     }));
     await this.db.transaction().execute(async (trx) => {
       await requireAdministration(trx, admin);
-      for (const chunk of chunked(rows, rowsPerStatement(10))) {
-        await trx.insertInto('rejects').values(chunk).execute();
-      }
+      await this.bulk.insert(trx, 'rejects', rows);
     });
     return rows.map((r) => r.id);
   }
@@ -682,7 +688,7 @@ export class DeclarationStore {
       const decisionId =
         version === head.version ? head.decisionId : await this.latestDecisionOf(trx, admin, id, version);
       const row = {
-        id: randomUUID(),
+        id: timeOrderedId(),
         administration: admin,
         declaration_id: id,
         version,
@@ -744,18 +750,17 @@ export class DeclarationStore {
         { ...before, declarationId: id },
         { channel, reason, officer, at: decidedAt },
       );
-      const row = decisionRow(
-        admin,
-        randomUUID(),
+      const next = storedDecision(
+        timeOrderedId(),
         id,
         head.version,
         { ...before, channel, summary: changed.summary, reasons: changed.reasons, decidedAt },
         { officer, reason, supersedes: before.id },
       );
-      await trx.insertInto('decisions').values(row).execute();
+      await trx.insertInto('decisions').values(decisionRow(admin, next)).execute();
       const updated = await trx
         .updateTable('declarations')
-        .set({ current_decision_id: row.id, channel, decided_at: decidedAt })
+        .set({ current_decision_id: next.id, channel, decided_at: decidedAt })
         .where('administration', '=', admin)
         .where('id', '=', id)
         .where('current_decision_id', '=', before.id)
@@ -770,7 +775,7 @@ export class DeclarationStore {
         reason,
         supersedes: before.id,
       });
-      return toDecision(row);
+      return next;
     });
   }
 
@@ -835,7 +840,7 @@ export class DeclarationStore {
     at: string,
     actor: string,
   ): Promise<StoredEvent> {
-    const id = randomUUID();
+    const id = timeOrderedId();
     await db
       .insertInto('lifecycle_events')
       .values({ id, administration: admin, declaration_id: declarationId, version, event, at, actor })
@@ -1047,7 +1052,7 @@ export class DeclarationStore {
     await db
       .insertInto('audit_log')
       .values({
-        id: randomUUID(),
+        id: timeOrderedId(),
         administration,
         actor: boundedText(actor, 'actor', 200),
         action: boundedText(action, 'action', 100),
