@@ -15,6 +15,7 @@ import { type CustomsRow, customsRowToDeclaration } from '../src/adapters/input/
 import { loadProfiles } from '../src/adapters/profiles/load-profiles.ts';
 import { loadReferenceData } from '../src/adapters/reference/file-reference-data.ts';
 import { dataDir, PACKAGE_ROOT } from '../src/app/config.ts';
+import { defaultSelectionPolicy } from '../src/app/runtime.ts';
 import { decideChannel } from '../src/core/decision/decide.ts';
 import type { SelectionPolicy } from '../src/core/decision/selection-policy.ts';
 import type { RiskSignal } from '../src/core/decision/signal.ts';
@@ -79,11 +80,8 @@ for (const input of inputs) {
   if (v.ok) validated.push(v.declaration);
 }
 const contexts = validated.map(contextFor);
-const policy: SelectionPolicy = {
-  thresholds: { yellow: 40, red: 80 },
-  randomRates: { yellow: 0.02, red: 0.01 },
-  seed: 'bench-2026',
-};
+// The runtime default (thresholds 30/60, random 2%/1%), without environment overrides.
+const policy: SelectionPolicy = defaultSelectionPolicy({});
 
 /** Declarations per second of `fn` over `n` declarations per pass, PASSES passes. */
 function rate(n: number, fn: () => void): number {
@@ -205,8 +203,8 @@ const hitRows = profiles
 const quality = `## Starter risk profiles on the KCS test split (\`bench/risk-profiles.ts\`)
 
 \`npm run bench:profiles\` — ${date}. ${validated.length} valid declarations of
-\`customs-declarations/df_syn_test_eng.csv\`; overall fraud rate ${pct(overallFraud)}. Policy: thresholds yellow 40 /
-red 80, random rates yellow 2% / red 1%. Channels: green ${channels.green}, yellow ${channels.yellow},
+\`customs-declarations/df_syn_test_eng.csv\`; overall fraud rate ${pct(overallFraud)}. Policy: the runtime default (thresholds yellow
+${policy.thresholds.yellow} / red ${policy.thresholds.red}, random rates yellow ${pct(policy.randomRates.yellow)} / red ${pct(policy.randomRates.red)}). Channels: green ${channels.green}, yellow ${channels.yellow},
 red ${channels.red} (${pct((channels.yellow + channels.red) / validated.length)} selected).
 
 | profile | hits | hit rate | fraud rate among hits |

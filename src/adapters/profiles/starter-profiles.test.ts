@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeDeclaration } from '../../../test/support/declaration-fixture.ts';
 import { dataDir, PACKAGE_ROOT } from '../../app/config.ts';
+import { defaultSelectionPolicy } from '../../app/runtime.ts';
 import { decideChannel } from '../../core/decision/decide.ts';
 import type { DeclarationInput } from '../../core/declaration/declaration.ts';
 import { validateDeclaration } from '../../core/declaration/validation.ts';
@@ -63,6 +64,24 @@ describe('starter profiles in profiles/', () => {
     for (const { profile, contentHash } of loaded) {
       expect(profile.instructions.length).toBeGreaterThan(100);
       expect(contentHash).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('each alone gives exactly its minimum channel under the runtime default policy', () => {
+    const runtime = { ...defaultSelectionPolicy({}), randomRates: { yellow: 0, red: 0 } };
+    for (const { profile } of loaded) {
+      const signal = {
+        source: 'profile' as const,
+        code: profile.id,
+        message: profile.reason,
+        score: profile.weight,
+      };
+      const alone = decideChannel(
+        { declarationId: 'D', version: 1 },
+        [profile.minChannel ? { ...signal, minChannel: profile.minChannel } : signal],
+        runtime,
+      );
+      expect([profile.id, alone.channel]).toEqual([profile.id, profile.minChannel]);
     }
   });
 
