@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { createAssessmentService } from '../../../app/assess.ts';
 import { dataDir, defaultDatabaseUrl } from '../../../app/config.ts';
-import { assessmentDeps, DEFAULT_PROFILES_DIR } from '../../../app/runtime.ts';
+import { assessmentDeps, DEFAULT_PROFILES_DIR, storeProfiles } from '../../../app/runtime.ts';
 import { createApp, DEFAULT_BODY_LIMIT_BYTES } from '../../server/app.ts';
 import {
   createDemoKey,
@@ -58,6 +58,7 @@ export function registerServeCommand(program: Command): void {
       const conn = openDatabase(opts.db);
       await migrateToLatest(conn);
       const store = new DeclarationStore(conn);
+      await storeProfiles(store, 'greenlane serve', opts.profiles);
       const { assess } = createAssessmentService(assessmentDeps({ store, profilesDir: opts.profiles }));
 
       let demoKey: string | undefined;

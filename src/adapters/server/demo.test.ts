@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
+import { createAssessmentService } from '../../app/assess.ts';
+import { dataDir } from '../../app/config.ts';
+import { assessmentDeps } from '../../app/runtime.ts';
+import { openDatabase, type StoreConnection } from '../store/database.ts';
+import { DeclarationStore } from '../store/declaration-store.ts';
+import { migrateToLatest } from '../store/migrate.ts';
+import { createDemoKey, DEMO_ADMINISTRATION, demoDeclarationsFile, seedDemoQueue } from './demo.ts';
+
+describe('serve --demo', () => {
+  let database: TestDatabase;
+  let conn: StoreConnection;
+  let store: DeclarationStore;
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    conn = openDatabase(database.url);
+    await migrateToLatest(conn);
+    store = new DeclarationStore(conn);
+  });
+  afterAll(async () => {
+    await conn?.close();
+    await database?.dispose();
+  });
+
+  it('creates the demo administration and an admin key that authenticates', async () => {
+    const key = await createDemoKey(store);
+    expect(await store.authenticate(key.secret)).toMatchObject({
+      administration: DEMO_ADMINISTRATION,
+      role: 'admin',
+    });
+    const second = await createDemoKey(store);
+    expect(second.secret).not.toBe(key.secret);
+  });
+
+  it('seeds an empty queue once, through the assessment pipeline, without the data set labels', async () => {
+    const { assess } = createAssessmentService(assessmentDeps({ store }));
+    const file = demoDeclarationsFile(dataDir());
+    const seeded = await seedDemoQueue(store, assess, file, 1200);
+    expect(seeded).not.toBeNull();
+    expect(seeded!.accepted + seeded!.rejected).toBe(1200);
+    expect(seeded!.accepted).toBeGreaterThan(1100);
+    const page = await store.queue(DEMO_ADMINISTRATION, { limit: 1000 });
+    expect(page.items).toHaveLength(1000);
+    expect(page.items.every((e) => e.status === 'assessed')).toBe(true);
+    expect(new Set(page.items.map((e) => e.channel)).size).toBeGreaterThan(1);
+    expect(await seedDemoQueue(store, assess, file, 1200)).toBeNull();
+  });
+});
