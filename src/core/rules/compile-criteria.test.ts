@@ -34,7 +34,10 @@ const item = fc.record({
   originCountry: fc.constantFrom('CN', 'IN', 'KP'),
   invoiceValue: fc.integer({ min: 0, max: 20_000 }),
   netMass: fc.integer({ min: 1, max: 500 }),
-  documents: fc.constantFrom([], [{ type: 'CITES', reference: 'X' }]),
+  documents: fc.constantFrom<Array<{ type: string; reference: string }>>(
+    [],
+    [{ type: 'CITES', reference: 'X' }],
+  ),
 });
 const declaration = fc
   .record({
