@@ -3,7 +3,13 @@ import { makeDeclaration } from '../../../test/support/declaration-fixture.ts';
 import { referenceData } from '../../adapters/reference/file-reference-data.ts';
 import { dataDir } from '../../app/config.ts';
 import type { Declaration } from '../declaration/declaration.ts';
-import { compileProfiles, evaluateProfiles, type ProfileContext, profileSignals } from './evaluate.ts';
+import {
+  compileProfiles,
+  evaluateProfiles,
+  type ProfileContext,
+  profileSignals,
+  profileVersionsInForce,
+} from './evaluate.ts';
 import { PriceBandTable } from './price-bands.ts';
 import { type RiskProfile, type RiskProfileInput, RiskProfileSchema } from './risk-profile.ts';
 import { RulesError } from './rules-error.ts';
@@ -289,6 +295,19 @@ describe('profile lifecycle', () => {
     expect(evaluateProfiles(early, profiles, ctx).map((h) => h.profileVersion)).toEqual([1]);
     const v3Disabled = profile(crit, { version: 3, enabled: false });
     expect(evaluateProfiles(d, [v1, v2, v3Disabled], ctx).map((h) => h.profileVersion)).toEqual([2]);
+  });
+
+  it('names the versions in force at a lodgement time, fired or not', () => {
+    const v1 = profile(crit, { version: 1, validUntil: '2026-02-28' });
+    const v2 = profile(crit, { version: 2, validFrom: '2026-03-01' });
+    const off = profile(crit, { id: 'OFF-PROFILE', enabled: false });
+    const other = profile({ hsPrefix: ['01'] }, { id: 'OTHER-PROFILE', version: 7 });
+    const compiled = compileProfiles([v1, v2, off, other], reference);
+    expect(profileVersionsInForce(compiled, '2026-03-02T10:00:00Z')).toEqual({
+      'TEST-PROFILE': 2,
+      'OTHER-PROFILE': 7,
+    });
+    expect(profileVersionsInForce(compiled, '2026-02-01')).toEqual({ 'TEST-PROFILE': 1, 'OTHER-PROFILE': 7 });
   });
 
   it('rejects the same version twice and profiles compiled for other reference data', () => {

@@ -142,6 +142,25 @@ function hitOf(
   return hit;
 }
 
+/** The newest enabled version valid at an instant, if any. */
+function inForce(versions: readonly CompiledProfile[], at: number): CompiledProfile | undefined {
+  return versions.find((v) => v.profile.enabled && v.from <= at && at <= v.until);
+}
+
+/**
+ * Profile id -> version in force at a lodgement time (enabled and valid), whether or not it fires:
+ * what a decision should record so that it can be reproduced with exactly these versions.
+ */
+export function profileVersionsInForce(compiled: CompiledProfiles, lodgedAt: string): Record<string, number> {
+  const at = instantMs(lodgedAt);
+  const out: Record<string, number> = {};
+  for (const versions of compiled.byId) {
+    const p = inForce(versions, at);
+    if (p) out[p.profile.id] = p.profile.version;
+  }
+  return out;
+}
+
 /**
  * Evaluates risk profiles on one (validated) declaration. Validity dates are compared with the
  * lodgement time, so re-assessing an old declaration applies the profiles of its day.
@@ -170,9 +189,7 @@ export function evaluateProfiles(
   };
   const hits: ProfileHit[] = [];
   for (const versions of compiled.byId) {
-    const p = versions.find(
-      (v) => v.profile.enabled && v.from <= scope.lodgedAt && scope.lodgedAt <= v.until,
-    );
+    const p = inForce(versions, scope.lodgedAt);
     if (!p) continue;
     if (!p.criterion.perItem) {
       if (p.criterion.test(scope, undefined)) hits.push(hitOf(p, scope, [undefined]));
