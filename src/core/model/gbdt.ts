@@ -1,4 +1,5 @@
 import { type BinEdges, binEdges, binMatrix, type FeatureMatrix, MAX_BINS } from './binning.ts';
+import { auc } from './metrics.ts';
 import { seededRandom, shuffledIndices } from './random.ts';
 
 /**
@@ -29,6 +30,11 @@ export interface GbdtParams {
   maxTrees: number;
   /** Stop when the validation loss has not improved for this many rounds (0 = never). */
   earlyStoppingRounds: number;
+  /**
+   * What early stopping watches: weighted log-loss, or 1 - AUC (better for rare targets whose
+   * log-loss bottoms out long before the ranking stops improving).
+   */
+  earlyStoppingMetric: 'logloss' | 'auc';
   /** Weight of positive rows: a number, or `balanced` (negatives / positives). */
   positiveWeight: number | 'balanced';
   /** Maximum value bins per feature (<= 255). */
@@ -48,6 +54,7 @@ export const DEFAULT_GBDT_PARAMS: GbdtParams = {
   colSubsample: 0.8,
   maxTrees: 600,
   earlyStoppingRounds: 50,
+  earlyStoppingMetric: 'logloss',
   positiveWeight: 1,
   maxBins: 255,
   seed: 1,
@@ -74,7 +81,7 @@ export interface GbdtModel {
   trees: Tree[];
   featureCount: number;
   params: GbdtParams;
-  /** Validation loss per round when a validation set was given (after early stopping: kept rounds). */
+  /** Validation metric per round (log-loss or 1 - AUC) when a validation set was given; kept rounds only. */
   validationLoss: number[];
 }
 
@@ -180,7 +187,7 @@ export function trainGbdt(train: TrainingSet, options: TrainOptions = {}): GbdtM
         loss += validW[i]! * logLoss(sigmoid(validRaw[i]!), valid.labels[i]!);
         weight += validW[i]!;
       }
-      validLoss = loss / weight;
+      validLoss = params.earlyStoppingMetric === 'auc' ? 1 - auc(validRaw, valid.labels) : loss / weight;
       validationLoss.push(validLoss);
       if (validLoss < best - 1e-12) {
         best = validLoss;

@@ -10,6 +10,7 @@ import {
 } from '../../../core/model/customs-record.ts';
 import { evaluateRiskModel } from '../../../core/model/evaluate.ts';
 import type { RoundInfo } from '../../../core/model/gbdt.ts';
+import { scoreItems } from '../../../core/model/model-signals.ts';
 import { RANKING_POLICIES, type RankingPolicy } from '../../../core/model/ranking.ts';
 import { createScorer, type LabelledRecords, trainRiskModel } from '../../../core/model/risk-model.ts';
 import { guessFormat, readRecords } from '../../input/read-records.ts';
@@ -107,18 +108,8 @@ export function registerModelCommand(program: Command): void {
       let declarations = 0;
       for await (const group of declarationGroups(file, () => rejected++)) {
         declarations++;
-        let best: ReturnType<typeof scorer.explain> | undefined;
-        for (const r of group) {
-          const e = scorer.explain(r, top);
-          if (!best || e.score > best.score) best = e;
-        }
-        lines.push(
-          JSON.stringify({
-            declarationId: group[0]!.declarationId,
-            score: best!.score,
-            contributions: best!.contributions,
-          }),
-        );
+        const { declarationId, score, contributions } = scoreItems(scorer, group, top);
+        lines.push(JSON.stringify({ declarationId, score, contributions }));
       }
       const text = lines.length > 0 ? `${lines.join('\n')}\n` : '';
       if (opts.out) writeFileSync(opts.out, text);
