@@ -383,6 +383,37 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it('records outcomes in bulk, all or nothing', async () => {
+      await store.saveAssessments(A, [item(declaration('M1')), item(declaration('M2'))]);
+      const seizure = { result: 'seizure', fraud: true, critical: false } as const;
+      await expectStoreError(
+        store.recordOutcomes(
+          A,
+          [
+            { id: 'M1', outcome: seizure },
+            { id: 'UNKNOWN', outcome: seizure },
+          ],
+          'officer-9',
+        ),
+        'NOT_FOUND',
+      );
+      expect((await store.getDeclaration(A, 'M1')).outcomes).toEqual([]);
+      const stored = await store.recordOutcomes(
+        A,
+        [
+          { id: 'M1', outcome: seizure },
+          { id: 'M2', outcome: { result: 'no_discrepancy', fraud: false, critical: false } },
+        ],
+        'officer-9',
+      );
+      expect(stored.map((o) => o.result)).toEqual(['seizure', 'no_discrepancy']);
+      expect((await store.getDeclaration(A, 'M2')).status).toBe('inspected');
+      expect((await store.trainingRows(A)).map((r) => [r.declarationId, r.fraud])).toEqual([
+        ['M1', true],
+        ['M2', false],
+      ]);
+    });
+
     it('overrides a decision with a new row that names the officer, reason and predecessor', async () => {
       const [saved] = await store.saveAssessments(A, [item(declaration('V1'))]);
       const override = await store.overrideDecision(

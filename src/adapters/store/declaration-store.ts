@@ -8,10 +8,12 @@ import { apiKeyIdOf, hashApiKeySecret, newApiKeySecret, sameHash } from './api-k
 import { BulkWriter } from './bulk-writer.ts';
 import { contentHash } from './content-hash.ts';
 import type {
+  AuditLogTable,
   DecisionsTable,
   DeclarationPartiesTable,
   DeclarationsTable,
   DeclarationVersionsTable,
+  InspectionOutcomesTable,
   LifecycleEventsTable,
 } from './core-tables.ts';
 import type { StoreConnection } from './database.ts';
@@ -668,55 +670,100 @@ export class DeclarationStore {
     outcome: OutcomeInput,
     actor: string,
   ): Promise<StoredOutcome> {
-    if (!(INSPECTION_RESULTS as readonly string[]).includes(outcome.result)) {
-      throw new StoreError('INVALID_INPUT', `result must be one of ${INSPECTION_RESULTS.join(', ')}`);
-    }
-    const revenue = outcome.revenueRecovered ?? null;
-    if (revenue !== null && (!Number.isFinite(revenue) || revenue < 0)) {
-      throw new StoreError('INVALID_INPUT', 'revenueRecovered must be a finite number >= 0');
-    }
+    const [stored] = await this.recordOutcomes(admin, [{ id, outcome }], actor);
+    return stored!;
+  }
+
+  /**
+   * {@link recordOutcome} for many declarations in one transaction, all or nothing: what a
+   * clearance system or a labelled historical import sends in bulk.
+   */
+  async recordOutcomes(
+    admin: string,
+    entries: ReadonlyArray<{ id: string; outcome: OutcomeInput }>,
+    actor: string,
+  ): Promise<StoredOutcome[]> {
     const officer = boundedText(actor, 'actor', 200);
-    const notes = outcome.notes ? boundedText(outcome.notes, 'notes') : null;
-    const recordedAt =
-      outcome.recordedAt === undefined ? new Date().toISOString() : utc(outcome.recordedAt, 'recordedAt');
-    return this.db.transaction().execute(async (trx) => {
-      const head = await this.requireHead(trx, admin, id);
-      const version = outcome.version ?? head.version;
-      if (!Number.isInteger(version) || version < 1 || version > head.version) {
-        throw new StoreError('INVALID_INPUT', `${id} has no version ${version}`);
+    const now = new Date().toISOString();
+    const checked = entries.map(({ id, outcome }) => {
+      if (!(INSPECTION_RESULTS as readonly string[]).includes(outcome.result)) {
+        throw new StoreError(
+          'INVALID_INPUT',
+          `${id}: result must be one of ${INSPECTION_RESULTS.join(', ')}`,
+        );
       }
-      const decisionId =
-        version === head.version ? head.decisionId : await this.latestDecisionOf(trx, admin, id, version);
-      const row = {
-        id: timeOrderedId(),
-        administration: admin,
-        declaration_id: id,
-        version,
-        decision_id: decisionId,
-        result: outcome.result,
-        fraud: outcome.fraud ? 1 : 0,
-        critical: outcome.critical ? 1 : 0,
-        revenue_recovered: revenue,
-        notes,
-        officer,
-        recorded_at: recordedAt,
+      const revenue = outcome.revenueRecovered ?? null;
+      if (revenue !== null && (!Number.isFinite(revenue) || revenue < 0)) {
+        throw new StoreError('INVALID_INPUT', `${id}: revenueRecovered must be a finite number >= 0`);
+      }
+      return {
+        id,
+        outcome,
+        revenue,
+        notes: outcome.notes ? boundedText(outcome.notes, `${id}: notes`) : null,
+        recordedAt: outcome.recordedAt === undefined ? now : utc(outcome.recordedAt, `${id}: recordedAt`),
       };
-      await trx.insertInto('inspection_outcomes').values(row).execute();
-      await this.insertEvent(trx, admin, id, version, 'outcome', recordedAt, officer);
-      await trx
-        .updateTable('declarations')
-        .set({ status: 'inspected' })
-        .where('administration', '=', admin)
-        .where('id', '=', id)
-        .where('status', '!=', 'released')
-        .execute();
-      await this.writeAudit(trx, admin, officer, 'outcome.record', id, {
-        version,
-        result: outcome.result,
-        fraud: outcome.fraud,
-        critical: outcome.critical,
-      });
-      return toOutcome(row);
+    });
+    if (checked.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      const heads = await this.heads(trx, admin, [...new Set(checked.map((c) => c.id))]);
+      const rows: Insertable<InspectionOutcomesTable>[] = [];
+      const events: Insertable<LifecycleEventsTable>[] = [];
+      const audits: Insertable<AuditLogTable>[] = [];
+      for (const c of checked) {
+        const head = heads.get(c.id);
+        if (!head) throw notFound(c.id);
+        const version = c.outcome.version ?? head.version;
+        if (!Number.isInteger(version) || version < 1 || version > head.version) {
+          throw new StoreError('INVALID_INPUT', `${c.id} has no version ${version}`);
+        }
+        const decisionId =
+          version === head.version ? head.decisionId : await this.latestDecisionOf(trx, admin, c.id, version);
+        rows.push({
+          id: timeOrderedId(),
+          administration: admin,
+          declaration_id: c.id,
+          version,
+          decision_id: decisionId,
+          result: c.outcome.result,
+          fraud: c.outcome.fraud ? 1 : 0,
+          critical: c.outcome.critical ? 1 : 0,
+          revenue_recovered: c.revenue,
+          notes: c.notes,
+          officer,
+          recorded_at: c.recordedAt,
+        });
+        events.push({
+          id: timeOrderedId(),
+          administration: admin,
+          declaration_id: c.id,
+          version,
+          event: 'outcome',
+          at: c.recordedAt,
+          actor: officer,
+        });
+        audits.push(
+          auditRow(admin, officer, 'outcome.record', c.id, {
+            version,
+            result: c.outcome.result,
+            fraud: c.outcome.fraud,
+            critical: c.outcome.critical,
+          }),
+        );
+      }
+      await this.bulk.insert(trx, 'inspection_outcomes', rows);
+      await this.bulk.insert(trx, 'lifecycle_events', events);
+      await this.bulk.insert(trx, 'audit_log', audits);
+      for (const ids of chunked([...heads.keys()], IN_LIST)) {
+        await trx
+          .updateTable('declarations')
+          .set({ status: 'inspected' })
+          .where('administration', '=', admin)
+          .where('id', 'in', ids)
+          .where('status', '!=', 'released')
+          .execute();
+      }
+      return rows.map(toOutcome);
     });
   }
 
@@ -1051,15 +1098,7 @@ export class DeclarationStore {
   ): Promise<void> {
     await db
       .insertInto('audit_log')
-      .values({
-        id: timeOrderedId(),
-        administration,
-        actor: boundedText(actor, 'actor', 200),
-        action: boundedText(action, 'action', 100),
-        subject,
-        at: new Date().toISOString(),
-        details: JSON.stringify(details),
-      })
+      .values(auditRow(administration, actor, action, subject, details))
       .execute();
   }
 
@@ -1141,22 +1180,31 @@ function queueExplanation(explanation: Explanation): { summary: string; reasons:
   return { summary: explanation.summary, reasons: explanation.signals };
 }
 
+function auditRow(
+  administration: string | null,
+  actor: string,
+  action: string,
+  subject: string,
+  details: Record<string, unknown>,
+): Insertable<AuditLogTable> {
+  return {
+    id: timeOrderedId(),
+    administration,
+    actor: boundedText(actor, 'actor', 200),
+    action: boundedText(action, 'action', 100),
+    subject,
+    at: new Date().toISOString(),
+    details: JSON.stringify(details),
+  };
+}
+
 function notFound(what: string): StoreError {
   return new StoreError('NOT_FOUND', `${what} not found`);
 }
 
-function toOutcome(row: {
-  id: string;
-  version: number;
-  decision_id: string;
-  result: string;
-  fraud: number;
-  critical: number;
-  revenue_recovered: number | null;
-  notes: string | null;
-  officer: string;
-  recorded_at: string;
-}): StoredOutcome {
+function toOutcome(
+  row: Selectable<InspectionOutcomesTable> | Insertable<InspectionOutcomesTable>,
+): StoredOutcome {
   return {
     id: row.id,
     version: Number(row.version),
@@ -1164,8 +1212,8 @@ function toOutcome(row: {
     result: row.result as InspectionResult,
     fraud: Number(row.fraud) === 1,
     critical: Number(row.critical) === 1,
-    revenueRecovered: row.revenue_recovered === null ? null : Number(row.revenue_recovered),
-    notes: row.notes,
+    revenueRecovered: row.revenue_recovered == null ? null : Number(row.revenue_recovered),
+    notes: row.notes ?? null,
     officer: row.officer,
     recordedAt: row.recorded_at,
   };
