@@ -20,6 +20,8 @@ export interface ScreeningIndex {
   nameEntity: Int32Array;
   /** Entity type code per name id (index into ENTITY_TYPE_CODES). */
   nameType: Uint8Array;
+  /** Token count per name id: among equally good candidates, the shorter name ranks first. */
+  nameLength: Uint8Array;
   postings: Map<string, Int32Array>;
   /** Number of names, for IDF. */
   size: number;
@@ -51,6 +53,8 @@ export function blockingKeys(form: NameForm, withSkeleton: boolean): string[] {
     if (token.length >= 5) keys.push(`f:${token.slice(0, 4)}`);
     if (withSkeleton && form.skeleton[i]!.length >= 2) keys.push(`s:${form.skeleton[i]}`);
   }
+  // A name of particles or legal forms only ("YK-AND") is still found by its tokens.
+  if (keys.length === 0) for (const token of form.tokens) keys.push(`t:${token}`);
   return keys;
 }
 
@@ -71,6 +75,7 @@ export function buildScreeningIndex(versions: ListVersion[], tables: NameTables)
   const names: IndexedName[] = [];
   const nameEntity: number[] = [];
   const nameType: number[] = [];
+  const nameLength: number[] = [];
   const lists = new Map<string, number[]>();
   const imo = new Map<string, number[]>();
   for (const version of versions) {
@@ -94,6 +99,7 @@ export function buildScreeningIndex(versions: ListVersion[], tables: NameTables)
         names.push({ value: name.value, quality: name.quality, form });
         nameEntity.push(e);
         nameType.push(typeCode);
+        nameLength.push(Math.min(255, form.tokens.length));
         for (const key of new Set(blockingKeys(form, true))) {
           const list = lists.get(key);
           if (list) list.push(n);
@@ -110,11 +116,26 @@ export function buildScreeningIndex(versions: ListVersion[], tables: NameTables)
     names,
     nameEntity: Int32Array.from(nameEntity),
     nameType: Uint8Array.from(nameType),
+    nameLength: Uint8Array.from(nameLength),
     postings,
     size: names.length,
     imo,
     tables,
     versions: versions.map(versionLabel),
+  };
+}
+
+/**
+ * How much a token identifies: 1 for rare tokens, down to 0.35 for the commonest ("muhammad",
+ * "ali", "company"), from its document frequency among listed names. A shared rare surname says
+ * more than a shared common given name.
+ */
+export function tokenRarity(index: ScreeningIndex): (token: string) => number {
+  const scale = Math.log(index.size / 3);
+  return (token) => {
+    const df = index.postings.get(`t:${token}`)?.length ?? 0;
+    if (df <= 3) return 1;
+    return 0.35 + 0.65 * Math.min(1, Math.log(index.size / df) / scale);
   };
 }
 
@@ -152,8 +173,15 @@ export function candidateNames(
       acc[n] = acc[n]! + weight;
     }
   }
+  // Listed names longer than the query rank lower at equal key mass: "Muhammad Umar" first finds
+  // "Muhammad Umar", then "Muhammad Umar Abd al-Rahman".
+  const queryLength = form.tokens.length;
   let best = 0;
-  for (const n of touched) if (acc[n]! > best) best = acc[n]!;
+  for (const n of touched) {
+    const extra = index.nameLength[n]! - queryLength;
+    if (extra > 0) acc[n] = acc[n]! / (1 + 0.15 * extra);
+    if (acc[n]! > best) best = acc[n]!;
+  }
   const floor = best * 0.3;
   const kept: number[] = [];
   for (const n of touched) if (acc[n]! >= floor) kept.push(n);

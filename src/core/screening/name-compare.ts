@@ -31,14 +31,23 @@ export interface NameComparison {
  * How much the share of each side's name covered by the other counts. The query side counts
  * more: a listed name with an extra middle name still identifies the person queried.
  */
-const QUERY_EXPONENT = 0.6;
-const CANDIDATE_EXPONENT = 0.4;
+/**
+ * The score is matched weight / (matched weight + penalties): a token matched with similarity s
+ * loses (1 - s) of its weight; tokens left over on both sides (a different name part in the same
+ * place) cost 1.5 times their weight; tokens only one side has (an omitted patronymic or middle
+ * name) cost a tenth. Chosen on the labelled name pairs (docs/QUALITY.md).
+ */
+const FUZZY_PENALTY = 1;
+const SUBSTITUTION_PENALTY = 1.5;
+const OMISSION_PENALTY = 0.1;
+const ABJAD_OMISSION_PENALTY = 0.5;
 /** Below this a token pair is not a correspondence at all. */
 const MIN_TOKEN_SIMILARITY = 0.72;
 const INITIAL_SIMILARITY = 0.85;
 
 interface Side {
   tokens: string[];
+  written: string[];
   roles: Uint8Array;
   phonetic: string[];
   skeleton: string[];
@@ -48,6 +57,8 @@ interface Side {
 function weightOf(token: string, role: number): number {
   if (role === TOKEN_PARTICLE) return 1;
   if (role === TOKEN_LEGAL_FORM) return 1.5;
+  // A number is as identifying as a surname: "Snow Storm 1" is not "Snow Storm 2".
+  if (token.charCodeAt(0) <= 57) return 8;
   if (token.length === 1) return 2;
   return Math.min(token.length, 8) + 2;
 }
@@ -62,7 +73,7 @@ export function tokenSimilarity(
   phonB: string,
   skelA: string,
   skelB: string,
-  abjad: boolean,
+  script: ScriptHint,
 ): [number, TokenMatchKind] {
   if (a === b) return [1, 'exact'];
   if ((roleA === TOKEN_LEGAL_FORM) !== (roleB === TOKEN_LEGAL_FORM) || roleA === TOKEN_LEGAL_FORM)
@@ -80,21 +91,38 @@ export function tokenSimilarity(
     s = 0.88;
     kind = 'phonetic';
   }
-  if (abjad && skelA.length >= 2) {
+  if (script === SCRIPT_ABJAD && roleA === TOKEN_NAME && roleB === TOKEN_NAME && skelA.length >= 1) {
     const sk =
-      skelA === skelB ? 0.92 : ((jaroWinkler(skelA, skelB) + editSimilarity(skelA, skelB)) / 2) * 0.9;
+      skelA === skelB
+        ? 0.92
+        : skelA.length >= 3
+          ? ((jaroWinkler(skelA, skelB) + editSimilarity(skelA, skelB)) / 2) * 0.9
+          : 0;
     if (sk > s) {
       s = sk;
       kind = 'skeleton';
     }
   }
-  const floor = Math.min(a.length, b.length) <= 3 ? 0.85 : MIN_TOKEN_SIMILARITY;
+  // Short tokens and romanised syllables differ by one letter between different names ("Jong" /
+  // "Yong", "Li" / "Le"): they need a closer likeness than long ones.
+  const floor =
+    script === SCRIPT_SYLLABIC || Math.min(a.length, b.length) <= 4
+      ? SHORT_TOKEN_SIMILARITY
+      : MIN_TOKEN_SIMILARITY;
   return s >= floor ? [s, kind] : [0, kind];
 }
+
+/** Which script hint applies to a comparison: one side written in an abjad, or in syllables. */
+export type ScriptHint = 0 | 1 | 2;
+export const SCRIPT_LATIN: ScriptHint = 0;
+export const SCRIPT_ABJAD: ScriptHint = 1;
+export const SCRIPT_SYLLABIC: ScriptHint = 2;
+const SHORT_TOKEN_SIMILARITY = 0.85;
 
 function sideOf(form: NameForm): Side {
   return {
     tokens: form.tokens,
+    written: form.written,
     roles: form.roles,
     phonetic: form.phonetic,
     skeleton: form.skeleton,
@@ -106,7 +134,7 @@ function sideOf(form: NameForm): Side {
  * Merges adjacent tokens of `a` (optionally across a particle: "abd al rahman") when the
  * concatenation is a token of `b` that `a` does not otherwise contain.
  */
-function joinTokens(a: Side, b: Side): Side {
+function joinTokens(a: Side, b: Side, abjad: boolean): Side {
   if (a.tokens.length < 2) return a;
   for (let j = 0; j < b.tokens.length; j++) {
     const target = b.tokens[j]!;
@@ -116,20 +144,26 @@ function joinTokens(a: Side, b: Side): Side {
         if (i + span > a.tokens.length) continue;
         if (span === 3 && a.roles[i + 1] !== TOKEN_PARTICLE) continue;
         const joined = a.tokens.slice(i, i + span).join('');
-        if (joined[0] !== target[0] || Math.abs(joined.length - target.length) > 2) continue;
-        if (joined !== target && editSimilarity(joined, target) < 0.8) continue;
+        // Abjad transliterations lack vowels: join on the consonant skeleton ("bd llh" = "abdullah").
+        const sameSkeleton = abjad && skeletonOf(joined) === b.skeleton[j];
+        if (!sameSkeleton) {
+          if (joined[0] !== target[0] || Math.abs(joined.length - target.length) > 2) continue;
+          if (joined !== target && editSimilarity(joined, target) < 0.8) continue;
+        }
         const tokens = [...a.tokens.slice(0, i), joined, ...a.tokens.slice(i + span)];
         const roles = Uint8Array.from([...a.roles.slice(0, i), TOKEN_NAME, ...a.roles.slice(i + span)]);
         const phon = doubleMetaphone(joined)[0];
         return joinTokens(
           {
             tokens,
+            written: [...a.written.slice(0, i), joined, ...a.written.slice(i + span)],
             roles,
             phonetic: [...a.phonetic.slice(0, i), phon, ...a.phonetic.slice(i + span)],
             skeleton: [...a.skeleton.slice(0, i), skeletonOf(joined), ...a.skeleton.slice(i + span)],
             joined: [...a.joined.slice(0, i), true, ...a.joined.slice(i + span)],
           },
           b,
+          abjad,
         );
       }
     }
@@ -138,21 +172,30 @@ function joinTokens(a: Side, b: Side): Side {
 }
 
 /** Compares a query name with a candidate (listed) name. */
-export function compareNames(queryForm: NameForm, candidateForm: NameForm): NameComparison {
+export function compareNames(
+  queryForm: NameForm,
+  candidateForm: NameForm,
+  rarity?: (token: string) => number,
+): NameComparison {
   const abjad = queryForm.abjad || candidateForm.abjad;
+  const script = abjad
+    ? SCRIPT_ABJAD
+    : queryForm.syllabic || candidateForm.syllabic
+      ? SCRIPT_SYLLABIC
+      : SCRIPT_LATIN;
   let q = sideOf(queryForm);
   let c = sideOf(candidateForm);
-  q = joinTokens(q, c);
-  c = joinTokens(c, q);
+  q = joinTokens(q, c, abjad);
+  c = joinTokens(c, q, abjad);
   const nq = q.tokens.length;
   const nc = c.tokens.length;
   if (nq === 0 || nc === 0)
     return { score: 0, pairs: [], unmatchedQuery: q.tokens, unmatchedCandidate: c.tokens };
 
-  const candidates: Array<{ i: number; j: number; s: number; kind: TokenMatchKind }> = [];
+  const candidates: Array<{ i: number; j: number; s: number; rank: number; kind: TokenMatchKind }> = [];
   for (let i = 0; i < nq; i++) {
     for (let j = 0; j < nc; j++) {
-      const [s, kind] = tokenSimilarity(
+      let [s, kind] = tokenSimilarity(
         q.tokens[i]!,
         c.tokens[j]!,
         q.roles[i]!,
@@ -161,25 +204,51 @@ export function compareNames(queryForm: NameForm, candidateForm: NameForm): Name
         c.phonetic[j]!,
         q.skeleton[i]!,
         c.skeleton[j]!,
-        abjad,
+        script,
       );
+      // A typo in a variant spelling ("Adbul") is closer to the spelling as written than to its canonical form.
+      if (s < 1 && (q.written[i] !== q.tokens[i] || c.written[j] !== c.tokens[j])) {
+        const [w] = tokenSimilarity(
+          q.written[i]!,
+          c.written[j]!,
+          q.roles[i]!,
+          c.roles[j]!,
+          '',
+          '',
+          '',
+          '',
+          script,
+        );
+        if (w > s) [s, kind] = [w, 'fuzzy'];
+      }
       // Prefer aligning tokens at the same position when similarities tie (given name to given name).
-      if (s > 0) candidates.push({ i, j, s: s - Math.abs(i - j) * 1e-6, kind });
+      if (s > 0) candidates.push({ i, j, s, rank: s - Math.abs(i - j) * 1e-6, kind });
     }
   }
-  candidates.sort((x, y) => y.s - x.s);
+  candidates.sort((x, y) => y.rank - x.rank);
+  // A legal form only counts when both names state one: "Gazprom" is "Gazprom PJSC".
+  const countLegal = q.roles.includes(TOKEN_LEGAL_FORM) && c.roles.includes(TOKEN_LEGAL_FORM);
+  const wq = (i: number) =>
+    q.roles[i] === TOKEN_LEGAL_FORM && !countLegal
+      ? 0
+      : weightOf(q.tokens[i]!, q.roles[i]!) * (rarity?.(q.tokens[i]!) ?? 1);
+  const wc = (j: number) =>
+    c.roles[j] === TOKEN_LEGAL_FORM && !countLegal
+      ? 0
+      : weightOf(c.tokens[j]!, c.roles[j]!) * (rarity?.(c.tokens[j]!) ?? 1);
   const usedQ = new Uint8Array(nq);
   const usedC = new Uint8Array(nc);
   const pairs: TokenPair[] = [];
-  let matchedQ = 0;
-  let matchedC = 0;
+  let matched = 0;
+  let fuzzyLoss = 0;
   for (const { i, j, s, kind } of candidates) {
     if (usedQ[i] || usedC[j]) continue;
     usedQ[i] = 1;
     usedC[j] = 1;
     const sim = Math.min(1, s);
-    matchedQ += sim * weightOf(q.tokens[i]!, q.roles[i]!);
-    matchedC += sim * weightOf(c.tokens[j]!, c.roles[j]!);
+    const w = (wq(i) + wc(j)) / 2;
+    matched += sim * w;
+    fuzzyLoss += (1 - sim) * w;
     pairs.push({
       query: q.tokens[i]!,
       candidate: c.tokens[j]!,
@@ -187,25 +256,37 @@ export function compareNames(queryForm: NameForm, candidateForm: NameForm): Name
       kind: q.joined[i] || c.joined[j] ? 'joined' : kind,
     });
   }
-  // A legal form only counts when both names state one: "Gazprom" is "Gazprom PJSC".
-  const legalQ = q.roles.includes(TOKEN_LEGAL_FORM);
-  const legalC = c.roles.includes(TOKEN_LEGAL_FORM);
-  const countLegal = legalQ && legalC;
-  let totalQ = 0;
-  let totalC = 0;
+  let leftQ = 0;
+  let leftC = 0;
   const unmatchedQuery: string[] = [];
   const unmatchedCandidate: string[] = [];
   for (let i = 0; i < nq; i++) {
-    if (q.roles[i] === TOKEN_LEGAL_FORM && !countLegal) continue;
-    totalQ += weightOf(q.tokens[i]!, q.roles[i]!);
-    if (!usedQ[i]) unmatchedQuery.push(q.tokens[i]!);
+    if (usedQ[i] || wq(i) === 0) continue;
+    leftQ += wq(i);
+    unmatchedQuery.push(q.tokens[i]!);
   }
   for (let j = 0; j < nc; j++) {
-    if (c.roles[j] === TOKEN_LEGAL_FORM && !countLegal) continue;
-    totalC += weightOf(c.tokens[j]!, c.roles[j]!);
-    if (!usedC[j]) unmatchedCandidate.push(c.tokens[j]!);
+    if (usedC[j] || wc(j) === 0) continue;
+    leftC += wc(j);
+    unmatchedCandidate.push(c.tokens[j]!);
   }
-  if (totalQ === 0 || totalC === 0) return { score: 0, pairs, unmatchedQuery, unmatchedCandidate };
-  const score = (matchedQ / totalQ) ** QUERY_EXPONENT * (matchedC / totalC) ** CANDIDATE_EXPONENT;
+  if (matched === 0) return { score: 0, pairs, unmatchedQuery, unmatchedCandidate };
+  // Tokens left over on both sides are most likely different name parts (a substitution); tokens
+  // left over on one side only are name parts one side omits (a patronymic, a middle name).
+  const substituted = Math.min(leftQ, leftC);
+  const omitted = Math.max(leftQ, leftC) - substituted;
+  // Omission is only cheap when at least two name parts agree, in an alphabetic script: one shared
+  // token ("John", "Leblanc") or a few shared syllables of a Chinese or Korean name prove little.
+  const namePairs = pairs.filter((p) => p.kind !== 'initial').length;
+  // Vowel-less abjad transliterations match by skeleton, which is looser: omission costs more there.
+  const omissionPenalty =
+    namePairs < 2 || script === SCRIPT_SYLLABIC
+      ? SUBSTITUTION_PENALTY
+      : script === SCRIPT_ABJAD
+        ? ABJAD_OMISSION_PENALTY
+        : OMISSION_PENALTY;
+  const score =
+    matched /
+    (matched + FUZZY_PENALTY * fuzzyLoss + SUBSTITUTION_PENALTY * substituted + omissionPenalty * omitted);
   return { score, pairs, unmatchedQuery, unmatchedCandidate };
 }

@@ -26,8 +26,12 @@ export interface NameForm {
   phonetic: string[];
   /** Consonant skeleton per token (vowels, w, y and doubled letters removed). */
   skeleton: string[];
+  /** Token as written (folded) before name-part equivalents, for typos in variant spellings. */
+  written: string[];
   /** The name was written in an abjad script, so its transliteration lacks vowels. */
   abjad: boolean;
+  /** The name was written in Han, Hangul or Kana: tokens are romanised syllables. */
+  syllabic: boolean;
 }
 
 const ABJAD = /[\u0590-\u05FF\u0600-\u06FF\u0700-\u074F\u0750-\u077F\u08A0-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
@@ -41,7 +45,7 @@ const SYLLABIC = /[\u1100-\u11FF\u3040-\u30FF\u3130-\u318F\u3400-\u4DBF\u4E00-\u
 export function foldTokens(raw: string): string[] {
   const nfkc = raw.normalize('NFKC');
   let ascii = anyAscii(nfkc);
-  if (SYLLABIC.test(nfkc)) ascii = ascii.replace(/([a-z])([A-Z])/g, '$1 $2');
+  if (SYLLABIC.test(nfkc)) ascii = ascii.replace(/([A-Za-z])(?=[A-Z])/g, '$1 ');
   return ascii
     .toLowerCase()
     .replace(/['`\u2018\u2019\u02bb\u02bc]/g, '')
@@ -64,9 +68,12 @@ export function skeletonOf(token: string): string {
 
 /** Normalises a name into a comparable form. */
 export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 'any'): NameForm {
-  let tokens = foldTokens(raw);
+  const syllabic = SYLLABIC.test(raw);
+  let tokens = numbersAsDigits(foldTokens(raw));
   if (kind === 'person' || kind === 'any') tokens = dropHonorifics(tokens, tables);
+  if (kind === 'vessel') tokens = dropVesselPrefix(tokens);
   const out: string[] = [];
+  const written: string[] = [];
   const roles: number[] = [];
   for (let i = 0; i < tokens.length; ) {
     if (kind !== 'person') {
@@ -74,14 +81,17 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
       // A legal form is never the whole name: "Limited" alone is a name.
       if (legal && legal.length < tokens.length) {
         out.push(legal.canonical);
+        written.push(tokens.slice(i, i + legal.length).join(''));
         roles.push(TOKEN_LEGAL_FORM);
         i += legal.length;
         continue;
       }
     }
     const token = tokens[i]!;
-    const canonical = tables.equivalents.get(token) ?? token;
+    const canonical =
+      (syllabic ? HANGUL_SURNAMES.get(token) : undefined) ?? tables.equivalents.get(token) ?? token;
     out.push(canonical);
+    written.push(token);
     roles.push(tables.particles.has(token) ? TOKEN_PARTICLE : TOKEN_NAME);
     i++;
   }
@@ -90,8 +100,114 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
     roles: Uint8Array.from(roles),
     phonetic: out.map((t) => (t.length >= 3 && !/\d/.test(t) ? doubleMetaphone(t)[0] : '')),
     skeleton: out.map(skeletonOf),
+    written,
     abjad: ABJAD.test(raw),
+    syllabic,
   };
+}
+
+/**
+ * Korean surnames as any-ascii romanises them (Revised Romanization, syllable by syllable) against
+ * the spellings lists and passports use: 이 I -> Lee, 김 Gim -> Kim, 박 Bag -> Park. Applied only
+ * to names written in Hangul, where a lone "i" is a surname, not an initial.
+ */
+const HANGUL_SURNAMES = new Map([
+  ['i', 'lee'],
+  ['gim', 'kim'],
+  ['bag', 'park'],
+  ['jeong', 'jong'],
+  ['choe', 'choi'],
+  ['gang', 'kang'],
+  ['jo', 'cho'],
+  ['yun', 'yoon'],
+  ['im', 'lim'],
+  ['o', 'oh'],
+  ['sin', 'shin'],
+]);
+
+const UNITS = [
+  'zero',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
+const ORDINALS = [
+  'zeroth',
+  'first',
+  'second',
+  'third',
+  'fourth',
+  'fifth',
+  'sixth',
+  'seventh',
+  'eighth',
+  'ninth',
+  'tenth',
+];
+const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+const NUMBER_WORDS = new Map<string, number>([
+  ...UNITS.map((w, i) => [w, i] as [string, number]),
+  ...ORDINALS.map((w, i) => [w, i] as [string, number]),
+  ...TENS.flatMap((w, i) => (w ? [[w, i * 10] as [string, number]] : [])),
+  ['fourty', 40],
+]);
+/** Letters that stand for digits in obfuscated names ("Ig0r Sech1n"). */
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '9': 'g' };
+
+/**
+ * Numbers written as words or ordinals become digits ("Brigade Forty-Four" = "Brigade 44",
+ * "1st" = "First" = "1"); digits inside a word are read as the letters they imitate.
+ */
+function numbersAsDigits(tokens: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    let t = tokens[i]!;
+    const ordinal = /^(\d+)(st|nd|rd|th)$/.exec(t);
+    if (ordinal) t = ordinal[1]!;
+    else if (/[a-z]/.test(t) && /\d/.test(t) && /^[a-z]/.test(t)) t = t.replace(/\d/g, (d) => LEET[d] ?? d);
+    const n = NUMBER_WORDS.get(t);
+    if (n !== undefined) {
+      const next = tokens[i + 1];
+      const unit =
+        next === undefined
+          ? undefined
+          : (NUMBER_WORDS.get(next) ?? (/^\d$/.test(next) ? Number(next) : undefined));
+      if (n >= 20 && n % 10 === 0 && unit !== undefined && unit < 10) {
+        out.push(String(n + unit));
+        i++;
+        continue;
+      }
+      out.push(String(n));
+      continue;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+/** Ship-name prefixes (motor vessel, motor tanker...) are not part of the name. */
+const VESSEL_PREFIXES = new Set(['mv', 'mt', 'ms', 'sv', 'mts', 'the']);
+function dropVesselPrefix(tokens: string[]): string[] {
+  if (tokens.length > 1 && VESSEL_PREFIXES.has(tokens[0]!)) return tokens.slice(1);
+  if (tokens.length > 2 && tokens[0] === 'm' && (tokens[1] === 'v' || tokens[1] === 't'))
+    return tokens.slice(2);
+  return tokens;
 }
 
 function dropHonorifics(tokens: string[], tables: NameTables): string[] {
