@@ -3,7 +3,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { addName, addUnique, newEntity, type SanctionedEntity } from '../../core/screening/entity.ts';
 import type { CountryResolver } from './country-resolver.ts';
 import { addImo } from './ofac-remarks.ts';
-import { asArray, textOf } from './xml-helpers.ts';
+import { asArray, textOf, type XmlNode } from './xml-helpers.ts';
 
 /**
  * Parser for the EU Financial Sanctions File, XML 1.1
@@ -20,7 +20,7 @@ export function parseEuXml(xml: string): { publishedOn?: string; entities: Sanct
     parseTagValue: false,
     isArray: (name) => ARRAY_TAGS.has(name),
   });
-  const doc = parser.parse(xml) as Record<string, any>;
+  const doc = parser.parse(xml) as XmlNode;
   const root = doc.export;
   if (!root) throw new Error('not an EU FSF XML file: export element missing');
   const generated = textOf(root['@generationDate']);

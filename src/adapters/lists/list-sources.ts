@@ -155,7 +155,11 @@ function parseFiles(
 /** The same entry may come from SDN and consolidated files; keep the first. */
 function dedupe(entities: SanctionedEntity[]): SanctionedEntity[] {
   const seen = new Set<string>();
-  return entities.filter((e) => (seen.has(e.entityId) ? false : (seen.add(e.entityId), true)));
+  return entities.filter((e) => {
+    if (seen.has(e.entityId)) return false;
+    seen.add(e.entityId);
+    return true;
+  });
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 } from '../../core/screening/entity.ts';
 import type { CountryResolver } from './country-resolver.ts';
 import { addImo, parseOfacDate } from './ofac-remarks.ts';
-import { asArray, textOf } from './xml-helpers.ts';
+import { asArray, textOf, type XmlNode } from './xml-helpers.ts';
 
 /**
  * Parser for OFAC's `sdn.xml` schema (used by `SDN.XML` and the consolidated non-SDN `CONSOLIDATED.XML`):
@@ -28,7 +28,7 @@ export function parseOfacXml(
     trimValues: true,
     isArray: (name) => ARRAY_TAGS.has(name),
   });
-  const doc = parser.parse(xml) as Record<string, any>;
+  const doc = parser.parse(xml) as XmlNode;
   const root = doc.sdnList;
   if (!root) throw new Error('not an OFAC sdn.xml file: sdnList element missing');
   const published = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(textOf(root.publshInformation?.Publish_Date));
@@ -68,7 +68,7 @@ function fullName(first: string, last: string): string {
   return [first, last].filter(Boolean).join(' ');
 }
 
-function entry(e: Record<string, any>, resolveCountry: CountryResolver): SanctionedEntity {
+function entry(e: XmlNode, resolveCountry: CountryResolver): SanctionedEntity {
   const entity = newEntity('ofac', textOf(e.uid), entityType(textOf(e.sdnType)));
   addName(entity, fullName(textOf(e.firstName), textOf(e.lastName)), 'primary');
   for (const aka of asArray(e.akaList?.aka)) {

@@ -8,7 +8,6 @@ import {
   normaliseImo,
   type SanctionedEntity,
 } from '../../core/screening/entity.ts';
-import type { CountryResolver } from './country-resolver.ts';
 
 /**
  * Parser for the UK Sanctions List (FCDO) in the normalised relational form of the data

@@ -9,7 +9,7 @@ import {
   type SanctionedEntity,
 } from '../../core/screening/entity.ts';
 import type { CountryResolver } from './country-resolver.ts';
-import { asArray, textOf } from './xml-helpers.ts';
+import { asArray, textOf, type XmlNode } from './xml-helpers.ts';
 
 /**
  * Parser for the UN Security Council Consolidated List XML
@@ -29,7 +29,7 @@ export function parseUnXml(
     trimValues: true,
     isArray: (name) => ARRAY_TAGS.has(name),
   });
-  const doc = parser.parse(xml) as Record<string, any>;
+  const doc = parser.parse(xml) as XmlNode;
   const root = doc.CONSOLIDATED_LIST;
   if (!root) throw new Error('not a UN consolidated list: CONSOLIDATED_LIST element missing');
   const generated = textOf(root['@dateGenerated']);
@@ -60,11 +60,7 @@ function aliasQuality(raw: string): NameQuality {
   return q === 'low' ? 'weak' : 'strong';
 }
 
-function record(
-  rec: Record<string, any>,
-  type: EntityType,
-  resolveCountry: CountryResolver,
-): SanctionedEntity {
+function record(rec: XmlNode, type: EntityType, resolveCountry: CountryResolver): SanctionedEntity {
   const id = textOf(rec.REFERENCE_NUMBER) || textOf(rec.DATAID);
   const entity = newEntity('un', id, type);
   const parts = [rec.FIRST_NAME, rec.SECOND_NAME, rec.THIRD_NAME, rec.FOURTH_NAME]
@@ -116,7 +112,7 @@ function record(
 }
 
 /** UN `TYPE_OF_DATE` EXACT / APPROXIMATELY / BETWEEN with `DATE`, `YEAR` or `FROM_YEAR`..`TO_YEAR`. */
-function unDate(dob: Record<string, any>): PartialDate | undefined {
+function unDate(dob: XmlNode): PartialDate | undefined {
   const kind = textOf(dob?.TYPE_OF_DATE).toUpperCase();
   const date = textOf(dob?.DATE);
   const approximate = kind === 'APPROXIMATELY' ? { approximate: true } : {};

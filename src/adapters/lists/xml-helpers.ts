@@ -1,7 +1,14 @@
 /** Small helpers over fast-xml-parser output, shared by the XML list parsers. */
 
+/**
+ * An element as fast-xml-parser returns it. The lists' schemas are large and loosely followed, so
+ * parsers read it defensively through `asArray` and `textOf` rather than trusting a declared shape.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: parser output is untyped by nature; every read goes through textOf/asArray.
+export type XmlNode = Record<string, any>;
+
 /** An element that may be absent, single or repeated, as an array. */
-export function asArray<T = any>(value: T | T[] | undefined | null): T[] {
+export function asArray<T = XmlNode>(value: T | T[] | undefined | null): T[] {
   if (value === undefined || value === null || value === '') return [];
   return Array.isArray(value) ? value : [value];
 }

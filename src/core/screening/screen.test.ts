@@ -7,7 +7,9 @@ import { testNameTables } from './test-tables.ts';
 
 function person(id: string, names: string[], extra: Partial<SanctionedEntity> = {}): SanctionedEntity {
   const e = newEntity('un', id, 'person');
-  names.forEach((n, i) => addName(e, n, i === 0 ? 'primary' : 'strong'));
+  names.forEach((n, i) => {
+    addName(e, n, i === 0 ? 'primary' : 'strong');
+  });
   return { ...e, ...extra };
 }
 
