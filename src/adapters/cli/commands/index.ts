@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAssessCommand } from './assess.ts';
 import { registerModelCommand } from './model.ts';
+import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
 import { registerServeCommand } from './serve.ts';
 
@@ -13,4 +14,5 @@ export function registerCommands(program: Command): void {
   registerReferenceCommand(program);
   registerModelCommand(program);
   registerServeCommand(program);
+  registerProfilesCommand(program);
 }
