@@ -271,7 +271,7 @@ export class DeclarationStore {
    * Saves a batch of assessed declarations in one transaction, all or nothing. Per declaration:
    * a new id is `created` (version 1); the same content as the current version is `unchanged`
    * (nothing written, the current decision returned); different content is `amended` (next
-   * version, new decision). Rows are written with multi-row statements, a few per batch.
+   * version, new decision). Rows go through the {@link BulkWriter}: no per-declaration round trips.
    *
    * @returns one result per item, in order.
    */
