@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
+import { defaultDatabaseUrl } from '../../../app/config.ts';
 import { DeclarationSchema } from '../../../core/declaration/declaration.ts';
 import {
   type CustomsRecord,
@@ -16,6 +17,11 @@ import { createScorer, type LabelledRecords, trainRiskModel } from '../../../cor
 import { guessFormat, readRecords } from '../../input/read-records.ts';
 import { type CustomsRows, parseCustomsRows } from '../../model/customs-rows.ts';
 import { type ModelFileMeta, modelToJson, readModelFile, writeModelFile } from '../../model/model-file.ts';
+import { trainingSetFromStore } from '../../model/store-training.ts';
+import { openDatabase } from '../../store/database.ts';
+import { DeclarationStore } from '../../store/declaration-store.ts';
+import { migrateToLatest } from '../../store/migrate.ts';
+import { ModelRegistry, ModelRegistryError } from '../../store/model-registry.ts';
 import { UsageError } from '../usage-error.ts';
 
 /**
@@ -30,50 +36,96 @@ export function registerModelCommand(program: Command): void {
 
   model
     .command('train')
-    .description('Train a model on labelled declarations (customs CSV with Fraud / Critical Fraud columns)')
-    .requiredOption('--data <file>', 'training rows (customs-declarations CSV)')
+    .description(
+      'Train a model on labelled declarations: a customs CSV (Fraud / Critical Fraud columns) or the store',
+    )
+    .option('--data <file>', 'training rows (customs-declarations CSV)')
+    .option('--from-store', 'train on the inspection outcomes recorded in the store (--db)')
+    .option('--db <url>', `database for --from-store (default ${defaultDatabaseUrl()})`)
+    .option('--administration <id>', 'administration whose outcomes --from-store reads', 'local')
+    .option('--since <date>', 'with --from-store: declarations lodged on or after this date')
     .option('--valid <file>', 'later rows for early stopping (customs-declarations CSV)')
     .addOption(new Option('--target <target>', 'what to predict').choices(MODEL_TARGETS).default('fraud'))
     .option('--out <file>', 'model file to write (default: stdout)')
     .option('--seed <n>', 'random seed', '1')
     .option('--trees <n>', 'maximum number of trees', '600')
+    .action(async (opts: TrainFlags) => {
+      const seed = positiveInt(opts.seed, '--seed', true);
+      const maxTrees = positiveInt(opts.trees, '--trees');
+      if (Boolean(opts.data) === Boolean(opts.fromStore))
+        throw new UsageError('give either --data FILE or --from-store');
+      const train = opts.data ? labelledRows(opts.data, '--data') : await storeRows(opts);
+      if (train.records.length === 0) throw new UsageError('no labelled rows to train on');
+      const valid = opts.valid ? labelledRows(opts.valid, '--valid') : undefined;
+      const progress = trainingProgress(maxTrees);
+      const started = Date.now();
+      const trained = trainRiskModel(train, {
+        target: opts.target,
+        params: { seed, maxTrees },
+        ...(valid ? { valid } : {}),
+        onRound: progress.round,
+      });
+      progress.stop();
+      const meta: ModelFileMeta = { createdAt: new Date().toISOString(), seed };
+      if (valid) meta.validation = evaluateRiskModel(trained, valid, 'probability');
+      if (opts.out) writeModelFile(opts.out, trained, meta);
+      else process.stdout.write(`${modelToJson(trained, meta)}\n`);
+      const v = meta.validation;
+      process.stderr.write(
+        `trained ${opts.target} model on ${train.records.length} rows (${trained.window.from}..${trained.window.to}): ` +
+          `${trained.gbdt.trees.length} trees in ${((Date.now() - started) / 1000).toFixed(1)} s` +
+          (v
+            ? `; validation precision@5% ${v.precisionAt['5'].toFixed(3)}, @10% ${v.precisionAt['10'].toFixed(3)}, AUC ${v.auc.toFixed(3)}`
+            : '') +
+          '\n',
+      );
+    });
+
+  model
+    .command('register')
+    .description('Store a model file in the registry as the next version of its target (not active yet)')
+    .requiredOption('--model <file>', 'model file')
+    .requiredOption('--by <name>', 'who registers it')
+    .option('--db <url>', `database (default ${defaultDatabaseUrl()})`)
+    .option('--administration <id>', 'administration (tenant)', 'local')
+    .action(async (opts: { model: string; by: string; db?: string; administration: string }) => {
+      const { model: m, meta } = readModel(opts.model);
+      await withRegistry(opts, async (registry) => {
+        const v = await registry.register(m, meta, opts.by);
+        process.stdout.write(`${JSON.stringify(v)}\n`);
+      });
+    });
+
+  model
+    .command('activate')
+    .description('Put a registered model version in force for its target, with the ranking policy to use')
+    .argument('<id>', 'model version id, e.g. local:fraud:v3')
+    .requiredOption('--by <name>', 'who activates it (recorded)')
+    .addOption(
+      new Option('--rank <policy>', 'ranking policy').choices(RANKING_POLICIES).default('probability'),
+    )
+    .option('--db <url>', `database (default ${defaultDatabaseUrl()})`)
+    .option('--administration <id>', 'administration (tenant)', 'local')
     .action(
-      (opts: {
-        data: string;
-        valid?: string;
-        target: ModelTarget;
-        out?: string;
-        seed: string;
-        trees: string;
-      }) => {
-        const seed = positiveInt(opts.seed, '--seed', true);
-        const maxTrees = positiveInt(opts.trees, '--trees');
-        const train = labelledRows(opts.data, '--data');
-        const valid = opts.valid ? labelledRows(opts.valid, '--valid') : undefined;
-        const progress = trainingProgress(maxTrees);
-        const started = Date.now();
-        const trained = trainRiskModel(train, {
-          target: opts.target,
-          params: { seed, maxTrees },
-          ...(valid ? { valid } : {}),
-          onRound: progress.round,
+      async (id: string, opts: { by: string; rank: RankingPolicy; db?: string; administration: string }) => {
+        await withRegistry(opts, async (registry) => {
+          const a = await registry.activate(id, opts.by, opts.rank);
+          process.stdout.write(`${JSON.stringify(a)}\n`);
         });
-        progress.stop();
-        const meta: ModelFileMeta = { createdAt: new Date().toISOString(), seed };
-        if (valid) meta.validation = evaluateRiskModel(trained, valid, 'probability');
-        if (opts.out) writeModelFile(opts.out, trained, meta);
-        else process.stdout.write(`${modelToJson(trained, meta)}\n`);
-        const v = meta.validation;
-        process.stderr.write(
-          `trained ${opts.target} model on ${train.records.length} rows (${trained.window.from}..${trained.window.to}): ` +
-            `${trained.gbdt.trees.length} trees in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-            (v
-              ? `; validation precision@5% ${v.precisionAt['5'].toFixed(3)}, @10% ${v.precisionAt['10'].toFixed(3)}, AUC ${v.auc.toFixed(3)}`
-              : '') +
-            '\n',
-        );
       },
     );
+
+  model
+    .command('list')
+    .description('Registered model versions, newest first (NDJSON, without the model content)')
+    .addOption(new Option('--target <target>', 'only this target').choices(MODEL_TARGETS))
+    .option('--db <url>', `database (default ${defaultDatabaseUrl()})`)
+    .option('--administration <id>', 'administration (tenant)', 'local')
+    .action(async (opts: { target?: ModelTarget; db?: string; administration: string }) => {
+      await withRegistry(opts, async (registry) => {
+        for (const v of await registry.list(opts.target)) process.stdout.write(`${JSON.stringify(v)}\n`);
+      });
+    });
 
   model
     .command('eval')
@@ -118,6 +170,52 @@ export function registerModelCommand(program: Command): void {
         `scored ${declarations} declarations${rejected ? `, ${rejected} rejected (invalid)` : ''}\n`,
       );
     });
+}
+
+interface TrainFlags {
+  data?: string;
+  fromStore?: boolean;
+  db?: string;
+  administration: string;
+  since?: string;
+  valid?: string;
+  target: ModelTarget;
+  out?: string;
+  seed: string;
+  trees: string;
+}
+
+async function withRegistry<T>(
+  opts: { db?: string; administration: string },
+  fn: (registry: ModelRegistry) => Promise<T>,
+): Promise<T> {
+  const conn = openDatabase(opts.db ?? defaultDatabaseUrl());
+  try {
+    await migrateToLatest(conn);
+    return await fn(new ModelRegistry(conn.db, opts.administration));
+  } catch (err) {
+    if (err instanceof ModelRegistryError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Labelled rows from the outcomes recorded in the store. */
+async function storeRows(opts: TrainFlags): Promise<LabelledRecords> {
+  const conn = openDatabase(opts.db ?? defaultDatabaseUrl());
+  try {
+    await migrateToLatest(conn);
+    const set = await trainingSetFromStore(new DeclarationStore(conn), opts.administration, {
+      ...(opts.since ? { from: opts.since } : {}),
+    });
+    process.stderr.write(
+      `store: ${set.declarations} inspected declarations (${set.randomlySelected} drawn at random), ${set.records.length} goods items\n`,
+    );
+    return set;
+  } finally {
+    await conn.close();
+  }
 }
 
 function positiveInt(value: string, flag: string, allowZero = false): number {
