@@ -210,8 +210,9 @@ async function fetchFile(url: string): Promise<SourceFile> {
 
 function dateInName(files: SourceFile[]): string | undefined {
   for (const f of files) {
-    const m = /(\d{4}-\d{2}-\d{2})/.exec(basename(f.path));
-    if (m) return m[1];
+    // `consolidated_2026-02-27.xml`; a month-only date (`..._2025-05.csv`) is dated to its first day.
+    const m = /(\d{4}-\d{2})(-\d{2})?/.exec(basename(f.path));
+    if (m) return `${m[1]}${m[2] ?? '-01'}`;
   }
   return undefined;
 }

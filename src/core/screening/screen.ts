@@ -66,6 +66,11 @@ export interface ScreenOptions {
   candidates?: number;
   /** Hits returned at most. */
   limit?: number;
+  /**
+   * Token rarity to weigh name parts with; by default the index's own. Delta screening scores
+   * against a small index of changed entities but must weigh tokens as the full lists do.
+   */
+  rarity?: (token: string) => number;
 }
 
 const rarities = new WeakMap<ScreeningIndex, (token: string) => number>();
@@ -145,7 +150,7 @@ export function screenParty(
     : undefined;
   const best = new Map<number, { nameId: number; score: number; cmp?: NameComparison }>();
   if (form && form.tokens.length > 0) {
-    const rarity = rarityOf(index);
+    const rarity = options.rarity ?? rarityOf(index);
     for (const n of candidateNames(index, form, typeMask, options.candidates ?? 40)) {
       const name = index.names[n]!;
       const cmp = compareNames(form, name.form, rarity);

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import { registerAssessCommand } from './assess.ts';
+import { registerHitsCommand } from './hits.ts';
+import { registerListsCommand } from './lists.ts';
 import { registerModelCommand } from './model.ts';
 import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
+import { registerScreenCommand } from './screen.ts';
 import { registerServeCommand } from './serve.ts';
 
 /**
@@ -15,4 +18,7 @@ export function registerCommands(program: Command): void {
   registerModelCommand(program);
   registerServeCommand(program);
   registerProfilesCommand(program);
+  registerListsCommand(program);
+  registerScreenCommand(program);
+  registerHitsCommand(program);
 }

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { coreMigration } from './0001-core.ts';
 import { ledgerMigration } from './0002-ledger.ts';
+import { screeningMigration } from './0003-screening.ts';
 import { modelMigration } from './0004-model.ts';
 
 /**
@@ -10,5 +11,6 @@ import { modelMigration } from './0004-model.ts';
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-core': coreMigration,
   '0002-ledger': ledgerMigration,
+  '0003-screening': screeningMigration,
   '0004-model': modelMigration,
 };

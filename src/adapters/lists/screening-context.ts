@@ -1,0 +1,174 @@
+import {
+  buildScreeningIndex,
+  type ScreeningIndex,
+  tokenRarity,
+} from '../../core/screening/candidate-index.ts';
+import { diffFingerprints, entityFingerprint, partyFingerprint } from '../../core/screening/delta.ts';
+import {
+  LIST_SOURCES,
+  type ListSource,
+  type ListVersion,
+  type SanctionedEntity,
+} from '../../core/screening/entity.ts';
+import type { ScreeningHit, ScreeningQuery, ScreeningThresholds } from '../../core/screening/screen.ts';
+import { screenParty } from '../../core/screening/screen.ts';
+import { openDatabase, type StoreConnection } from '../store/database.ts';
+import { migrateToLatest } from '../store/migrate.ts';
+import { goodPartyKey, ScreeningStore, type StoredHit } from '../store/screening-store.ts';
+import { loadScreeningIndex } from './load-index.ts';
+import { loadNameTables } from './rigour-tables.ts';
+
+/** Parses `un,ofac` into list names; throws on an unknown one. */
+export function parseLists(value: string | undefined): ListSource[] {
+  if (!value || value === 'all') return [...LIST_SOURCES];
+  const names = value.split(',').map((s) => s.trim().toLowerCase());
+  const unknown = names.filter((n) => !(LIST_SOURCES as readonly string[]).includes(n));
+  if (unknown.length)
+    throw new Error(`unknown list ${unknown.join(', ')}: choose from ${LIST_SOURCES.join(', ')}, all`);
+  return names as ListSource[];
+}
+
+/** What a screening run needs: the index, the good-party list and a way to record hits. */
+export interface ScreeningContext {
+  index: ScreeningIndex;
+  /** `store` or `data directory`. */
+  origin: string;
+  store: ScreeningStore;
+  /** True for a party-entity pair on the good-party list (with both sides' data unchanged). */
+  isCleared(query: ScreeningQuery, hit: ScreeningHit): boolean;
+  /** Stores the party and its new hits. */
+  recordHits(query: ScreeningQuery, hits: ScreeningHit[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Fingerprint of the entity behind a hit, from the index (memoised). */
+export function hitFingerprints(
+  index: ScreeningIndex,
+): (hit: Pick<ScreeningHit, 'list' | 'entityId'>) => string {
+  const byKey = new Map<string, SanctionedEntity>();
+  for (const e of index.entities) byKey.set(`${e.list}:${e.entityId}`, e);
+  const memo = new Map<string, string>();
+  return (hit) => {
+    const key = `${hit.list}:${hit.entityId}`;
+    let fp = memo.get(key);
+    if (!fp) {
+      const entity = byKey.get(key);
+      fp = entity ? entityFingerprint(entity) : '';
+      memo.set(key, fp);
+    }
+    return fp;
+  };
+}
+
+/**
+ * Opens the database, and builds the index from the latest stored list versions (`store`), from
+ * the data directory (`data`), or from the store when it holds versions and else the data
+ * directory (`auto`).
+ */
+export async function openScreeningContext(options: {
+  dataDirectory: string;
+  databaseUrl: string;
+  source: 'auto' | 'store' | 'data';
+  lists?: string;
+}): Promise<ScreeningContext> {
+  const lists = parseLists(options.lists);
+  const conn: StoreConnection = openDatabase(options.databaseUrl);
+  try {
+    await migrateToLatest(conn);
+    const store = new ScreeningStore(conn.db);
+    let versions: ListVersion[] | undefined;
+    if (options.source !== 'data') {
+      versions = await store.latestVersions(lists);
+      if (versions.length === 0) {
+        if (options.source === 'store')
+          throw new Error('no list versions stored: run `greenlane lists load` first');
+        versions = undefined;
+      }
+    }
+    const { index } = await loadScreeningIndex({
+      dataDirectory: options.dataDirectory,
+      lists,
+      ...(versions ? { versions } : {}),
+    });
+    const good = await store.goodPartyKeys();
+    const fingerprintOf = hitFingerprints(index);
+    return {
+      index,
+      origin: versions ? 'store' : 'data directory',
+      store,
+      isCleared: (query, hit) =>
+        good.has(goodPartyKey(partyFingerprint(query), hit.list, hit.entityId, fingerprintOf(hit))),
+      recordHits: async (query, hits) => {
+        const key = await store.recordParty(query);
+        await store.recordHits(key, hits, fingerprintOf, 'screen');
+      },
+      close: () => conn.close(),
+    };
+  } catch (err) {
+    await conn.close();
+    throw err;
+  }
+}
+
+export interface ListUpdateResult {
+  versionId: string;
+  /** False when this exact version was already stored. */
+  stored: boolean;
+  previousVersionId?: string;
+  added: number;
+  changed: number;
+  removed: number;
+  partiesRescreened: number;
+  newHits: StoredHit[];
+}
+
+/**
+ * Stores a newly loaded list version and re-screens every stored party against what changed
+ * since the previous version of that list (delta screening): only added and changed entities
+ * are indexed and scored, with token rarity taken from the whole list so scores agree with a
+ * full screening. New hits are recorded with cause `delta`.
+ */
+export async function applyListUpdate(
+  store: ScreeningStore,
+  version: ListVersion,
+  options: { dataDirectory: string; loadedBy: string; thresholds?: ScreeningThresholds },
+): Promise<ListUpdateResult> {
+  const { id, stored } = await store.saveListVersion(version, options.loadedBy);
+  const previousVersionId = await store.previousVersion(version.list, id);
+  const next = await store.fingerprints(id);
+  const previous = previousVersionId
+    ? await store.fingerprints(previousVersionId)
+    : new Map<string, string>();
+  const delta = diffFingerprints(previous, next);
+  const result: ListUpdateResult = {
+    versionId: id,
+    stored,
+    ...(previousVersionId ? { previousVersionId } : {}),
+    added: delta.added.length,
+    changed: delta.changed.length,
+    removed: delta.removed.length,
+    partiesRescreened: 0,
+    newHits: [],
+  };
+  if (!stored) return result;
+  const touched = new Set([...delta.added, ...delta.changed]);
+  const parties = await store.parties();
+  if (touched.size === 0 || parties.length === 0) return result;
+  const tables = loadNameTables(options.dataDirectory);
+  const rarity = tokenRarity(buildScreeningIndex([version], tables));
+  const small = buildScreeningIndex(
+    [{ ...version, entities: version.entities.filter((e) => touched.has(e.entityId)) }],
+    tables,
+  );
+  const fingerprintOf = hitFingerprints(small);
+  for (const party of parties) {
+    const hits = screenParty(party.query, small, {
+      rarity,
+      ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+    });
+    result.partiesRescreened++;
+    if (hits.length === 0) continue;
+    result.newHits.push(...(await store.recordHits(party.partyKey, hits, fingerprintOf, 'delta')));
+  }
+  return result;
+}
