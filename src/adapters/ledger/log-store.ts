@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import { LedgerError } from '../../core/ledger/ledger-error.ts';
+import { hashLeaf } from '../../core/ledger/merkle-hash.ts';
 import { readTileNode, type Tile, TileAppender, tileAddress } from '../../core/ledger/tile-layout.ts';
 import type { NodeId, NodeReader } from '../../core/ledger/tree-node.ts';
 import type { StoreConnection } from '../store/database.ts';
@@ -197,6 +198,28 @@ export class LogStore implements NodeReader {
       .orderBy('idx')
       .execute();
     return rows.map((r) => ({ index: Number(r.idx), entry: r.entry }));
+  }
+
+  /**
+   * Recomputes every tile from the stored entries: recovery after restoring entries from a backup.
+   * If the entries were changed, the next checkpoint is inconsistent with the witnessed ones and
+   * every witness refuses it: this cannot launder an edit.
+   */
+  async rebuildTiles(): Promise<number> {
+    const size = await this.size();
+    const appender = new TileAppender(0);
+    const page = 8192;
+    for (let from = 0; from < size; from += page) {
+      const to = Math.min(size, from + page);
+      const rows = await this.entries(from, to);
+      if (rows.length !== to - from)
+        throw new LedgerError('NOT_FOUND', `entries ${from}..${to - 1} are incomplete`);
+      await this.writeTiles(
+        this.db,
+        appender.append(rows.map((r) => hashLeaf(Buffer.from(r.entry, 'utf8')))),
+      );
+    }
+    return size;
   }
 
   /** Stores a checkpoint; a concurrent writer's checkpoint of the same size wins (same tree, same root). */

@@ -58,6 +58,7 @@ export async function requestCosignature(
       };
     }
     const reply = await res.text();
+    const refusal = res.headers.get('greenlane-refusal');
     if (
       res.status === 409 &&
       res.headers.get('content-type')?.startsWith('text/x.tlog.size') &&

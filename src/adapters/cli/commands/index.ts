@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAssessCommand } from './assess.ts';
+import { registerLogCommand } from './log.ts';
 import { registerHitsCommand } from './hits.ts';
 import { registerListsCommand } from './lists.ts';
 import { registerModelCommand } from './model.ts';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerReferenceCommand(program);
   registerModelCommand(program);
   registerServeCommand(program);
+  registerLogCommand(program);
   registerProfilesCommand(program);
   registerListsCommand(program);
   registerScreenCommand(program);

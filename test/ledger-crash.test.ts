@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadOrCreateKey } from '../src/adapters/ledger/signing-keys.ts';
+import { TransparencyLog } from '../src/adapters/ledger/transparency-log.ts';
+import { openDatabase } from '../src/adapters/store/database.ts';
+import { migrateToLatest } from '../src/adapters/store/migrate.ts';
+import { NOTE_ALG_ED25519 } from '../src/core/ledger/signed-note.ts';
+
+const RUNS = Number(process.env.CRASH_RUNS ?? 20);
+const home = mkdtempSync(join(tmpdir(), 'greenlane-crash-'));
+const file = join(home, 'log.db');
+const url = `sqlite:${file}`;
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+/** Runs the appender child, SIGKILLs it `afterMs` after it is ready, returns the acknowledged entries. */
+function appendUntilKilled(run: number, afterMs: number): Promise<Map<number, string>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'support', 'ledger-appender.ts'),
+        file,
+        String(run),
+        home,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const acked = new Map<number, string>();
+    let buffer = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      for (const line of lines) {
+        if (line === 'ready') setTimeout(() => child.kill('SIGKILL'), afterMs);
+        const m = /^ack (\d+) (\S+)$/.exec(line);
+        if (m) acked.set(Number(m[1]), m[2]!);
+      }
+    });
+    child.on('error', reject);
+    child.on('exit', (_code, signal) => {
+      if (signal !== 'SIGKILL')
+        reject(new Error(`appender exited without being killed (${signal ?? _code})`));
+      else resolve(acked);
+    });
+  });
+}
+
+describe('crash safety', () => {
+  it('SIGKILL at random moments, 20 times: the log verifies and no acknowledged entry is missing', async () => {
+    const acknowledged = new Map<number, string>();
+    const setup = openDatabase(url);
+    await migrateToLatest(setup);
+    await setup.close();
+    for (let run = 0; run < RUNS; run += 1) {
+      const acked = await appendUntilKilled(run, 20 + Math.floor(Math.random() * 400));
+      for (const [i, id] of acked) acknowledged.set(i, id);
+      const conn = openDatabase(url);
+      await migrateToLatest(conn);
+      const log = await TransparencyLog.open({
+        conn,
+        key: loadOrCreateKey(home, 'log.key', () => 'unused', NOTE_ALG_ED25519),
+      });
+      const report = await log.verify();
+      expect(report.firstDivergence).toBeUndefined();
+      expect(report.ok).toBe(true);
+      const stored = new Map(
+        (await log.store.entries(0, report.size)).map((e) => [e.index, JSON.parse(e.entry).id]),
+      );
+      const lost = [...acknowledged].filter(([index, id]) => stored.get(index) !== id);
+      expect(lost).toEqual([]);
+      await conn.close();
+    }
+    expect(acknowledged.size).toBeGreaterThan(1000);
+    process.stderr.write(`crash test: ${acknowledged.size} acknowledged entries over ${RUNS} kills\n`);
+  }, 180_000);
+});

@@ -1,0 +1,35 @@
+// Child process of test/ledger-crash.test.ts: appends to the transparency log as fast as it can
+// and prints "ack <index> <id>" only after an append resolved (i.e. was acknowledged as durable).
+// It imports as little as possible (no pg, no zod, no migrations: the parent migrated) so that
+// the 20 restarts stay fast.
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { loadOrCreateKey, newKeyName } from '../../src/adapters/ledger/signing-keys.ts';
+import { TransparencyLog } from '../../src/adapters/ledger/transparency-log.ts';
+import type { Database } from '../../src/adapters/store/schema.ts';
+import { NOTE_ALG_ED25519 } from '../../src/core/ledger/signed-note.ts';
+
+const [file, run, home] = process.argv.slice(2) as [string, string, string];
+const sqlite = new SQLite(file);
+// The same pragmas as openDatabase() (src/adapters/store/database.ts).
+sqlite.pragma('journal_mode = WAL');
+sqlite.pragma('synchronous = NORMAL');
+sqlite.pragma('busy_timeout = 5000');
+const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+const key = loadOrCreateKey(home, 'log.key', () => newKeyName('crash.test/log'), NOTE_ALG_ED25519);
+const log = await TransparencyLog.open({
+  conn: { db, dialect: 'sqlite', close: () => db.destroy() },
+  key,
+  checkpointIntervalMs: 50,
+});
+process.stdout.write('ready\n');
+let seq = 0;
+const writer = async () => {
+  for (;;) {
+    const n = 1 + Math.floor(Math.random() * 40);
+    const ids = Array.from({ length: n }, () => `${run}-${seq++}`);
+    const acks = await log.append(ids.map((id) => ({ kind: 'decision', id, channel: 'green' })));
+    process.stdout.write(acks.map((a, k) => `ack ${a.index} ${ids[k]}\n`).join(''));
+  }
+};
+await Promise.all([writer(), writer(), writer(), writer()]);
