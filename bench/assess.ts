@@ -10,18 +10,18 @@
  * Targets: >= 20,000/s in-process, >= 5,000/s through the API, flat memory.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { asInputRecords, createAssessmentService } from '../src/app/assess.ts';
-import { dataDir, PACKAGE_ROOT } from '../src/app/config.ts';
-import { assessmentDeps } from '../src/app/runtime.ts';
-import { validateDeclaration } from '../src/core/declaration/validation.ts';
 import { readRecords } from '../src/adapters/input/read-records.ts';
 import { openDatabase } from '../src/adapters/store/database.ts';
 import { DeclarationStore } from '../src/adapters/store/declaration-store.ts';
 import { migrateToLatest } from '../src/adapters/store/migrate.ts';
+import { asInputRecords, createAssessmentService } from '../src/app/assess.ts';
+import { dataDir, PACKAGE_ROOT } from '../src/app/config.ts';
+import { assessmentDeps } from '../src/app/runtime.ts';
+import { validateDeclaration } from '../src/core/declaration/validation.ts';
 import { median, writeReportSection } from './report.ts';
 
 const RUNS = 5;
@@ -74,10 +74,14 @@ async function throughApi(values: unknown[], dir: string) {
   const { secret } = await store.createApiKey('bench', 'bench', 'officer', 'bench');
   await conn.close();
   const port = 18_000 + Math.floor(Math.random() * 1000);
-  const server = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'greenlane.mjs'), 'serve', '--port', String(port), '--db', dbUrl], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, GREENLANE_LOG_LEVEL: 'warn' },
-  });
+  const server = spawn(
+    process.execPath,
+    [join(PACKAGE_ROOT, 'bin', 'greenlane.mjs'), 'serve', '--port', String(port), '--db', dbUrl],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, GREENLANE_LOG_LEVEL: 'warn' },
+    },
+  );
   try {
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
@@ -127,9 +131,13 @@ async function memory(values: unknown[], dir: string, total: number) {
   }
   out.end();
   await once(out, 'finish');
-  const child = spawn(process.execPath, [join(PACKAGE_ROOT, 'bin', 'greenlane.mjs'), 'assess', file, '--out', '/dev/null'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(PACKAGE_ROOT, 'bin', 'greenlane.mjs'), 'assess', file, '--out', '/dev/null'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const samples: Array<{ t: number; rssMb: number }> = [];
   const t0 = performance.now();
   const timer = setInterval(() => {
@@ -178,7 +186,7 @@ try {
 
 Run ${new Date().toISOString().slice(0, 16)}Z on this 2-core machine, Node ${process.version}; medians of ${RUNS} runs.
 Input: ${values.length} declarations of the synthetic customs data set (\`customs-declarations/\`), mapped to
-Greenlane declarations before timing; ${Object.keys(assessmentDeps().profileVersions).length} starter profiles.
+Greenlane declarations before timing; ${assessmentDeps().profiles.byId.length} starter profiles.
 
 | path | declarations/s (median) | runs | target | |
 |---|---:|---|---:|---|

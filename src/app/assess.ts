@@ -8,7 +8,12 @@ import type { Channel, RiskSignal } from '../core/decision/signal.ts';
 import { type Declaration, PARTY_ROLES, type PartyRole } from '../core/declaration/declaration.ts';
 import { type ValidationIssue, validateDeclaration } from '../core/declaration/validation.ts';
 import type { ReferenceData } from '../core/reference/reference-data.ts';
-import { type CompiledProfiles, evaluateProfiles, profileSignals } from '../core/rules/evaluate.ts';
+import {
+  type CompiledProfiles,
+  evaluateProfiles,
+  profileSignals,
+  profileVersionsInForce,
+} from '../core/rules/evaluate.ts';
 import type { PriceBandLookup } from '../core/rules/price-bands.ts';
 
 /** One reason as the CLI and API report it. */
@@ -55,8 +60,6 @@ export interface SignalSource {
 export interface AssessmentDeps {
   reference: ReferenceData;
   profiles: CompiledProfiles;
-  /** Risk profile id -> version in force, recorded with each decision. */
-  profileVersions: Record<string, number>;
   policy: SelectionPolicy;
   /** Without a store, decisions are computed and returned but nothing is kept. */
   store?: DeclarationStore;
@@ -115,7 +118,11 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
     return decideChannel({ declarationId: declaration.id, version }, signals, deps.policy);
   }
 
-  function decisionInput(decision: ChannelDecision, decidedAt: string): DecisionInput {
+  function decisionInput(
+    declaration: Declaration,
+    decision: ChannelDecision,
+    decidedAt: string,
+  ): DecisionInput {
     const listVersions: Record<string, string> = {};
     let modelVersion: string | null = null;
     for (const s of sources) {
@@ -129,7 +136,8 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       summary: decision.summary,
       selection: decision.selection,
       decidedAt,
-      profileVersions: deps.profileVersions,
+      // The versions in force at lodgement: what evaluateProfiles applied to this declaration.
+      profileVersions: profileVersionsInForce(deps.profiles, declaration.lodgedAt),
       referenceVersion: deps.reference.version,
       modelVersion,
       listVersions: Object.keys(listVersions).length ? listVersions : null,
@@ -205,7 +213,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
           declaration: d,
           contentHash: v.hash,
           source: options.source,
-          decision: decisionInput(decision, decidedAt),
+          decision: decisionInput(d, decision, decidedAt),
         });
       }
 

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadProfiles } from '../adapters/profiles/load-profiles.ts';
 import { referenceData } from '../adapters/reference/file-reference-data.ts';
 import type { DeclarationStore } from '../adapters/store/declaration-store.ts';
 import { type SelectionPolicy, SelectionPolicySchema } from '../core/decision/selection-policy.ts';
 import { compileProfiles } from '../core/rules/evaluate.ts';
+import { type PriceBandLookup, PriceBandTable } from '../core/rules/price-bands.ts';
 import type { RiskProfile } from '../core/rules/risk-profile.ts';
 import type { AssessmentDeps, SignalSource } from './assess.ts';
 import { dataDir, PACKAGE_ROOT } from './config.ts';
@@ -35,6 +37,14 @@ export interface RuntimeOptions {
   policy?: SelectionPolicy;
   store?: DeclarationStore;
   sources?: SignalSource[];
+  /** Unit-price bands for the valuation profiles; or a file written by `greenlane bands build`. */
+  priceBands?: PriceBandLookup;
+  priceBandsFile?: string;
+}
+
+/** Reads a price band table written by `greenlane bands build`. */
+export function loadPriceBands(file: string): PriceBandTable {
+  return PriceBandTable.fromJSON(JSON.parse(readFileSync(file, 'utf8')));
 }
 
 /** Loads reference data and profiles and compiles them: everything the assessment pipeline needs. */
@@ -42,12 +52,12 @@ export function assessmentDeps(options: RuntimeOptions = {}): AssessmentDeps {
   const reference = referenceData(options.dataDir ?? dataDir());
   const loaded = loadProfiles(options.profilesDir ?? DEFAULT_PROFILES_DIR);
   const profiles: RiskProfile[] = loaded.map((l) => l.profile);
-  const profileVersions: Record<string, number> = {};
-  for (const p of profiles) profileVersions[p.id] = Math.max(profileVersions[p.id] ?? 0, p.version);
+  const bandsFile = options.priceBandsFile ?? process.env.GREENLANE_PRICE_BANDS;
+  const priceBands = options.priceBands ?? (bandsFile ? loadPriceBands(bandsFile) : undefined);
   return {
     reference,
     profiles: compileProfiles(profiles, reference),
-    profileVersions,
+    ...(priceBands ? { priceBands } : {}),
     policy: options.policy ?? defaultSelectionPolicy(),
     ...(options.store ? { store: options.store } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
@@ -58,7 +68,11 @@ export function assessmentDeps(options: RuntimeOptions = {}): AssessmentDeps {
  * Records the profiles in force in the store (risk profiles are versioned data "in files and in the
  * store"): unchanged content is a no-op, changed content a new stored version, with who loaded it.
  */
-export async function storeProfiles(store: DeclarationStore, actor: string, profilesDir = DEFAULT_PROFILES_DIR) {
+export async function storeProfiles(
+  store: DeclarationStore,
+  actor: string,
+  profilesDir = DEFAULT_PROFILES_DIR,
+) {
   const loaded = loadProfiles(profilesDir);
   return store.saveProfiles(
     loaded.map((l) => ({ id: l.profile.id, content: l.profile, enabled: l.profile.enabled })),

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import { csvRecords } from './csv-records.ts';
 import { customsCsvRecords } from './customs-csv.ts';
@@ -13,6 +14,24 @@ export function guessFormat(file: string, firstLine?: string): InputFormat {
   if (ext === '.ndjson' || ext === '.jsonl') return 'ndjson';
   if (ext === '.csv') return firstLine?.startsWith('Declaration ID,') ? 'customs-csv' : 'csv';
   return 'ndjson';
+}
+
+/** The format of a file from its name and, for CSV, its header line. */
+export function sniffFormat(file: string): InputFormat {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(256);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return guessFormat(
+      file,
+      buf
+        .subarray(0, n)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    );
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Reads records of the given format from a byte stream, lazily and in constant memory. */

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { closeSync, createReadStream, createWriteStream, openSync, readSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
@@ -7,7 +7,7 @@ import { type AssessmentLine, createAssessmentService } from '../../../app/asses
 import { defaultDatabaseUrl } from '../../../app/config.ts';
 import { assessmentDeps, DEFAULT_PROFILES_DIR, storeProfiles } from '../../../app/runtime.ts';
 import { INPUT_FORMATS, type InputFormat, type InputRecord } from '../../input/input-record.ts';
-import { guessFormat, readRecords } from '../../input/read-records.ts';
+import { readRecords, sniffFormat } from '../../input/read-records.ts';
 import { openDatabase, type StoreConnection } from '../../store/database.ts';
 import { DeclarationStore } from '../../store/declaration-store.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
@@ -23,20 +23,7 @@ interface AssessFlags {
   profiles: string;
   db?: string;
   administration: string;
-}
-
-function firstLine(file: string): string {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(256);
-    const n = readSync(fd, buf, 0, 256, 0);
-    return buf
-      .subarray(0, n)
-      .toString('utf8')
-      .replace(/^\uFEFF/, '');
-  } finally {
-    closeSync(fd);
-  }
+  priceBands?: string;
 }
 
 async function write(out: Writable, text: string): Promise<void> {
@@ -62,6 +49,10 @@ export function registerAssessCommand(program: Command): void {
       `store declarations, decisions and rejects in this database (sqlite:<file> or postgres://...; the server uses ${defaultDatabaseUrl()})`,
     )
     .option(
+      '--price-bands <file>',
+      'unit-price bands from "greenlane bands build" (env GREENLANE_PRICE_BANDS)',
+    )
+    .option(
       '--administration <id>',
       'administration (tenant) the declarations belong to when stored',
       'local',
@@ -84,7 +75,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
           throw new UsageError(`cannot read input file "${file}"`);
         }
       }
-      const format = flags.format ?? (fromStdin ? 'ndjson' : guessFormat(file, firstLine(file)));
+      const format = flags.format ?? (fromStdin ? 'ndjson' : sniffFormat(file));
       let conn: StoreConnection | undefined;
       let store: DeclarationStore | undefined;
       if (flags.db) {
@@ -95,7 +86,11 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
         await storeProfiles(store, 'cli', flags.profiles);
       }
       const service = createAssessmentService(
-        assessmentDeps({ profilesDir: flags.profiles, ...(store ? { store } : {}) }),
+        assessmentDeps({
+          profilesDir: flags.profiles,
+          ...(store ? { store } : {}),
+          ...(flags.priceBands ? { priceBandsFile: flags.priceBands } : {}),
+        }),
       );
       const input = fromStdin ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
       const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;

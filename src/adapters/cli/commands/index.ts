@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { registerAssessCommand } from './assess.ts';
-import { registerLogCommand } from './log.ts';
+import { registerBandsCommand } from './bands.ts';
 import { registerHitsCommand } from './hits.ts';
 import { registerListsCommand } from './lists.ts';
+import { registerLogCommand } from './log.ts';
 import { registerModelCommand } from './model.ts';
 import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
@@ -15,11 +16,12 @@ import { registerServeCommand } from './serve.ts';
  */
 export function registerCommands(program: Command): void {
   registerAssessCommand(program);
+  registerBandsCommand(program);
   registerReferenceCommand(program);
   registerModelCommand(program);
   registerServeCommand(program);
-  registerLogCommand(program);
   registerProfilesCommand(program);
+  registerLogCommand(program);
   registerListsCommand(program);
   registerScreenCommand(program);
   registerHitsCommand(program);
