@@ -126,6 +126,21 @@ for (const dialect of DIALECTS) {
       expect(await count('declarations')).toBe(0);
     });
 
+    it('migrates a second database beside one already migrated (another PostgreSQL schema)', async () => {
+      const other = await createTestDatabase(dialect);
+      const otherConn = openDatabase(other.url);
+      try {
+        await migrateToLatest(otherConn);
+        const otherStore = new DeclarationStore(otherConn);
+        await otherStore.ensureAdministration(A, 'A elsewhere');
+        await otherStore.saveAssessments(A, [item(declaration('ELSEWHERE'))]);
+        expect((await store.currentVersions(A, ['ELSEWHERE'])).size).toBe(0);
+      } finally {
+        await otherConn.close();
+        await other.dispose();
+      }
+    });
+
     it('creates, ignores identical resubmissions and versions amendments', async () => {
       const original = declaration('D1');
       const [created] = await store.saveAssessments(A, [item(original)]);
@@ -412,6 +427,36 @@ for (const dialect of DIALECTS) {
         ['M1', true],
         ['M2', false],
       ]);
+    });
+
+    it('summarises channels, statuses, hits and revenue as numbers on both databases', async () => {
+      await store.saveAssessments(A, [
+        item(declaration('S1'), decision({ channel: 'red', decidedAt: '2026-11-28T10:00:00Z' })),
+        item(declaration('S2'), decision({ channel: 'green', decidedAt: '2026-11-28T11:00:00Z' })),
+        item(declaration('S3'), decision({ channel: 'yellow', decidedAt: '2026-11-29T10:00:00Z' })),
+      ]);
+      await store.recordOutcome(
+        A,
+        'S1',
+        { result: 'seizure', fraud: true, critical: true, revenueRecovered: 1500.25 },
+        'o',
+      );
+      await store.recordOutcome(A, 'S3', { result: 'no_discrepancy', fraud: false, critical: false }, 'o');
+      expect(await store.summary(A)).toEqual({
+        declarations: 3,
+        byChannel: { green: 1, yellow: 1, red: 1 },
+        byStatus: { assessed: 1, under_inspection: 0, inspected: 2, released: 0 },
+        inspections: 2,
+        hits: 1,
+        seizures: 1,
+        revenueRecovered: 1500.25,
+      });
+      expect(await store.summary(A, { from: '2026-11-28', to: '2026-11-29' })).toMatchObject({
+        declarations: 2,
+        inspections: 1,
+        hits: 1,
+      });
+      expect(await store.summary(B)).toMatchObject({ declarations: 0, inspections: 0, revenueRecovered: 0 });
     });
 
     it('overrides a decision with a new row that names the officer, reason and predecessor', async () => {

@@ -28,8 +28,10 @@ import {
   type AssessmentItem,
   type AssessmentResult,
   type AuditEntry,
+  type ClearanceSummary,
   type CreatedApiKey,
   type CurrentVersion,
+  DECLARATION_STATUSES,
   type DecisionInput,
   type DecisionKind,
   type DeclarationDetail,
@@ -1158,6 +1160,65 @@ export class DeclarationStore {
       });
     }
     return [...latest.values()];
+  }
+
+  /**
+   * Counts by channel and status, inspections, hits, seizures and revenue recovered, for the
+   * declarations whose current decision falls in `[from, to)`.
+   */
+  async summary(admin: string, range: { from?: string; to?: string } = {}): Promise<ClearanceSummary> {
+    let heads = this.db
+      .selectFrom('declarations')
+      .select(['channel', 'status', (eb) => eb.fn.countAll().as('n')])
+      .where('administration', '=', admin)
+      .groupBy(['channel', 'status']);
+    let outcomes = this.db
+      .selectFrom('inspection_outcomes as o')
+      .innerJoin('declarations as h', (j) =>
+        j.onRef('h.administration', '=', 'o.administration').onRef('h.id', '=', 'o.declaration_id'),
+      )
+      .select((eb) => [
+        eb.fn.countAll().as('inspections'),
+        eb.fn.sum<number | string | null>('o.fraud').as('hits'),
+        eb.fn
+          .sum<number | string | null>(eb.case().when('o.result', '=', 'seizure').then(1).else(0).end())
+          .as('seizures'),
+        eb.fn.sum<number | string | null>('o.revenue_recovered').as('revenue'),
+      ])
+      .where('o.administration', '=', admin);
+    if (range.from !== undefined) {
+      const from = utc(range.from, 'from');
+      heads = heads.where('decided_at', '>=', from);
+      outcomes = outcomes.where('h.decided_at', '>=', from);
+    }
+    if (range.to !== undefined) {
+      const to = utc(range.to, 'to');
+      heads = heads.where('decided_at', '<', to);
+      outcomes = outcomes.where('h.decided_at', '<', to);
+    }
+    const [groups, totals] = await Promise.all([heads.execute(), outcomes.executeTakeFirstOrThrow()]);
+    const byChannel = Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>;
+    const byStatus = Object.fromEntries(DECLARATION_STATUSES.map((s) => [s, 0])) as Record<
+      DeclarationStatus,
+      number
+    >;
+    let declarations = 0;
+    for (const g of groups) {
+      // PostgreSQL returns count(*) and sum() as strings (int8 / numeric), SQLite as numbers.
+      const n = Number(g.n);
+      declarations += n;
+      byChannel[g.channel as Channel] += n;
+      byStatus[g.status as DeclarationStatus] += n;
+    }
+    return {
+      declarations,
+      byChannel,
+      byStatus,
+      inspections: Number(totals.inspections),
+      hits: Number(totals.hits ?? 0),
+      seizures: Number(totals.seizures ?? 0),
+      revenueRecovered: Number(totals.revenue ?? 0),
+    };
   }
 
   /** Stored parties of this administration's declarations with the given role, for re-screening. */

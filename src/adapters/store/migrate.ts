@@ -1,12 +1,29 @@
-import { type MigrationProvider, Migrator } from 'kysely';
+import { type MigrationProvider, Migrator, sql } from 'kysely';
 import type { StoreConnection } from './database.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/**
+ * The PostgreSQL schema the connection writes to (first of its search_path). Kysely's Migrator
+ * looks for its own tables through introspection across every schema of the database, so without
+ * naming ours it would see another schema's `kysely_migration` (a second installation, a parallel
+ * test) and skip creating its own.
+ */
+async function currentSchema(conn: StoreConnection): Promise<string | undefined> {
+  if (conn.dialect !== 'postgres') return undefined;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(conn.db);
+  return rows[0]?.schema;
+}
+
 /** Brings the database to the latest schema; throws with the failing migration's name. */
 export async function migrateToLatest(conn: StoreConnection): Promise<void> {
-  const migrator = new Migrator({ db: conn.db, provider });
+  const schema = await currentSchema(conn);
+  const migrator = new Migrator({
+    db: conn.db,
+    provider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

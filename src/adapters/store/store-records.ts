@@ -305,3 +305,16 @@ export interface TrainingRow {
   revenueRecovered: number | null;
   recordedAt: string;
 }
+
+/** Headline figures for managers over declarations decided in a period. */
+export interface ClearanceSummary {
+  declarations: number;
+  byChannel: Record<Channel, number>;
+  byStatus: Record<DeclarationStatus, number>;
+  /** Outcomes recorded on those declarations. */
+  inspections: number;
+  /** Inspections that found fraud: the hit rate is `hits / inspections`. */
+  hits: number;
+  seizures: number;
+  revenueRecovered: number;
+}
