@@ -54,7 +54,8 @@ export function registerServeCommand(program: Command): void {
     .action(async (opts: ServeOptions) => {
       const port = integerOption(opts.port, '--port', 0, 65535);
       const bodyLimitBytes = integerOption(opts.bodyLimit, '--body-limit', 1024, 1024 * 1024 * 1024);
-      const logger = pino({ name: 'greenlane' });
+      // One JSON line per request on stdout; GREENLANE_LOG_LEVEL=warn keeps only failures.
+      const logger = pino({ name: 'greenlane', level: process.env.GREENLANE_LOG_LEVEL ?? 'info' });
       const conn = openDatabase(opts.db);
       await migrateToLatest(conn);
       const store = new DeclarationStore(conn);

@@ -176,7 +176,7 @@ for (const dialect of DIALECTS) {
       expect(await errorCode(await api.app.request('/v1/declarations/D-RED/override', override), 403)).toBe(
         'forbidden',
       );
-      const submit = post(api.keys.officer, testDeclaration('D-OFFICER'));
+      const submit = post(api.keys.analyst, testDeclaration('D-ANALYST'));
       expect(await errorCode(await api.app.request('/v1/declarations', submit), 403)).toBe('forbidden');
       const outcome = post(api.keys.analyst, { result: 'no_discrepancy' });
       expect(await errorCode(await api.app.request('/v1/declarations/D-RED/outcome', outcome), 403)).toBe(

@@ -39,8 +39,8 @@ export interface DeclarationRoutesDeps {
 
 /** Who may do what until full tenancy and roles arrive (roles are the store's `API_KEY_ROLES`). */
 export const DECLARATION_ROLES = {
-  /** The clearance system submits; an admin may too. */
-  submit: ['admin', 'ingest'],
+  /** The clearance system submits; an officer may lodge one by hand (a traveller at a land border). */
+  submit: ['admin', 'ingest', 'officer'],
   /** The clearance system reads back decisions; people read explanations. */
   read: ['admin', 'analyst', 'officer', 'ingest'],
   /** Only people who inspect or supervise record outcomes and change channels. */
