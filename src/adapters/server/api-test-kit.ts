@@ -55,7 +55,6 @@ export async function createTestApi(
   const { assess } = createAssessmentService({
     reference,
     profiles: compileProfiles([TEST_PROFILE], reference),
-    profileVersions: { [TEST_PROFILE.id]: TEST_PROFILE.version },
     policy: POLICY,
     store,
   });
