@@ -15,7 +15,7 @@ import type { RiskModel } from '../../core/model/risk-model.ts';
  * versionable artefact (registry, ledger hash) that scores identically wherever it is loaded.
  */
 export const MODEL_FORMAT = 'greenlane-risk-model';
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
 
 export type ModelFileErrorCode =
   | 'NOT_A_MODEL'
@@ -64,6 +64,8 @@ export function modelToJson(model: RiskModel, meta: ModelFileMeta): string {
       rows: f.rows,
       prior: f.prior,
       options: f.options,
+      // Values in id order: the position is the id the numeric group keys are built from.
+      vocab: f.vocab.map((m) => [...m.keys()]),
       categories: f.categories.map((m) => [...m].map(([k, s]) => [k, ...s])),
       bands: f.bands.map((m) => [...m].map(([k, b]) => [k, ...b])),
       taxNorm: [...f.taxNorm],
@@ -152,8 +154,9 @@ export function modelFromJson(text: string): { model: RiskModel; meta: ModelFile
     rows: f.rows,
     prior: f.prior,
     options: f.options,
+    vocab: (f.vocab as (string | number)[][]).map((values) => new Map(values.map((v, id) => [v, id]))),
     categories: (f.categories as unknown[][]).map(
-      (m) => new Map(m.map((e) => [String((e as unknown[])[0]), (e as unknown[]).slice(1) as GroupStats])),
+      (m) => new Map(m.map((e) => [Number((e as unknown[])[0]), (e as unknown[]).slice(1) as GroupStats])),
     ),
     bands: (f.bands as unknown[][]).map(
       (m) => new Map(m.map((e) => [String((e as unknown[])[0]), (e as unknown[]).slice(1) as PriceBand])),

@@ -29,7 +29,8 @@ type Field = (r: CustomsRecord) => string;
 
 interface CategoryKey {
   name: string;
-  key: Field;
+  /** Indices into `FIELDS` of the fields that make up the group. */
+  fields: number[];
   /** The group in officer words for this record, e.g. "importer Q3X1 x HS 6403.99". */
   describe: (r: CustomsRecord) => string;
 }
@@ -57,7 +58,19 @@ const SINGLES: Array<[string, Field, (r: CustomsRecord) => string]> = [
   ['originIndicator', (r) => r.originIndicator, (r) => `origin marking ${or(r.originIndicator)}`],
 ];
 
-const byName = new Map(SINGLES.map(([n, k, d]) => [n, { key: k, describe: d }]));
+/**
+ * Every field a group is made of: the single keys, plus the duty rate (only part of the tariff
+ * line). Field values are mapped to integer ids once per record, so a group lookup is a numeric
+ * key (mixed radix of the ids) instead of a concatenated string: scoring speed depends on it.
+ */
+const FIELDS: Array<(r: CustomsRecord) => string | number> = [
+  ...SINGLES.map(([, key]) => key),
+  // NaN would not survive the JSON model file: an undeclared rate is its own value.
+  (r) => (Number.isNaN(r.taxRate) ? '' : r.taxRate),
+];
+const fieldIndex = (name: string) =>
+  name === 'taxRate' ? SINGLES.length : SINGLES.findIndex(([n]) => n === name);
+const describeOf = (name: string) => SINGLES.find(([n]) => n === name)![2];
 
 /** Groups of fields encoded together; `line` is the tariff line as declared (HS, route, rate, type). */
 const GROUPS: Array<[string, string[]]> = [
@@ -75,20 +88,18 @@ const GROUPS: Array<[string, string[]]> = [
 ];
 
 function categoryKeys(): CategoryKey[] {
-  const keys: CategoryKey[] = SINGLES.map(([name, key, describe]) => ({ name, key, describe }));
+  const keys: CategoryKey[] = SINGLES.map(([name, , describe], i) => ({ name, fields: [i], describe }));
   for (const [name, parts] of GROUPS) {
-    const fields = parts.map((p) => byName.get(p)!);
-    const [a, b, c] = fields.map((f) => f.key);
+    const describers = parts.map(describeOf);
     keys.push({
       name,
-      // Specialised joins: key building is most of the scoring time.
-      key: c ? (r) => `${a!(r)}\u0001${b!(r)}\u0001${c(r)}` : (r) => `${a!(r)}\u0001${b!(r)}`,
-      describe: (r) => fields.map((f) => f.describe(r)).join(' x '),
+      fields: parts.map(fieldIndex),
+      describe: (r) => describers.map((d) => d(r)).join(' x '),
     });
   }
   keys.push({
     name: 'tariff line',
-    key: (r) => `${r.hs6}\u0001${r.departure}\u0001${r.origin}\u0001${r.taxRate}\u0001${r.taxType}`,
+    fields: ['hs6', 'departure', 'origin', 'taxRate', 'taxType'].map(fieldIndex),
     describe: (r) =>
       `HS ${hsDotted(r.hs6)} from ${or(r.origin)} via ${or(r.departure)} at ${r.taxRate}% (${or(r.taxType)})`,
   });
@@ -123,8 +134,10 @@ export interface FeatureState {
   rows: number;
   prior: { fraud: number; critical: number };
   options: FeatureOptions;
-  /** Per category key (same order as `KEYS`): group value -> stats. */
-  categories: Map<string, GroupStats>[];
+  /** Per field of `FIELDS`: value -> id, in order of first appearance in the training window. */
+  vocab: Map<string | number, number>[];
+  /** Per category key (same order as `KEYS`): numeric group key (see `groupKey`) -> stats. */
+  categories: Map<number, GroupStats>[];
   /** Per price band (same order as `BANDS`): group value -> band. */
   bands: Map<string, PriceBand>[];
   /** Median duty rate per HS6. */
@@ -216,6 +229,8 @@ const PER_KEY = 3;
 
 /** Scratch buffer of group counts for `encodeRecord` (single-threaded, never escapes the call). */
 const COUNTS = new Float64Array(KEYS.length);
+/** Scratch buffer of field ids for `encodeRecord`. */
+const IDS = new Int32Array(FIELDS.length);
 
 /** Names of the features, in matrix column order. */
 export const FEATURE_NAMES: readonly string[] = [
@@ -240,11 +255,21 @@ export function fitFeatures(
     critical += outcomes[i]! === 2 ? 1 : 0;
   }
   const n = Math.max(records.length, 1);
+  const vocab = FIELDS.map((field) => {
+    const m = new Map<string | number, number>();
+    for (const r of records) {
+      const v = field(r);
+      if (!m.has(v)) m.set(v, m.size);
+    }
+    return m;
+  });
+  const ids = fieldIds(vocab, records);
   return {
     rows: records.length,
     prior: { fraud: fraud / n, critical: critical / n },
     options: opts,
-    categories: KEYS.map((k) => groupStats(records, outcomes, k.key)),
+    vocab,
+    categories: KEYS.map((_, k) => groupStats(vocab, ids, outcomes, k)),
     bands: BANDS.map((b) => priceBands(records, b.key, opts.minBand)),
     taxNorm: medians(
       records,
@@ -254,20 +279,46 @@ export function fitFeatures(
   };
 }
 
+/** Field ids of every record, row-major (`ids[i * FIELDS.length + f]`, -1 when unseen). */
+function fieldIds(vocab: FeatureState['vocab'], records: readonly CustomsRecord[]): Int32Array {
+  const nf = FIELDS.length;
+  const ids = new Int32Array(records.length * nf);
+  records.forEach((r, i) => {
+    for (let f = 0; f < nf; f++) ids[i * nf + f] = vocab[f]!.get(FIELDS[f]!(r)) ?? -1;
+  });
+  return ids;
+}
+
+/**
+ * The numeric key of group `k` from field ids at `ids[offset..]`: the ids read as digits of a
+ * mixed-radix number (radix = vocabulary size), exact below 2^53. -1 when a field is unseen.
+ */
+function groupKey(vocab: FeatureState['vocab'], k: number, ids: Int32Array, offset: number): number {
+  let key = 0;
+  for (const f of KEYS[k]!.fields) {
+    const id = ids[offset + f]!;
+    if (id < 0) return -1;
+    key = key * vocab[f]!.size + id;
+  }
+  return key;
+}
+
 function groupStats(
-  records: readonly CustomsRecord[],
+  vocab: FeatureState['vocab'],
+  ids: Int32Array,
   outcomes: ArrayLike<OutcomeLabel>,
-  key: Field,
+  k: number,
   only?: (i: number) => boolean,
-): Map<string, GroupStats> {
-  const m = new Map<string, GroupStats>();
-  for (let i = 0; i < records.length; i++) {
+): Map<number, GroupStats> {
+  const m = new Map<number, GroupStats>();
+  const nf = FIELDS.length;
+  for (let i = 0; i < outcomes.length; i++) {
     if (only && !only(i)) continue;
-    const k = key(records[i]!);
-    let s = m.get(k);
+    const key = groupKey(vocab, k, ids, i * nf);
+    let s = m.get(key);
     if (!s) {
       s = [0, 0, 0];
-      m.set(k, s);
+      m.set(key, s);
     }
     s[0]++;
     s[1] += outcomes[i]! >= 1 ? 1 : 0;
@@ -313,7 +364,7 @@ function priceBands(records: readonly CustomsRecord[], key: Field, minBand: numb
 
 /** What an out-of-fold encoding removes: the fold's own group stats and its share of the prior. */
 export interface OutOfFold {
-  exclude: Map<string, GroupStats>[];
+  exclude: Map<number, GroupStats>[];
   prior: { fraud: number; critical: number };
   /** Rescales counts of the other folds to the size of the full window. */
   scale: number;
@@ -336,9 +387,11 @@ export function encodeRecord(
   const scale = fold ? fold.scale : 1;
   let f = 0;
   const counts = COUNTS;
+  const ids = IDS;
+  for (let j = 0; j < FIELDS.length; j++) ids[j] = state.vocab[j]!.get(FIELDS[j]!(r)) ?? -1;
   for (let k = 0; k < KEYS.length; k++) {
-    const key = KEYS[k]!.key(r);
-    const s = state.categories[k]!.get(key);
+    const key = groupKey(state.vocab, k, ids, 0);
+    const s = key < 0 ? undefined : state.categories[k]!.get(key);
     let c = s ? s[0] : 0;
     let fr = s ? s[1] : 0;
     let cr = s ? s[2] : 0;
@@ -382,9 +435,10 @@ export function fitAndEncodeTraining(
   for (let i = 0; i < n; i++) fold[i] = Math.floor(random() * folds);
   const values = new Float64Array(n * FEATURE_COUNT);
   const scale = folds > 1 ? folds / (folds - 1) : 1;
+  const ids = fieldIds(state.vocab, records);
   for (let j = 0; j < folds; j++) {
     const inFold = (i: number) => fold[i] === j;
-    const exclude = KEYS.map((k) => groupStats(records, outcomes, k.key, inFold));
+    const exclude = KEYS.map((_, k) => groupStats(state.vocab, ids, outcomes, k, inFold));
     let rows = 0;
     let frauds = 0;
     let critical = 0;
@@ -405,13 +459,20 @@ export function fitAndEncodeTraining(
   return { state, values };
 }
 
+/** The training-window stats of record `r`'s group under key `k` (undefined when never seen). */
+function statsOf(state: FeatureState, k: number, r: CustomsRecord): GroupStats | undefined {
+  const ids = Int32Array.from(FIELDS, (field, f) => state.vocab[f]!.get(field(r)) ?? -1);
+  const key = groupKey(state.vocab, k, ids, 0);
+  return key < 0 ? undefined : state.categories[k]!.get(key);
+}
+
 /** A feature of one record in officer words: the group and what the training window says of it. */
 export function describeFeature(state: FeatureState, feature: number, r: CustomsRecord): string {
   const keyed = KEYS.length * PER_KEY;
   if (feature < keyed) {
     const k = Math.floor(feature / PER_KEY);
     const what = feature % PER_KEY;
-    const s = state.categories[k]!.get(KEYS[k]!.key(r));
+    const s = statsOf(state, k, r);
     const group = KEYS[k]!.describe(r);
     if (!s) return `${group}: never seen in the training window`;
     if (what === 0) return `${group}: fraud found in ${s[1]} of ${s[0]} past inspections`;
@@ -421,7 +482,7 @@ export function describeFeature(state: FeatureState, feature: number, r: Customs
   const flag = feature - keyed;
   if (flag < FIRST_SEEN.length) {
     const k = FIRST_SEEN[flag]!;
-    const seen = state.categories[k]!.get(KEYS[k]!.key(r));
+    const seen = statsOf(state, k, r);
     return seen
       ? `${KEYS[k]!.describe(r)}: seen ${seen[0]} times before`
       : `${KEYS[k]!.describe(r)}: first seen`;
