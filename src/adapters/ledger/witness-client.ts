@@ -79,11 +79,11 @@ export async function requestCosignature(
         witness: target.name,
         ok: false,
         status: 409,
-        reason: `witness holds size ${known}: rollback refused`,
+        reason: refusal ?? `witness holds size ${known}`,
       };
     }
     if (res.status !== 200)
-      return { witness: target.name, ok: false, status: res.status, reason: reply.trim() };
+      return { witness: target.name, ok: false, status: res.status, reason: refusal ?? reply.trim() };
     const lines = reply
       .split('\n')
       .filter((l) => l !== '')

@@ -135,39 +135,40 @@ const headerSafe = (s: string) => s.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
  * but the public key, the checkpoint and a proof.
  */
 export function registerLogRoutes(app: ApiApp, deps: LogRouteDeps): void {
-  const { log, witness } = deps;
+  // Read deps at request time: the composition may open the log or the witness after routing is set up.
+  const log = { get: () => deps.log };
   app.openapi(checkpointRoute, async (c) => {
-    const latest = await log.latestCheckpoint();
+    const latest = await log.get().latestCheckpoint();
     if (!latest) throw new HttpError(404, 'not_found', 'the log has no checkpoint yet');
     return c.text(latest.note, 200);
   });
   app.openapi(entryRoute, async (c) => {
     const { index: i } = c.req.valid('param');
-    const entry = await log.entry(i).catch(toHttp);
+    const entry = await log.get().entry(i).catch(toHttp);
     return c.json({ index: i, entry: entry.toString('base64') }, 200);
   });
   app.openapi(inclusionRoute, async (c) => {
     const q = c.req.valid('query');
-    const p = await log.proveInclusion(q.index, q.size).catch(toHttp);
+    const p = await log.get().proveInclusion(q.index, q.size).catch(toHttp);
     return c.json({ index: p.index, size: p.size, hashes: hex(p.hashes) }, 200);
   });
   app.openapi(consistencyRoute, async (c) => {
     const q = c.req.valid('query');
     if (q.from > q.to) throw new HttpError(400, 'invalid_body', 'from must not exceed to');
-    const p = await log.proveConsistency(q.from, q.to).catch(toHttp);
+    const p = await log.get().proveConsistency(q.from, q.to).catch(toHttp);
     return c.json({ from: p.from, to: p.to, hashes: hex(p.hashes) }, 200);
   });
-  app.openapi(publicKeyRoute, (c) => c.text(`${log.verifierKey}\n`, 200));
+  app.openapi(publicKeyRoute, (c) => c.text(`${log.get().verifierKey}\n`, 200));
   app.openapi(witnessKeyRoute, (c) => {
-    if (!witness) throw new HttpError(404, 'not_found', 'this installation is not a witness');
-    return c.text(`${witness.key.verifierKey}\n`, 200);
+    if (!deps.witness) throw new HttpError(404, 'not_found', 'this installation is not a witness');
+    return c.text(`${deps.witness.key.verifierKey}\n`, 200);
   });
   // The add-checkpoint body and replies are protocol text (with text/x.tlog.size), not JSON: the
   // route is documented in OpenAPI and handled as plain Hono.
   app.openAPIRegistry.registerPath(witnessRoute);
   app.post(witnessRoute.path, async (c) => {
-    if (!witness) return c.text('this installation is not a witness\n', 404);
-    const reply = await witness.addCheckpoint(await c.req.text());
+    if (!deps.witness) return c.text('this installation is not a witness\n', 404);
+    const reply = await deps.witness.addCheckpoint(await c.req.text());
     const headers: Record<string, string> = { 'Content-Type': reply.contentType };
     if (reply.refusal) headers['Greenlane-Refusal'] = headerSafe(reply.refusal);
     return c.body(reply.body, reply.status, headers);
