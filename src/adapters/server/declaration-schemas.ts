@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { CHANNELS } from '../../core/decision/signal.ts';
 import { DeclarationSchema } from '../../core/declaration/declaration.ts';
+import { DECLARATION_STATUSES, INSPECTION_RESULTS } from '../store/store-records.ts';
 import { ApiErrorDetailSchema } from './http-error.ts';
 
 /**
@@ -113,15 +114,12 @@ export const DecisionSchema = z
   })
   .openapi('Decision');
 
-export const DECLARATION_STATUS_VALUES = ['assessed', 'under_inspection', 'inspected', 'released'] as const;
-export const INSPECTION_RESULT_VALUES = ['no_discrepancy', 'discrepancy', 'seizure'] as const;
-
 export const OutcomeSchema = z
   .object({
     id: z.string(),
     version: z.number().int(),
     decisionId: z.string(),
-    result: z.enum(INSPECTION_RESULT_VALUES),
+    result: z.enum(INSPECTION_RESULTS),
     fraud: z.boolean(),
     critical: z.boolean(),
     revenueRecovered: z.number().nullable(),
@@ -135,7 +133,7 @@ export const DeclarationDetailSchema = z
   .object({
     id: z.string(),
     version: z.number().int(),
-    status: z.enum(DECLARATION_STATUS_VALUES),
+    status: z.enum(DECLARATION_STATUSES),
     declaration: DeclarationComponent,
     versions: z.array(
       z.object({
@@ -163,7 +161,7 @@ export const DeclarationDetailSchema = z
 /** `POST /v1/declarations/{id}/outcome`: what the inspection found (the model's label). */
 export const OutcomeBodySchema = z
   .strictObject({
-    result: z.enum(INSPECTION_RESULT_VALUES),
+    result: z.enum(INSPECTION_RESULTS),
     /** Defaults: a discrepancy or seizure is fraud; critical only when said so. */
     fraud: z.boolean().optional(),
     critical: z.boolean().optional(),

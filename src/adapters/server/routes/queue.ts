@@ -1,8 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { instantMs, isValidInstant } from '../../../core/declaration/validation.ts';
-import type { Page, QueueEntry, QueueFilter } from '../../store/store-records.ts';
+import {
+  DECLARATION_STATUSES,
+  type Page,
+  type QueueEntry,
+  type QueueFilter,
+} from '../../store/store-records.ts';
 import { requireRole } from '../api-key-auth.ts';
-import { ChannelSchema, DECLARATION_STATUS_VALUES, RiskSignalSchema } from '../declaration-schemas.ts';
+import { ChannelSchema, RiskSignalSchema } from '../declaration-schemas.ts';
 import { ApiErrorSchema } from '../http-error.ts';
 import { API_KEY_SECURITY, type RouteModule } from '../route-module.ts';
 
@@ -20,7 +25,7 @@ export const QueueQuerySchema = z
   .strictObject({
     channel: ChannelSchema.optional(),
     office: z.string().trim().min(1).max(20).optional().openapi({ description: 'Customs office code' }),
-    status: z.enum(DECLARATION_STATUS_VALUES).optional(),
+    status: z.enum(DECLARATION_STATUSES).optional(),
     date: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -64,7 +69,7 @@ export const QueueEntrySchema = z
     type: z.string(),
     customsOffice: z.string(),
     lodgedAt: z.string(),
-    status: z.enum(DECLARATION_STATUS_VALUES),
+    status: z.enum(DECLARATION_STATUSES),
     channel: ChannelSchema,
     score: z.number(),
     decidedAt: z.string().openapi({ format: 'date-time' }),
