@@ -249,16 +249,27 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
           })),
         );
       }
-      for (const v of valid) {
-        if (v.outcome) {
-          await store.recordOutcome(
-            administration,
-            v.declaration.id,
-            { ...v.outcome, recordedAt: decidedAt },
-            options.actor,
-          );
-        }
-      }
+      // Recorded outcomes (labelled historical imports) go with the version they were stored as;
+      // a resubmitted unchanged declaration does not record its outcome twice.
+      const outcomes = saved.flatMap((result, i) => {
+        const outcome = valid[i]!.outcome;
+        return outcome && result.status !== 'unchanged'
+          ? [{ id: result.id, outcome: { ...outcome, version: result.version, recordedAt: decidedAt } }]
+          : [];
+      });
+      if (outcomes.length > 0) await store.recordOutcomes(administration, outcomes, options.actor);
+      await store.audit(
+        options.actor,
+        'declarations.submit',
+        options.batchId ?? options.source,
+        {
+          records: records.length,
+          stored: assessed.length,
+          rejected: rejects.length,
+          source: options.source,
+        },
+        administration,
+      );
       if (deps.afterSave && assessed.length > 0) await deps.afterSave(administration, assessed);
       return lines as AssessmentLine[];
     },
