@@ -192,6 +192,8 @@ for (const dialect of DIALECTS) {
       expect(await errorCode(await request('{}', 'text/plain'), 415)).toBe('unsupported_media_type');
       const big = JSON.stringify(Array.from({ length: 400 }, (_, i) => testDeclaration(`BIG-${i}`)));
       expect(await errorCode(await request(big), 413)).toBe('payload_too_large');
+      const many = JSON.stringify(Array.from({ length: 10_001 }, () => 0));
+      expect(await errorCode(await request(many), 413)).toBe('payload_too_large');
     });
   });
 }

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { asInputRecords } from '../../../app/assess.ts';
 import type { InputRecord } from '../../input/input-record.ts';
 import type { DeclarationStore } from '../../store/declaration-store.ts';
 import { type AuthVariables, actorOf, requireRole } from '../api-key-auth.ts';
@@ -36,6 +37,12 @@ export interface DeclarationRoutesDeps {
   assess: AssessRecords;
   store: Pick<DeclarationStore, 'getDeclaration' | 'recordOutcome' | 'overrideDecision'>;
 }
+
+/**
+ * Records per request. The byte limit alone would let 10 MB of `{}` become millions of rejected
+ * lines held in memory at once; real batches are far smaller (1,000 is a good size).
+ */
+export const MAX_BATCH = 10_000;
 
 /** Who may do what until full tenancy and roles arrive (roles are the store's `API_KEY_ROLES`). */
 export const DECLARATION_ROLES = {
@@ -104,7 +111,7 @@ const submit = createRoute({
     },
     400: errorJson('The body is not JSON, or neither an object nor an array'),
     ...authErrors,
-    413: errorJson('The body is larger than the configured limit'),
+    413: errorJson(`The body is larger than the configured limit, or holds more than ${MAX_BATCH} records`),
     415: errorJson('The body is not application/json'),
   },
 });
@@ -218,9 +225,11 @@ export function declarationRoutes(deps: DeclarationRoutesDeps): RouteModule {
           );
         }
         const values: unknown[] = Array.isArray(body) ? body : [body];
+        if (values.length > MAX_BATCH) {
+          throw new HttpError(413, 'payload_too_large', `a batch holds at most ${MAX_BATCH} declarations`);
+        }
         const principal = c.get('principal');
-        const records = values.map((value, i): InputRecord => ({ record: i + 1, value }));
-        const lines = await deps.assess(principal.administration, records, {
+        const lines = await deps.assess(principal.administration, asInputRecords(values), {
           source: 'api',
           actor: actorOf(principal),
         });
