@@ -86,7 +86,7 @@ for (const dialect of DIALECTS) {
         note: 'different person: DOB',
       });
       expect(record!.decidedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-      expect(await store.isCleared(key, 'un', 'QDi.1', fp(hit!))).toBe(true);
+      expect(await store.isCleared(key, 'un', 'QDi.1', hit!.entityFingerprint)).toBe(true);
       expect((await store.goodPartyKeys()).size).toBe(1);
 
       // The party's data changes: a different key, so the pair is screened again.

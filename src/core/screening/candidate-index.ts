@@ -132,10 +132,15 @@ export function buildScreeningIndex(versions: ListVersion[], tables: NameTables)
  */
 export function tokenRarity(index: ScreeningIndex): (token: string) => number {
   const scale = Math.log(index.size / 3);
+  const memo = new Map<string, number>();
   return (token) => {
-    const df = index.postings.get(`t:${token}`)?.length ?? 0;
-    if (df <= 3) return 1;
-    return 0.35 + 0.65 * Math.min(1, Math.log(index.size / df) / scale);
+    let r = memo.get(token);
+    if (r === undefined) {
+      const df = index.postings.get(`t:${token}`)?.length ?? 0;
+      r = df <= 3 ? 1 : 0.35 + 0.65 * Math.min(1, Math.log(index.size / df) / scale);
+      if (memo.size < 200_000) memo.set(token, r);
+    }
+    return r;
   };
 }
 

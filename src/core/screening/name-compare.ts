@@ -83,9 +83,13 @@ export function tokenSimilarity(
     return [initial && a.length !== b.length ? INITIAL_SIMILARITY : 0, 'initial'];
   }
   // Numbers distinguish sister ships and numbered companies: no fuzziness on them.
-  if (/\d/.test(a) || /\d/.test(b)) return [0, 'fuzzy'];
+  if (a.charCodeAt(0) <= 57 || b.charCodeAt(0) <= 57) return [0, 'fuzzy'];
+  const jw = jaroWinkler(a, b);
+  // Edit similarity seldom exceeds Jaro-Winkler: below 0.6 the pair cannot reach the floor
+  // unless a phonetic key or (for abjad script) a skeleton says otherwise, so skip the edit distance.
+  if (jw < 0.6 && (!phonA || phonA !== phonB) && script !== SCRIPT_ABJAD) return [0, 'fuzzy'];
   const lev = editSimilarity(a, b);
-  let s = (jaroWinkler(a, b) + lev) / 2;
+  let s = (jw + lev) / 2;
   let kind: TokenMatchKind = 'fuzzy';
   if (phonA && phonA === phonB && lev >= 0.5 && s < 0.88) {
     s = 0.88;
@@ -139,6 +143,13 @@ function joinTokens(a: Side, b: Side, abjad: boolean): Side {
   for (let j = 0; j < b.tokens.length; j++) {
     const target = b.tokens[j]!;
     if (target.length < 5 || a.tokens.includes(target)) continue;
+    // Cheap test before building any joined string: some token of `a` must start the target.
+    if (
+      !abjad &&
+      !a.tokens.some((t, i) => i + 1 < a.tokens.length && t.length < target.length && target.startsWith(t))
+    ) {
+      continue;
+    }
     for (let i = 0; i + 1 < a.tokens.length; i++) {
       for (const span of [2, 3]) {
         if (i + span > a.tokens.length) continue;

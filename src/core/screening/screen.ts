@@ -73,6 +73,9 @@ export interface ScreenOptions {
   rarity?: (token: string) => number;
 }
 
+/** Largest total raise evidence other than an IMO number can give: same full date of birth and country. */
+const MAX_EVIDENCE_GAIN = 0.11;
+
 const rarities = new WeakMap<ScreeningIndex, (token: string) => number>();
 function rarityOf(index: ScreeningIndex): (token: string) => number {
   let r = rarities.get(index);
@@ -173,6 +176,8 @@ export function screenParty(
   const dob = parseQueryDate(query.dob);
   const hits: ScreeningHit[] = [];
   for (const [e, found] of best) {
+    // Evidence can add at most MAX_EVIDENCE_GAIN (IMO proof aside): skip entities it cannot lift.
+    if (!imo && found.score + MAX_EVIDENCE_GAIN < thresholds.review) continue;
     const entity = index.entities[e]!;
     const evidence = [
       dobEvidence(dob, entity),
