@@ -75,7 +75,12 @@ export async function storeProfiles(
 ) {
   const loaded = loadProfiles(profilesDir);
   return store.saveProfiles(
-    loaded.map((l) => ({ id: l.profile.id, content: l.profile, enabled: l.profile.enabled })),
+    loaded.map((l) => ({
+      id: l.profile.id,
+      version: l.profile.version,
+      content: l.profile,
+      enabled: l.profile.enabled,
+    })),
     actor,
   );
 }

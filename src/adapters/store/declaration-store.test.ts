@@ -603,6 +603,19 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it('keys profiles on the analyst version when one is given', async () => {
+      const v1 = { id: 'PV', version: 1, content: { weight: 1, version: 1 } };
+      expect(await store.saveProfiles([v1], 'a')).toEqual([{ id: 'PV', status: 'created', version: 1 }]);
+      expect(await store.saveProfiles([v1], 'a')).toEqual([{ id: 'PV', status: 'unchanged', version: 1 }]);
+      await expectStoreError(
+        store.saveProfiles([{ ...v1, content: { weight: 2, version: 1 } }], 'a'),
+        'CONFLICT',
+      );
+      expect(
+        await store.saveProfiles([{ id: 'PV', version: 3, content: { weight: 2, version: 3 } }], 'a'),
+      ).toEqual([{ id: 'PV', status: 'amended', version: 3 }]);
+    });
+
     it('tracks parties for first-time-trader checks', async () => {
       await store.saveAssessments(A, [item(declaration('T1'))]);
       expect(await store.knownParties(A, ['IMP-T1', 'IMP-NEW'])).toEqual(new Set(['IMP-T1']));

@@ -906,6 +906,8 @@ export class DeclarationStore {
     const who = boundedText(actor, 'actor', 200);
     return retryingConflicts(() =>
       this.db.transaction().execute(async (trx) => {
+        // Every stored version of each id: (id, version) -> content hash and enabled flag.
+        const stored = new Map<string, { version: number; hash: string; enabled: boolean }>();
         const latest = new Map<string, { version: number; hash: string; enabled: boolean }>();
         for (const ids of chunked([...new Set(profiles.map((p) => p.id))], IN_LIST)) {
           const rows = await trx
@@ -915,11 +917,13 @@ export class DeclarationStore {
             .orderBy('version')
             .execute();
           for (const r of rows) {
-            latest.set(r.id, {
+            const row = {
               version: Number(r.version),
               hash: r.content_hash,
               enabled: Number(r.enabled) === 1,
-            });
+            };
+            stored.set(`${r.id}\u0000${row.version}`, row);
+            latest.set(r.id, row);
           }
         }
         const now = new Date().toISOString();
@@ -928,12 +932,22 @@ export class DeclarationStore {
           const id = boundedText(p.id, 'profile id', 100);
           const hash = contentHash(p.content);
           const enabled = p.enabled ?? true;
-          const prev = latest.get(id);
+          const prev = p.version === undefined ? latest.get(id) : stored.get(`${id}\u0000${p.version}`);
           if (prev && prev.hash === hash && prev.enabled === enabled) {
-            results.push({ id, status: 'unchanged', version: prev.version });
+            results.push({ id, status: 'unchanged', version: p.version ?? prev.version });
             continue;
           }
-          const version = prev ? prev.version + 1 : 1;
+          if (p.version !== undefined && prev) {
+            // The analyst's version number names one content: changing it needs a new version.
+            throw new StoreError(
+              'CONFLICT',
+              `risk profile ${id} version ${p.version} is already stored with different content; give the changed profile a new version`,
+            );
+          }
+          const version = p.version ?? (latest.get(id)?.version ?? 0) + 1;
+          if (!Number.isInteger(version) || version < 1) {
+            throw new StoreError('INVALID_INPUT', `risk profile ${id}: version must be a positive integer`);
+          }
           await trx
             .insertInto('risk_profiles')
             .values({
@@ -947,8 +961,11 @@ export class DeclarationStore {
             })
             .execute();
           await this.writeAudit(trx, null, who, 'profile.save', id, { version, enabled, contentHash: hash });
-          latest.set(id, { version, hash, enabled });
-          results.push({ id, status: prev ? 'amended' : 'created', version });
+          const row = { version, hash, enabled };
+          const existed = latest.has(id);
+          stored.set(`${id}\u0000${version}`, row);
+          if (version >= (latest.get(id)?.version ?? 0)) latest.set(id, row);
+          results.push({ id, status: existed ? 'amended' : 'created', version });
         }
         return results;
       }),
