@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerAssessCommand } from './assess.ts';
 import { registerBandsCommand } from './bands.ts';
 import { registerHitsCommand } from './hits.ts';
+import { registerKeysCommand } from './keys.ts';
 import { registerListsCommand } from './lists.ts';
 import { registerLogCommand } from './log.ts';
 import { registerModelCommand } from './model.ts';
@@ -20,6 +21,7 @@ export function registerCommands(program: Command): void {
   registerReferenceCommand(program);
   registerModelCommand(program);
   registerServeCommand(program);
+  registerKeysCommand(program);
   registerProfilesCommand(program);
   registerLogCommand(program);
   registerListsCommand(program);
