@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Principal } from './api-key-auth.ts';
 import { createApp } from './app.ts';
@@ -29,6 +30,7 @@ const echo: RouteModule = {
       async (c) => {
         const { n } = c.req.valid('json');
         if (n < 0) throw new HttpError(409, 'conflict', 'negative');
+        c.set('activity', { n });
         return c.json({ n, administration: c.get('principal').administration }, 200);
       },
     );
@@ -115,5 +117,25 @@ describe('createApp', () => {
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKeyHeader', 'bearerAuth']);
     expect(doc.paths['/v1/echo'].post.security).toEqual(API_KEY_SECURITY);
     expect(doc.paths['/healthz'].get.security).toBeUndefined();
+  });
+
+  it('logs who did what, without the key', async () => {
+    const lines: string[] = [];
+    const logger = pino({ base: null }, { write: (line: string) => void lines.push(line) });
+    const logged = createApp({ authenticate, routes: [echo], logger });
+    await logged.request('/v1/echo', json('{"n":7}', { authorization: 'Bearer good-key' }));
+    await logged.request('/v1/echo', json('{"n":7}', { 'x-api-key': 'bad' }));
+    const [ok, refused] = lines.map((l) => JSON.parse(l));
+    expect(ok).toMatchObject({
+      method: 'POST',
+      path: '/v1/echo',
+      status: 200,
+      administration: 'NL',
+      keyId: 'k1',
+      n: 7,
+    });
+    expect(refused).toMatchObject({ status: 401 });
+    expect(refused.administration).toBeUndefined();
+    expect(lines.join('')).not.toMatch(/good-key|bad/);
   });
 });

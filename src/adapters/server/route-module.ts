@@ -1,9 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AuthVariables } from './api-key-auth.ts';
+import type { ActivityVariables } from './request-log.ts';
 
-/** The Hono environment of every route: authenticated handlers read `c.get('principal')`. */
+/**
+ * The Hono environment of every route: authenticated handlers read `c.get('principal')` and may
+ * `c.set('activity', {...})` to say in the request log what they did.
+ */
 export interface ApiEnv {
-  Variables: AuthVariables;
+  Variables: AuthVariables & Partial<ActivityVariables>;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { asInputRecords } from '../../../app/assess.ts';
 import type { InputRecord } from '../../input/input-record.ts';
 import type { DeclarationStore } from '../../store/declaration-store.ts';
-import { type AuthVariables, actorOf, requireRole } from '../api-key-auth.ts';
+import { actorOf, requireRole } from '../api-key-auth.ts';
 import {
   type AssessmentLineBody,
   type AssessmentResponse,
@@ -16,7 +16,7 @@ import {
   OverrideBodySchema,
 } from '../declaration-schemas.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
-import { API_KEY_SECURITY, type RouteModule } from '../route-module.ts';
+import { API_KEY_SECURITY, type ApiEnv, type RouteModule } from '../route-module.ts';
 
 /** A line of the assessment service: accepted (with its decision) or rejected (with its errors). */
 export type ServiceLine =
@@ -215,7 +215,7 @@ export function declarationRoutes(deps: DeclarationRoutesDeps): RouteModule {
     name: 'declarations',
     register: (app) => {
       app.openAPIRegistry.register('Declaration', DeclarationComponent);
-      app.openapi(submit, async (c: Context<{ Variables: AuthVariables }>) => {
+      app.openapi(submit, async (c: Context<ApiEnv>) => {
         const body = await jsonBody(c);
         if (body === null || typeof body !== 'object') {
           throw new HttpError(
@@ -236,7 +236,13 @@ export function declarationRoutes(deps: DeclarationRoutesDeps): RouteModule {
         const results = lines.map(
           (line, i): AssessmentLineBody => ('rejected' in line ? line : { record: i + 1, ...line }),
         );
-        return c.json({ results, summary: summarise(results) }, 200);
+        const summary = summarise(results);
+        c.set('activity', {
+          records: summary.received,
+          rejected: summary.rejected,
+          red: summary.channels.red,
+        });
+        return c.json({ results, summary }, 200);
       });
       app.openapi(read, async (c) => {
         const detail = await deps.store.getDeclaration(
@@ -260,6 +266,7 @@ export function declarationRoutes(deps: DeclarationRoutesDeps): RouteModule {
           },
           actorOf(principal),
         );
+        c.set('activity', { result: recorded.result });
         return c.json(recorded, 201);
       });
       app.openapi(override, async (c) => {
@@ -270,6 +277,7 @@ export function declarationRoutes(deps: DeclarationRoutesDeps): RouteModule {
           c.req.valid('json'),
           actorOf(principal),
         );
+        c.set('activity', { channel: decision.channel });
         return c.json(decision, 201);
       });
     },
