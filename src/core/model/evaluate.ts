@@ -17,9 +17,9 @@ export function evaluateRiskModel(
   data: LabelledRecords,
   policy: RankingPolicy,
 ): SelectionMetrics {
-  const scorer = createScorer(model);
-  const keys = Float64Array.from(data.records, (r) =>
-    rankingScore(policy, scorer.score(r).score, dutyAtStake(r)),
+  const probabilities = createScorer(model).scoreBatch(data.records);
+  const keys = Float64Array.from(data.records, (r, i) =>
+    rankingScore(policy, probabilities[i]!, dutyAtStake(r)),
   );
   const labels = Float64Array.from({ length: data.records.length }, (_, i) =>
     targetLabel(data.outcomes[i]!, model.target),

@@ -225,59 +225,77 @@ export function predictRaw(model: GbdtModel, row: ArrayLike<number>): number {
 }
 
 /**
- * All trees of a model packed into one set of typed arrays (absolute child indices), so scoring
- * walks contiguous memory: the form used on the hot scoring path.
+ * All trees of a model packed into one interleaved array, four slots per node — split feature
+ * (-1 for a leaf), threshold (the value for a leaf), left child, right child — so a node visit
+ * touches one cache line: the form used on the hot scoring path.
  */
 export interface Forest {
   baseScore: number;
   roots: Int32Array;
-  feature: Int32Array;
-  threshold: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
-  value: Float64Array;
+  nodes: Float64Array;
 }
 
 export function compileForest(model: GbdtModel): Forest {
   const total = model.trees.reduce((s, t) => s + t.feature.length, 0);
-  const f: Forest = {
-    baseScore: model.baseScore,
-    roots: new Int32Array(model.trees.length),
-    feature: new Int32Array(total),
-    threshold: new Float64Array(total),
-    left: new Int32Array(total),
-    right: new Int32Array(total),
-    value: new Float64Array(total),
-  };
+  const nodes = new Float64Array(total * 4);
+  const roots = new Int32Array(model.trees.length);
   let at = 0;
   model.trees.forEach((t, k) => {
-    f.roots[k] = at;
-    f.feature.set(t.feature, at);
-    f.threshold.set(t.threshold, at);
-    f.value.set(t.value, at);
+    roots[k] = at * 4;
     for (let i = 0; i < t.feature.length; i++) {
-      f.left[at + i] = t.left[i]! + at;
-      f.right[at + i] = t.right[i]! + at;
+      const o = (at + i) * 4;
+      const leaf = t.feature[i]! < 0;
+      nodes[o] = t.feature[i]!;
+      nodes[o + 1] = leaf ? t.value[i]! : t.threshold[i]!;
+      nodes[o + 2] = leaf ? 0 : (t.left[i]! + at) * 4;
+      nodes[o + 3] = leaf ? 0 : (t.right[i]! + at) * 4;
     }
     at += t.feature.length;
   });
-  return f;
+  return { baseScore: model.baseScore, roots, nodes };
 }
 
 /** The raw score of one row with a compiled forest; same result as `predictRaw`. */
-export function predictForest(f: Forest, row: ArrayLike<number>): number {
+export function predictForest(f: Forest, row: ArrayLike<number>, offset = 0): number {
   let s = f.baseScore;
-  const { roots, feature, threshold, left, right, value } = f;
+  const { roots, nodes } = f;
   for (let k = 0; k < roots.length; k++) {
-    let node = roots[k]!;
-    let j = feature[node]!;
+    let o = roots[k]!;
+    let j = nodes[o]!;
     while (j >= 0) {
-      node = row[j]! > threshold[node]! ? right[node]! : left[node]!;
-      j = feature[node]!;
+      o = row[offset + j]! > nodes[o + 1]! ? nodes[o + 3]! : nodes[o + 2]!;
+      j = nodes[o]!;
     }
-    s += value[node]!;
+    s += nodes[o + 1]!;
   }
   return s;
+}
+
+/**
+ * Raw scores of many rows (row-major, `features` values each) into `out`, tree by tree over
+ * blocks of rows: the tree stays in the first-level cache while the block streams through it.
+ */
+export function predictForestBatch(f: Forest, rows: Float64Array, features: number, out: Float64Array): void {
+  const n = out.length;
+  const { roots, nodes } = f;
+  const BLOCK = 256;
+  for (let b = 0; b < n; b += BLOCK) {
+    const end = Math.min(n, b + BLOCK);
+    for (let i = b; i < end; i++) out[i] = f.baseScore;
+    for (let k = 0; k < roots.length; k++) {
+      const root = roots[k]!;
+      for (let i = b; i < end; i++) {
+        const base = i * features;
+        let o = root;
+        let j = nodes[o]!;
+        while (j >= 0) {
+          o = rows[base + j]! > nodes[o + 1]! ? nodes[o + 3]! : nodes[o + 2]!;
+          j = nodes[o]!;
+        }
+        out[i]! += nodes[o + 1]!;
+      }
+    }
+  }
 }
 
 /** The logistic link: probability from log-odds. */

@@ -23,6 +23,13 @@ describe('trainRiskModel', () => {
     expect(m.precisionAt['10']).toBeGreaterThan(0.6);
   });
 
+  it('scores a batch exactly as one by one', () => {
+    const batch = scorer.scoreBatch(test.records);
+    test.records.forEach((r, i) => {
+      expect(batch[i]).toBe(scorer.score(r).score);
+    });
+  });
+
   it('explains a score with contributions that add up to it, in words', () => {
     const r = test.records.find((x) => x.importer === 'IMP1')!;
     const full = scorer.explain(r, 1000);

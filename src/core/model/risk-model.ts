@@ -15,6 +15,7 @@ import {
   type GbdtParams,
   pathContributions,
   predictForest,
+  predictForestBatch,
   predictRaw,
   type RoundInfo,
   sigmoid,
@@ -136,6 +137,8 @@ export interface ScoredRecord {
  */
 export function createScorer(model: RiskModel): {
   score(r: CustomsRecord): ScoredRecord;
+  /** Probabilities of many records at once (the fast path for files and queues). */
+  scoreBatch(records: readonly CustomsRecord[]): Float64Array;
   explain(
     r: CustomsRecord,
     top?: number,
@@ -148,6 +151,19 @@ export function createScorer(model: RiskModel): {
       encodeRecord(model.features, r, row);
       const raw = predictForest(forest, row);
       return { score: sigmoid(raw), raw };
+    },
+    scoreBatch(records) {
+      const out = new Float64Array(records.length);
+      const BLOCK = 4096;
+      const rows = new Float64Array(Math.min(BLOCK, records.length) * FEATURE_COUNT);
+      for (let b = 0; b < records.length; b += BLOCK) {
+        const n = Math.min(BLOCK, records.length - b);
+        for (let i = 0; i < n; i++) encodeRecord(model.features, records[b + i]!, rows, i * FEATURE_COUNT);
+        const block = out.subarray(b, b + n);
+        predictForestBatch(forest, rows, FEATURE_COUNT, block);
+        for (let i = 0; i < n; i++) block[i] = sigmoid(block[i]!);
+      }
+      return out;
     },
     explain(r, top = 5) {
       encodeRecord(model.features, r, row);
