@@ -211,7 +211,7 @@ async function compareTiles(
 ): Promise<void> {
   for (let i = 0; i < tiles.length; i += 500) {
     const chunk = tiles.slice(i, i + 500);
-    const stored = await store.readTiles(chunk);
+    const stored = await store.readTiles(chunk, true);
     for (const t of chunk) {
       const s = stored.get(`${t.level}/${t.index}`);
       if (!s || s.width !== t.width || !s.hashes.equals(t.hashes)) {
