@@ -23,6 +23,8 @@ export interface ScreeningIndex {
   /** Token count per name id: among equally good candidates, the shorter name ranks first. */
   nameLength: Uint8Array;
   postings: Map<string, Int32Array>;
+  /** Normalised name (tokens sorted) -> name ids: a listed name queried as written is always a candidate. */
+  exact: Map<string, number[]>;
   /** Number of names, for IDF. */
   size: number;
   /** IMO number -> entity numbers. */
@@ -77,6 +79,7 @@ export function buildScreeningIndex(versions: ListVersion[], tables: NameTables)
   const nameType: number[] = [];
   const nameLength: number[] = [];
   const lists = new Map<string, number[]>();
+  const exact = new Map<string, number[]>();
   const imo = new Map<string, number[]>();
   for (const version of versions) {
     const label = versionLabel(version);
@@ -100,6 +103,10 @@ export function buildScreeningIndex(versions: ListVersion[], tables: NameTables)
         nameEntity.push(e);
         nameType.push(typeCode);
         nameLength.push(Math.min(255, form.tokens.length));
+        const key = exactKey(form);
+        const same = exact.get(key);
+        if (same) same.push(n);
+        else exact.set(key, [n]);
         for (const key of new Set(blockingKeys(form, true))) {
           const list = lists.get(key);
           if (list) list.push(n);
@@ -118,6 +125,7 @@ export function buildScreeningIndex(versions: ListVersion[], tables: NameTables)
     nameType: Uint8Array.from(nameType),
     nameLength: Uint8Array.from(nameLength),
     postings,
+    exact,
     size: names.length,
     imo,
     tables,
@@ -142,6 +150,11 @@ export function tokenRarity(index: ScreeningIndex): (token: string) => number {
     }
     return r;
   };
+}
+
+/** Order-independent key of a whole normalised name. */
+export function exactKey(form: NameForm): string {
+  return [...form.tokens].sort().join(' ');
 }
 
 /** Keys shared by more than this share of all names are too common to select candidates. */
@@ -192,5 +205,10 @@ export function candidateNames(
   for (const n of touched) if (acc[n]! >= floor) kept.push(n);
   kept.sort((a, b) => acc[b]! - acc[a]!);
   for (const n of touched) acc[n] = 0;
-  return kept.length > limit ? kept.slice(0, limit) : kept;
+  // Names equal to the query come first whatever the key mass: a name made only of common tokens
+  // ("Muhammad al-Muhammad") would otherwise tie with hundreds of others.
+  const same = (index.exact.get(exactKey(form)) ?? []).filter((n) => (typeMask >> index.nameType[n]!) & 1);
+  if (same.length === 0) return kept.length > limit ? kept.slice(0, limit) : kept;
+  const rest = kept.filter((n) => !same.includes(n));
+  return [...same, ...rest].slice(0, Math.max(limit, same.length));
 }

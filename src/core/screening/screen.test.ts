@@ -51,6 +51,8 @@ describe('candidate index', () => {
     expect(ids('Abdulrahman Yassin')).toContain('Abdulrahman Yasin');
     expect(ids('Mohamad Omer')).toContain('Mohammed Omar');
     expect(ids('Completely Unrelated')).toEqual([]);
+    // The listed name queried as written comes first.
+    expect(ids('Yasin Abdulrahman')[0]).toBe('Abdulrahman Yasin');
   });
 
   it('indexes IMO numbers', () => {
