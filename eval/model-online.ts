@@ -104,7 +104,9 @@ export function runOnlineSimulation(splits: CustomsRows[], seed = 1): string {
   const weeks: number[][] = [];
   for (const i of later) {
     const w = Math.floor((Date.parse(records[i]!.date) - start) / DAY / 7);
-    (weeks[w] ??= []).push(i);
+    const week = weeks[w] ?? [];
+    week.push(i);
+    weeks[w] = week;
   }
   const full = weeks.filter((w) => w.length > 0);
   const lastQuarter = 13;
