@@ -1,11 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import {
-  type CustomsRecord,
-  declarationRecords,
-  type ModelTarget,
-  type OutcomeLabel,
-} from '../../core/model/customs-record.ts';
+import type { ModelTarget } from '../../core/model/customs-record.ts';
 import type { SelectionMetrics } from '../../core/model/metrics.ts';
 import type { RankingPolicy } from '../../core/model/ranking.ts';
 import type { RiskModel } from '../../core/model/risk-model.ts';
