@@ -40,8 +40,18 @@ const echo: RouteModule = {
   },
 };
 
+/** A module with a public route under /v1 (as the transparency log's proofs are). */
+const proofs: RouteModule = {
+  name: 'proofs',
+  publicPaths: ['/v1/proofs/*'],
+  register: (app) => {
+    app.get('/v1/proofs/latest', (c) => c.text('public'));
+    app.get('/v1/proofsecret', (c) => c.text('not public'));
+  },
+};
+
 function app(ping: () => Promise<void> = async () => {}) {
-  return createApp({ authenticate, routes: [healthRoutes({ ping }), echo], bodyLimitBytes: 100 });
+  return createApp({ authenticate, routes: [healthRoutes({ ping }), echo, proofs], bodyLimitBytes: 100 });
 }
 
 async function expectError(res: Response, status: number, code: string) {
@@ -88,6 +98,13 @@ describe('createApp', () => {
     expect(await bearer.json()).toEqual({ n: 1, administration: 'NL' });
     const header = await app().request('/v1/echo', json('{"n":2}', { 'x-api-key': 'good-key' }));
     expect(header.status).toBe(200);
+  });
+
+  it('lets a module keep some /v1 paths public, and only those', async () => {
+    const open = await app().request('/v1/proofs/latest');
+    expect(open.status).toBe(200);
+    expect(await open.text()).toBe('public');
+    await expectError(await app().request('/v1/proofsecret'), 401, 'unauthorized');
   });
 
   it('answers every failure in the one error shape', async () => {

@@ -6,7 +6,13 @@ import { jsonPointer } from '../../core/declaration/validation.ts';
 import { type Authenticate, apiKeyAuth } from './api-key-auth.ts';
 import { HttpError, toHttpError } from './http-error.ts';
 import { requestLog } from './request-log.ts';
-import { type ApiApp, type ApiEnv, PROTECTED_PATHS, type RouteModule } from './route-module.ts';
+import {
+  type ApiApp,
+  type ApiEnv,
+  matchesPathPattern,
+  PROTECTED_PATHS,
+  type RouteModule,
+} from './route-module.ts';
 
 /** 10 MiB: about 5,000 typical declarations per batch, far beyond any single declaration. */
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -78,7 +84,10 @@ export function createApp(deps: AppDeps): ApiApp {
     }),
   );
   const auth = apiKeyAuth(deps.authenticate);
-  for (const path of PROTECTED_PATHS) app.use(path, auth);
+  const publicPaths = deps.routes.flatMap((m) => m.publicPaths ?? []);
+  for (const path of PROTECTED_PATHS) {
+    app.use(path, (c, next) => (matchesPathPattern(c.req.path, publicPaths) ? next() : auth(c, next)));
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -24,12 +24,24 @@ export type ApiApp = OpenAPIHono<ApiEnv>;
  * // composition (serve.ts): createApp({ authenticate, routes: [..., screeningRoutes({ screening })] })
  *
  * Paths under `/v1/` and `/ui/` require an API key (see `PROTECTED_PATHS`); declare
- * `security: API_KEY_SECURITY` on such routes so the OpenAPI document says so.
+ * `security: API_KEY_SECURITY` on such routes so the OpenAPI document says so. A module whose
+ * routes must stay public (transparency-log proofs a partner verifies with the public key alone)
+ * lists them in `publicPaths`.
  */
 export interface RouteModule {
   /** Short name for logs and error messages (`declarations`, `queue`, `screening`...). */
   name: string;
   register(app: ApiApp): void;
+  /**
+   * Paths of this module served without an API key even under `/v1/`: exact paths, or prefixes
+   * ending in `/*` (`/v1/log/*` matches `/v1/log/checkpoint`, not `/v1/logs`).
+   */
+  publicPaths?: readonly string[];
+}
+
+/** True when `path` is one of `patterns` (exact, or under a `prefix/*`). */
+export function matchesPathPattern(path: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => (p.endsWith('/*') ? path.startsWith(p.slice(0, -1)) : path === p));
 }
 
 /** Path patterns behind the API-key middleware; everything else (`/`, `/healthz`, `/openapi.json`) is public. */
