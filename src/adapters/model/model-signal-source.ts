@@ -58,6 +58,7 @@ export function createModelSignalSource(options: ModelSignalSourceOptions): {
         redAt: options.redAt,
         modelVersion: options.version,
         itemSequence: scored.itemSequence,
+        dutyAtStake: scored.dutyAtStake,
       });
       const red = signals.some((s) => s.minChannel === 'red');
       if (

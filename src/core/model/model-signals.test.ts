@@ -29,7 +29,7 @@ const contributions = [
 
 describe('modelSignals', () => {
   it('asks for red above the red threshold, with reasons that raised the score', () => {
-    const [s] = modelSignals(0.91, contributions, { ...policy, itemSequence: 2 });
+    const [s] = modelSignals(0.91, contributions, { ...policy, itemSequence: 2, dutyAtStake: 400 });
     expect(s).toMatchObject({
       source: 'model',
       code: 'MODEL_SCORE',
@@ -41,7 +41,12 @@ describe('modelSignals', () => {
       'Risk model: 91% likelihood of fraud — unit price 8% of the HS 6403.99 x CN median, n=412; importer IMP1: fraud found in 7 of 9 past inspections',
     );
     expect(s!.instructions).toMatch(/declared value/);
-    expect(s!.evidence).toMatchObject({ policy: 'probability', modelVersion: 'v3' });
+    expect(s!.evidence).toMatchObject({
+      policy: 'probability',
+      modelVersion: 'v3',
+      dutyAtStake: 400,
+      rankingKey: 0.91,
+    });
   });
 
   it('yellow between the thresholds, nothing below', () => {

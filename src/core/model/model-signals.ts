@@ -1,7 +1,7 @@
 import type { Channel, RiskSignal } from '../decision/signal.ts';
 import type { Declaration } from '../declaration/declaration.ts';
 import { type CustomsRecord, declarationRecords, dutyAtStake, type ModelTarget } from './customs-record.ts';
-import type { RankingPolicy } from './ranking.ts';
+import { type RankingPolicy, rankingScore } from './ranking.ts';
 import type { Contribution, createScorer } from './risk-model.ts';
 
 type Scorer = ReturnType<typeof createScorer>;
@@ -54,6 +54,8 @@ export interface ModelSignalPolicy {
   modelVersion?: string;
   /** Goods item the score belongs to. */
   itemSequence?: number;
+  /** Duty at stake of that item: with it the evidence carries the policy's ranking key for the queue. */
+  dutyAtStake?: number;
 }
 
 const percent = (p: number) => `${Math.round(p * 100)}%`;
@@ -86,6 +88,12 @@ export function modelSignals(
       policy: policy.policy,
       target: policy.target,
       ...(policy.modelVersion ? { modelVersion: policy.modelVersion } : {}),
+      ...(policy.dutyAtStake !== undefined
+        ? {
+            dutyAtStake: policy.dutyAtStake,
+            rankingKey: rankingScore(policy.policy, score, policy.dutyAtStake),
+          }
+        : {}),
       contributions,
     },
   };
