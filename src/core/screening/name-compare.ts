@@ -41,6 +41,23 @@ const FUZZY_PENALTY = 1;
 const SUBSTITUTION_PENALTY = 1.5;
 const OMISSION_PENALTY = 0.1;
 const ABJAD_OMISSION_PENALTY = 0.5;
+const ORG_OMISSION_PENALTY = 0.4;
+/** "Salman bin Muhammad" is the son of "Muhammad bin Salman": same tokens, another person. */
+const NASAB_REVERSAL_FACTOR = 0.75;
+
+/**
+ * True when both names read "X bin Y" (Arabic nasab: X son of Y) and X and Y are swapped between
+ * them: token order matters there, unlike elsewhere in a name.
+ */
+function nasabReversed(q: Side, c: Side): boolean {
+  const around = (s: Side): [string, string] | undefined => {
+    const at = s.tokens.indexOf('bin');
+    return at > 0 && at + 1 < s.tokens.length ? [s.tokens[at - 1]!, s.tokens[at + 1]!] : undefined;
+  };
+  const a = around(q);
+  const b = around(c);
+  return a !== undefined && b !== undefined && a[0] !== a[1] && a[0] === b[1] && a[1] === b[0];
+}
 /** Below this a token pair is not a correspondence at all. */
 const MIN_TOKEN_SIMILARITY = 0.72;
 const INITIAL_SIMILARITY = 0.85;
@@ -91,7 +108,7 @@ export function tokenSimilarity(
   const lev = editSimilarity(a, b);
   let s = (jw + lev) / 2;
   let kind: TokenMatchKind = 'fuzzy';
-  if (phonA && phonA === phonB && lev >= 0.5 && s < 0.88) {
+  if (script !== SCRIPT_SYLLABIC && phonA && phonA === phonB && lev >= 0.5 && s < 0.88) {
     s = 0.88;
     kind = 'phonetic';
   }
@@ -123,9 +140,9 @@ export const SCRIPT_ABJAD: ScriptHint = 1;
 export const SCRIPT_SYLLABIC: ScriptHint = 2;
 const SHORT_TOKEN_SIMILARITY = 0.85;
 
-function sideOf(form: NameForm): Side {
+function sideOf(form: NameForm, asWritten = false): Side {
   return {
-    tokens: form.tokens,
+    tokens: asWritten ? form.written : form.tokens,
     written: form.written,
     roles: form.roles,
     phonetic: form.phonetic,
@@ -141,12 +158,13 @@ function sideOf(form: NameForm): Side {
 function joinTokens(a: Side, b: Side, abjad: boolean): Side {
   if (a.tokens.length < 2) return a;
   for (let j = 0; j < b.tokens.length; j++) {
-    const target = b.tokens[j]!;
-    if (target.length < 5 || a.tokens.includes(target)) continue;
+    // Joined as written: a legal form glued to the name ("SiemensAG") is joined by its letters.
+    const target = b.written[j]!;
+    if (target.length < 5 || a.written.includes(target) || a.tokens.includes(b.tokens[j]!)) continue;
     // Cheap test before building any joined string: some token of `a` must start the target.
     if (
       !abjad &&
-      !a.tokens.some((t, i) => i + 1 < a.tokens.length && t.length < target.length && target.startsWith(t))
+      !a.written.some((t, i) => i + 1 < a.written.length && t.length < target.length && target.startsWith(t))
     ) {
       continue;
     }
@@ -154,9 +172,9 @@ function joinTokens(a: Side, b: Side, abjad: boolean): Side {
       for (const span of [2, 3]) {
         if (i + span > a.tokens.length) continue;
         if (span === 3 && a.roles[i + 1] !== TOKEN_PARTICLE) continue;
-        const joined = a.tokens.slice(i, i + span).join('');
+        const joined = a.written.slice(i, i + span).join('');
         // Abjad transliterations lack vowels: join on the consonant skeleton ("bd llh" = "abdullah").
-        const sameSkeleton = abjad && skeletonOf(joined) === b.skeleton[j];
+        const sameSkeleton = abjad && skeletonOf(joined) === skeletonOf(target);
         if (!sameSkeleton) {
           if (joined[0] !== target[0] || Math.abs(joined.length - target.length) > 2) continue;
           if (joined !== target && editSimilarity(joined, target) < 0.8) continue;
@@ -194,8 +212,11 @@ export function compareNames(
     : queryForm.syllabic || candidateForm.syllabic
       ? SCRIPT_SYLLABIC
       : SCRIPT_LATIN;
-  let q = sideOf(queryForm);
-  let c = sideOf(candidateForm);
+  // Two names in the same syllabic script compare syllable for syllable as written: the Latin
+  // spelling equivalents (정 Jeong = Jong) are for matching against romanised names only.
+  const sameScript = queryForm.syllabic && candidateForm.syllabic;
+  let q = sideOf(queryForm, sameScript);
+  let c = sideOf(candidateForm, sameScript);
   q = joinTokens(q, c, abjad);
   c = joinTokens(c, q, abjad);
   const nq = q.tokens.length;
@@ -269,16 +290,20 @@ export function compareNames(
   }
   let leftQ = 0;
   let leftC = 0;
+  // A number only one side has ("Management Company 23") names a different entity, never an omission.
+  let leftNumbers = 0;
   const unmatchedQuery: string[] = [];
   const unmatchedCandidate: string[] = [];
   for (let i = 0; i < nq; i++) {
     if (usedQ[i] || wq(i) === 0) continue;
     leftQ += wq(i);
+    if (q.tokens[i]!.charCodeAt(0) <= 57) leftNumbers += wq(i);
     unmatchedQuery.push(q.tokens[i]!);
   }
   for (let j = 0; j < nc; j++) {
     if (usedC[j] || wc(j) === 0) continue;
     leftC += wc(j);
+    if (c.tokens[j]!.charCodeAt(0) <= 57) leftNumbers += wc(j);
     unmatchedCandidate.push(c.tokens[j]!);
   }
   if (matched === 0) return { score: 0, pairs, unmatchedQuery, unmatchedCandidate };
@@ -290,14 +315,22 @@ export function compareNames(
   // token ("John", "Leblanc") or a few shared syllables of a Chinese or Korean name prove little.
   const namePairs = pairs.filter((p) => p.kind !== 'initial').length;
   // Vowel-less abjad transliterations match by skeleton, which is looser: omission costs more there.
+  // An organisation's extra word usually names a different subsidiary ("Banco Santander Mexico").
   const omissionPenalty =
     namePairs < 2 || script === SCRIPT_SYLLABIC
       ? SUBSTITUTION_PENALTY
       : script === SCRIPT_ABJAD
         ? ABJAD_OMISSION_PENALTY
-        : OMISSION_PENALTY;
+        : queryForm.organization || candidateForm.organization
+          ? ORG_OMISSION_PENALTY
+          : OMISSION_PENALTY;
+  const numbersOmitted = Math.min(leftNumbers, omitted);
   const score =
-    matched /
-    (matched + FUZZY_PENALTY * fuzzyLoss + SUBSTITUTION_PENALTY * substituted + omissionPenalty * omitted);
+    (matched /
+      (matched +
+        FUZZY_PENALTY * fuzzyLoss +
+        SUBSTITUTION_PENALTY * (substituted + numbersOmitted) +
+        omissionPenalty * (omitted - numbersOmitted))) *
+    (nasabReversed(q, c) ? NASAB_REVERSAL_FACTOR : 1);
   return { score, pairs, unmatchedQuery, unmatchedCandidate };
 }

@@ -32,6 +32,8 @@ export interface NameForm {
   abjad: boolean;
   /** The name was written in Han, Hangul or Kana: tokens are romanised syllables. */
   syllabic: boolean;
+  /** Organisation (or vessel) name: an extra token there names a different subsidiary or ship. */
+  organization: boolean;
 }
 
 const ABJAD = /[\u0590-\u05FF\u0600-\u06FF\u0700-\u074F\u0750-\u077F\u08A0-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
@@ -44,7 +46,8 @@ const SYLLABIC = /[\u1100-\u11FF\u3040-\u30FF\u3130-\u318F\u3400-\u4DBF\u4E00-\u
  */
 export function foldTokens(raw: string): string[] {
   const nfkc = raw.normalize('NFKC');
-  let ascii = anyAscii(nfkc);
+  // Dotted initialisms are one token: "A.B.C." = "ABC", "L.X.C Aviation" = "LXC Aviation".
+  let ascii = anyAscii(nfkc).replace(/\b([A-Za-z])\.(?=[A-Za-z]\b)/g, '$1');
   if (SYLLABIC.test(nfkc)) ascii = ascii.replace(/([A-Za-z])(?=[A-Z])/g, '$1 ');
   return ascii
     .toLowerCase()
@@ -103,6 +106,7 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
     written,
     abjad: ABJAD.test(raw),
     syllabic,
+    organization: kind === 'organization' || kind === 'vessel',
   };
 }
 
