@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTransparencyLog } from '../../../app/transparency-log.ts';
 import { openCheckpoint, verifyEntryInCheckpoint } from '../../../core/ledger/checkpoint-proof.ts';
+import { treeRoot } from '../../../core/ledger/merkle-proof.ts';
 import { verifyConsistency } from '../../../core/ledger/proof-verify.ts';
 import { openDatabase } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
@@ -74,14 +75,7 @@ describe('greenlane log (issue 5 CLI contract)', () => {
     expect(Object.keys(proof)).toEqual(['from', 'to', 'hashes']);
     const conn = openDatabase(db);
     const log = await openTransparencyLog(conn);
-    const [{ rootHash: r5 }, { rootHash: r12 }] = [
-      {
-        rootHash: await import('../../../core/ledger/merkle-proof.ts').then((m) => m.treeRoot(log.store, 5)),
-      },
-      {
-        rootHash: await import('../../../core/ledger/merkle-proof.ts').then((m) => m.treeRoot(log.store, 12)),
-      },
-    ];
+    const [r5, r12] = [await treeRoot(log.store, 5), await treeRoot(log.store, 12)];
     await conn.close();
     verifyConsistency(
       5,
