@@ -38,6 +38,13 @@ async function load(cursor) {
   if (more) more.addEventListener('click', () => load(more.dataset.cursor));
 }
 document.addEventListener('DOMContentLoaded', () => {
+  // A link of the form /#key=... (printed by "greenlane serve --demo") signs in directly. The
+  // fragment never reaches the server or its logs; it is moved to sessionStorage and erased.
+  const fromLink = new URLSearchParams(location.hash.slice(1)).get('key');
+  if (fromLink) {
+    sessionStorage.setItem(KEY, fromLink);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
   $('key-form').addEventListener('submit', (event) => {
     event.preventDefault();
     sessionStorage.setItem(KEY, $('key').value.trim());

@@ -92,7 +92,8 @@ export function registerServeCommand(program: Command): void {
       process.stderr.write(`greenlane: serving http://${host}:${address.port}/ (OpenAPI at /openapi.json)\n`);
       if (demoKey) {
         process.stderr.write(
-          `greenlane: demo administration ${DEMO_ADMINISTRATION}, API key (shown once): ${demoKey}\n`,
+          `greenlane: demo administration ${DEMO_ADMINISTRATION}, API key (shown once): ${demoKey}\n` +
+            `greenlane: open the queue signed in: http://${host === '127.0.0.1' || host === '[::1]' ? 'localhost' : host}:${address.port}/#key=${demoKey}\n`,
         );
       }
 
