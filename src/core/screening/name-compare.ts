@@ -138,7 +138,7 @@ export type ScriptHint = 0 | 1 | 2;
 export const SCRIPT_LATIN: ScriptHint = 0;
 export const SCRIPT_ABJAD: ScriptHint = 1;
 export const SCRIPT_SYLLABIC: ScriptHint = 2;
-const SHORT_TOKEN_SIMILARITY = 0.85;
+const SHORT_TOKEN_SIMILARITY = 0.8;
 
 function sideOf(form: NameForm, asWritten = false): Side {
   return {

@@ -58,7 +58,7 @@ export interface ScreeningThresholds {
  * keeps the perturbed UN queries' recall above 0.98 while synthetic non-listed persons alert
  * under 2 per 1,000; `match` maximises F1 on the labelled name pairs.
  */
-export const DEFAULT_THRESHOLDS: ScreeningThresholds = { match: 0.88, review: 0.84 };
+export const DEFAULT_THRESHOLDS: ScreeningThresholds = { match: 0.88, review: 0.86 };
 
 export interface ScreenOptions {
   thresholds?: ScreeningThresholds;
