@@ -103,8 +103,9 @@ for (const dialect of DIALECTS) {
       await log.settle();
       const cps = await log.store.checkpoints();
       expect(cps.length).toBeGreaterThanOrEqual(2);
+      // Scheduled 1 s apart; the slack absorbs timer delays on a loaded 2-core CI machine.
       for (let i = 1; i < cps.length; i += 1)
-        expect(Date.parse(cps[i]!.createdAt) - Date.parse(cps[i - 1]!.createdAt)).toBeLessThan(1300);
+        expect(Date.parse(cps[i]!.createdAt) - Date.parse(cps[i - 1]!.createdAt)).toBeLessThan(1800);
       await log.close();
     });
 
