@@ -38,6 +38,7 @@ export interface NameForm {
 
 const ABJAD = /[\u0590-\u05FF\u0600-\u06FF\u0700-\u074F\u0750-\u077F\u08A0-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
 /** Scripts any-ascii romanises syllable by syllable in CamelCase (Han, Hangul, Kana). */
+const HANGUL = /[\u1100-\u11FF\u3130-\u318F\uAC00-\uD7AF]/;
 const SYLLABIC = /[\u1100-\u11FF\u3040-\u30FF\u3130-\u318F\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7AF]/;
 
 /**
@@ -72,6 +73,7 @@ export function skeletonOf(token: string): string {
 /** Normalises a name into a comparable form. */
 export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 'any'): NameForm {
   const syllabic = SYLLABIC.test(raw);
+  const hangul = HANGUL.test(raw);
   let tokens = numbersAsDigits(foldTokens(raw));
   if (kind === 'person' || kind === 'any') tokens = dropHonorifics(tokens, tables);
   if (kind === 'vessel') tokens = dropVesselPrefix(tokens);
@@ -91,8 +93,11 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
       }
     }
     const token = tokens[i]!;
+    // Hangul romanised by any-ascii follows Revised Romanization; sanctions lists write Korean
+    // names in McCune-Reischauer without diacritics (Kim Jong Un, Ri Song Jin): eo = o, eu = u.
+    const korean = hangul ? mccuneReischauer(token) : token;
     const canonical =
-      (syllabic ? HANGUL_SURNAMES.get(token) : undefined) ?? tables.equivalents.get(token) ?? token;
+      (hangul ? HANGUL_SURNAMES.get(korean) : undefined) ?? tables.equivalents.get(korean) ?? korean;
     out.push(canonical);
     written.push(token);
     roles.push(tables.particles.has(token) ? TOKEN_PARTICLE : TOKEN_NAME);
@@ -115,11 +120,14 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
  * the spellings lists and passports use: 이 I -> Lee, 김 Gim -> Kim, 박 Bag -> Park. Applied only
  * to names written in Hangul, where a lone "i" is a surname, not an initial.
  */
+function mccuneReischauer(syllable: string): string {
+  return syllable.replaceAll('eo', 'o').replaceAll('eu', 'u');
+}
+
 const HANGUL_SURNAMES = new Map([
   ['i', 'lee'],
   ['gim', 'kim'],
   ['bag', 'park'],
-  ['jeong', 'jong'],
   ['choe', 'choi'],
   ['gang', 'kang'],
   ['jo', 'cho'],
