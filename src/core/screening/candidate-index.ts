@@ -177,7 +177,8 @@ export function candidateNames(
   const touched: number[] = [];
   const keys = blockingKeys(form, form.abjad);
   const maxPostings = Math.max(50, index.size * MAX_POSTING_SHARE);
-  const usable = keys.filter((k) => (index.postings.get(k)?.length ?? 0) <= maxPostings);
+  const usable: string[] = [];
+  for (const k of keys) if ((index.postings.get(k)?.length ?? 0) <= maxPostings) usable.push(k);
   // A name made only of very common tokens ("Muhammad Ali") still needs candidates.
   const selected = usable.length > 0 ? usable : keys;
   for (const key of selected) {
@@ -200,15 +201,34 @@ export function candidateNames(
     if (extra > 0) acc[n] = acc[n]! / (1 + 0.15 * extra);
     if (acc[n]! > best) best = acc[n]!;
   }
-  const floor = best * 0.3;
-  const kept: number[] = [];
-  for (const n of touched) if (acc[n]! >= floor) kept.push(n);
-  kept.sort((a, b) => acc[b]! - acc[a]!);
-  for (const n of touched) acc[n] = 0;
   // Names equal to the query come first whatever the key mass: a name made only of common tokens
   // ("Muhammad al-Muhammad") would otherwise tie with hundreds of others.
-  const same = (index.exact.get(exactKey(form)) ?? []).filter((n) => (typeMask >> index.nameType[n]!) & 1);
-  if (same.length === 0) return kept.length > limit ? kept.slice(0, limit) : kept;
-  const rest = kept.filter((n) => !same.includes(n));
-  return [...same, ...rest].slice(0, Math.max(limit, same.length));
+  const out: number[] = [];
+  for (const n of index.exact.get(exactKey(form)) ?? []) {
+    if ((typeMask >> index.nameType[n]!) & 1) {
+      out.push(n);
+      acc[n] = 0;
+    }
+  }
+  // The best `limit` of the rest, by insertion into a short sorted list (no sort of all touched names).
+  const floor = best * 0.3;
+  const room = Math.max(0, limit - out.length);
+  const topIds: number[] = [];
+  const topScores: number[] = [];
+  for (const n of touched) {
+    const score = acc[n]!;
+    acc[n] = 0;
+    if (score < floor || room === 0) continue;
+    if (topIds.length === room && score <= topScores[room - 1]!) continue;
+    let at = topIds.length === room ? room - 1 : topIds.length;
+    while (at > 0 && topScores[at - 1]! < score) {
+      topIds[at] = topIds[at - 1]!;
+      topScores[at] = topScores[at - 1]!;
+      at--;
+    }
+    topIds[at] = n;
+    topScores[at] = score;
+  }
+  for (const n of topIds) out.push(n);
+  return out;
 }

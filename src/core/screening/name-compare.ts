@@ -162,12 +162,7 @@ function joinTokens(a: Side, b: Side, abjad: boolean): Side {
     const target = b.written[j]!;
     if (target.length < 5 || a.written.includes(target) || a.tokens.includes(b.tokens[j]!)) continue;
     // Cheap test before building any joined string: some token of `a` must start the target.
-    if (
-      !abjad &&
-      !a.written.some((t, i) => i + 1 < a.written.length && t.length < target.length && target.startsWith(t))
-    ) {
-      continue;
-    }
+    if (!abjad && !startsTarget(a.written, target)) continue;
     for (let i = 0; i + 1 < a.tokens.length; i++) {
       for (const span of [2, 3]) {
         if (i + span > a.tokens.length) continue;
@@ -198,6 +193,35 @@ function joinTokens(a: Side, b: Side, abjad: boolean): Side {
     }
   }
   return a;
+}
+
+function byRank(x: { rank: number }, y: { rank: number }): number {
+  return y.rank - x.rank;
+}
+
+/** True when some token (not the last) of `tokens` is a proper prefix of `target`. */
+function startsTarget(tokens: string[], target: string): boolean {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.length < target.length && target.startsWith(t)) return true;
+  }
+  return false;
+}
+
+/** Token weights of one side: length and role, times rarity; legal forms 0 unless both sides have one. */
+function weights(
+  side: Side,
+  countLegal: boolean,
+  rarity: ((token: string) => number) | undefined,
+): Float64Array {
+  const out = new Float64Array(side.tokens.length);
+  for (let i = 0; i < out.length; i++) {
+    const role = side.roles[i]!;
+    if (role === TOKEN_LEGAL_FORM && !countLegal) continue;
+    const token = side.tokens[i]!;
+    out[i] = weightOf(token, role) * (rarity ? rarity(token) : 1);
+  }
+  return out;
 }
 
 /** Compares a query name with a candidate (listed) name. */
@@ -257,17 +281,11 @@ export function compareNames(
       if (s > 0) candidates.push({ i, j, s, rank: s - Math.abs(i - j) * 1e-6, kind });
     }
   }
-  candidates.sort((x, y) => y.rank - x.rank);
+  candidates.sort(byRank);
   // A legal form only counts when both names state one: "Gazprom" is "Gazprom PJSC".
   const countLegal = q.roles.includes(TOKEN_LEGAL_FORM) && c.roles.includes(TOKEN_LEGAL_FORM);
-  const wq = (i: number) =>
-    q.roles[i] === TOKEN_LEGAL_FORM && !countLegal
-      ? 0
-      : weightOf(q.tokens[i]!, q.roles[i]!) * (rarity?.(q.tokens[i]!) ?? 1);
-  const wc = (j: number) =>
-    c.roles[j] === TOKEN_LEGAL_FORM && !countLegal
-      ? 0
-      : weightOf(c.tokens[j]!, c.roles[j]!) * (rarity?.(c.tokens[j]!) ?? 1);
+  const weightsQ = weights(q, countLegal, rarity);
+  const weightsC = weights(c, countLegal, rarity);
   const usedQ = new Uint8Array(nq);
   const usedC = new Uint8Array(nc);
   const pairs: TokenPair[] = [];
@@ -278,7 +296,7 @@ export function compareNames(
     usedQ[i] = 1;
     usedC[j] = 1;
     const sim = Math.min(1, s);
-    const w = (wq(i) + wc(j)) / 2;
+    const w = (weightsQ[i]! + weightsC[j]!) / 2;
     matched += sim * w;
     fuzzyLoss += (1 - sim) * w;
     pairs.push({
@@ -295,15 +313,15 @@ export function compareNames(
   const unmatchedQuery: string[] = [];
   const unmatchedCandidate: string[] = [];
   for (let i = 0; i < nq; i++) {
-    if (usedQ[i] || wq(i) === 0) continue;
-    leftQ += wq(i);
-    if (q.tokens[i]!.charCodeAt(0) <= 57) leftNumbers += wq(i);
+    if (usedQ[i] || weightsQ[i] === 0) continue;
+    leftQ += weightsQ[i]!;
+    if (q.tokens[i]!.charCodeAt(0) <= 57) leftNumbers += weightsQ[i]!;
     unmatchedQuery.push(q.tokens[i]!);
   }
   for (let j = 0; j < nc; j++) {
-    if (usedC[j] || wc(j) === 0) continue;
-    leftC += wc(j);
-    if (c.tokens[j]!.charCodeAt(0) <= 57) leftNumbers += wc(j);
+    if (usedC[j] || weightsC[j] === 0) continue;
+    leftC += weightsC[j]!;
+    if (c.tokens[j]!.charCodeAt(0) <= 57) leftNumbers += weightsC[j]!;
     unmatchedCandidate.push(c.tokens[j]!);
   }
   if (matched === 0) return { score: 0, pairs, unmatchedQuery, unmatchedCandidate };
@@ -313,7 +331,8 @@ export function compareNames(
   const omitted = Math.max(leftQ, leftC) - substituted;
   // Omission is only cheap when at least two name parts agree, in an alphabetic script: one shared
   // token ("John", "Leblanc") or a few shared syllables of a Chinese or Korean name prove little.
-  const namePairs = pairs.filter((p) => p.kind !== 'initial').length;
+  let namePairs = 0;
+  for (const p of pairs) if (p.kind !== 'initial') namePairs++;
   // Vowel-less abjad transliterations match by skeleton, which is looser: omission costs more there.
   // An organisation's extra word usually names a different subsidiary ("Banco Santander Mexico").
   const omissionPenalty =
