@@ -112,6 +112,9 @@ function parseFiles(
       }
       if (!sdn && xmls.length === 0)
         throw new ListLoadError('LIST_UNSUPPORTED_FORMAT', 'OFAC is read from sdn.csv (+alt/add) or sdn.xml');
+      // A version made of several files is dated by its oldest part: it is at least that fresh throughout.
+      const sdnDate = sdn ? dateInName([sdn]) : undefined;
+      if (sdnDate && (!publishedOn || sdnDate < publishedOn)) publishedOn = sdnDate;
       return { entities: dedupe(entities), ...(publishedOn ? { publishedOn } : {}) };
     }
     case 'uk': {
