@@ -56,6 +56,7 @@ describe('sanctions list loaders on the real files', () => {
     });
     // 9,044 rows, 9,043 distinct entry numbers (one entry is listed twice).
     expect(v.entities).toHaveLength(9043);
+    expect(v.publishedOn).toBe('2022-01-31');
     const bnc = v.entities.find((e) => e.entityId === '306')!;
     expect(bnc.names).toContainEqual({ value: 'NATIONAL BANK OF CUBA', quality: 'strong' });
     expect(bnc.names).toContainEqual({ value: 'BNC', quality: 'weak' });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ListSource, ListVersion, SanctionedEntity } from '../../core/screening/entity.ts';
 import { type CountryResolver, loadCountryResolver } from './country-resolver.ts';
 import { parseEuDerivedCsv, parseEuXml } from './eu.ts';
@@ -213,9 +213,12 @@ async function fetchFile(url: string): Promise<SourceFile> {
 
 function dateInName(files: SourceFile[]): string | undefined {
   for (const f of files) {
-    // `consolidated_2026-02-27.xml`; a month-only date (`..._2025-05.csv`) is dated to its first day.
-    const m = /(\d{4}-\d{2})(-\d{2})?/.exec(basename(f.path));
-    if (m) return `${m[1]}${m[2] ?? '-01'}`;
+    // `consolidated_2026-02-27.xml`, or a dated folder (`ofac/2022-01-31/sdn.csv`); a month-only
+    // date (`..._2025-05.csv`) is dated to its first day.
+    for (const name of [basename(f.path), basename(dirname(f.path))]) {
+      const m = /(\d{4}-\d{2})(-\d{2})?/.exec(name);
+      if (m) return `${m[1]}${m[2] ?? '-01'}`;
+    }
   }
   return undefined;
 }
