@@ -18,7 +18,7 @@ import {
   screenParty,
 } from '../../../core/screening/screen.ts';
 import { type CountryResolver, loadCountryResolver } from '../../lists/country-resolver.ts';
-import { openScreeningContext } from '../../lists/screening-context.ts';
+import { openScreeningContext, parseLists } from '../../lists/screening-context.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** Input columns of `greenlane screen` CSV files (NDJSON records use the same keys). */
@@ -234,6 +234,11 @@ async function runScreen(file: string, flags: ScreenFlags): Promise<void> {
     review: threshold(flags.review, 'review', DEFAULT_THRESHOLDS.review),
   };
   if (thresholds.review > thresholds.match) throw new UsageError('--review must not exceed --match');
+  try {
+    parseLists(flags.lists);
+  } catch (err) {
+    throw new UsageError(`--lists: ${(err as Error).message}`);
+  }
   const input = file === '-' ? process.stdin : createReadStream(file);
   input.on('error', () => {});
   if (file !== '-') {
