@@ -11,7 +11,6 @@ import { createApp } from '../app.ts';
 import type { ApiApp } from '../route-module.ts';
 import { screeningRoutes } from './screening.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked by the assertions themselves.
 type Json = any;
 const json = async (res: Response): Promise<Json> => res.json();
 
