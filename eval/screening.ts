@@ -55,10 +55,6 @@ const negativeScores: number[] = [];
       const hits = screenParty(
         { name: name.value, type: entity.type === 'aircraft' ? 'organization' : entity.type },
         index,
-        {
-          thresholds: { match, review: 0.5 },
-          candidates: 60,
-        },
       );
       const best = hits[0]?.score ?? -1;
       // Ties at the top are shared by entities listed under the very same name (the same person on several lists).

@@ -154,7 +154,7 @@ export function screenParty(
   const best = new Map<number, { nameId: number; score: number; cmp?: NameComparison }>();
   if (form && form.tokens.length > 0) {
     const rarity = options.rarity ?? rarityOf(index);
-    for (const n of candidateNames(index, form, typeMask, options.candidates ?? 40)) {
+    for (const n of candidateNames(index, form, typeMask, options.candidates ?? 25)) {
       const name = index.names[n]!;
       const cmp = compareNames(form, name.form, rarity);
       // A weak alias alone stays below the match threshold; evidence (date of birth...) may lift it.
