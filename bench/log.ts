@@ -154,20 +154,25 @@ async function proofLatency(dialect: 'sqlite' | 'postgres', size: number) {
   const consistency: number[] = [];
   for (let i = 0; i < 200; i += 1) await log.proveInclusion(Math.floor(Math.random() * size), size); // warm-up
   (globalThis as { gc?: () => void }).gc?.();
-  let inclusionCpu = 0;
+  const inclusionCpu: number[] = [];
+  let slowWall = 0;
+  let slowNotCpu = 0;
   for (let i = 0; i < PROOFS; i += 1) {
     const index = Math.floor(Math.random() * size);
     let t = performance.now();
     const c = cpuSeconds();
     await log.proveInclusion(index, size);
     inclusion.push(performance.now() - t);
-    inclusionCpu += cpuSeconds() - c;
+    inclusionCpu.push((cpuSeconds() - c) * 1000);
+    if (inclusion.at(-1)! > 1) slowWall += 1;
+    if (inclusion.at(-1)! > 1 && inclusionCpu.at(-1)! < 1) slowNotCpu += 1;
     const from = 1 + Math.floor(Math.random() * (size - 1));
     t = performance.now();
     await log.proveConsistency(from, size);
     consistency.push(performance.now() - t);
   }
   inclusion.sort((a, b) => a - b);
+  inclusionCpu.sort((a, b) => a - b);
   consistency.sort((a, b) => a - b);
   await db.dispose();
   return {
@@ -176,7 +181,10 @@ async function proofLatency(dialect: 'sqlite' | 'postgres', size: number) {
     inclusionP99: percentile(inclusion, 99),
     consistencyP50: percentile(consistency, 50),
     consistencyP99: percentile(consistency, 99),
-    inclusionCpuMs: (inclusionCpu / PROOFS) * 1000,
+    inclusionCpuP50: percentile(inclusionCpu, 50),
+    inclusionCpuP99: percentile(inclusionCpu, 99),
+    slowWall,
+    slowNotCpu,
   };
 }
 
@@ -247,14 +255,16 @@ lines.push(
   '',
   `The large trees' node hashes were built directly: synthetic leaf hashes (SHA-256 leaf hash of the 8-byte index) through the same \`TileAppender\` the log uses, tiles written with \`LogStore.writeTiles\` and \`ledger_state.size\` set (no entry rows). Then ${fmt(PROOFS)} random inclusion proofs and consistency proofs through \`TransparencyLog.proveInclusion/proveConsistency\` (one tile query each), after 200 warm-up proofs.`,
   '',
-  '| store | leaves | inclusion p50 (ms) | inclusion p99 (ms) | inclusion CPU per proof (ms) | consistency p50 (ms) | consistency p99 (ms) | tree build (s) |',
+  '| store | leaves | inclusion p50 (ms) | inclusion p99 (ms) | inclusion CPU time p50 / p99 (ms) | consistency p50 (ms) | consistency p99 (ms) | tree build (s) |',
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...proofs.map(
     (p) =>
-      `| ${p.dialect} | ${fmt(p.size)} | ${ms(p.r.inclusionP50)} | ${ms(p.r.inclusionP99)} | ${ms(p.r.inclusionCpuMs)} | ${ms(p.r.consistencyP50)} | ${ms(p.r.consistencyP99)} | ${p.r.buildSeconds.toFixed(1)} |`,
+      `| ${p.dialect} | ${fmt(p.size)} | ${ms(p.r.inclusionP50)} | ${ms(p.r.inclusionP99)} | ${ms(p.r.inclusionCpuP50)} / ${ms(p.r.inclusionCpuP99)} | ${ms(p.r.consistencyP50)} | ${ms(p.r.consistencyP99)} | ${p.r.buildSeconds.toFixed(1)} |`,
   ),
   '',
-  `Target inclusion proof p99 < 1 ms at ${fmt(tenM.size)} entries (SQLite): ${target(tenM.r.inclusionP99 < 1)} (${ms(tenM.r.inclusionP99)} ms).`,
+  `Target inclusion proof p99 < 1 ms at ${fmt(tenM.size)} entries (SQLite), wall clock: ${target(tenM.r.inclusionP99 < 1)} (${ms(tenM.r.inclusionP99)} ms). ` +
+    `CPU time of the proving process per proof (user + system, so time the process was preempted by the other jobs on these 2 cores does not count): p99 ${ms(tenM.r.inclusionCpuP99)} ms. ` +
+    `Of the ${fmt(tenM.r.slowWall)} proofs slower than 1 ms in wall clock, ${fmt(tenM.r.slowNotCpu)} used less than 1 ms of CPU: the process was descheduled by the other jobs sharing these 2 cores (a diagnostic run showed those delays at multiples of the 4 ms kernel tick). An idle machine is needed to show the wall-clock p99 of the code itself.`,
 );
 const markdown = lines.join('\n');
 process.stdout.write(`${markdown}\n`);
