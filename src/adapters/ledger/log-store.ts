@@ -363,7 +363,7 @@ export class LogStore implements NodeReader {
     return Number(row?.size ?? 0);
   }
 
-  /** Quick sanity query used by tests of the raw schema. */
+  /** Rows in the entries table (the audit checks it equals the committed size). */
   async countEntries(): Promise<number> {
     const row = await this.db
       .selectFrom('ledger_entries')

@@ -89,7 +89,7 @@ export class TransparencyLog {
 
   /**
    * Appends entries as RFC 8785 canonical JSON; resolves with their log indexes once they are
-   * committed (durable). Throws `NOT_CANONICAL_JSON` synchronously-rejected for non-JSON input.
+   * committed (durable). Non-JSON input rejects with `NOT_CANONICAL_JSON` and appends nothing.
    */
   append(entries: readonly object[]): Promise<{ index: number }[]> {
     if (this.closed) return Promise.reject(new LedgerError('INVALID_ARGUMENT', 'the log is closed'));

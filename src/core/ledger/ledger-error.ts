@@ -4,7 +4,6 @@
  */
 export type LedgerErrorCode =
   | 'INVALID_ARGUMENT'
-  | 'INVALID_HASH'
   | 'INCLUSION_PROOF_INVALID'
   | 'CONSISTENCY_PROOF_INVALID'
   | 'NOT_CANONICAL_JSON'
@@ -12,7 +11,6 @@ export type LedgerErrorCode =
   | 'MALFORMED_NOTE'
   | 'MALFORMED_KEY'
   | 'SIGNATURE_INVALID'
-  | 'TREE_SIZE_EXCEEDED'
   | 'NODE_MISSING'
   | 'NOT_FOUND'
   | 'KEY_MISMATCH';

@@ -93,7 +93,9 @@ export class TileAppender {
    */
   constructor(size: number, partials: ReadonlyMap<number, readonly Buffer[]> = new Map()) {
     this.leaves = size;
-    for (let level = 0, n = size; n > 0 || level === 0; level += 1, n = Math.floor(n / TILE_WIDTH)) {
+    let n = size;
+    let level = 0;
+    do {
       const bottom = partials.get(level) ?? [];
       if (bottom.length !== n % TILE_WIDTH) {
         throw new LedgerError(
@@ -102,8 +104,9 @@ export class TileAppender {
         );
       }
       this.edges.push({ index: Math.floor(n / TILE_WIDTH), bottom: bottom.slice() });
-      if (n === 0) break;
-    }
+      level += 1;
+      n = Math.floor(n / TILE_WIDTH);
+    } while (n > 0);
   }
 
   /** Leaves appended so far, including the initial size. */
