@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dataDir } from '../../app/config.ts';
@@ -82,6 +84,22 @@ describe('sanctions list loaders on the real files', () => {
     expect(
       v.entities.some((e) => e.names.some((n) => n.originalScript && /[\u0400-\u04ff]/.test(n.value))),
     ).toBe(true);
+  });
+
+  it('reads the UK list in the layout gov.uk publishes when given that file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uk-list-'));
+    const file = join(dir, 'UK-Sanctions-List.csv');
+    writeFileSync(
+      file,
+      'Report Date: 23-Sep-2026\nLast Updated,Unique ID,Name 6,Name 1,Name type,"Individual, Entity, Ship",IMO number\n01/04/2026,TST0002,OCEAN STAR,,Primary Name,Ship,IMO 9123456\n',
+    );
+    try {
+      const v = await loadList('uk', { dataDirectory, resolveCountry, from: file });
+      expect(v.publishedOn).toBe('2026-04-01');
+      expect(v.entities[0]).toMatchObject({ entityId: 'TST0002', type: 'vessel' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports a missing source with a typed error', async () => {

@@ -7,6 +7,7 @@ import { parseEuDerivedCsv, parseEuXml } from './eu.ts';
 import { parseOfacCsv } from './ofac-csv.ts';
 import { parseOfacXml } from './ofac-xml.ts';
 import { parseUkCsv } from './uk-csv.ts';
+import { parseUkOfficialCsv } from './uk-official-csv.ts';
 import { parseUnXml } from './un-xml.ts';
 
 /** Closed set of loader failures, so the CLI and API can tell the user what to fix. */
@@ -118,6 +119,15 @@ function parseFiles(
       return { entities: dedupe(entities), ...(publishedOn ? { publishedOn } : {}) };
     }
     case 'uk': {
+      // The list as gov.uk publishes it (one CSV, one row per name), else the relational form.
+      const official = files.find((f) => /\.csv$/i.test(f.path) || /^https?:/.test(f.path));
+      if (
+        official &&
+        /Unique ID/.test(text(official).slice(0, 4000)) &&
+        /Name 6/.test(text(official).slice(0, 4000))
+      ) {
+        return parseUkOfficialCsv(text(official), resolveCountry);
+      }
       const subjects = named('subjects.csv');
       const names = named('subject_names.csv');
       if (!subjects || !names) {
