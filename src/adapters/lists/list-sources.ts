@@ -100,13 +100,21 @@ function parseFiles(
         entities.push(...parsed.entities);
         publishedOn ??= parsed.publishedOn;
       }
-      const sdn = files.find((f) => /sdn[^/]*\.csv$/i.test(basename(f.path)));
+      const sdn = files.find(
+        (f) => /sdn[^/]*\.csv$/i.test(basename(f.path)) && !/comments/i.test(basename(f.path)),
+      );
       if (sdn) {
         const alt = named('alt.csv');
         const add = named('add.csv');
+        const comments = named('sdn_comments.csv');
         entities.push(
           ...parseOfacCsv(
-            { sdn: text(sdn), ...(alt ? { alt: text(alt) } : {}), ...(add ? { add: text(add) } : {}) },
+            {
+              sdn: text(sdn),
+              ...(alt ? { alt: text(alt) } : {}),
+              ...(add ? { add: text(add) } : {}),
+              ...(comments ? { comments: text(comments) } : {}),
+            },
             resolveCountry,
           ),
         );

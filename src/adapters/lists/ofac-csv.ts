@@ -14,10 +14,10 @@ import { applyOfacRemarks, ofacDisplayName } from './ofac-remarks.ts';
  * `sdn.csv` (`ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type, Tonnage, GRT,
  * Vess_flag, Vess_owner, Remarks`, no header, `-0-` for null), and optionally `alt.csv`
  * (`ent_num, alt_num, alt_type, alt_name, alt_remarks`: the strong aliases) and `add.csv`
- * (`ent_num, add_num, address, city/state/postal, country, add_remarks`).
+ * (`ent_num, add_num, address, city/state/postal, country, add_remarks`) and `sdn_comments.csv`.
  */
 export function parseOfacCsv(
-  files: { sdn: string; alt?: string; add?: string },
+  files: { sdn: string; alt?: string; add?: string; comments?: string },
   resolveCountry: CountryResolver,
 ): SanctionedEntity[] {
   const byId = new Map<string, SanctionedEntity>();
@@ -38,6 +38,13 @@ export function parseOfacCsv(
       const entity = entNum ? byId.get(entNum) : undefined;
       if (!entity || !altName) continue;
       addName(entity, ofacDisplayName(altName, entity.type === 'person'), 'strong');
+    }
+  }
+  // sdn_comments.csv (`ent_num, remarks_extension`): remarks too long for sdn.csv continue there.
+  if (files.comments) {
+    for (const [entNum, extension] of rows(files.comments)) {
+      const entity = entNum ? byId.get(entNum) : undefined;
+      if (entity && extension) applyOfacRemarks(entity, extension, resolveCountry);
     }
   }
   if (files.add) {
