@@ -620,7 +620,12 @@ export class DeclarationStore {
         'd.explanation',
       ])
       .where('h.administration', '=', admin);
-    if (filter.channel !== undefined) query = query.where('h.channel', '=', checkChannel(filter.channel));
+    if (filter.channel !== undefined) {
+      const channels = (typeof filter.channel === 'string' ? [filter.channel] : filter.channel).map(
+        checkChannel,
+      );
+      query = query.where('h.channel', 'in', channels);
+    }
     if (filter.office !== undefined) query = query.where('h.customs_office', '=', filter.office);
     if (filter.status !== undefined) query = query.where('h.status', '=', filter.status);
     if (filter.from !== undefined) query = query.where('h.decided_at', '>=', utc(filter.from, 'from'));

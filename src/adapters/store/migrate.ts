@@ -22,6 +22,10 @@ export async function migrateToLatest(conn: StoreConnection): Promise<void> {
   const migrator = new Migrator({
     db: conn.db,
     provider,
+    // Each capability owns its own tables and migration file, so a database that ran a later
+    // capability's migration first (e.g. 0004-model before 0003-screening landed) may run the
+    // earlier one afterwards.
+    allowUnorderedMigrations: true,
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const { error, results } = await migrator.migrateToLatest();

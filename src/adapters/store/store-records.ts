@@ -115,7 +115,8 @@ export const DECLARATION_STATUSES = ['assessed', 'under_inspection', 'inspected'
 export type DeclarationStatus = (typeof DECLARATION_STATUSES)[number];
 
 export interface QueueFilter {
-  channel?: Channel;
+  /** One channel, or several (e.g. red and yellow: everything awaiting a check). */
+  channel?: Channel | readonly Channel[];
   /** Customs office code. */
   office?: string;
   status?: DeclarationStatus;

@@ -61,7 +61,8 @@ document.addEventListener('DOMContentLoaded', () => {
 });
 `;
 
-export const QUEUE_STYLE = `body { font: 15px/1.4 system-ui, sans-serif; margin: 0; color: #1b1b1b; }
+export const QUEUE_STYLE = `[hidden] { display: none !important; }
+body { font: 15px/1.4 system-ui, sans-serif; margin: 0; color: #1b1b1b; }
 header { background: #17324d; color: #fff; padding: 0.6rem 1.2rem; display: flex; gap: 1rem; align-items: baseline; }
 header h1 { font-size: 1.3rem; margin: 0; }
 header p { margin: 0; opacity: 0.8; }

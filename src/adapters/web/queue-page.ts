@@ -46,7 +46,7 @@ export function renderQueueShell(): SafeHtml {
   <p class="hint">The key stays in this browser tab only (sessionStorage) and is sent as a bearer token.</p>
 </form>
 <form id="filters" hidden>
-  <label>Channel <select name="channel"><option value="">all</option>${CHANNELS.map((ch) => html`<option value="${ch}">${ch}</option>`)}</select></label>
+  <label>Channel <select name="channel"><option value="red,yellow" selected>to check (red + yellow)</option><option value="">all</option>${CHANNELS.map((ch) => html`<option value="${ch}">${ch}</option>`)}</select></label>
   <label>Office <input name="office" maxlength="20" size="10"></label>
   <label>Decided on <input name="date" type="date"></label>
   <button type="submit">Filter</button>

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Channel } from '../../../core/decision/signal.ts';
 import { instantMs, isValidInstant } from '../../../core/declaration/validation.ts';
 import {
   DECLARATION_STATUSES,
@@ -23,7 +24,17 @@ const instant = z
 /** Query of `GET /v1/queue` (and of the web page's fragment): all filters optional and combined with AND. */
 export const QueueQuerySchema = z
   .strictObject({
-    channel: ChannelSchema.optional(),
+    channel: z
+      .string()
+      .regex(
+        /^(green|yellow|red)(,(green|yellow|red))*$/,
+        'must be green, yellow, red or a comma-separated list of them',
+      )
+      .optional()
+      .openapi({
+        description: 'One channel or a comma-separated list, e.g. `red,yellow`',
+        example: 'red,yellow',
+      }),
     office: z.string().trim().min(1).max(20).optional().openapi({ description: 'Customs office code' }),
     status: z.enum(DECLARATION_STATUSES).optional(),
     date: z
@@ -48,7 +59,7 @@ const iso = (value: string) => new Date(instantMs(value)).toISOString();
 /** Turns validated query parameters into the store's filter (instants normalised to UTC ISO 8601). */
 export function toQueueFilter(query: QueueQuery): QueueFilter {
   const filter: QueueFilter = { limit: query.limit };
-  if (query.channel) filter.channel = query.channel;
+  if (query.channel) filter.channel = query.channel.split(',') as Channel[];
   if (query.office) filter.office = query.office;
   if (query.status) filter.status = query.status;
   if (query.cursor) filter.cursor = query.cursor;
