@@ -50,6 +50,7 @@ describe('greenlane assess on a mixed file', () => {
     expect(res.code, res.stderr).toBe(0);
     const out = lines(res.stdout);
     expect(out).toHaveLength(records.length);
+    expect(res.stderr).toMatch(/screening: .*un:/);
     const rejected = out.filter((l) => l.rejected);
     const decided = out.filter((l) => !l.rejected);
     expect(decided.map((l) => l.declarationId)).toEqual(['OK-1', 'OK-2', 'OK-3']);
@@ -83,7 +84,7 @@ describe('greenlane assess on a mixed file', () => {
 
   it('reads standard input and writes --out', () => {
     const out = join(dir, 'out.ndjson');
-    const res = greenlane(['assess', '-', '--out', out], `${good('STDIN-1')}\n`);
+    const res = greenlane(['assess', '-', '--out', out, '--no-screening'], `${good('STDIN-1')}\n`);
     expect(res.code, res.stderr).toBe(0);
     expect(lines(readFileSync(out, 'utf8'))[0]!.declarationId).toBe('STDIN-1');
   });
@@ -92,27 +93,39 @@ describe('greenlane assess on a mixed file', () => {
     const db = `sqlite:${join(dir, 'store.db')}`;
     const file = join(dir, 'two.ndjson');
     writeFileSync(file, `${good('ST-1')}\n${good('ST-2')}\n`);
-    const first = lines(greenlane(['assess', file, '--db', db]).stdout);
+    const first = lines(greenlane(['assess', file, '--db', db, '--no-screening']).stdout);
     expect(first.map((l) => [l.status, l.version])).toEqual([
       ['created', 1],
       ['created', 1],
     ]);
-    const again = lines(greenlane(['assess', file, '--db', db]).stdout);
+    const again = lines(greenlane(['assess', file, '--db', db, '--no-screening']).stdout);
     expect(again.map((l) => [l.status, l.version])).toEqual([
       ['unchanged', 1],
       ['unchanged', 1],
     ]);
     writeFileSync(file, `${good('ST-1', { invoiceTotal: 999 })}\n`);
-    const amended = lines(greenlane(['assess', file, '--db', db]).stdout);
+    const amended = lines(greenlane(['assess', file, '--db', db, '--no-screening']).stdout);
     expect(amended.map((l) => [l.status, l.version])).toEqual([['amended', 2]]);
   });
 
+  it('sends a declaration with a sanctioned party red, with the hit as the reason', () => {
+    const file = join(dir, 'sanctioned.ndjson');
+    writeFileSync(
+      file,
+      `${good('SANC-1', { exporter: { name: 'Banco Nacional de Cuba', country: 'CU' } })}\n`,
+    );
+    const [line] = lines(greenlane(['assess', file]).stdout);
+    expect(line!.channel).toBe('red');
+    const hit = line!.reasons.find((r: any) => r.code === 'SANCTIONS_MATCH');
+    expect(hit?.message).toMatch(/Exporter "Banco Nacional de Cuba" matches OFAC entry/);
+  });
+
   it('exits 2 on bad usage and 1 on a fatal input problem', () => {
-    expect(greenlane(['assess', join(dir, 'missing.json')]).code).toBe(2);
+    expect(greenlane(['assess', join(dir, 'missing.json'), '--no-screening']).code).toBe(2);
     expect(greenlane(['assess', '-', '--format', 'xml'], '').code).toBe(2);
     const bad = join(dir, 'bad-header.csv');
     writeFileSync(bad, 'declaration_id,colour\nX,red\n');
-    const res = greenlane(['assess', bad]);
+    const res = greenlane(['assess', bad, '--no-screening']);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/unknown CSV column\(s\): colour/);
   });

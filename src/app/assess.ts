@@ -51,9 +51,10 @@ export type AssessmentLine = AssessedLine | RejectedLine;
  */
 export interface SignalSource {
   name: string;
-  signals(declaration: Declaration): RiskSignal[];
-  /** e.g. `{ un: 'sha256:...' }` for lists, or a model version. */
-  versions(): Record<string, string>;
+  /** Signals for one declaration of one administration (tenant). */
+  signals(declaration: Declaration, administration: string): RiskSignal[];
+  /** e.g. `{ un: 'un:2026-02-27:66b3...' }` for lists, or `{ fraud: 'NL:fraud:v3' }` for a model. */
+  versions(administration: string): Record<string, string>;
   kind: 'lists' | 'model';
 }
 
@@ -107,18 +108,24 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
   const now = deps.now ?? (() => new Date());
   const sources = deps.sources ?? [];
 
-  function decide(declaration: Declaration, version: number, firstTimeTraders?: ReadonlySet<PartyRole>) {
+  function decide(
+    administration: string,
+    declaration: Declaration,
+    version: number,
+    firstTimeTraders?: ReadonlySet<PartyRole>,
+  ) {
     const hits = evaluateProfiles(declaration, deps.profiles, {
       reference: deps.reference,
       ...(deps.priceBands ? { priceBands: deps.priceBands } : {}),
       ...(firstTimeTraders ? { firstTimeTraders } : {}),
     });
     const signals = profileSignals(hits);
-    for (const source of sources) signals.push(...source.signals(declaration));
+    for (const source of sources) signals.push(...source.signals(declaration, administration));
     return decideChannel({ declarationId: declaration.id, version }, signals, deps.policy);
   }
 
   function decisionInput(
+    administration: string,
     declaration: Declaration,
     decision: ChannelDecision,
     decidedAt: string,
@@ -126,8 +133,8 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
     const listVersions: Record<string, string> = {};
     let modelVersion: string | null = null;
     for (const s of sources) {
-      if (s.kind === 'lists') Object.assign(listVersions, s.versions());
-      else modelVersion = Object.values(s.versions()).join(',') || null;
+      if (s.kind === 'lists') Object.assign(listVersions, s.versions(administration));
+      else modelVersion = Object.values(s.versions(administration)).join(',') || modelVersion;
     }
     return {
       channel: decision.channel,
@@ -177,7 +184,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       const store = deps.store;
       if (!store) {
         for (const v of valid) {
-          const decision = decide(v.declaration, 1);
+          const decision = decide(administration, v.declaration, 1);
           lines[v.at] = assessedLine(v.declaration.id, 1, 'created', decision, decidedAt);
         }
         return lines as AssessmentLine[];
@@ -208,12 +215,12 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
           const id = partyKey(role, d);
           if (id !== undefined) known.add(id);
         }
-        const decision = decide(d, version, firstTime);
+        const decision = decide(administration, d, version, firstTime);
         items.push({
           declaration: d,
           contentHash: v.hash,
           source: options.source,
-          decision: decisionInput(d, decision, decidedAt),
+          decision: decisionInput(administration, d, decision, decidedAt),
         });
       }
 

@@ -19,8 +19,8 @@ describe('screening as a signal source', () => {
       exporter: { name: 'BANCO NACIONAL DE CUBA' },
       items: [],
     } as unknown as Declaration;
-    const [signal] = source.signals(declaration);
+    const [signal] = source.signals(declaration, 'NL');
     expect(signal).toMatchObject({ source: 'screening', code: 'SANCTIONS_MATCH', minChannel: 'red' });
-    expect(source.versions()).toEqual({ ofac: 'ofac:2024-05-03:eeeeeeeeeeee' });
+    expect(source.versions('NL')).toEqual({ ofac: 'ofac:2024-05-03:eeeeeeeeeeee' });
   });
 });

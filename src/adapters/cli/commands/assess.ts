@@ -5,7 +5,13 @@ import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import { type AssessmentLine, createAssessmentService } from '../../../app/assess.ts';
 import { defaultDatabaseUrl } from '../../../app/config.ts';
-import { assessmentDeps, DEFAULT_PROFILES_DIR, storeProfiles } from '../../../app/runtime.ts';
+import { openRiskSources } from '../../../app/risk-sources.ts';
+import {
+  assessmentDeps,
+  DEFAULT_PROFILES_DIR,
+  defaultSelectionPolicy,
+  storeProfiles,
+} from '../../../app/runtime.ts';
 import { INPUT_FORMATS, type InputFormat, type InputRecord } from '../../input/input-record.ts';
 import { readRecords, sniffFormat } from '../../input/read-records.ts';
 import { openDatabase, type StoreConnection } from '../../store/database.ts';
@@ -24,6 +30,8 @@ interface AssessFlags {
   db?: string;
   administration: string;
   priceBands?: string;
+  screening: boolean;
+  model?: string;
 }
 
 async function write(out: Writable, text: string): Promise<void> {
@@ -48,6 +56,8 @@ export function registerAssessCommand(program: Command): void {
       '--db <url>',
       `store declarations, decisions and rejects in this database (sqlite:<file> or postgres://...; the server uses ${defaultDatabaseUrl()})`,
     )
+    .option('--no-screening', 'do not screen parties and vessels against the sanctions lists')
+    .option('--model <file>', 'also score with this model file (from "greenlane model train")')
     .option(
       '--price-bands <file>',
       'unit-price bands from "greenlane bands build" (env GREENLANE_PRICE_BANDS)',
@@ -85,13 +95,26 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
         await store.ensureAdministration(flags.administration, flags.administration);
         await storeProfiles(store, 'cli', flags.profiles);
       }
-      const service = createAssessmentService(
-        assessmentDeps({
+      const policy = defaultSelectionPolicy();
+      const risk = await openRiskSources({
+        databaseUrl: flags.db ?? 'sqlite::memory:',
+        ...(conn ? { conn } : {}),
+        screening: flags.screening,
+        recordParties: store !== undefined,
+        ...(flags.model ? { modelFile: flags.model } : {}),
+        policy,
+      });
+      for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
+      const service = createAssessmentService({
+        ...assessmentDeps({
           profilesDir: flags.profiles,
+          policy,
+          sources: risk.sources,
           ...(store ? { store } : {}),
           ...(flags.priceBands ? { priceBandsFile: flags.priceBands } : {}),
         }),
-      );
+        afterSave: risk.afterSave,
+      });
       const input = fromStdin ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
       const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
       const counts = { records: 0, green: 0, yellow: 0, red: 0, rejected: 0, unchanged: 0, amended: 0 };
@@ -135,6 +158,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
           out.end();
           await once(out, 'finish');
         }
+        await risk.close();
         await conn?.close();
       }
       const seconds = (performance.now() - started) / 1000;

@@ -1,0 +1,166 @@
+import { openScreeningContext, type ScreeningContext } from '../adapters/lists/screening-context.ts';
+import { readModelFile } from '../adapters/model/model-file.ts';
+import { createModelSignalSource } from '../adapters/model/model-signal-source.ts';
+import type { StoreConnection } from '../adapters/store/database.ts';
+import { ModelRegistry } from '../adapters/store/model-registry.ts';
+import type { SelectionPolicy } from '../core/decision/selection-policy.ts';
+import type { Declaration } from '../core/declaration/declaration.ts';
+import {
+  type DeclarationScreening,
+  screenDeclarationParties,
+  screeningSignals,
+} from '../core/screening/signals.ts';
+import type { AssessedLine, SignalSource } from './assess.ts';
+import { dataDir } from './config.ts';
+
+/** Model probability at which a declaration needs a documentary check, and a physical inspection. */
+export const MODEL_THRESHOLDS = { yellowAt: 0.5, redAt: 0.8 } as const;
+/** Share of model selections drawn for exploration (issue: default 10%). */
+export const EXPLORATION_SHARE = 0.1;
+
+export interface RiskSources {
+  sources: SignalSource[];
+  /** Records what the sources need after a batch is stored (screened parties for delta screening). */
+  afterSave(administration: string, lines: AssessedLine[]): Promise<void>;
+  /** One line per source for the startup log, e.g. "screening: un, ofac, eu, uk from the store". */
+  describe: string[];
+  screening?: ScreeningContext;
+  close(): Promise<void>;
+}
+
+export interface RiskSourceOptions {
+  databaseUrl: string;
+  /** The store connection, to find each administration's active model in the registry. */
+  conn?: StoreConnection;
+  /** Screen parties and vessels against the sanctions lists (default true). */
+  screening?: boolean;
+  /** Record screened parties and hits so list updates re-screen them (delta screening). */
+  recordParties?: boolean;
+  /** A model file for every administration (CLI); otherwise the registry's active models. */
+  modelFile?: string;
+  policy: SelectionPolicy;
+}
+
+/** Results kept between scoring and storing; bounded so unchanged (never stored) ones cannot pile up. */
+const MAX_PENDING = 50_000;
+
+/**
+ * Opens the risk sources beyond the profiles: party screening (lists from the store when loaded
+ * there, else from the data directory) and the learned model (a file, or each administration's
+ * active fraud and critical-fraud models from the registry).
+ */
+export async function openRiskSources(options: RiskSourceOptions): Promise<RiskSources> {
+  const sources: SignalSource[] = [];
+  const describe: string[] = [];
+  let screening: ScreeningContext | undefined;
+  const pending = new Map<string, DeclarationScreening>();
+
+  if (options.screening !== false) {
+    const started = performance.now();
+    screening = await openScreeningContext({
+      dataDirectory: dataDir(),
+      databaseUrl: options.databaseUrl,
+      source: 'auto',
+    });
+    const ctx = screening;
+    sources.push({
+      name: 'screening',
+      kind: 'lists',
+      signals(declaration: Declaration, administration: string) {
+        const result = screenDeclarationParties(declaration, ctx.index, { isCleared: ctx.isCleared });
+        if (options.recordParties) {
+          if (pending.size >= MAX_PENDING) pending.clear();
+          pending.set(`${administration}\u0000${declaration.id}`, result);
+        }
+        return screeningSignals(result);
+      },
+      versions: () => Object.fromEntries(ctx.index.versions.map((label) => [label.split(':')[0]!, label])),
+    });
+    describe.push(
+      `screening: ${ctx.index.versions.join(', ')} (${ctx.origin}, ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
+  }
+
+  const inspectionRate = options.policy.randomRates.red + options.policy.randomRates.yellow;
+  if (options.modelFile) {
+    const { model, meta } = readModelFile(options.modelFile);
+    const version = `file:${model.target}:${meta.createdAt}`;
+    sources.push(
+      createModelSignalSource({
+        model,
+        version,
+        policy: 'probability',
+        ...MODEL_THRESHOLDS,
+        exploration: {
+          share: EXPLORATION_SHARE,
+          inspectionRate: Math.max(inspectionRate, 0.05),
+          seed: options.policy.seed,
+        },
+      }),
+    );
+    describe.push(`model: ${version}`);
+  } else if (options.conn) {
+    const perAdministration = new Map<string, SignalSource[]>();
+    const admins = await options.conn.db.selectFrom('administrations').select('id').execute();
+    for (const { id } of admins) {
+      const registry = new ModelRegistry(options.conn.db, id);
+      for (const target of ['fraud', 'critical'] as const) {
+        try {
+          const active = await registry.active(target);
+          const list = perAdministration.get(id) ?? [];
+          list.push(
+            createModelSignalSource({
+              model: active.model,
+              version: active.summary.id,
+              policy: active.policy,
+              ...MODEL_THRESHOLDS,
+              exploration: {
+                share: EXPLORATION_SHARE,
+                inspectionRate: Math.max(inspectionRate, 0.05),
+                seed: options.policy.seed,
+              },
+            }),
+          );
+          perAdministration.set(id, list);
+          describe.push(`model: ${active.summary.id} for ${id} (${active.policy})`);
+        } catch {
+          // No active model of this target for this administration: profiles and screening decide.
+        }
+      }
+    }
+    if (perAdministration.size > 0) {
+      sources.push({
+        name: 'model',
+        kind: 'model',
+        signals: (declaration, administration) =>
+          (perAdministration.get(administration) ?? []).flatMap((s) =>
+            s.signals(declaration, administration),
+          ),
+        versions: (administration) =>
+          Object.assign(
+            {},
+            ...(perAdministration.get(administration) ?? []).map((s) => s.versions(administration)),
+          ),
+      });
+    }
+  }
+
+  return {
+    sources,
+    describe,
+    ...(screening ? { screening } : {}),
+    async afterSave(administration, lines) {
+      if (!screening || !options.recordParties) return;
+      for (const line of lines) {
+        const key = `${administration}\u0000${line.declarationId}`;
+        const result = pending.get(key);
+        pending.delete(key);
+        if (!result) continue;
+        for (const party of result.parties) await screening.recordHits(party.query, party.hits);
+      }
+    },
+    async close() {
+      await screening?.close();
+    },
+  };
+}
