@@ -9,7 +9,13 @@ const BIN = resolve(import.meta.dirname, '..', 'bin', 'greenlane.mjs');
 let dir: string;
 
 function greenlane(args: string[], input?: string) {
-  const res = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input, timeout: 60_000 });
+  const res = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    input,
+    timeout: 60_000,
+    // Keys of the transparency log go to a throw-away installation directory.
+    env: { ...process.env, GREENLANE_HOME: join(dir, 'home') },
+  });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
@@ -106,6 +112,14 @@ describe('greenlane assess on a mixed file', () => {
     writeFileSync(file, `${good('ST-1', { invoiceTotal: 999 })}\n`);
     const amended = lines(greenlane(['assess', file, '--db', db, '--no-screening']).stdout);
     expect(amended.map((l) => [l.status, l.version])).toEqual([['amended', 2]]);
+    // The decisions (after the risk profiles in force) went into the transparency log, which verifies.
+    const verify = greenlane(['log', 'verify', '--db', db]);
+    expect(verify.code, verify.stderr + verify.stdout).toBe(0);
+    // C2SP checkpoint: origin, then the tree size; the amendment's decision is the last entry.
+    const size = Number(greenlane(['log', 'checkpoint', '--db', db]).stdout.split('\n')[1]);
+    const entry = JSON.parse(greenlane(['log', 'entry', String(size - 1), '--db', db]).stdout);
+    const leaf = JSON.parse(Buffer.from(entry.entry, 'base64').toString('utf8'));
+    expect(leaf).toMatchObject({ type: 'decision', declarationId: 'ST-1', version: 2 });
   });
 
   it('sends a declaration with a sanctioned party red, with the hit as the reason', () => {

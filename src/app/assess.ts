@@ -1,7 +1,12 @@
 import type { InputRecord, RecordedOutcome } from '../adapters/input/input-record.ts';
 import { contentHash } from '../adapters/store/content-hash.ts';
 import type { DeclarationStore } from '../adapters/store/declaration-store.ts';
-import type { AssessmentItem, DecisionInput, SaveStatus } from '../adapters/store/store-records.ts';
+import type {
+  AssessmentItem,
+  DecisionInput,
+  SaveStatus,
+  StoredDecision,
+} from '../adapters/store/store-records.ts';
 import { type ChannelDecision, decideChannel } from '../core/decision/decide.ts';
 import type { SelectionPolicy } from '../core/decision/selection-policy.ts';
 import type { Channel, RiskSignal } from '../core/decision/signal.ts';
@@ -45,6 +50,13 @@ export interface RejectedLine {
 
 export type AssessmentLine = AssessedLine | RejectedLine;
 
+/** A declaration version and decision just stored: what the transparency log records. */
+export interface SavedAssessment {
+  line: AssessedLine;
+  decision: StoredDecision;
+  contentHash: string;
+}
+
 /**
  * A risk source beyond the profiles (party screening, the learned model): it turns a valid
  * declaration into signals, and names the versions of what it used so decisions record them.
@@ -66,8 +78,8 @@ export interface AssessmentDeps {
   store?: DeclarationStore;
   priceBands?: PriceBandLookup;
   sources?: SignalSource[];
-  /** Called with what was stored, e.g. to append decisions to the transparency log. */
-  afterSave?: (admin: string, lines: AssessedLine[]) => Promise<void>;
+  /** Called with what was stored (new versions only), e.g. to append decisions to the transparency log. */
+  afterSave?: Array<(admin: string, saved: SavedAssessment[]) => Promise<void>>;
   now?: () => Date;
 }
 
@@ -225,7 +237,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       }
 
       const saved = await store.saveAssessments(administration, items);
-      const assessed: AssessedLine[] = [];
+      const assessed: SavedAssessment[] = [];
       saved.forEach((result, i) => {
         const v = valid[i]!;
         const stored = result.decision;
@@ -240,7 +252,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
           decidedAt: stored.decidedAt,
         };
         lines[v.at] = line;
-        if (result.status !== 'unchanged') assessed.push(line);
+        if (result.status !== 'unchanged') assessed.push({ line, decision: stored, contentHash: v.hash });
       });
 
       if (rejects.length > 0) {
@@ -277,7 +289,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
         },
         administration,
       );
-      if (deps.afterSave && assessed.length > 0) await deps.afterSave(administration, assessed);
+      if (assessed.length > 0) for (const hook of deps.afterSave ?? []) await hook(administration, assessed);
       return lines as AssessmentLine[];
     },
   };

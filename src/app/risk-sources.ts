@@ -10,7 +10,7 @@ import {
   screenDeclarationParties,
   screeningSignals,
 } from '../core/screening/signals.ts';
-import type { AssessedLine, SignalSource } from './assess.ts';
+import type { SavedAssessment, SignalSource } from './assess.ts';
 import { dataDir } from './config.ts';
 
 /** Model probability at which a declaration needs a documentary check, and a physical inspection. */
@@ -21,7 +21,7 @@ export const EXPLORATION_SHARE = 0.1;
 export interface RiskSources {
   sources: SignalSource[];
   /** Records what the sources need after a batch is stored (screened parties for delta screening). */
-  afterSave(administration: string, lines: AssessedLine[]): Promise<void>;
+  afterSave(administration: string, saved: SavedAssessment[]): Promise<void>;
   /** One line per source for the startup log, e.g. "screening: un, ofac, eu, uk from the store". */
   describe: string[];
   screening?: ScreeningContext;
@@ -149,9 +149,9 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
     sources,
     describe,
     ...(screening ? { screening } : {}),
-    async afterSave(administration, lines) {
+    async afterSave(administration, saved) {
       if (!screening || !options.recordParties) return;
-      for (const line of lines) {
+      for (const { line } of saved) {
         const key = `${administration}\u0000${line.declarationId}`;
         const result = pending.get(key);
         pending.delete(key);

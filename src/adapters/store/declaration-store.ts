@@ -774,6 +774,24 @@ export class DeclarationStore {
     });
   }
 
+  /** Records where decisions were written in the transparency log (`decisions.log_index`). */
+  async setLogIndexes(
+    admin: string,
+    entries: ReadonlyArray<{ decisionId: string; logIndex: number }>,
+  ): Promise<void> {
+    if (entries.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const { decisionId, logIndex } of entries) {
+        await trx
+          .updateTable('decisions')
+          .set({ log_index: logIndex })
+          .where('administration', '=', admin)
+          .where('id', '=', decisionId)
+          .execute();
+      }
+    });
+  }
+
   /**
    * An officer changes the channel: a new decision of kind `override` that keeps the engine's
    * explanation, names the officer and reason, and points to the decision it replaces.

@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import { type AssessmentLine, createAssessmentService } from '../../../app/assess.ts';
 import { defaultDatabaseUrl } from '../../../app/config.ts';
+import { LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
 import { openRiskSources } from '../../../app/risk-sources.ts';
 import {
   assessmentDeps,
@@ -12,10 +13,12 @@ import {
   defaultSelectionPolicy,
   storeProfiles,
 } from '../../../app/runtime.ts';
+import { openTransparencyLog } from '../../../app/transparency-log.ts';
 import { INPUT_FORMATS, type InputFormat, type InputRecord } from '../../input/input-record.ts';
 import { readRecords, sniffFormat } from '../../input/read-records.ts';
+import type { TransparencyLog } from '../../ledger/transparency-log.ts';
 import { openDatabase, type StoreConnection } from '../../store/database.ts';
-import { DeclarationStore } from '../../store/declaration-store.ts';
+import type { DeclarationStore } from '../../store/declaration-store.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { progressBar } from '../progress.ts';
 import { UsageError } from '../usage-error.ts';
@@ -88,10 +91,12 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
       const format = flags.format ?? (fromStdin ? 'ndjson' : sniffFormat(file));
       let conn: StoreConnection | undefined;
       let store: DeclarationStore | undefined;
+      let log: TransparencyLog | undefined;
       if (flags.db) {
         conn = openDatabase(flags.db);
         await migrateToLatest(conn);
-        store = new DeclarationStore(conn);
+        log = await openTransparencyLog(conn);
+        store = new LoggedDeclarationStore(conn, log);
         await store.ensureAdministration(flags.administration, flags.administration);
         await storeProfiles(store, 'cli', flags.profiles);
       }
@@ -113,7 +118,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
           ...(store ? { store } : {}),
           ...(flags.priceBands ? { priceBandsFile: flags.priceBands } : {}),
         }),
-        afterSave: risk.afterSave,
+        afterSave: [risk.afterSave, ...(log && store ? [logDecisions(log, store)] : [])],
       });
       const input = fromStdin ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
       const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
@@ -159,6 +164,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
           await once(out, 'finish');
         }
         await risk.close();
+        await log?.close();
         await conn?.close();
       }
       const seconds = (performance.now() - started) / 1000;

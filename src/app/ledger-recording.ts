@@ -1,0 +1,157 @@
+import type { TransparencyLog } from '../adapters/ledger/transparency-log.ts';
+import { contentHash } from '../adapters/store/content-hash.ts';
+import type { StoreConnection } from '../adapters/store/database.ts';
+import { DeclarationStore } from '../adapters/store/declaration-store.ts';
+import type {
+  OutcomeInput,
+  ProfileInput,
+  ProfileSaveResult,
+  StoredDecision,
+  StoredOutcome,
+} from '../adapters/store/store-records.ts';
+import type { Channel } from '../core/decision/signal.ts';
+import type { SavedAssessment } from './assess.ts';
+
+/**
+ * What goes into the transparency log (issue: "every decision, override, inspection outcome,
+ * risk-profile change ..."): enough to prove later who was selected, why, under which versions,
+ * and what the inspection found. The declaration itself enters as its content hash, so the log
+ * holds no trade data a partner should not see but any rewrite of the declaration is detectable.
+ */
+export function decisionEntry(administration: string, saved: SavedAssessment): object {
+  const d = saved.decision;
+  return {
+    type: 'decision',
+    administration,
+    declarationId: saved.line.declarationId,
+    version: saved.line.version,
+    decisionId: d.id,
+    contentHash: saved.contentHash,
+    channel: d.channel,
+    score: d.score,
+    signals: d.reasons.map((r) => ({
+      source: r.source,
+      code: r.code,
+      score: r.score,
+      minChannel: r.minChannel ?? null,
+    })),
+    selection: { seed: d.selection.seed, draw: d.selection.draw },
+    profileVersions: d.profileVersions,
+    referenceVersion: d.referenceVersion,
+    modelVersion: d.modelVersion ?? null,
+    listVersions: d.listVersions ?? null,
+    decidedAt: d.decidedAt,
+  };
+}
+
+function overrideEntry(administration: string, d: StoredDecision): object {
+  return {
+    type: 'override',
+    administration,
+    declarationId: d.declarationId,
+    version: d.version,
+    decisionId: d.id,
+    supersedes: d.supersedes,
+    channel: d.channel,
+    officer: d.officer,
+    reason: d.reason,
+    decidedAt: d.decidedAt,
+  };
+}
+
+function outcomeEntry(administration: string, declarationId: string, o: StoredOutcome): object {
+  return {
+    type: 'outcome',
+    administration,
+    declarationId,
+    version: o.version,
+    outcomeId: o.id,
+    decisionId: o.decisionId,
+    result: o.result,
+    fraud: o.fraud,
+    critical: o.critical,
+    revenueRecovered: o.revenueRecovered,
+    officer: o.officer,
+    recordedAt: o.recordedAt,
+  };
+}
+
+/** The pipeline hook: appends the batch's decisions (durably) and stores their log indexes. */
+export function logDecisions(log: TransparencyLog, store: DeclarationStore) {
+  return async (administration: string, saved: SavedAssessment[]): Promise<void> => {
+    const indexes = await log.append(saved.map((s) => decisionEntry(administration, s)));
+    await store.setLogIndexes(
+      administration,
+      saved.map((s, i) => ({ decisionId: s.decision.id, logIndex: indexes[i]!.index })),
+    );
+  };
+}
+
+/**
+ * The store, with every override, outcome and risk-profile change also appended to the
+ * transparency log once it is committed. The store itself knows nothing of the log.
+ */
+export class LoggedDeclarationStore extends DeclarationStore {
+  constructor(
+    conn: StoreConnection,
+    private readonly log: TransparencyLog,
+  ) {
+    super(conn);
+  }
+
+  override async overrideDecision(
+    admin: string,
+    id: string,
+    change: { channel: Channel; reason: string },
+    actor: string,
+  ): Promise<StoredDecision> {
+    const decision = await super.overrideDecision(admin, id, change, actor);
+    const [entry] = await this.log.append([overrideEntry(admin, decision)]);
+    await this.setLogIndexes(admin, [{ decisionId: decision.id, logIndex: entry!.index }]);
+    return { ...decision, logIndex: entry!.index };
+  }
+
+  override async recordOutcome(
+    admin: string,
+    id: string,
+    outcome: OutcomeInput,
+    actor: string,
+  ): Promise<StoredOutcome> {
+    const stored = await super.recordOutcome(admin, id, outcome, actor);
+    await this.log.append([outcomeEntry(admin, id, stored)]);
+    return stored;
+  }
+
+  override async recordOutcomes(
+    admin: string,
+    entries: ReadonlyArray<{ id: string; outcome: OutcomeInput }>,
+    actor: string,
+  ): Promise<StoredOutcome[]> {
+    const stored = await super.recordOutcomes(admin, entries, actor);
+    await this.log.append(stored.map((o, i) => outcomeEntry(admin, entries[i]!.id, o)));
+    return stored;
+  }
+
+  override async saveProfiles(
+    profiles: readonly ProfileInput[],
+    actor: string,
+  ): Promise<ProfileSaveResult[]> {
+    const results = await super.saveProfiles(profiles, actor);
+    const changed = results.flatMap((r, i) =>
+      r.status === 'unchanged'
+        ? []
+        : [
+            {
+              type: 'risk-profile',
+              id: r.id,
+              version: r.version,
+              status: r.status,
+              contentHash: contentHash(profiles[i]!.content),
+              by: actor,
+            },
+          ],
+    );
+    if (changed.length > 0) await this.log.append(changed);
+    return results;
+  }
+}
