@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { InputRecord } from '../input/input-record.ts';
 import { readRecords } from '../input/read-records.ts';
@@ -12,6 +12,12 @@ export const DEMO_ADMINISTRATION = 'DEMO';
 /** The synthetic declarations the demo queue is filled from (WCO BACUDA research data, test split). */
 export function demoDeclarationsFile(dataDir: string): string {
   return join(dataDir, 'customs-declarations', 'df_syn_test_eng.csv');
+}
+
+/** The data set's training year, from which the demo computes its unit-price bands; absent if missing. */
+export function demoTrainingFile(dataDir: string): string | undefined {
+  const file = join(dataDir, 'customs-declarations', 'df_syn_train_eng.csv');
+  return existsSync(file) ? file : undefined;
 }
 
 /**

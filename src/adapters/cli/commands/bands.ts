@@ -48,6 +48,16 @@ export async function observationsFrom(file: string, format: InputFormat, curren
   return { observations, skippedCurrency, invalid };
 }
 
+/** Price bands computed from a declarations file (valid records in `currency`). */
+export async function priceBandsFrom(
+  file: string,
+  format: InputFormat,
+  currency: string,
+): Promise<PriceBandTable> {
+  const { observations } = await observationsFrom(file, format, currency);
+  return PriceBandTable.compute(observations, currency);
+}
+
 export function registerBandsCommand(program: Command): void {
   const bands = program
     .command('bands')

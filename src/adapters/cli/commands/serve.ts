@@ -4,19 +4,30 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { createAssessmentService } from '../../../app/assess.ts';
 import { dataDir, defaultDatabaseUrl } from '../../../app/config.ts';
-import { assessmentDeps, DEFAULT_PROFILES_DIR, storeProfiles } from '../../../app/runtime.ts';
+import { LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
+import { openRiskSources } from '../../../app/risk-sources.ts';
+import {
+  assessmentDeps,
+  DEFAULT_PROFILES_DIR,
+  defaultSelectionPolicy,
+  storeProfiles,
+} from '../../../app/runtime.ts';
+import { openTransparencyLog, openWitness } from '../../../app/transparency-log.ts';
+import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
+import { loadCountryResolver } from '../../lists/country-resolver.ts';
 import { createApp, DEFAULT_BODY_LIMIT_BYTES } from '../../server/app.ts';
 import {
   createDemoKey,
   DEMO_ADMINISTRATION,
   demoDeclarationsFile,
+  demoTrainingFile,
   seedDemoQueue,
 } from '../../server/demo.ts';
 import { greenlaneRoutes } from '../../server/routes/index.ts';
 import { openDatabase } from '../../store/database.ts';
-import { DeclarationStore } from '../../store/declaration-store.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { UsageError } from '../usage-error.ts';
+import { priceBandsFrom } from './bands.ts';
 
 /** Declarations the demo queue is seeded with: enough for every channel, quick to assess. */
 const DEMO_SEED_SIZE = 2000;
@@ -28,6 +39,7 @@ interface ServeOptions {
   demo?: boolean;
   bodyLimit: string;
   profiles: string;
+  screening: boolean;
 }
 
 function integerOption(value: string, name: string, min: number, max: number): number {
@@ -50,6 +62,7 @@ export function registerServeCommand(program: Command): void {
       'create the demo administration and print an API key; seed demo declarations when its queue is empty',
     )
     .option('--body-limit <bytes>', 'largest accepted request body', String(DEFAULT_BODY_LIMIT_BYTES))
+    .option('--no-screening', 'do not screen parties and vessels against the sanctions lists')
     .option('--profiles <dir>', 'directory of risk profile files (YAML/JSON)', DEFAULT_PROFILES_DIR)
     .action(async (opts: ServeOptions) => {
       const port = integerOption(opts.port, '--port', 0, 65535);
@@ -58,9 +71,36 @@ export function registerServeCommand(program: Command): void {
       const logger = pino({ name: 'greenlane', level: process.env.GREENLANE_LOG_LEVEL ?? 'info' });
       const conn = openDatabase(opts.db);
       await migrateToLatest(conn);
-      const store = new DeclarationStore(conn);
+      const log = await openTransparencyLog(conn, {
+        onError: (err) => logger.error({ err }, 'transparency log'),
+      });
+      const store = new LoggedDeclarationStore(conn, log);
       await storeProfiles(store, 'greenlane serve', opts.profiles);
-      const { assess } = createAssessmentService(assessmentDeps({ store, profilesDir: opts.profiles }));
+      const policy = defaultSelectionPolicy();
+      const risk = await openRiskSources({
+        databaseUrl: opts.db,
+        conn,
+        screening: opts.screening,
+        recordParties: true,
+        policy,
+      });
+      for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
+      let priceBands: PriceBandLookup | undefined;
+      if (opts.demo && !process.env.GREENLANE_PRICE_BANDS) {
+        // The demo's declarations are in KRW: bands from the data set's training year.
+        const train = demoTrainingFile(dataDir());
+        if (train) priceBands = await priceBandsFrom(train, 'customs-csv', 'KRW');
+      }
+      const { assess } = createAssessmentService({
+        ...assessmentDeps({
+          store,
+          profilesDir: opts.profiles,
+          policy,
+          sources: risk.sources,
+          ...(priceBands ? { priceBands } : {}),
+        }),
+        afterSave: [risk.afterSave, logDecisions(log, store)],
+      });
 
       let demoKey: string | undefined;
       if (opts.demo) {
@@ -78,7 +118,23 @@ export function registerServeCommand(program: Command): void {
 
       const app = createApp({
         authenticate: store.authenticate,
-        routes: greenlaneRoutes({ conn, store, assess }),
+        routes: greenlaneRoutes({
+          conn,
+          store,
+          assess,
+          log: { log, witness: openWitness(conn) },
+          ...(risk.screening
+            ? {
+                screening: {
+                  index: () => risk.screening!.index,
+                  store: risk.screening.store,
+                  resolveCountry: loadCountryResolver(dataDir()),
+                  isCleared: risk.screening.isCleared,
+                  recordHits: risk.screening.recordHits,
+                },
+              }
+            : {}),
+        }),
         logger,
         bodyLimitBytes,
       });
@@ -107,6 +163,8 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await risk.close();
+      await log.close();
       await conn.close();
     });
 }

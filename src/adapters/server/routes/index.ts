@@ -5,13 +5,19 @@ import { webRoutes } from '../../web/web-routes.ts';
 import type { RouteModule } from '../route-module.ts';
 import { type AssessRecords, declarationRoutes } from './declarations.ts';
 import { healthRoutes } from './health.ts';
+import { type LogRouteDeps, logRoutes } from './log.ts';
 import { queueRoutes } from './queue.ts';
+import { type ScreeningRouteDeps, screeningRoutes } from './screening.ts';
 
 export interface GreenlaneRouteDeps {
   conn: StoreConnection;
   store: DeclarationStore;
   /** `createAssessmentService(...).assess`. */
   assess: AssessRecords;
+  /** Party screening endpoints, when the installation screens. */
+  screening?: ScreeningRouteDeps;
+  /** Transparency-log endpoints (public: partners verify proofs without a key). */
+  log?: LogRouteDeps;
 }
 
 /**
@@ -26,5 +32,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     declarationRoutes({ assess: deps.assess, store: deps.store }),
     queueRoutes({ queue }),
     webRoutes({ queue }),
+    ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
+    ...(deps.log ? [{ ...logRoutes(deps.log), publicPaths: ['/v1/log/*', '/v1/witness/*'] }] : []),
   ];
 }
