@@ -2,43 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useCliHarness } from '../../../../test/support/cli-harness.ts';
 import { openDatabase } from '../../store/database.ts';
 import { DeclarationStore } from '../../store/declaration-store.ts';
-import { main } from '../main.ts';
 
-let work: string;
-let db: string;
-let stdout: string;
-let stderr: string;
-
-beforeEach(() => {
-  work = mkdtempSync(join(tmpdir(), 'greenlane-cli-keys-'));
-  db = `sqlite:${join(work, 'g.db')}`;
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-  rmSync(work, { recursive: true, force: true });
-});
-
-async function greenlane(...args: string[]): Promise<number> {
-  process.exitCode = undefined;
-  await main(['node', 'greenlane', ...args]);
-  return Number(process.exitCode ?? 0);
-}
+const cli = useCliHarness('greenlane-cli-keys-');
+const greenlane = cli.run;
+const dbUrl = () => `sqlite:${join(cli.work, 'g.db')}`;
 
 async function authenticate(secret: string) {
-  const conn = openDatabase(db);
+  const conn = openDatabase(dbUrl());
   try {
     return await new DeclarationStore(conn).authenticate(secret);
   } finally {
@@ -58,21 +31,25 @@ describe('greenlane keys', () => {
       '--label',
       'desk 3',
       '--db',
-      db,
+      dbUrl(),
     ];
     expect(await greenlane(...args)).toBe(0);
-    const created = JSON.parse(stdout) as { id: string; secret: string };
+    const created = JSON.parse(cli.stdout) as { id: string; secret: string };
     expect(created).toMatchObject({ administration: 'NL', role: 'officer', label: 'desk 3' });
-    expect(stderr).toContain('shown this once');
+    expect(cli.stderr).toContain('shown this once');
     expect(await authenticate(created.secret)).toMatchObject({
       administration: 'NL',
       role: 'officer',
       keyId: created.id,
     });
 
-    expect(await greenlane('keys', 'revoke', created.id, '--administration', 'NL', '--db', db)).toBe(0);
+    expect(
+      await greenlane('keys', 'revoke', created.id, '--administration', 'NL', '--db', dbUrl()),
+    ).toBe(0);
     expect(await authenticate(created.secret)).toBeNull();
-    expect(await greenlane('keys', 'revoke', created.id, '--administration', 'NL', '--db', db)).toBe(2);
+    expect(
+      await greenlane('keys', 'revoke', created.id, '--administration', 'NL', '--db', dbUrl()),
+    ).toBe(2);
   });
 
   it('refuses an unknown role and a missing label as usage errors', async () => {
@@ -87,12 +64,12 @@ describe('greenlane keys', () => {
         '--label',
         'x',
         '--db',
-        db,
+        dbUrl(),
       ),
     ).toBe(2);
-    expect(await greenlane('keys', 'create', '--administration', 'NL', '--role', 'admin', '--db', db)).toBe(
-      2,
-    );
+    expect(
+      await greenlane('keys', 'create', '--administration', 'NL', '--role', 'admin', '--db', dbUrl()),
+    ).toBe(2);
     expect(
       await greenlane(
         'keys',
@@ -104,7 +81,7 @@ describe('greenlane keys', () => {
         '--label',
         ' ',
         '--db',
-        db,
+        dbUrl(),
       ),
     ).toBe(2);
   });

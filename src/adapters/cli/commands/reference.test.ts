@@ -2,18 +2,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { useCliHarness } from '../../../../test/support/cli-harness.ts';
 import {
   type FixtureServer,
   startFixtureServer,
   writeRegulatoryDir,
 } from '../../../../test/support/reference-sources.ts';
 import { dataDir } from '../../../app/config.ts';
-import { main } from '../main.ts';
 
 let server: FixtureServer;
-let work: string;
-let stdout: string;
-let stderr: string;
 
 beforeAll(async () => {
   server = await startFixtureServer();
@@ -21,34 +18,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-beforeEach(() => {
-  work = mkdtempSync(join(tmpdir(), 'greenlane-cli-reference-'));
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-  rmSync(work, { recursive: true, force: true });
-});
-
-async function greenlane(...args: string[]): Promise<number> {
-  process.exitCode = undefined;
-  await main(['node', 'greenlane', ...args]);
-  return Number(process.exitCode ?? 0);
-}
+const cli = useCliHarness('greenlane-cli-reference-');
+const greenlane = cli.run;
 
 describe('greenlane reference', () => {
   it('fetch refuses tiny fixture files with the production row minimums, changing nothing', async () => {
-    const to = join(work, 'data');
+    const to = join(cli.work, 'data');
     const code = await greenlane(
       'reference',
       'fetch',
@@ -60,16 +35,16 @@ describe('greenlane reference', () => {
       'countries',
     );
     expect(code).toBe(1);
-    expect(stderr).toContain('fewer than the 240 expected');
+    expect(cli.stderr).toContain('fewer than the 240 expected');
     expect(existsSync(join(to, 'countries'))).toBe(false);
   });
 
   it('fetch installs a dataset, reports it as JSON and says the directory is still incomplete', async () => {
     // The CLI keeps the production row minimums, which refuse the tiny download fixtures; the
     // copied hs-regulatory table has no such floor. Conversions are covered by official-sources.test.ts.
-    const to = join(work, 'data');
-    const from = writeRegulatoryDir(join(work, 'old'));
-    const out = join(work, 'report.json');
+    const to = join(cli.work, 'data');
+    const from = writeRegulatoryDir(join(cli.work, 'old'));
+    const out = join(cli.work, 'report.json');
     const code = await greenlane(
       'reference',
       'fetch',
@@ -90,14 +65,14 @@ describe('greenlane reference', () => {
       path: 'hs-regulatory/hs2022-regulatory-flags.csv',
       rows: 2,
     });
-    expect(stderr).toContain('hs-regulatory: hs-regulatory/hs2022-regulatory-flags.csv 2 rows');
-    expect(stderr).toMatch(/note: .* is not complete yet: reference file .*hs2022\.csv is missing/);
+    expect(cli.stderr).toContain('hs-regulatory: hs-regulatory/hs2022-regulatory-flags.csv 2 rows');
+    expect(cli.stderr).toMatch(/note: .* is not complete yet: reference file .*hs2022\.csv is missing/);
   });
 
   it('info prints the data directory, version and counts (text and JSON)', async () => {
     const dir = dataDir();
     expect(await greenlane('reference', 'info', '--dir', dir, '--json')).toBe(0);
-    const info = JSON.parse(stdout);
+    const info = JSON.parse(cli.stdout);
     expect(info.dataDir).toBe(dir);
     expect(info.version).toMatch(/^ref-[0-9a-f]{16}$/);
     expect(info.counts).toMatchObject({
@@ -108,23 +83,23 @@ describe('greenlane reference', () => {
     });
     expect(info.counts.currencies).toBeGreaterThan(150);
     expect(info.counts.locodes).toBeGreaterThan(100_000);
-    stdout = '';
+    cli.stdout = '';
     expect(await greenlane('reference', 'info', '--dir', dir)).toBe(0);
-    expect(stdout).toContain(`data directory  ${dir}`);
-    expect(stdout).toContain(info.version);
+    expect(cli.stdout).toContain(`data directory  ${dir}`);
+    expect(cli.stdout).toContain(info.version);
   });
 
   it('bad usage exits 2 with a message', async () => {
-    expect(await greenlane('reference', 'fetch', '--to', work, '--only', 'hs,tariffs')).toBe(2);
-    expect(stderr).toContain('unknown dataset "tariffs"');
-    expect(await greenlane('reference', 'fetch', '--to', work, '--only', 'hs-regulatory')).toBe(2);
-    expect(stderr).toContain('--from DIR');
-    expect(await greenlane('reference', 'fetch', '--to', work, '--base-url', 'ftp://mirror')).toBe(2);
-    expect(await greenlane('reference', 'fetch', '--to', work, '--locode-edition', '2025')).toBe(2);
+    expect(await greenlane('reference', 'fetch', '--to', cli.work, '--only', 'hs,tariffs')).toBe(2);
+    expect(cli.stderr).toContain('unknown dataset "tariffs"');
+    expect(await greenlane('reference', 'fetch', '--to', cli.work, '--only', 'hs-regulatory')).toBe(2);
+    expect(cli.stderr).toContain('--from DIR');
+    expect(await greenlane('reference', 'fetch', '--to', cli.work, '--base-url', 'ftp://mirror')).toBe(2);
+    expect(await greenlane('reference', 'fetch', '--to', cli.work, '--locode-edition', '2025')).toBe(2);
   });
 
   it('info on a directory without data exits 1 naming the missing file', async () => {
-    expect(await greenlane('reference', 'info', '--dir', work)).toBe(1);
-    expect(stderr).toContain('is missing: set GREENLANE_DATA_DIR');
+    expect(await greenlane('reference', 'info', '--dir', cli.work)).toBe(1);
+    expect(cli.stderr).toContain('is missing: set GREENLANE_DATA_DIR');
   });
 });
