@@ -65,8 +65,8 @@ async function inProcess(values: unknown[]) {
   return { pipeline: median(pipeline), baseline: median(baseline), runs: pipeline };
 }
 
-async function throughApi(values: unknown[], dir: string) {
-  const dbUrl = `sqlite:${join(dir, 'api.db')}`;
+async function throughApi(values: unknown[], dir: string, extraArgs: string[] = []) {
+  const dbUrl = `sqlite:${join(dir, `api-${extraArgs.length}.db`)}`;
   const conn = openDatabase(dbUrl);
   await migrateToLatest(conn);
   const store = new DeclarationStore(conn);
@@ -76,10 +76,22 @@ async function throughApi(values: unknown[], dir: string) {
   const port = 18_000 + Math.floor(Math.random() * 1000);
   const server = spawn(
     process.execPath,
-    [join(PACKAGE_ROOT, 'bin', 'greenlane.mjs'), 'serve', '--port', String(port), '--db', dbUrl],
+    [
+      join(PACKAGE_ROOT, 'bin', 'greenlane.mjs'),
+      'serve',
+      '--port',
+      String(port),
+      '--db',
+      dbUrl,
+      ...extraArgs,
+    ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, GREENLANE_LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        GREENLANE_LOG_LEVEL: 'warn',
+        GREENLANE_HOME: join(dir, `home-${extraArgs.length}`),
+      },
     },
   );
   try {
@@ -88,9 +100,10 @@ async function throughApi(values: unknown[], dir: string) {
       try {
         if ((await fetch(`${url}/healthz`)).ok) break;
       } catch {
-        if (i > 300) throw new Error('server did not start');
-        await new Promise((r) => setTimeout(r, 100));
+        // not listening yet
       }
+      if (i > 600) throw new Error('server did not start within 60 s');
+      await new Promise((r) => setTimeout(r, 100));
     }
     const runs: number[] = [];
     const batch = 1000;
@@ -178,6 +191,8 @@ try {
   process.stderr.write(`in-process: ${ip.pipeline}/s (validation alone ${ip.baseline}/s)\n`);
   const api = await throughApi(values, dir);
   process.stderr.write(`API + SQLite: ${api.median}/s\n`);
+  const apiNoScreening = await throughApi(values, dir, ['--no-screening']);
+  process.stderr.write(`API + SQLite without screening: ${apiNoScreening.median}/s\n`);
   const mem = await memory(values, dir, quick ? 100_000 : 1_000_000);
   process.stderr.write(`memory: ${JSON.stringify(mem)}\n`);
   const met = (ok: boolean) => (ok ? 'met' : '**missed**');
@@ -192,7 +207,8 @@ Greenlane declarations before timing; ${assessmentDeps().profiles.byId.length} s
 |---|---:|---|---:|---|
 | baseline: validation only, in-process | ${ip.baseline.toLocaleString('en')} | | | |
 | validate + profiles + decide, in-process, one core | ${ip.pipeline.toLocaleString('en')} | ${ip.runs.join(', ')} | 20,000 | ${met(ip.pipeline >= 20_000)} |
-| \`POST /v1/declarations\` (batches of 1,000) + SQLite persistence | ${api.median.toLocaleString('en')} | ${api.runs.join(', ')} | 5,000 | ${met(api.median >= 5_000)} |
+| \`POST /v1/declarations\` (batches of 1,000) + SQLite persistence, screening, transparency log | ${api.median.toLocaleString('en')} | ${api.runs.join(', ')} | 5,000 | ${met(api.median >= 5_000)} |
+| the same with \`serve --no-screening\` | ${apiNoScreening.median.toLocaleString('en')} | ${apiNoScreening.runs.join(', ')} | 5,000 | ${met(apiNoScreening.median >= 5_000)} |
 
 Memory on a ${mem.total.toLocaleString('en')}-record NDJSON file (\`greenlane assess big.ndjson --out /dev/null\`, RSS
 sampled every 0.5 s, ${mem.samples} samples, ${mem.seconds.toFixed(0)} s): peak ${mem.peak.toFixed(0)} MB; max in the
