@@ -1,6 +1,8 @@
 import { buildScreeningIndex, type ScreeningIndex } from '../../core/screening/candidate-index.ts';
 import { LIST_SOURCES, type ListSource, type ListVersion } from '../../core/screening/entity.ts';
+import type { NameTables } from '../../core/screening/name-tables.ts';
 import { loadCountryResolver } from './country-resolver.ts';
+import { loadJapaneseReader } from './japanese-reader.ts';
 import { loadList } from './list-sources.ts';
 import { loadNameTables } from './rigour-tables.ts';
 
@@ -34,10 +36,18 @@ export async function loadScreeningIndex(options: {
     ));
   const parseMs = performance.now() - t;
   t = performance.now();
-  const tables = loadNameTables(options.dataDirectory);
+  const tables = await loadScreeningTables(options.dataDirectory);
   const tablesMs = performance.now() - t;
   t = performance.now();
   const index = buildScreeningIndex(versions, tables);
   const buildMs = performance.now() - t;
   return { index, versions, timings: { parseMs, tablesMs, buildMs } };
+}
+
+/**
+ * The screening core's name tables: the rigour word tables from the data directory and the
+ * Japanese reader for names written in kanji (loaded once per process).
+ */
+export async function loadScreeningTables(dataDirectory: string): Promise<NameTables> {
+  return { ...loadNameTables(dataDirectory), readJapanese: await loadJapaneseReader() };
 }

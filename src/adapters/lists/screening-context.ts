@@ -15,8 +15,7 @@ import { screenParty } from '../../core/screening/screen.ts';
 import { openDatabase, type StoreConnection } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { goodPartyKey, ScreeningStore, type StoredHit } from '../store/screening-store.ts';
-import { loadScreeningIndex } from './load-index.ts';
-import { loadNameTables } from './rigour-tables.ts';
+import { loadScreeningIndex, loadScreeningTables } from './load-index.ts';
 
 /** Parses `un,ofac` into list names; throws on an unknown one. */
 export function parseLists(value: string | undefined): ListSource[] {
@@ -154,7 +153,7 @@ export async function applyListUpdate(
   const touched = new Set([...delta.added, ...delta.changed]);
   const parties = await store.parties();
   if (touched.size === 0 || parties.length === 0) return result;
-  const tables = loadNameTables(options.dataDirectory);
+  const tables = await loadScreeningTables(options.dataDirectory);
   const rarity = tokenRarity(buildScreeningIndex([version], tables));
   const small = buildScreeningIndex(
     [{ ...version, entities: version.entities.filter((e) => touched.has(e.entityId)) }],

@@ -57,6 +57,11 @@ export function blockingKeys(form: NameForm, withSkeleton: boolean): string[] {
   }
   // A name of particles or legal forms only ("YK-AND") is still found by its tokens.
   if (keys.length === 0) for (const token of form.tokens) keys.push(`t:${token}`);
+  // A Han name is found through its Korean and Japanese readings as well.
+  if (form.readings) {
+    for (const reading of form.readings) keys.push(...blockingKeys(reading, withSkeleton));
+    return [...new Set(keys)];
+  }
   return keys;
 }
 
@@ -103,10 +108,11 @@ export function buildScreeningIndex(versions: ListVersion[], tables: NameTables)
         nameEntity.push(e);
         nameType.push(typeCode);
         nameLength.push(Math.min(255, form.tokens.length));
-        const key = exactKey(form);
-        const same = exact.get(key);
-        if (same) same.push(n);
-        else exact.set(key, [n]);
+        for (const key of exactKeys(form)) {
+          const same = exact.get(key);
+          if (same) same.push(n);
+          else exact.set(key, [n]);
+        }
         for (const key of new Set(blockingKeys(form, true))) {
           const list = lists.get(key);
           if (list) list.push(n);
@@ -157,6 +163,12 @@ export function exactKey(form: NameForm): string {
   return [...form.tokens].sort().join(' ');
 }
 
+/** Exact keys of a name and of its readings (a Han name's Korean and Japanese readings). */
+function exactKeys(form: NameForm): string[] {
+  if (!form.readings) return [exactKey(form)];
+  return [...new Set([exactKey(form), ...form.readings.map(exactKey)])];
+}
+
 /** Keys shared by more than this share of all names are too common to select candidates. */
 const MAX_POSTING_SHARE = 0.03;
 
@@ -204,10 +216,12 @@ export function candidateNames(
   // Names equal to the query come first whatever the key mass: a name made only of common tokens
   // ("Muhammad al-Muhammad") would otherwise tie with hundreds of others.
   const out: number[] = [];
-  for (const n of index.exact.get(exactKey(form)) ?? []) {
-    if ((typeMask >> index.nameType[n]!) & 1) {
-      out.push(n);
-      acc[n] = 0;
+  for (const key of exactKeys(form)) {
+    for (const n of index.exact.get(key) ?? []) {
+      if ((typeMask >> index.nameType[n]!) & 1 && !out.includes(n)) {
+        out.push(n);
+        acc[n] = 0;
+      }
     }
   }
   // The best `limit` of the rest, by insertion into a short sorted list (no sort of all touched names).

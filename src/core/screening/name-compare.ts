@@ -224,8 +224,29 @@ function weights(
   return out;
 }
 
-/** Compares a query name with a candidate (listed) name. */
+/**
+ * Compares a query name with a candidate (listed) name. A name written in Han characters is also
+ * compared through its Sino-Korean and Japanese readings, and scores as its best reading; when
+ * both names are written in Han, the characters themselves are compared (same characters, same
+ * name in every reading), so readings are not used and cannot make two different names collide.
+ */
 export function compareNames(
+  queryForm: NameForm,
+  candidateForm: NameForm,
+  rarity?: (token: string) => number,
+): NameComparison {
+  if (!queryForm.readings === !candidateForm.readings) return compareForms(queryForm, candidateForm, rarity);
+  let best = compareForms(queryForm, candidateForm, rarity);
+  for (const reading of queryForm.readings ?? candidateForm.readings ?? []) {
+    const cmp = queryForm.readings
+      ? compareForms(reading, candidateForm, rarity)
+      : compareForms(queryForm, reading, rarity);
+    if (cmp.score > best.score) best = cmp;
+  }
+  return best;
+}
+
+function compareForms(
   queryForm: NameForm,
   candidateForm: NameForm,
   rarity?: (token: string) => number,

@@ -18,6 +18,12 @@ export interface NameTables {
   equivalents: ReadonlyMap<string, string>;
   /** Tokens that carry little identity (name particles, org stop words): low weight. */
   particles: ReadonlySet<string>;
+  /**
+   * Japanese reading in kana of a text containing kanji (morphemes separated by spaces), or
+   * undefined when some kanji has no known reading. Reading kanji needs a morphological dictionary,
+   * so the adapter loads one and passes this function in; without it names get no Japanese reading.
+   */
+  readJapanese?: (text: string) => string | undefined;
 }
 
 /** Groups of spellings of one name part; the first is the canonical form. */

@@ -1,5 +1,6 @@
 import anyAscii from 'any-ascii';
 import { doubleMetaphone } from 'double-metaphone';
+import { HAN, kanaToRomaji, sinoKorean } from './han-readings.ts';
 import type { NameTables } from './name-tables.ts';
 
 /**
@@ -34,6 +35,11 @@ export interface NameForm {
   syllabic: boolean;
   /** Organisation (or vessel) name: an extra token there names a different subsidiary or ship. */
   organization: boolean;
+  /**
+   * Other readings of a name written in Han characters: Sino-Korean (金正恩 -> 김정은 -> kim jong un)
+   * and Japanese (山田太郎 -> yamada taro), beside the Mandarin of `tokens`. Absent for other names.
+   */
+  readings?: NameForm[];
 }
 
 const ABJAD = /[\u0590-\u05FF\u0600-\u06FF\u0700-\u074F\u0750-\u077F\u08A0-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
@@ -103,7 +109,7 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
     roles.push(tables.particles.has(token) ? TOKEN_PARTICLE : TOKEN_NAME);
     i++;
   }
-  return {
+  const form: NameForm = {
     tokens: out,
     roles: Uint8Array.from(roles),
     phonetic: out.map((t) => (t.length >= 3 && !/\d/.test(t) ? doubleMetaphone(t)[0] : '')),
@@ -113,6 +119,32 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
     syllabic,
     organization: kind === 'organization' || kind === 'vessel',
   };
+  if (HAN.test(raw)) {
+    const readings = hanReadings(raw, tables, kind);
+    if (readings.length > 0) form.readings = readings;
+  }
+  return form;
+}
+
+/**
+ * Sino-Korean and Japanese readings of a name containing Han characters, each normalised like any
+ * name (the Korean one through the Hangul path, so McCune-Reischauer and surname spellings apply).
+ * The Japanese reading needs the dictionary the adapter passes in `tables.readJapanese`.
+ */
+function hanReadings(raw: string, tables: NameTables, kind: NameKind): NameForm[] {
+  const readings: NameForm[] = [];
+  // A character without a reading leaves Han in the text: no reading then (and no recursion).
+  const hangul = sinoKorean(raw);
+  if (!HAN.test(hangul)) {
+    const korean = normaliseName(hangul, tables, kind);
+    if (korean.tokens.length > 0) readings.push(korean);
+  }
+  const kana = tables.readJapanese?.(raw);
+  if (kana !== undefined && !HAN.test(kana)) {
+    const japanese = normaliseName(kanaToRomaji(kana), tables, kind);
+    if (japanese.tokens.length > 0) readings.push(japanese);
+  }
+  return readings;
 }
 
 /**
