@@ -25,6 +25,8 @@ describe('Sino-Korean reading of Hanja', () => {
     expect(score('Kim Jong Un', '金正恩')).toBeGreaterThanOrEqual(0.9);
     expect(score('金正恩', 'Jin Zheng En')).toBeGreaterThanOrEqual(0.9);
     expect(score('金正恩', 'Park Ji Sung')).toBeLessThan(0.5);
+    // A reading is a guess at the language: it counts a little less than the Mandarin reading.
+    expect(score('金正恩', 'Kim Jong Un')).toBeLessThan(score('金正恩', 'Jin Zheng En'));
   });
 
   it('compares two Han names by their characters, never through a shared reading', () => {
