@@ -489,3 +489,199 @@ export function describeFeature(state: FeatureState, feature: number, r: Customs
   }
   return NUMERIC[flag - FIRST_SEEN.length]!.describe(r, state);
 }
+
+/**
+ * The feature state compiled for scoring new declarations: every field value maps to its integer
+ * id with one `Map` lookup; single-field groups are then read from arrays indexed by id, and
+ * multi-field groups through one numeric-key `Map` to a slot. Each slot holds the finished
+ * features (rates, log count, first-seen flag), computed once here with the same arithmetic as
+ * `encodeRecord`, so a scored row is bit-for-bit the row `encodeRecord` writes. Unit-price bands
+ * and the duty norm are indexed by HS id too. Derived from the state, never serialised.
+ */
+export interface CompiledFeatures {
+  state: FeatureState;
+  /** Per category key: group key -> slot (slot 0 = never seen); absent for single-field keys (slot = id + 1). */
+  slots: Array<Map<number, number> | null>;
+  /** Per category key: slot -> [fraud rate, critical rate, log count, first seen] at `slot * 4`. */
+  values: Float64Array[];
+  /** HS4 and HS2 ids of each HS6 id (-1 when not in the vocabulary). */
+  hs4OfHs6: Int32Array;
+  hs2OfHs6: Int32Array;
+  /** Unit-price band by HS6 id, HS4 id and (HS6 id, origin id) key: [median, MAD floor] at `i * 2`. */
+  bandByHs6: Float64Array;
+  bandByHs4: Float64Array;
+  bandByPair: Map<number, number>;
+  bandPairValues: Float64Array;
+  /** False when a value contains the band key separator: the pair band then falls back to string keys. */
+  pairIds: boolean;
+  /** Median duty rate by HS6 id (NaN when the HS6 has no norm). */
+  taxNormByHs6: Float64Array;
+}
+
+const HS6 = fieldIndex('hs6');
+const HS4 = fieldIndex('hs4');
+const HS2 = fieldIndex('hs2');
+const ORIGIN = fieldIndex('origin');
+const PAIR_SEPARATOR = '\u0001';
+/** Position in `NUMERIC` of the band features and of the duty norm feature. */
+const BAND_FEATURE = NUMERIC.map((f) => BANDS.findIndex((b) => f.name === `unit price vs ${b.name} band`));
+const TAX_NORM_FEATURE = NUMERIC.findIndex((f) => f.name === 'duty rate vs HS norm');
+/** Position in `FIRST_SEEN` of each category key, -1 when its first appearance is not flagged. */
+const FLAG_OF_KEY = KEYS.map((_, k) => FIRST_SEEN.indexOf(k));
+
+/** The finished features of a group with these stats (the arithmetic of `encodeRecord`, unfolded). */
+function slotValues(state: FeatureState, out: Float64Array, slot: number, s: GroupStats | undefined): void {
+  const m = state.options.smoothing;
+  const pf = state.prior.fraud * m;
+  const pc = state.prior.critical * m;
+  const c = s ? s[0] : 0;
+  const fr = s ? s[1] : 0;
+  const cr = s ? s[2] : 0;
+  out[slot * 4] = (fr + pf) / (c + m);
+  out[slot * 4 + 1] = (cr + pc) / (c + m);
+  // Scoring uses the full window: the count scale of `encodeRecord` is 1.
+  out[slot * 4 + 2] = Math.log1p(c);
+  out[slot * 4 + 3] = c === 0 ? 1 : 0;
+}
+
+/** A band's median and the MAD-based scale `bandFeature` divides by, or NaN when absent. */
+function bandTable(size: number, entries: Iterable<[number, PriceBand]>): Float64Array {
+  const out = new Float64Array(size * 2).fill(Number.NaN);
+  for (const [i, b] of entries) {
+    if (i < 0 || i >= size) continue;
+    out[i * 2] = b[0];
+    out[i * 2 + 1] = Math.max(1.4826 * b[1], 0.05);
+  }
+  return out;
+}
+
+/** Compiles a fitted feature state for fast scoring (see `CompiledFeatures`). */
+export function compileFeatures(state: FeatureState): CompiledFeatures {
+  const slots: CompiledFeatures['slots'] = [];
+  const values: Float64Array[] = [];
+  KEYS.forEach((key, k) => {
+    const stats = state.categories[k]!;
+    if (key.fields.length === 1) {
+      // A single-field group key is the field id itself (see `groupKey`).
+      const size = state.vocab[key.fields[0]!]!.size;
+      const v = new Float64Array((size + 1) * 4);
+      for (let id = -1; id < size; id++) slotValues(state, v, id + 1, stats.get(id));
+      slots.push(null);
+      values.push(v);
+      return;
+    }
+    const index = new Map<number, number>();
+    const v = new Float64Array((stats.size + 1) * 4);
+    slotValues(state, v, 0, undefined);
+    for (const [groupKey, s] of stats) {
+      index.set(groupKey, index.size + 1);
+      slotValues(state, v, index.size, s);
+    }
+    slots.push(index);
+    values.push(v);
+  });
+  const hs6 = [...state.vocab[HS6]!.keys()].map(String);
+  const hs4OfHs6 = Int32Array.from(hs6, (v) => state.vocab[HS4]!.get(v.slice(0, 4)) ?? -1);
+  const hs2OfHs6 = Int32Array.from(hs6, (v) => state.vocab[HS2]!.get(v.slice(0, 2)) ?? -1);
+  const idsOf = (field: number, band: Map<string, PriceBand>) =>
+    [...band].map(([v, b]): [number, PriceBand] => [state.vocab[field]!.get(v) ?? -1, b]);
+  const origins = state.vocab[ORIGIN]!;
+  const pairIds = [...hs6, ...origins.keys()].every((v) => !String(v).includes(PAIR_SEPARATOR));
+  const bandByPair = new Map<number, number>();
+  const pairs: Array<[number, PriceBand]> = [];
+  if (pairIds) {
+    for (const [key, b] of state.bands[2]!) {
+      const at = key.indexOf(PAIR_SEPARATOR);
+      const h = state.vocab[HS6]!.get(key.slice(0, at));
+      const o = origins.get(key.slice(at + 1));
+      if (h === undefined || o === undefined) continue;
+      bandByPair.set(h * origins.size + o, pairs.length);
+      pairs.push([pairs.length, b]);
+    }
+  }
+  const taxNormByHs6 = new Float64Array(hs6.length).fill(Number.NaN);
+  hs6.forEach((v, id) => {
+    const norm = state.taxNorm.get(v);
+    if (norm !== undefined) taxNormByHs6[id] = norm;
+  });
+  return {
+    state,
+    slots,
+    values,
+    hs4OfHs6,
+    hs2OfHs6,
+    bandByHs6: bandTable(hs6.length, idsOf(HS6, state.bands[0]!)),
+    bandByHs4: bandTable(state.vocab[HS4]!.size, idsOf(HS4, state.bands[1]!)),
+    bandByPair,
+    bandPairValues: bandTable(pairs.length, pairs),
+    pairIds,
+    taxNormByHs6,
+  };
+}
+
+/** Scratch buffer of field ids for `encodeCompiled`. */
+const COMPILED_IDS = new Int32Array(FIELDS.length);
+
+/** A band's feature from its table entry `i` (NaN when absent), as `bandFeature` computes it. */
+function bandValue(table: Float64Array, i: number, lup: number): number {
+  if (i < 0) return Number.NaN;
+  const median = table[i * 2]!;
+  if (Number.isNaN(median) || Number.isNaN(lup)) return Number.NaN;
+  return (lup - median) / table[i * 2 + 1]!;
+}
+
+/**
+ * Writes the features of one record into `out[offset..offset + FEATURE_COUNT)`: the same values
+ * as `encodeRecord(state, r, out, offset)`, from the compiled tables.
+ */
+export function encodeCompiled(c: CompiledFeatures, r: CustomsRecord, out: Float64Array, offset = 0): void {
+  const state = c.state;
+  const vocab = state.vocab;
+  const ids = COMPILED_IDS;
+  for (let j = 0; j < FIELDS.length; j++) {
+    if ((j === HS4 || j === HS2) && ids[HS6]! >= 0) {
+      ids[j] = j === HS4 ? c.hs4OfHs6[ids[HS6]!]! : c.hs2OfHs6[ids[HS6]!]!;
+    } else {
+      ids[j] = vocab[j]!.get(FIELDS[j]!(r)) ?? -1;
+    }
+  }
+  let f = offset;
+  const flags = offset + KEYS.length * PER_KEY;
+  for (let k = 0; k < KEYS.length; k++) {
+    const index = c.slots[k]!;
+    let slot: number;
+    if (index === null) {
+      slot = ids[KEYS[k]!.fields[0]!]! + 1;
+    } else {
+      const key = groupKey(vocab, k, ids, 0);
+      slot = key < 0 ? 0 : (index.get(key) ?? 0);
+    }
+    const v = c.values[k]!;
+    out[f++] = v[slot * 4]!;
+    out[f++] = v[slot * 4 + 1]!;
+    out[f++] = v[slot * 4 + 2]!;
+    const flag = FLAG_OF_KEY[k]!;
+    if (flag >= 0) out[flags + flag] = v[slot * 4 + 3]!;
+  }
+  f = flags + FIRST_SEEN.length;
+  const lup = logUnitPrice(r);
+  const hs6 = ids[HS6]!;
+  for (let i = 0; i < NUMERIC.length; i++, f++) {
+    const band = BAND_FEATURE[i]!;
+    if (band < 0) {
+      const norm = i === TAX_NORM_FEATURE && hs6 >= 0 ? c.taxNormByHs6[hs6]! : undefined;
+      if (norm === undefined) out[f] = NUMERIC[i]!.value(r, state);
+      else out[f] = Number.isNaN(norm) ? Number.NaN : r.taxRate - norm;
+    } else if (band === 0 && hs6 >= 0) {
+      out[f] = bandValue(c.bandByHs6, hs6, lup);
+    } else if (band === 1 && ids[HS4]! >= 0) {
+      out[f] = bandValue(c.bandByHs4, ids[HS4]!, lup);
+    } else if (band === 2 && c.pairIds && hs6 >= 0 && ids[ORIGIN]! >= 0) {
+      const pair = c.bandByPair.get(hs6 * vocab[ORIGIN]!.size + ids[ORIGIN]!);
+      out[f] = bandValue(c.bandPairValues, pair ?? -1, lup);
+    } else {
+      // A value never seen in the training window: the string-keyed lookup of `encodeRecord`.
+      out[f] = NUMERIC[i]!.value(r, state);
+    }
+  }
+}

@@ -1,7 +1,8 @@
 import { type CustomsRecord, type ModelTarget, type OutcomeLabel, targetLabel } from './customs-record.ts';
 import {
+  compileFeatures,
   describeFeature,
-  encodeRecord,
+  encodeCompiled,
   encodeRecords,
   FEATURE_COUNT,
   FEATURE_NAMES,
@@ -145,10 +146,11 @@ export function createScorer(model: RiskModel): {
   ): { score: number; raw: number; bias: number; contributions: Contribution[] };
 } {
   const row = new Float64Array(FEATURE_COUNT);
+  const features = compileFeatures(model.features);
   const forest = compileForest(model.gbdt);
   return {
     score(r) {
-      encodeRecord(model.features, r, row);
+      encodeCompiled(features, r, row);
       const raw = predictForest(forest, row);
       return { score: sigmoid(raw), raw };
     },
@@ -158,7 +160,7 @@ export function createScorer(model: RiskModel): {
       const rows = new Float64Array(Math.min(BLOCK, records.length) * FEATURE_COUNT);
       for (let b = 0; b < records.length; b += BLOCK) {
         const n = Math.min(BLOCK, records.length - b);
-        for (let i = 0; i < n; i++) encodeRecord(model.features, records[b + i]!, rows, i * FEATURE_COUNT);
+        for (let i = 0; i < n; i++) encodeCompiled(features, records[b + i]!, rows, i * FEATURE_COUNT);
         const block = out.subarray(b, b + n);
         predictForestBatch(forest, rows, FEATURE_COUNT, block);
         for (let i = 0; i < n; i++) block[i] = sigmoid(block[i]!);
@@ -166,7 +168,7 @@ export function createScorer(model: RiskModel): {
       return out;
     },
     explain(r, top = 5) {
-      encodeRecord(model.features, r, row);
+      encodeCompiled(features, r, row);
       const raw = predictRaw(model.gbdt, row);
       const { bias, contributions } = pathContributions(model.gbdt, row);
       const order = Array.from(contributions.keys())
