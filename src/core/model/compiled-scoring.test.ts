@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomsRecord } from './customs-record.ts';
 import { compileFeatures, encodeCompiled, encodeRecord, FEATURE_COUNT, FEATURE_NAMES } from './features.ts';
-import { compileForest, predictForest, predictForestBatch, predictRaw, sigmoid } from './gbdt.ts';
+import {
+  compileForest,
+  forestFunction,
+  type GbdtModel,
+  predictForest,
+  predictForestBatch,
+  predictRaw,
+  sigmoid,
+  type Tree,
+} from './gbdt.ts';
 import { createScorer, trainRiskModel } from './risk-model.ts';
 import { syntheticRecords } from './test-records.ts';
 
@@ -69,6 +78,46 @@ describe('compiled scoring', () => {
       expect(Object.is(predictForest(forest, row), raw)).toBe(true);
       expect(Object.is(batch[i], raw)).toBe(true);
     });
+  });
+
+  it('compiles the forest to a function with the raw score of predictRaw', () => {
+    const predict = forestFunction(compileForest(model.gbdt));
+    expect(predict).not.toBeNull();
+    const row = new Float64Array(FEATURE_COUNT);
+    for (const r of rows) {
+      encodeRecord(model.features, r, row);
+      expect(Object.is(predict!(row, 0), predictRaw(model.gbdt, row))).toBe(true);
+    }
+  });
+
+  it('keeps awkward thresholds and leaf values exact in the generated code', () => {
+    const tree = (threshold: number[], value: number[]): Tree => ({
+      feature: Int32Array.of(0, 1, -1, -1, -1),
+      threshold: Float64Array.from(threshold),
+      left: Int32Array.of(1, 3, -1, -1, -1),
+      right: Int32Array.of(2, 4, -1, -1, -1),
+      value: Float64Array.from(value),
+      cover: new Float64Array(5),
+    });
+    const gbdt: GbdtModel = {
+      baseScore: 0.1 + 0.2,
+      trees: [
+        tree([-Number.MAX_VALUE, 0.30000000000000004, 0, 0, 0], [0, 0, -0, 1 / 3, 5e-324]),
+        tree([-0, Number.NEGATIVE_INFINITY, 0, 0, 0], [0, 0, 1e-300, -Number.MAX_VALUE / 1e300, -0]),
+        tree([Number.MIN_VALUE, -1e-310, 0, 0, 0], [0, 0, 2 / 3, -1 / 7, 123456789.12345679]),
+      ],
+      featureCount: 2,
+      params: model.gbdt.params,
+      validationLoss: [],
+    };
+    const predict = forestFunction(compileForest(gbdt))!;
+    const values = [Number.NaN, Number.NEGATIVE_INFINITY, -Number.MAX_VALUE, -1e-310, -0, 0, 0.3];
+    for (const x of [...values, 0.30000000000000004, 5e-324, Number.POSITIVE_INFINITY]) {
+      for (const y of values) {
+        const row = Float64Array.of(x, y);
+        expect(Object.is(predict(row, 0), predictRaw(gbdt, row))).toBe(true);
+      }
+    }
   });
 
   it('scores exactly as the straightforward path', () => {

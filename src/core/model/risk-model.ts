@@ -12,6 +12,8 @@ import {
 } from './features.ts';
 import {
   compileForest,
+  type ForestFunction,
+  forestFunction,
   type GbdtModel,
   type GbdtParams,
   pathContributions,
@@ -148,10 +150,12 @@ export function createScorer(model: RiskModel): {
   const row = new Float64Array(FEATURE_COUNT);
   const features = compileFeatures(model.features);
   const forest = compileForest(model.gbdt);
+  const generated = forestFunction(forest);
+  const predict: ForestFunction = generated ?? ((x, offset) => predictForest(forest, x, offset));
   return {
     score(r) {
       encodeCompiled(features, r, row);
-      const raw = predictForest(forest, row);
+      const raw = predict(row, 0);
       return { score: sigmoid(raw), raw };
     },
     scoreBatch(records) {
@@ -162,8 +166,11 @@ export function createScorer(model: RiskModel): {
         const n = Math.min(BLOCK, records.length - b);
         for (let i = 0; i < n; i++) encodeCompiled(features, records[b + i]!, rows, i * FEATURE_COUNT);
         const block = out.subarray(b, b + n);
-        predictForestBatch(forest, rows, FEATURE_COUNT, block);
-        for (let i = 0; i < n; i++) block[i] = sigmoid(block[i]!);
+        if (generated) for (let i = 0; i < n; i++) block[i] = sigmoid(generated(rows, i * FEATURE_COUNT));
+        else {
+          predictForestBatch(forest, rows, FEATURE_COUNT, block);
+          for (let i = 0; i < n; i++) block[i] = sigmoid(block[i]!);
+        }
       }
       return out;
     },
