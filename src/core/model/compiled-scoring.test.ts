@@ -120,15 +120,18 @@ describe('compiled scoring', () => {
     }
   });
 
-  it('scores exactly as the straightforward path', () => {
-    const scorer = createScorer(model);
-    const batch = scorer.scoreBatch(rows);
-    const row = new Float64Array(FEATURE_COUNT);
-    rows.forEach((r, i) => {
-      encodeRecord(model.features, r, row);
-      const raw = predictRaw(model.gbdt, row);
-      expect(Object.is(scorer.score(r).raw, raw)).toBe(true);
-      expect(Object.is(batch[i], sigmoid(raw))).toBe(true);
-    });
-  });
+  it.each([true, false])(
+    'scores exactly as the straightforward path (generated code: %s)',
+    (generateCode) => {
+      const scorer = createScorer(model, { generateCode });
+      const batch = scorer.scoreBatch(rows);
+      const row = new Float64Array(FEATURE_COUNT);
+      rows.forEach((r, i) => {
+        encodeRecord(model.features, r, row);
+        const raw = predictRaw(model.gbdt, row);
+        expect(Object.is(scorer.score(r).raw, raw)).toBe(true);
+        expect(Object.is(batch[i], sigmoid(raw))).toBe(true);
+      });
+    },
+  );
 });

@@ -138,7 +138,13 @@ export interface ScoredRecord {
  * A reusable scorer: one feature buffer, no allocation per record, so a single core scores well
  * over 100,000 declarations per second.
  */
-export function createScorer(model: RiskModel): {
+export function createScorer(
+  model: RiskModel,
+  options: {
+    /** False to walk the typed-array forest instead of generated code (same scores, slower). */
+    generateCode?: boolean;
+  } = {},
+): {
   score(r: CustomsRecord): ScoredRecord;
   /** Probabilities of many records at once (the fast path for files and queues). */
   scoreBatch(records: readonly CustomsRecord[]): Float64Array;
@@ -150,7 +156,7 @@ export function createScorer(model: RiskModel): {
   const row = new Float64Array(FEATURE_COUNT);
   const features = compileFeatures(model.features);
   const forest = compileForest(model.gbdt);
-  const generated = forestFunction(forest);
+  const generated = options.generateCode === false ? null : forestFunction(forest);
   const predict: ForestFunction = generated ?? ((x, offset) => predictForest(forest, x, offset));
   return {
     score(r) {
@@ -160,17 +166,23 @@ export function createScorer(model: RiskModel): {
     },
     scoreBatch(records) {
       const out = new Float64Array(records.length);
+      if (generated) {
+        // The generated trees are code, not data: one row at a time, no block buffer needed.
+        for (let i = 0; i < records.length; i++) {
+          encodeCompiled(features, records[i]!, row);
+          out[i] = sigmoid(generated(row, 0));
+        }
+        return out;
+      }
+      // Typed-array walk: tree by tree over blocks of rows, so each tree stays in cache.
       const BLOCK = 4096;
       const rows = new Float64Array(Math.min(BLOCK, records.length) * FEATURE_COUNT);
       for (let b = 0; b < records.length; b += BLOCK) {
         const n = Math.min(BLOCK, records.length - b);
         for (let i = 0; i < n; i++) encodeCompiled(features, records[b + i]!, rows, i * FEATURE_COUNT);
         const block = out.subarray(b, b + n);
-        if (generated) for (let i = 0; i < n; i++) block[i] = sigmoid(generated(rows, i * FEATURE_COUNT));
-        else {
-          predictForestBatch(forest, rows, FEATURE_COUNT, block);
-          for (let i = 0; i < n; i++) block[i] = sigmoid(block[i]!);
-        }
+        predictForestBatch(forest, rows, FEATURE_COUNT, block);
+        for (let i = 0; i < n; i++) block[i] = sigmoid(block[i]!);
       }
       return out;
     },
