@@ -19,7 +19,6 @@ import {
   pathContributions,
   predictForest,
   predictForestBatch,
-  predictRaw,
   type RoundInfo,
   sigmoid,
   trainGbdt,
@@ -188,7 +187,7 @@ export function createScorer(
     },
     explain(r, top = 5) {
       encodeCompiled(features, r, row);
-      const raw = predictRaw(model.gbdt, row);
+      const raw = predict(row, 0);
       const { bias, contributions } = pathContributions(model.gbdt, row);
       const order = Array.from(contributions.keys())
         .filter((f) => contributions[f] !== 0)
