@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { encodeRecord, FEATURE_COUNT } from '../../core/model/features.ts';
+import { predictRaw, sigmoid } from '../../core/model/gbdt.ts';
 import { createScorer, trainRiskModel } from '../../core/model/risk-model.ts';
 import { syntheticRecords } from '../../core/model/test-records.ts';
 import { type ModelFileError, modelFromJson, modelToJson } from './model-file.ts';
@@ -15,6 +17,17 @@ describe('model file', () => {
     const a = createScorer(model);
     const b = createScorer(loaded);
     for (const r of syntheticRecords(50, 32).records) expect(b.explain(r)).toEqual(a.explain(r));
+  });
+
+  it('scores a loaded model on the fast path exactly as the straightforward path', () => {
+    const { model: loaded } = modelFromJson(text);
+    const records = syntheticRecords(200, 33).records.map((r, i) => (i % 7 ? r : { ...r, importer: 'NEW' }));
+    const fast = createScorer(loaded).scoreBatch(records);
+    const row = new Float64Array(FEATURE_COUNT);
+    records.forEach((r, i) => {
+      encodeRecord(loaded.features, r, row);
+      expect(Object.is(fast[i], sigmoid(predictRaw(loaded.gbdt, row)))).toBe(true);
+    });
   });
 
   it('refuses files that are not models or would make scoring loop', () => {

@@ -565,7 +565,7 @@ export function compileFeatures(state: FeatureState): CompiledFeatures {
       // A single-field group key is the field id itself (see `groupKey`).
       const size = state.vocab[key.fields[0]!]!.size;
       const v = new Float64Array((size + 1) * 4);
-      for (let id = -1; id < size; id++) slotValues(state, v, id + 1, stats.get(id));
+      for (let id = -1; id < size; id++) slotValues(state, v, id + 1, id < 0 ? undefined : stats.get(id));
       slots.push(null);
       values.push(v);
       return;

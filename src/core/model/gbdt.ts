@@ -337,7 +337,8 @@ function literal(v: number): string {
  * read back exactly), never from strings in the model file. Leaf values are added in tree order,
  * so the result equals `predictForest` bit for bit. Trees are grouped into functions of about
  * `NODES_PER_FUNCTION` nodes. Returns null where code generation from strings is disallowed
- * (`node --disallow-code-generation-from-strings`, CSP); callers then use `predictForest`.
+ * (`node --disallow-code-generation-from-strings`, CSP) or a tree is too deep to nest; callers
+ * then use `predictForest`.
  */
 export function forestFunction(f: Forest): ForestFunction | null {
   const { roots, feature, threshold, right, value } = f;
@@ -365,7 +366,8 @@ export function forestFunction(f: Forest): ForestFunction | null {
       parts.push(new Function('r', 'b', 's', `${body.join('\n')}\nreturn s;`) as (typeof parts)[number]);
     }
   } catch (e) {
-    if (e instanceof EvalError) return null;
+    // RangeError: a tree too deep for nested code (only from a hand-made file); walk it instead.
+    if (e instanceof EvalError || e instanceof RangeError) return null;
     throw e;
   }
   const baseScore = f.baseScore;
