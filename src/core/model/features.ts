@@ -108,6 +108,9 @@ function categoryKeys(): CategoryKey[] {
 
 const KEYS = categoryKeys();
 
+/** Joins the two values of a price-band pair key. */
+const PAIR_SEPARATOR = '\u0001';
+
 /** Price-band groups: robust statistics of log unit price. */
 const BANDS: Array<{ name: string; key: Field; describe: (r: CustomsRecord) => string }> = [
   { name: 'hs6', key: (r) => r.hs6, describe: (r) => `HS ${hsDotted(r.hs6)}` },
@@ -118,7 +121,7 @@ const BANDS: Array<{ name: string; key: Field; describe: (r: CustomsRecord) => s
   },
   {
     name: 'hs6 x origin',
-    key: (r) => `${r.hs6}\u0001${r.origin}`,
+    key: (r) => `${r.hs6}${PAIR_SEPARATOR}${r.origin}`,
     describe: (r) => `HS ${hsDotted(r.hs6)} x ${or(r.origin)}`,
   },
 ];
@@ -522,7 +525,6 @@ const HS6 = fieldIndex('hs6');
 const HS4 = fieldIndex('hs4');
 const HS2 = fieldIndex('hs2');
 const ORIGIN = fieldIndex('origin');
-const PAIR_SEPARATOR = '\u0001';
 /** Position in `NUMERIC` of the band features and of the duty norm feature. */
 const BAND_FEATURE = NUMERIC.map((f) => BANDS.findIndex((b) => f.name === `unit price vs ${b.name} band`));
 const TAX_NORM_FEATURE = NUMERIC.findIndex((f) => f.name === 'duty rate vs HS norm');
