@@ -105,16 +105,16 @@ function rate(n: number, passes: number, fn: () => void): Rate {
   return { wall: (n * passes) / wall, cpu: (n * passes) / cpu };
 }
 
-let sink = 0;
+let _sink = 0;
 const stages = {
   validate: () =>
     rate(inputs.length, PASSES, () => {
-      for (const input of inputs) if (validateDeclaration(input, reference).ok) sink++;
+      for (const input of inputs) if (validateDeclaration(input, reference).ok) _sink++;
     }),
   profiles: () =>
     rate(validated.length, PASSES, () => {
       for (let i = 0; i < validated.length; i++)
-        sink += evaluateProfiles(validated[i]!, compiled, contexts[i]!).length;
+        _sink += evaluateProfiles(validated[i]!, compiled, contexts[i]!).length;
     }),
   decide: (() => {
     const signals: RiskSignal[][] = validated.map((d, i) =>
@@ -124,7 +124,7 @@ const stages = {
       rate(validated.length, PASSES, () => {
         for (let i = 0; i < validated.length; i++) {
           const d = validated[i]!;
-          sink += decideChannel({ declarationId: d.id, version: 1 }, signals[i]!, policy).score;
+          _sink += decideChannel({ declarationId: d.id, version: 1 }, signals[i]!, policy).score;
         }
       });
   })(),
@@ -135,7 +135,7 @@ const stages = {
         if (!v.ok) continue;
         const d = v.declaration;
         const hits = evaluateProfiles(d, compiled, contextFor(d));
-        sink += decideChannel({ declarationId: d.id, version: 1 }, profileSignals(hits), policy).score;
+        _sink += decideChannel({ declarationId: d.id, version: 1 }, profileSignals(hits), policy).score;
       }
     }),
   // Baseline: what a caller gets by handing a fresh profiles array on every call (no compiled cache).
@@ -143,7 +143,7 @@ const stages = {
     const sample = validated.slice(0, 1000);
     return rate(sample.length, 1, () => {
       for (let i = 0; i < sample.length; i++)
-        sink += evaluateProfiles(sample[i]!, [...profiles], contexts[i]!).length;
+        _sink += evaluateProfiles(sample[i]!, [...profiles], contexts[i]!).length;
     });
   },
 };

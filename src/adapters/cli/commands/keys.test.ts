@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useCliHarness } from '../../../../test/support/cli-harness.ts';
 import { openDatabase } from '../../store/database.ts';
 import { DeclarationStore } from '../../store/declaration-store.ts';
@@ -43,13 +41,9 @@ describe('greenlane keys', () => {
       keyId: created.id,
     });
 
-    expect(
-      await greenlane('keys', 'revoke', created.id, '--administration', 'NL', '--db', dbUrl()),
-    ).toBe(0);
+    expect(await greenlane('keys', 'revoke', created.id, '--administration', 'NL', '--db', dbUrl())).toBe(0);
     expect(await authenticate(created.secret)).toBeNull();
-    expect(
-      await greenlane('keys', 'revoke', created.id, '--administration', 'NL', '--db', dbUrl()),
-    ).toBe(2);
+    expect(await greenlane('keys', 'revoke', created.id, '--administration', 'NL', '--db', dbUrl())).toBe(2);
   });
 
   it('refuses an unknown role and a missing label as usage errors', async () => {
