@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { compareNames } from '../../core/screening/name-compare.ts';
 import { normaliseName } from '../../core/screening/normalise.ts';
 import { testNameTables } from '../../core/screening/test-tables.ts';
-import { loadJapaneseReader } from './japanese-reader.ts';
+import {
+  japaneseReaderLoaded,
+  loadJapaneseReader,
+  readJapanese,
+  releaseJapaneseReader,
+} from './japanese-reader.ts';
 
 describe('Japanese reader (kuromoji IPADIC)', () => {
   it('reads kanji names in kana, morpheme by morpheme', async () => {
@@ -12,6 +17,15 @@ describe('Japanese reader (kuromoji IPADIC)', () => {
     // Hiragana come back as the dictionary's katakana reading; both romanise the same.
     expect(read('やまだ タロウ')).toBe('ヤマダ タロウ');
     expect(read('Li 明')).toMatch(/^Li /);
+  });
+
+  it('loads the dictionary synchronously on first use and can drop it until the next Han name', () => {
+    releaseJapaneseReader();
+    expect(japaneseReaderLoaded()).toBe(false);
+    expect(readJapanese('田中')).toBe('タナカ');
+    expect(japaneseReaderLoaded()).toBe(true);
+    releaseJapaneseReader();
+    expect(japaneseReaderLoaded()).toBe(false);
   });
 
   it('loads the dictionary once per process', async () => {

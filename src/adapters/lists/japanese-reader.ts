@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { HAN } from '../../core/screening/han-readings.ts';
 
 /** The part of kuromoji's API used here (the package ships no type declarations). */
@@ -18,30 +20,81 @@ interface Kuromoji {
 }
 
 const require = createRequire(import.meta.url);
-let loading: Promise<(text: string) => string | undefined> | undefined;
+
+/** kuromoji's Node loader: reads and inflates one `*.dat.gz` dictionary file. */
+interface NodeDictionaryLoader {
+  prototype: {
+    loadArrayBuffer(file: string, callback: (err: Error | null, buffer?: ArrayBuffer) => void): void;
+  };
+}
+
+let tokenizer: KuromojiTokenizer | undefined;
+let patched = false;
 
 /**
- * Loads the Japanese morphological analyser (kuromoji with the IPADIC dictionary shipped inside
- * the package, read from node_modules, nothing downloaded) once per process and returns the
- * reader the screening core takes as `NameTables.readJapanese`: the katakana reading of each
- * morpheme, space-separated (山田太郎 -> ヤマダ タロウ), or undefined when a kanji has no reading in
- * the dictionary. Loading takes about half a second and holds the dictionary in memory (about
- * 80 MB of heap and 200 MB of array buffers).
+ * Builds the tokenizer synchronously. kuromoji reads its dictionary asynchronously; its loader is
+ * replaced by one that reads and inflates each file synchronously and hands over the inflated
+ * bytes without copying them, so `build` completes (and calls back) before it returns, and the
+ * dictionary costs one copy in memory instead of two.
  */
-export function loadJapaneseReader(): Promise<(text: string) => string | undefined> {
-  loading ??= new Promise((resolve, reject) => {
-    const kuromoji = require('kuromoji') as Kuromoji;
-    const dicPath = join(dirname(require.resolve('kuromoji/package.json')), 'dict');
-    kuromoji.builder({ dicPath }).build((err, tokenizer) => {
-      if (err) {
-        loading = undefined;
-        reject(err);
+function buildTokenizer(): KuromojiTokenizer {
+  if (!patched) {
+    const loader = require('kuromoji/src/loader/NodeDictionaryLoader.js') as NodeDictionaryLoader;
+    loader.prototype.loadArrayBuffer = (file, callback) => {
+      let buffer: ArrayBuffer;
+      try {
+        const bytes = gunzipSync(readFileSync(file));
+        buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+      } catch (err) {
+        callback(err as Error);
         return;
       }
-      resolve((text) => readingOf(tokenizer, text));
-    });
+      callback(null, buffer);
+    };
+    patched = true;
+  }
+  const kuromoji = require('kuromoji') as Kuromoji;
+  const dicPath = join(dirname(require.resolve('kuromoji/package.json')), 'dict');
+  let built: KuromojiTokenizer | undefined;
+  let failure: Error | null = null;
+  kuromoji.builder({ dicPath }).build((err, t) => {
+    failure = err;
+    built = t;
   });
-  return loading;
+  if (failure) throw failure;
+  if (!built) throw new Error('the Japanese dictionary did not load synchronously');
+  return built;
+}
+
+/**
+ * The reader the screening core takes as `NameTables.readJapanese`: the katakana reading of each
+ * morpheme, space-separated (山田太郎 -> ヤマダ タロウ), or undefined when a kanji has no reading in
+ * the dictionary. The dictionary (kuromoji's IPADIC, shipped inside the package: nothing is
+ * downloaded) is loaded on first use, in about half a second, and holds about 200 MB; most names
+ * on declarations are in Latin script and never need it.
+ */
+export function readJapanese(text: string): string | undefined {
+  tokenizer ??= buildTokenizer();
+  return readingOf(tokenizer, text);
+}
+
+/**
+ * Drops the dictionary until a name in Han script needs it again. Index builds call it once the
+ * listed names are read, so a process screening Latin-script names does not keep 200 MB for the
+ * few Han-script queries it may never see.
+ */
+export function releaseJapaneseReader(): void {
+  tokenizer = undefined;
+}
+
+/** Whether the dictionary is in memory (for tests and diagnostics). */
+export function japaneseReaderLoaded(): boolean {
+  return tokenizer !== undefined;
+}
+
+/** The reader as a promise, for callers written against the earlier asynchronous loader. */
+export function loadJapaneseReader(): Promise<(text: string) => string | undefined> {
+  return Promise.resolve(readJapanese);
 }
 
 function readingOf(tokenizer: KuromojiTokenizer, text: string): string | undefined {

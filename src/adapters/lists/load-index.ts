@@ -2,7 +2,7 @@ import { buildScreeningIndex, type ScreeningIndex } from '../../core/screening/c
 import { LIST_SOURCES, type ListSource, type ListVersion } from '../../core/screening/entity.ts';
 import type { NameTables } from '../../core/screening/name-tables.ts';
 import { loadCountryResolver } from './country-resolver.ts';
-import { loadJapaneseReader } from './japanese-reader.ts';
+import { readJapanese, releaseJapaneseReader } from './japanese-reader.ts';
 import { loadList } from './list-sources.ts';
 import { loadNameTables } from './rigour-tables.ts';
 
@@ -40,6 +40,8 @@ export async function loadScreeningIndex(options: {
   const tablesMs = performance.now() - t;
   t = performance.now();
   const index = buildScreeningIndex(versions, tables);
+  // The listed names are read; queries in Han script load the dictionary again when they come.
+  releaseJapaneseReader();
   const buildMs = performance.now() - t;
   return { index, versions, timings: { parseMs, tablesMs, buildMs } };
 }
@@ -49,5 +51,5 @@ export async function loadScreeningIndex(options: {
  * Japanese reader for names written in kanji (loaded once per process).
  */
 export async function loadScreeningTables(dataDirectory: string): Promise<NameTables> {
-  return { ...loadNameTables(dataDirectory), readJapanese: await loadJapaneseReader() };
+  return { ...loadNameTables(dataDirectory), readJapanese };
 }

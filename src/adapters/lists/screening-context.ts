@@ -15,6 +15,7 @@ import { screenParty } from '../../core/screening/screen.ts';
 import { openDatabase, type StoreConnection } from '../store/database.ts';
 import { migrateToLatest } from '../store/migrate.ts';
 import { goodPartyKey, ScreeningStore, type StoredHit } from '../store/screening-store.ts';
+import { releaseJapaneseReader } from './japanese-reader.ts';
 import { loadScreeningIndex, loadScreeningTables } from './load-index.ts';
 
 /** Parses `un,ofac` into list names; throws on an unknown one. */
@@ -169,5 +170,6 @@ export async function applyListUpdate(
     if (hits.length === 0) continue;
     result.newHits.push(...(await store.recordHits(party.partyKey, hits, fingerprintOf, 'delta')));
   }
+  releaseJapaneseReader();
   return result;
 }
