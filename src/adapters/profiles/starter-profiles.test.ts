@@ -265,7 +265,7 @@ describe('starter profiles in profiles/', () => {
     expect(decision.reasons.map((r) => r.code)).toEqual(['SEC-EMBARGOED-ROUTING', 'ENV-ODS-NO-LICENCE']);
     expect(decision.reasons[1]!.message).toBe(
       'Ozone-depleting substance (Montreal Protocol) declared without a valid ODS import licence: ' +
-        'item 1: HS 290371 is flagged ozone_depleting/CFC_halon_HCFC (high), item carries no {ODS-LICENCE} document.',
+        'item 1: HS 290371 is flagged ozone_depleting/CFC_halon_HCFC (high), item carries no ODS-LICENCE document.',
     );
   });
 });

@@ -60,10 +60,12 @@ function formatPercent(fraction: number): string {
   return `${pct < 1 ? Number(pct.toPrecision(2)) : Math.round(pct)}%`;
 }
 
+/** A list as an officer reads it: "CITES", "3002 or 3003", "KP, IR or SY", long lists cut short. */
 function listText(values: Iterable<string>): string {
   const all = [...values];
-  const shown = all.length > 8 ? [...all.slice(0, 6), `... ${all.length} in all`] : all;
-  return `{${shown.join(', ')}}`;
+  if (all.length > 8) return `${all.slice(0, 6).join(', ')} or one of ${all.length - 6} more`;
+  if (all.length <= 1) return all[0] ?? '';
+  return `${all.slice(0, -1).join(', ')} or ${all.at(-1)}`;
 }
 
 function inRange(r: QuantityRange, x: number): boolean {

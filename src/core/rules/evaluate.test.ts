@@ -249,11 +249,11 @@ describe('combinators and item semantics', () => {
     };
     const [hit] = run(crit, twoItems);
     expect(hit!.facts).toEqual([
-      'dispatch country IN is in {IN}',
-      'item 2: HS 290341 is under {2903}, origin CN is not in {BE, DE}',
+      'dispatch country IN is in IN',
+      'item 2: HS 290341 is under 2903, origin CN is not in BE or DE',
     ]);
     expect(hit!.message).toBe(
-      'Test reason: dispatch country IN is in {IN}; item 2: HS 290341 is under {2903}, origin CN is not in {BE, DE}.',
+      'Test reason: dispatch country IN is in IN; item 2: HS 290341 is under 2903, origin CN is not in BE or DE.',
     );
   });
 
@@ -330,12 +330,12 @@ describe('profileSignals', () => {
       {
         source: 'profile',
         code: 'TEST-PROFILE',
-        message: 'Test reason: item 2: HS 290341 is under {2903}.',
+        message: 'Test reason: item 2: HS 290341 is under 2903.',
         score: 70,
         minChannel: 'red',
         instructions: 'Check it.',
         items: [2],
-        evidence: { profileVersion: 1, title: 'Test profile', facts: ['item 2: HS 290341 is under {2903}'] },
+        evidence: { profileVersion: 1, title: 'Test profile', facts: ['item 2: HS 290341 is under 2903'] },
       },
     ]);
   });
