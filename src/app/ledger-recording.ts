@@ -1,7 +1,8 @@
 import type { TransparencyLog } from '../adapters/ledger/transparency-log.ts';
 import { contentHash } from '../adapters/store/content-hash.ts';
-import type { StoreConnection } from '../adapters/store/database.ts';
+import { openDatabase, type StoreConnection } from '../adapters/store/database.ts';
 import { DeclarationStore } from '../adapters/store/declaration-store.ts';
+import { migrateToLatest } from '../adapters/store/migrate.ts';
 import type {
   OutcomeInput,
   ProfileInput,
@@ -11,6 +12,7 @@ import type {
 } from '../adapters/store/store-records.ts';
 import type { Channel } from '../core/decision/signal.ts';
 import type { SavedAssessment } from './assess.ts';
+import { openTransparencyLog } from './transparency-log.ts';
 
 /**
  * What goes into the transparency log (issue: "every decision, override, inspection outcome,
@@ -154,4 +156,45 @@ export class LoggedDeclarationStore extends DeclarationStore {
     if (changed.length > 0) await this.log.append(changed);
     return results;
   }
+}
+
+/**
+ * Appends entries to the installation's transparency log over a connection of its own, for
+ * commands that change what decisions depend on outside the assessment pipeline: a model put in
+ * force, a sanctions list version loaded, a screening hit adjudicated.
+ */
+export async function recordInLog(databaseUrl: string, entries: readonly object[]): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const conn = openDatabase(databaseUrl);
+  try {
+    await migrateToLatest(conn);
+    const log = await openTransparencyLog(conn);
+    try {
+      return (await log.append(entries)).map((e) => e.index);
+    } finally {
+      await log.close();
+    }
+  } finally {
+    await conn.close();
+  }
+}
+
+/** The log entry of an analyst's verdict on a screening hit. */
+export function adjudicationEntry(
+  result: { adjudicationId: string; hit: { id: string; list: string; entityId: string } },
+  verdict: string,
+  analyst: string,
+  note: string,
+): object {
+  return {
+    type: 'adjudication',
+    adjudicationId: result.adjudicationId,
+    hitId: result.hit.id,
+    list: result.hit.list,
+    entityId: result.hit.entityId,
+    verdict,
+    analyst,
+    note,
+    at: new Date().toISOString(),
+  };
 }

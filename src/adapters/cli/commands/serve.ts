@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { createAssessmentService } from '../../../app/assess.ts';
 import { dataDir, defaultDatabaseUrl } from '../../../app/config.ts';
-import { LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
+import { adjudicationEntry, LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
 import { openRiskSources } from '../../../app/risk-sources.ts';
 import {
   assessmentDeps,
@@ -131,6 +131,9 @@ export function registerServeCommand(program: Command): void {
                   resolveCountry: loadCountryResolver(dataDir()),
                   isCleared: risk.screening.isCleared,
                   recordHits: risk.screening.recordHits,
+                  onAdjudicated: async (result, verdict, analyst, note) => {
+                    await log.append([adjudicationEntry(result, verdict, analyst, note)]);
+                  },
                 },
               }
             : {}),

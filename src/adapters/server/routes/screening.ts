@@ -25,6 +25,13 @@ export interface ScreeningRouteDeps {
   isCleared?: (query: ScreeningQuery, hit: ScreeningHit) => boolean;
   /** Records parties and hits of API screenings (for adjudication and delta screening). */
   recordHits?: (query: ScreeningQuery, hits: ScreeningHit[]) => Promise<void>;
+  /** Called after an adjudication is stored (the server appends it to the transparency log). */
+  onAdjudicated?: (
+    result: { adjudicationId: string; hit: StoredHit },
+    verdict: string,
+    analyst: string,
+    note: string,
+  ) => Promise<void>;
 }
 
 const errors = {
@@ -275,7 +282,9 @@ export function registerScreeningRoutes(app: ApiApp, deps: ScreeningRouteDeps): 
   app.openapi(adjudicateRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { verdict, note } = c.req.valid('json');
-    const result = await deps.store.adjudicate(id, verdict, actorOf(c.get('principal')), note);
+    const analyst = actorOf(c.get('principal'));
+    const result = await deps.store.adjudicate(id, verdict, analyst, note);
+    await deps.onAdjudicated?.(result, verdict, analyst, note ?? '');
     return c.json({ adjudicationId: result.adjudicationId, hit: publicHit(result.hit) }, 200);
   });
   app.openapi(versionsRoute, async (c) => {
