@@ -25,6 +25,12 @@ gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
 const { index, versions, timings } = await loadScreeningIndex({ dataDirectory: data });
 gc?.();
+// RSS right after loading still holds the transient buffers of parsing and of the Japanese
+// dictionary the build reads listed Han-script names with; external memory is released lazily,
+// so settle (GC, a pause, GC) before measuring what the process keeps.
+const rssAtLoad = process.memoryUsage().rss;
+await new Promise((r) => setTimeout(r, 500));
+gc?.();
 const heapAfter = process.memoryUsage().heapUsed;
 const rss = process.memoryUsage().rss;
 
@@ -153,7 +159,7 @@ Queries: ${queries.length} persons (${negatives.length} synthetic non-listed, th
 | p99 latency wall / CPU | < 2 ms | ${p99.toFixed(3)} / ${cpuP99.toFixed(3)} ms | ${baseline.p99.toFixed(0)} / ${baseline.cpuP99.toFixed(0)} ms | ${verdict(p99 < 2)} (CPU: ${verdict(cpuP99 < 2)}) |
 | index build (entity model -> index) | < 5 s | ${(build / 1000).toFixed(2)} s | none | ${verdict(build < 5000)} |
 | start-up from files (parse four lists + name tables + build) | | ${((timings.parseMs + timings.tablesMs + timings.buildMs) / 1000).toFixed(2)} s | | |
-| heap of lists + index (after GC) / process RSS | < 500 MB | ${heapMb.toFixed(0)} MB / ${mb(rss)} MB | same lists | ${verdict(heapMb < 500 && rss < 500 * 1024 * 1024)} |
+| heap of lists + index (after GC) / process RSS once settled (right after loading: ${mb(rssAtLoad)} MB) | < 500 MB | ${heapMb.toFixed(0)} MB / ${mb(rss)} MB | same lists | ${verdict(heapMb < 500 && rss < 500 * 1024 * 1024)} |
 
 Per-run indexed figures: ${runs.map((r) => `${r.qps.toFixed(0)} q/s (${r.cpuQps.toFixed(0)} per CPU s), p99 ${r.p99.toFixed(3)} ms (CPU ${r.cpuP99.toFixed(3)} ms)`).join('; ')}.
 ${gc ? '' : '\n(Run without --expose-gc: the heap figure includes garbage.)\n'}`;

@@ -61,21 +61,51 @@ function buildTokenizer(): KuromojiTokenizer {
     failure = err;
     built = t;
   });
+  const tokenizer: KuromojiTokenizer | undefined = built;
+  // kuromoji keeps the callback's closure reachable: clear what it captured, or the dictionary
+  // could never be dropped by `releaseJapaneseReader`.
+  built = undefined;
   if (failure) throw failure;
-  if (!built) throw new Error('the Japanese dictionary did not load synchronously');
-  return built;
+  if (!tokenizer) throw new Error('the Japanese dictionary did not load synchronously');
+  return tokenizer;
 }
 
 /**
  * The reader the screening core takes as `NameTables.readJapanese`: the katakana reading of each
  * morpheme, space-separated (山田太郎 -> ヤマダ タロウ), or undefined when a kanji has no reading in
  * the dictionary. The dictionary (kuromoji's IPADIC, shipped inside the package: nothing is
- * downloaded) is loaded on first use, in about half a second, and holds about 200 MB; most names
- * on declarations are in Latin script and never need it.
+ * downloaded) is loaded on first use, in about half a second, holds about 250 MB, and is dropped
+ * again after ten minutes without a Han-script name; most names on declarations are in Latin script
+ * and never need it.
  */
 export function readJapanese(text: string): string | undefined {
   tokenizer ??= buildTokenizer();
-  return readingOf(tokenizer, text);
+  const reading = readingOf(tokenizer, text);
+  scheduleRelease();
+  return reading;
+}
+
+/** The dictionary is dropped after this long without a Han-script name to read. */
+const IDLE_RELEASE_MS = 10 * 60 * 1000;
+let idleTimer: NodeJS.Timeout | undefined;
+let lastUse = 0;
+
+function scheduleRelease(): void {
+  lastUse = Date.now();
+  if (idleTimer) return;
+  const check = () => {
+    const idle = Date.now() - lastUse;
+    if (idle >= IDLE_RELEASE_MS) {
+      idleTimer = undefined;
+      releaseJapaneseReader();
+      return;
+    }
+    idleTimer = setTimeout(check, IDLE_RELEASE_MS - idle);
+    idleTimer.unref();
+  };
+  idleTimer = setTimeout(check, IDLE_RELEASE_MS);
+  // Never keeps a process alive on its own.
+  idleTimer.unref();
 }
 
 /**
@@ -85,6 +115,8 @@ export function readJapanese(text: string): string | undefined {
  */
 export function releaseJapaneseReader(): void {
   tokenizer = undefined;
+  if (idleTimer) clearTimeout(idleTimer);
+  idleTimer = undefined;
 }
 
 /** Whether the dictionary is in memory (for tests and diagnostics). */
