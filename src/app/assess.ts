@@ -103,7 +103,7 @@ export interface AssessmentService {
   ): Promise<AssessmentLine[]>;
 }
 
-function reasonLines(decision: ChannelDecision): ReasonLine[] {
+function reasonLines(decision: Pick<ChannelDecision, 'reasons'>): ReasonLine[] {
   return decision.reasons.map((r) => ({ source: r.source, code: r.code, message: r.message }));
 }
 
@@ -136,18 +136,23 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
     return decideChannel({ declarationId: declaration.id, version }, signals, deps.policy);
   }
 
-  function decisionInput(
-    administration: string,
-    declaration: Declaration,
-    decision: ChannelDecision,
-    decidedAt: string,
-  ): DecisionInput {
+  /** The list and model versions the sources use for an administration: once per batch. */
+  function sourceVersions(administration: string) {
     const listVersions: Record<string, string> = {};
     let modelVersion: string | null = null;
     for (const s of sources) {
       if (s.kind === 'lists') Object.assign(listVersions, s.versions(administration));
       else modelVersion = Object.values(s.versions(administration)).join(',') || modelVersion;
     }
+    return { listVersions: Object.keys(listVersions).length ? listVersions : null, modelVersion };
+  }
+
+  function decisionInput(
+    declaration: Declaration,
+    decision: ChannelDecision,
+    decidedAt: string,
+    versions: ReturnType<typeof sourceVersions>,
+  ): DecisionInput {
     return {
       channel: decision.channel,
       score: decision.score,
@@ -158,8 +163,8 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       // The versions in force at lodgement: what evaluateProfiles applied to this declaration.
       profileVersions: profileVersionsInForce(deps.profiles, declaration.lodgedAt),
       referenceVersion: deps.reference.version,
-      modelVersion,
-      listVersions: Object.keys(listVersions).length ? listVersions : null,
+      modelVersion: versions.modelVersion,
+      listVersions: versions.listVersions,
     };
   }
 
@@ -212,6 +217,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       );
       const known = await store.knownParties(administration, partyIds);
       const items: AssessmentItem[] = [];
+      const versions = sourceVersions(administration);
       for (const v of valid) {
         const d = v.declaration;
         const head = heads.get(d.id);
@@ -232,7 +238,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
           declaration: d,
           contentHash: v.hash,
           source: options.source,
-          decision: decisionInput(administration, d, decision, decidedAt),
+          decision: decisionInput(d, decision, decidedAt, versions),
         });
       }
 
@@ -241,16 +247,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       saved.forEach((result, i) => {
         const v = valid[i]!;
         const stored = result.decision;
-        const line: AssessedLine = {
-          declarationId: result.id,
-          version: result.version,
-          status: result.status,
-          channel: stored.channel,
-          score: stored.score,
-          summary: stored.summary,
-          reasons: stored.reasons.map((r) => ({ source: r.source, code: r.code, message: r.message })),
-          decidedAt: stored.decidedAt,
-        };
+        const line = assessedLine(result.id, result.version, result.status, stored, stored.decidedAt);
         lines[v.at] = line;
         if (result.status !== 'unchanged') assessed.push({ line, decision: stored, contentHash: v.hash });
       });
@@ -298,7 +295,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
     declarationId: string,
     version: number,
     status: SaveStatus,
-    decision: ChannelDecision,
+    decision: Pick<ChannelDecision, 'channel' | 'score' | 'summary' | 'reasons'>,
     decidedAt: string,
   ): AssessedLine {
     return {

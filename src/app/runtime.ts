@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadProfiles } from '../adapters/profiles/load-profiles.ts';
+import { type LoadedProfile, loadProfiles } from '../adapters/profiles/load-profiles.ts';
 import { referenceData } from '../adapters/reference/file-reference-data.ts';
 import type { DeclarationStore } from '../adapters/store/declaration-store.ts';
 import { type SelectionPolicy, SelectionPolicySchema } from '../core/decision/selection-policy.ts';
@@ -33,6 +33,8 @@ export function defaultSelectionPolicy(env: NodeJS.ProcessEnv = process.env): Se
 
 export interface RuntimeOptions {
   profilesDir?: string;
+  /** Profiles already read from `profilesDir` (e.g. for `storeProfiles`), so they are read once. */
+  loadedProfiles?: readonly LoadedProfile[];
   dataDir?: string;
   policy?: SelectionPolicy;
   store?: DeclarationStore;
@@ -50,7 +52,7 @@ export function loadPriceBands(file: string): PriceBandTable {
 /** Loads reference data and profiles and compiles them: everything the assessment pipeline needs. */
 export function assessmentDeps(options: RuntimeOptions = {}): AssessmentDeps {
   const reference = referenceData(options.dataDir ?? dataDir());
-  const loaded = loadProfiles(options.profilesDir ?? DEFAULT_PROFILES_DIR);
+  const loaded = options.loadedProfiles ?? loadProfiles(options.profilesDir ?? DEFAULT_PROFILES_DIR);
   const profiles: RiskProfile[] = loaded.map((l) => l.profile);
   const bandsFile = options.priceBandsFile ?? process.env.GREENLANE_PRICE_BANDS;
   const priceBands = options.priceBands ?? (bandsFile ? loadPriceBands(bandsFile) : undefined);
@@ -71,9 +73,8 @@ export function assessmentDeps(options: RuntimeOptions = {}): AssessmentDeps {
 export async function storeProfiles(
   store: DeclarationStore,
   actor: string,
-  profilesDir = DEFAULT_PROFILES_DIR,
+  loaded: readonly LoadedProfile[],
 ) {
-  const loaded = loadProfiles(profilesDir);
   return store.saveProfiles(
     loaded.map((l) => ({
       id: l.profile.id,

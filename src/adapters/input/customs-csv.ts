@@ -33,7 +33,7 @@ export const CUSTOMS_CSV_COLUMNS = [
  * KCS transport mode codes are UN/ECE Recommendation 19 codes times ten (10 sea, 20 rail, 30 road,
  * 40 air, 50 post, 70 fixed installation, 80 inland waterway, 90 own propulsion/unknown).
  */
-const MODES: Record<string, NonNullable<DeclarationInput['transport']>['mode']> = {
+export const KCS_TRANSPORT_MODES: Record<string, NonNullable<DeclarationInput['transport']>['mode']> = {
   '10': 'sea',
   '20': 'rail',
   '30': 'road',
@@ -74,7 +74,9 @@ export function customsRowToDeclaration(row: CustomsRow): DeclarationInput {
     importer: row['Importer ID'] ? { id: row['Importer ID'], country: 'KR' } : undefined,
     exporter: seller ? { id: seller } : undefined,
     carrier: courier ? { id: courier } : undefined,
-    transport: MODES[row['Mode of Transport'] ?? ''] ? { mode: MODES[row['Mode of Transport']!] } : undefined,
+    transport: KCS_TRANSPORT_MODES[row['Mode of Transport'] ?? '']
+      ? { mode: KCS_TRANSPORT_MODES[row['Mode of Transport']!] }
+      : undefined,
     dispatchCountry: row['Country of Departure'] || undefined,
     destinationCountry: 'KR',
     currency: 'KRW',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { CustomsRecord, OutcomeLabel } from '../../core/model/customs-record.ts';
+import { KCS_TRANSPORT_MODES } from '../input/customs-csv.ts';
 
 /**
  * Fast reader of the synthetic customs CSV (`customs-declarations/df_syn_*_eng.csv`) straight
@@ -34,21 +35,6 @@ const REQUIRED = [
   'Net Mass',
   'Item Price',
 ] as const;
-
-/**
- * KCS transport codes are UN/ECE Recommendation 19 codes times ten; map them to Greenlane's
- * transport modes so CSV rows and declarations share one vocabulary.
- */
-const MODES: Record<string, string> = {
-  '10': 'sea',
-  '20': 'rail',
-  '30': 'road',
-  '40': 'air',
-  '50': 'post',
-  '70': 'fixed-installation',
-  '80': 'inland-waterway',
-  '90': 'unknown',
-};
 
 const num = (v: string | undefined) => (v === undefined || v === '' ? Number.NaN : Number(v));
 
@@ -86,7 +72,7 @@ export function parseCustomsRows(text: string): CustomsRows {
       importType: row['Import Type'] ?? '',
       importUse: row['Import Use'] ?? '',
       paymentType: row['Payment Type'] ?? '',
-      transportMode: MODES[mode] ?? mode,
+      transportMode: KCS_TRANSPORT_MODES[mode] ?? mode,
       declarant: row['Declarant ID'] ?? '',
       importer: row['Importer ID'] ?? '',
       seller: row['Seller ID'] ?? '',

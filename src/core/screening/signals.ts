@@ -51,7 +51,7 @@ export function screenDeclarationParties(
       type: 'any',
       ...(country ? { country } : {}),
     };
-    parties.push({ role, query, hits: keep(screenParty(query, index, options), query, options) });
+    parties.push({ role, query, hits: screenUncleared(query, index, options) });
   }
   const transport = declaration.transport;
   if (transport && (transport.vesselImo || transport.vesselName)) {
@@ -61,17 +61,35 @@ export function screenDeclarationParties(
       type: 'vessel',
       ...(transport.vesselImo ? { imo: transport.vesselImo } : {}),
     };
-    parties.push({ role: 'vessel', query, hits: keep(screenParty(query, index, options), query, options) });
+    parties.push({ role: 'vessel', query, hits: screenUncleared(query, index, options) });
   }
   return { declarationId: declaration.id, parties };
 }
 
-function keep(
-  hits: ScreeningHit[],
+/**
+ * Screens one party and leaves out the hits an analyst cleared (good-party list): what the
+ * pipeline, `greenlane screen` and `POST /v1/screen` all report.
+ */
+export function screenUncleared(
   query: ScreeningQuery,
-  options: DeclarationScreenOptions,
+  index: ScreeningIndex,
+  options: DeclarationScreenOptions = {},
 ): ScreeningHit[] {
+  const hits = screenParty(query, index, options);
   return options.isCleared ? hits.filter((h) => !options.isCleared!(query, h)) : hits;
+}
+
+/** A hit as the `screen` contract prints it: `{list, entityId, name, matchedName, score, decision, reasons}`. */
+export function matchOf(hit: ScreeningHit) {
+  return {
+    list: hit.list,
+    entityId: hit.entityId,
+    name: hit.name,
+    matchedName: hit.matchedName,
+    score: hit.score,
+    decision: hit.decision,
+    reasons: hit.reasons,
+  };
 }
 
 /**

@@ -17,6 +17,7 @@ import { openTransparencyLog } from '../../../app/transparency-log.ts';
 import { INPUT_FORMATS, type InputFormat, type InputRecord } from '../../input/input-record.ts';
 import { readRecords, sniffFormat } from '../../input/read-records.ts';
 import type { TransparencyLog } from '../../ledger/transparency-log.ts';
+import { loadProfiles } from '../../profiles/load-profiles.ts';
 import { openDatabase, type StoreConnection } from '../../store/database.ts';
 import type { DeclarationStore } from '../../store/declaration-store.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
@@ -89,6 +90,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
         }
       }
       const format = flags.format ?? (fromStdin ? 'ndjson' : sniffFormat(file));
+      const profiles = loadProfiles(flags.profiles);
       let conn: StoreConnection | undefined;
       let store: DeclarationStore | undefined;
       let log: TransparencyLog | undefined;
@@ -98,7 +100,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
         log = await openTransparencyLog(conn);
         store = new LoggedDeclarationStore(conn, log);
         await store.ensureAdministration(flags.administration, flags.administration);
-        await storeProfiles(store, 'cli', flags.profiles);
+        await storeProfiles(store, 'cli', profiles);
       }
       const policy = defaultSelectionPolicy();
       const risk = await openRiskSources({
@@ -113,6 +115,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
       const service = createAssessmentService({
         ...assessmentDeps({
           profilesDir: flags.profiles,
+          loadedProfiles: profiles,
           policy,
           sources: risk.sources,
           ...(store ? { store } : {}),

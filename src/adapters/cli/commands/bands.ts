@@ -1,61 +1,15 @@
-import { createReadStream, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { dataDir } from '../../../app/config.ts';
-import { validateDeclaration } from '../../../core/declaration/validation.ts';
-import { PriceBandTable, type UnitPriceObservation } from '../../../core/rules/price-bands.ts';
+import { observationsFrom } from '../../../app/price-bands.ts';
+import { PriceBandTable } from '../../../core/rules/price-bands.ts';
 import { INPUT_FORMATS, type InputFormat } from '../../input/input-record.ts';
-import { readRecords, sniffFormat } from '../../input/read-records.ts';
-import { referenceData } from '../../reference/file-reference-data.ts';
+import { sniffFormat } from '../../input/read-records.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface BandsFlags {
   format?: InputFormat;
   currency: string;
   out: string;
-}
-
-/**
- * Collects the unit-price observations of the valid declarations of a file in one currency
- * (declarations in other currencies are counted and left out: prices are not converted).
- */
-export async function observationsFrom(file: string, format: InputFormat, currency: string) {
-  const ref = referenceData(dataDir());
-  const observations: UnitPriceObservation[] = [];
-  let skippedCurrency = 0;
-  let invalid = 0;
-  for await (const rec of readRecords(createReadStream(file), format)) {
-    const result = rec.syntaxError ? undefined : validateDeclaration(rec.value, ref);
-    if (!result?.ok) {
-      invalid++;
-      continue;
-    }
-    const d = result.declaration;
-    if (d.currency !== currency) {
-      skippedCurrency++;
-      continue;
-    }
-    for (const item of d.items) {
-      const value = item.invoiceValue ?? item.customsValue;
-      if (value === undefined || item.netMass === undefined) continue;
-      observations.push({
-        hsCode: item.hsCode,
-        originCountry: item.originCountry,
-        value,
-        netMass: item.netMass,
-      });
-    }
-  }
-  return { observations, skippedCurrency, invalid };
-}
-
-/** Price bands computed from a declarations file (valid records in `currency`). */
-export async function priceBandsFrom(
-  file: string,
-  format: InputFormat,
-  currency: string,
-): Promise<PriceBandTable> {
-  const { observations } = await observationsFrom(file, format, currency);
-  return PriceBandTable.compute(observations, currency);
 }
 
 export function registerBandsCommand(program: Command): void {

@@ -15,8 +15,8 @@ import {
   type ScreeningHit,
   type ScreeningQuery,
   type ScreeningThresholds,
-  screenParty,
 } from '../../../core/screening/screen.ts';
+import { matchOf, screenUncleared } from '../../../core/screening/signals.ts';
 import { type CountryResolver, loadCountryResolver } from '../../lists/country-resolver.ts';
 import { openScreeningContext, parseLists } from '../../lists/screening-context.ts';
 import { UsageError } from '../usage-error.ts';
@@ -183,22 +183,16 @@ export async function screenLines(
       await emit({ id: q.id, error: q.error });
       continue;
     }
-    let hits = screenParty(q.query, index, options.thresholds ? { thresholds: options.thresholds } : {});
-    if (options.isCleared) hits = hits.filter((h) => !options.isCleared!(q.query, h));
+    const hits = screenUncleared(q.query, index, {
+      ...(options.thresholds ? { thresholds: options.thresholds } : {}),
+      ...(options.isCleared ? { isCleared: options.isCleared } : {}),
+    });
     await options.onHits?.(q.query, hits);
     if (hits.some((h) => h.decision === 'match')) summary.withMatch++;
     else if (hits.length) summary.withReview++;
     await emit({
       id: q.query.id!,
-      matches: hits.map((h) => ({
-        list: h.list,
-        entityId: h.entityId,
-        name: h.name,
-        matchedName: h.matchedName,
-        score: h.score,
-        decision: h.decision,
-        reasons: h.reasons,
-      })),
+      matches: hits.map(matchOf),
     });
   }
   summary.seconds = (performance.now() - started) / 1000;

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { createAssessmentService } from '../../../app/assess.ts';
 import { dataDir, defaultDatabaseUrl } from '../../../app/config.ts';
 import { adjudicationEntry, LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
+import { priceBandsFrom } from '../../../app/price-bands.ts';
 import { openRiskSources } from '../../../app/risk-sources.ts';
 import {
   assessmentDeps,
@@ -15,6 +16,7 @@ import {
 import { openTransparencyLog, openWitness } from '../../../app/transparency-log.ts';
 import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
 import { loadCountryResolver } from '../../lists/country-resolver.ts';
+import { loadProfiles } from '../../profiles/load-profiles.ts';
 import { createApp, DEFAULT_BODY_LIMIT_BYTES } from '../../server/app.ts';
 import {
   createDemoKey,
@@ -27,7 +29,6 @@ import { greenlaneRoutes } from '../../server/routes/index.ts';
 import { openDatabase } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { UsageError } from '../usage-error.ts';
-import { priceBandsFrom } from './bands.ts';
 
 /** Declarations the demo queue is seeded with: enough for every channel, quick to assess. */
 const DEMO_SEED_SIZE = 2000;
@@ -69,13 +70,14 @@ export function registerServeCommand(program: Command): void {
       const bodyLimitBytes = integerOption(opts.bodyLimit, '--body-limit', 1024, 1024 * 1024 * 1024);
       // One JSON line per request on stdout; GREENLANE_LOG_LEVEL=warn keeps only failures.
       const logger = pino({ name: 'greenlane', level: process.env.GREENLANE_LOG_LEVEL ?? 'info' });
+      const profiles = loadProfiles(opts.profiles);
       const conn = openDatabase(opts.db);
       await migrateToLatest(conn);
       const log = await openTransparencyLog(conn, {
         onError: (err) => logger.error({ err }, 'transparency log'),
       });
       const store = new LoggedDeclarationStore(conn, log);
-      await storeProfiles(store, 'greenlane serve', opts.profiles);
+      await storeProfiles(store, 'greenlane serve', profiles);
       const policy = defaultSelectionPolicy();
       const risk = await openRiskSources({
         databaseUrl: opts.db,
@@ -95,6 +97,7 @@ export function registerServeCommand(program: Command): void {
         ...assessmentDeps({
           store,
           profilesDir: opts.profiles,
+          loadedProfiles: profiles,
           policy,
           sources: risk.sources,
           ...(priceBands ? { priceBands } : {}),

@@ -7,8 +7,8 @@ import {
   QUERY_TYPES,
   type ScreeningHit,
   type ScreeningQuery,
-  screenParty,
 } from '../../../core/screening/screen.ts';
+import { matchOf, screenUncleared } from '../../../core/screening/signals.ts';
 import type { CountryResolver } from '../../lists/country-resolver.ts';
 import { type ScreeningStore, type StoredHit, VERDICTS } from '../../store/screening-store.ts';
 import { actorOf, requireRole } from '../api-key-auth.ts';
@@ -255,21 +255,11 @@ export function registerScreeningRoutes(app: ApiApp, deps: ScreeningRouteDeps): 
         ...(p.dob ? { dob: p.dob } : {}),
         ...(p.imo ? { imo: p.imo.replace(/\D/g, '') } : {}),
       };
-      let hits = screenParty(query, index);
-      if (deps.isCleared) hits = hits.filter((h) => !deps.isCleared!(query, h));
+      const hits = screenUncleared(query, index, deps.isCleared ? { isCleared: deps.isCleared } : {});
       await deps.recordHits?.(query, hits);
       results.push({
         id: p.id ?? null,
-        matches: hits.map((h) => ({
-          list: h.list,
-          entityId: h.entityId,
-          name: h.name,
-          matchedName: h.matchedName,
-          score: h.score,
-          decision: h.decision,
-          reasons: h.reasons,
-          version: h.version,
-        })),
+        matches: hits.map((h) => ({ ...matchOf(h), version: h.version })),
       });
     }
     return c.json({ results, thresholds: DEFAULT_THRESHOLDS, versions: index.versions }, 200);

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sampleDeclaration } from '../../../../test/support/fixtures.ts';
-import { PriceBandTable } from '../../../core/rules/price-bands.ts';
-import { observationsFrom } from './bands.ts';
+import { sampleDeclaration } from '../../test/support/fixtures.ts';
+import { PriceBandTable } from '../core/rules/price-bands.ts';
+import { observationsFrom } from './price-bands.ts';
 
 describe('greenlane bands build', () => {
   it('collects unit prices of valid declarations in the chosen currency only', async () => {
