@@ -7,6 +7,7 @@
  *
  * Run: `npm run bench:profiles` (add `-- --runs 3` for a quicker run).
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +18,11 @@ import { loadReferenceData } from '../src/adapters/reference/file-reference-data
 import { dataDir, PACKAGE_ROOT } from '../src/app/config.ts';
 import { defaultSelectionPolicy } from '../src/app/runtime.ts';
 import { decideChannel } from '../src/core/decision/decide.ts';
-import type { SelectionPolicy } from '../src/core/decision/selection-policy.ts';
+import {
+  type SelectionKey,
+  type SelectionPolicy,
+  selectionKeyId,
+} from '../src/core/decision/selection-policy.ts';
 import type { RiskSignal } from '../src/core/decision/signal.ts';
 import type { Declaration, DeclarationInput, PartyRole } from '../src/core/declaration/declaration.ts';
 import { validateDeclaration } from '../src/core/declaration/validation.ts';
@@ -82,6 +87,11 @@ for (const input of inputs) {
 const contexts = validated.map(contextFor);
 // The runtime default (thresholds 30/60, random 2%/1%), without environment overrides.
 const policy: SelectionPolicy = defaultSelectionPolicy({});
+// A throw-away selection key: the bench measures the keyed draw, not any installation's.
+const key: SelectionKey = (() => {
+  const secret = randomBytes(32);
+  return { id: selectionKeyId(secret), secret };
+})();
 
 /** Rates of one timed run: per wall-clock second, and per second of this process's CPU time. */
 interface Rate {
@@ -124,7 +134,12 @@ const stages = {
       rate(validated.length, PASSES, () => {
         for (let i = 0; i < validated.length; i++) {
           const d = validated[i]!;
-          _sink += decideChannel({ declarationId: d.id, version: 1 }, signals[i]!, policy).score;
+          _sink += decideChannel(
+            { administration: 'BENCH', declarationId: d.id, version: 1 },
+            signals[i]!,
+            policy,
+            key,
+          ).score;
         }
       });
   })(),
@@ -135,7 +150,12 @@ const stages = {
         if (!v.ok) continue;
         const d = v.declaration;
         const hits = evaluateProfiles(d, compiled, contextFor(d));
-        _sink += decideChannel({ declarationId: d.id, version: 1 }, profileSignals(hits), policy).score;
+        _sink += decideChannel(
+          { administration: 'BENCH', declarationId: d.id, version: 1 },
+          profileSignals(hits),
+          policy,
+          key,
+        ).score;
       }
     }),
   // Baseline: what a caller gets by handing a fresh profiles array on every call (no compiled cache).
@@ -183,7 +203,7 @@ this run saw on the shared machine.
 |---|---|---|---|
 ${row('validate (`validateDeclaration`)', 'validate')}
 ${row('profiles (`evaluateProfiles`, compiled once)', 'profiles')}
-${row('decide (`decideChannel`, SHA-256 draw)', 'decide')}
+${row('decide (`decideChannel`, HMAC-SHA256 draw)', 'decide')}
 ${row('validate + profiles + decide', 'all', true)}
 ${row('baseline: profiles recompiled per call (fresh array)', 'baselineRecompile')}
 
@@ -200,7 +220,14 @@ const channels = { green: 0, yellow: 0, red: 0 };
 for (let i = 0; i < validated.length; i++) {
   const d = validated[i]!;
   const hits = evaluateProfiles(d, compiled, contexts[i]!);
-  channels[decideChannel({ declarationId: d.id, version: 1 }, profileSignals(hits), policy).channel]++;
+  channels[
+    decideChannel(
+      { administration: 'BENCH', declarationId: d.id, version: 1 },
+      profileSignals(hits),
+      policy,
+      key,
+    ).channel
+  ]++;
   for (const h of hits) {
     const e = hitsBy.get(h.profileId) ?? { n: 0, fraud: 0 };
     e.n++;

@@ -79,7 +79,7 @@ function items(from: number, to: number, amendment: number): AssessmentItem[] {
           },
         ],
         selection: {
-          seed: 'bench',
+          keyId: 'sel_bench',
           draw: (n % 997) / 997,
           rates: { yellow: 0.02, red: 0.01 },
           thresholds: { yellow: 40, red: 80 },

@@ -1,13 +1,51 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { sampleDeclaration } from '../../test/support/fixtures.ts';
+import { testSelectionKey } from '../../test/support/selection-key.ts';
 import { openDatabase, type StoreConnection } from '../adapters/store/database.ts';
 import { DeclarationStore } from '../adapters/store/declaration-store.ts';
 import { migrateToLatest } from '../adapters/store/migrate.ts';
-import { type AssessedLine, asInputRecords, createAssessmentService, type RejectedLine } from './assess.ts';
-import { assessmentDeps, defaultSelectionPolicy } from './runtime.ts';
+import { selectionDraw } from '../core/decision/selection-policy.ts';
+import type { Channel } from '../core/decision/signal.ts';
+import type { DeclarationInput } from '../core/declaration/declaration.ts';
+import {
+  type AssessedLine,
+  type AssessmentLine,
+  asInputRecords,
+  createAssessmentService,
+  type RejectedLine,
+  type SignalSource,
+} from './assess.ts';
+import { defaultSelectionPolicy, type RuntimeOptions, assessmentDeps as runtimeDeps } from './runtime.ts';
 
 const OPTS = { source: 'test', actor: 'tester' };
+const KEY = testSelectionKey('assess');
+const NO_RANDOM = { ...defaultSelectionPolicy({}), randomRates: { yellow: 0, red: 0 } };
+
+/** The runtime's dependencies with the test key (never the installation's). */
+const assessmentDeps = (options: RuntimeOptions = {}) => runtimeDeps({ selectionKey: KEY, ...options });
+
+/** A risk source that requires red for any goods item heavier than 1000 kg (net mass). */
+const HEAVY: SignalSource = {
+  name: 'heavy',
+  kind: 'model',
+  signals: (d) =>
+    d.items.some((i) => (i.netMass ?? 0) > 1000)
+      ? [{ source: 'profile', code: 'HEAVY', message: 'over 1000 kg', score: 0, minChannel: 'red' }]
+      : [],
+  versions: () => ({}),
+};
+
+/** No profiles, no random selection: the channel is HEAVY's alone (plus any amendment floor). */
+const heavyOnly = (store: DeclarationStore) =>
+  assessmentDeps({ store, loadedProfiles: [], policy: NO_RANDOM, sources: [HEAVY] });
+
+function withMass(id: string, netMass: number): DeclarationInput {
+  const base = sampleDeclaration({ id });
+  return { ...base, items: [{ ...base.items[0]!, netMass }] };
+}
+
+const channelOf = (lines: AssessmentLine[]) => (lines[0] as AssessedLine).channel;
 
 describe('assessment pipeline without a store', () => {
   it('returns one line per record, in order, decisions and rejects mixed', async () => {
@@ -24,23 +62,21 @@ describe('assessment pipeline without a store', () => {
     ]);
   });
 
-  it('reproduces random selection from the recorded seed, and changes with the seed', async () => {
+  it('reproduces random selection with the same secret key, and changes with the key', async () => {
     const records = asInputRecords(
       Array.from({ length: 400 }, (_, i) => sampleDeclaration({ id: `R-${i}`, importer: undefined })),
     );
-    const policy = (seed: string) => ({
-      ...defaultSelectionPolicy(),
-      seed,
-      randomRates: { yellow: 0.1, red: 0.05 },
-    });
-    const run = async (seed: string) => {
-      const service = createAssessmentService(assessmentDeps({ policy: policy(seed) }));
+    const policy = { ...defaultSelectionPolicy({}), randomRates: { yellow: 0.1, red: 0.05 } };
+    const run = async (label: string) => {
+      const service = createAssessmentService(
+        assessmentDeps({ policy, selectionKey: testSelectionKey(label) }),
+      );
       const lines = (await service.assess('x', records, OPTS)) as AssessedLine[];
       return lines.map((l) => l.channel).join(',');
     };
-    const a = await run('seed-one');
-    expect(await run('seed-one')).toBe(a);
-    expect(await run('seed-two')).not.toBe(a);
+    const a = await run('key-one');
+    expect(await run('key-one')).toBe(a);
+    expect(await run('key-two')).not.toBe(a);
     expect(a.split(',').filter((c) => c !== 'green').length).toBeGreaterThan(20);
   });
 });
@@ -84,7 +120,8 @@ for (const dialect of DIALECTS) {
       );
       expect(detail.decision.referenceVersion).toMatch(/^ref-/);
       expect(Object.keys(detail.decision.profileVersions).length).toBeGreaterThan(5);
-      expect(detail.decision.selection.seed).toBe(defaultSelectionPolicy().seed);
+      expect(detail.decision.selection.keyId).toBe(KEY.id);
+      expect(JSON.stringify(detail)).not.toContain(Buffer.from(KEY.secret).toString('base64url'));
       expect(detail.outcomes.map((o) => [o.result, o.fraud, o.critical])).toEqual([['seizure', true, true]]);
       const rejects = await store.listRejects('NL');
       expect(rejects.items.map((r) => [r.recordNumber, r.declarationId])).toEqual([[2, 'P-2']]);
@@ -140,6 +177,133 @@ for (const dialect of DIALECTS) {
         l.reasons.some((r) => r.code === 'SEC-STRATEGIC-FIRST-TIME-IMPORTER');
       expect(firstTime(first!)).toBe(true);
       expect(firstTime(second!)).toBe(false);
+    });
+
+    it('keeps the draw of a declaration across amendments: drawn red stays red (issue 8, item 3)', async () => {
+      const policy = { ...defaultSelectionPolicy({}), randomRates: { yellow: 0, red: 0.3 } };
+      const service = createAssessmentService(assessmentDeps({ store, loadedProfiles: [], policy }));
+      // Ids this key draws red for NL; amending each must not re-roll it (before: SHA-256 of
+      // seed|id|version re-rolled, so 70% of them came back green).
+      const red = Array.from({ length: 200 }, (_, i) => `DRAW-${i}`)
+        .filter((id) => selectionDraw(KEY.secret, 'channel', 'NL', id) < 0.3)
+        .slice(0, 20);
+      expect(red).toHaveLength(20);
+      const first = await service.assess('NL', asInputRecords(red.map((id) => withMass(id, 850))), OPTS);
+      expect(first.map((l) => (l as AssessedLine).channel)).toEqual(red.map(() => 'red'));
+      const amended = (await service.assess(
+        'NL',
+        asInputRecords(red.map((id) => withMass(id, 851))),
+        OPTS,
+      )) as AssessedLine[];
+      expect(amended.map((l) => [l.version, l.channel, l.reasons[0]!.code])).toEqual(
+        red.map(() => [2, 'red', 'RANDOM_RED']),
+      );
+    });
+
+    it('never lowers the channel on amendment; only an override does, and the next amendment restores it', async () => {
+      const service = createAssessmentService(heavyOnly(store));
+      expect(channelOf(await service.assess('NL', asInputRecords([withMass('FLOOR-1', 5000)]), OPTS))).toBe(
+        'red',
+      );
+      const [lighter] = (await service.assess(
+        'NL',
+        asInputRecords([withMass('FLOOR-1', 10)]),
+        OPTS,
+      )) as AssessedLine[];
+      expect(lighter).toMatchObject({ version: 2, channel: 'red', status: 'amended' });
+      expect(lighter!.reasons.map((r) => r.code)).toEqual(['AMENDMENT_FLOOR']);
+      expect(lighter!.summary).toBe('red (physical inspection): an earlier version was red');
+      await store.overrideDecision(
+        'NL',
+        'FLOOR-1',
+        { channel: 'green', reason: 'weighed at the quay' },
+        'officer-1',
+      );
+      expect((await store.getDeclaration('NL', 'FLOOR-1')).decision.channel).toBe('green');
+      // The highest channel ever assigned binds the next amendment, the override notwithstanding.
+      const [again] = (await service.assess(
+        'NL',
+        asInputRecords([withMass('FLOOR-1', 11)]),
+        OPTS,
+      )) as AssessedLine[];
+      expect(again).toMatchObject({ version: 3, channel: 'red' });
+      // An amendment inside one batch is held by the version before it in the same batch.
+      const batch = (await service.assess(
+        'NL',
+        asInputRecords([withMass('FLOOR-2', 5000), withMass('FLOOR-2', 10)]),
+        OPTS,
+      )) as AssessedLine[];
+      expect(batch.map((l) => [l.version, l.channel])).toEqual([
+        [1, 'red'],
+        [2, 'red'],
+      ]);
+    });
+
+    it('re-assesses an amendment that raced another one, instead of storing it against the old version (item 7a)', async () => {
+      await createAssessmentService(heavyOnly(store)).assess(
+        'NL',
+        asInputRecords([withMass('RACE-1', 10)]),
+        OPTS,
+      );
+      // B reads the heads (v1 green) and decides, then waits to save until A's red v2 is stored.
+      let releaseB!: () => void;
+      const aStored = new Promise<void>((resolve) => {
+        releaseB = resolve;
+      });
+      const storeB = new DeclarationStore(conn);
+      const save = storeB.saveAssessments.bind(storeB);
+      let held = false;
+      storeB.saveAssessments = async (admin, items) => {
+        if (!held) {
+          held = true;
+          await aStored;
+        }
+        return save(admin, items);
+      };
+      const b = createAssessmentService(heavyOnly(storeB)).assess(
+        'NL',
+        asInputRecords([withMass('RACE-1', 20)]),
+        OPTS,
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      const a = await createAssessmentService(heavyOnly(store)).assess(
+        'NL',
+        asInputRecords([withMass('RACE-1', 5000)]),
+        OPTS,
+      );
+      expect(a[0]).toMatchObject({ version: 2, channel: 'red' });
+      releaseB();
+      const [late] = (await b) as AssessedLine[];
+      // Before: stored as version 3, green, decided against version 1.
+      expect(late).toMatchObject({ version: 3, channel: 'red' });
+      expect(late!.reasons.map((r) => r.code)).toEqual(['AMENDMENT_FLOOR']);
+      const detail = await store.getDeclaration('NL', 'RACE-1');
+      expect(detail.decisions.map((d) => [d.version, d.channel])).toEqual([
+        [1, 'green'],
+        [2, 'red'],
+        [3, 'red'],
+      ]);
+    });
+
+    it('stores every concurrently submitted version once, each no lower than the versions before it', async () => {
+      const service = createAssessmentService(heavyOnly(store));
+      const ids = Array.from({ length: 6 }, (_, i) => `CONC-${i}`);
+      await service.assess('NL', asInputRecords(ids.map((id) => withMass(id, 10))), OPTS);
+      await Promise.all(
+        ids.flatMap((id) => [
+          service.assess('NL', asInputRecords([withMass(id, 5000)]), OPTS),
+          service.assess('NL', asInputRecords([withMass(id, 20)]), OPTS),
+        ]),
+      );
+      const rank: Record<Channel, number> = { green: 0, yellow: 1, red: 2 };
+      for (const id of ids) {
+        const detail = await store.getDeclaration('NL', id);
+        const auto = detail.decisions.filter((d) => d.kind === 'auto');
+        expect(auto.map((d) => d.version)).toEqual([1, 2, 3]);
+        for (let i = 1; i < auto.length; i++) {
+          expect(rank[auto[i]!.channel]).toBeGreaterThanOrEqual(rank[auto[i - 1]!.channel]);
+        }
+      }
     });
   });
 }

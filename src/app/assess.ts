@@ -1,15 +1,16 @@
 import type { InputRecord, RecordedOutcome } from '../adapters/input/input-record.ts';
 import { contentHash } from '../adapters/store/content-hash.ts';
 import type { DeclarationStore } from '../adapters/store/declaration-store.ts';
+import { StoreError } from '../adapters/store/store-error.ts';
 import type {
   AssessmentItem,
   DecisionInput,
   SaveStatus,
   StoredDecision,
 } from '../adapters/store/store-records.ts';
-import { type ChannelDecision, decideChannel } from '../core/decision/decide.ts';
-import type { SelectionPolicy } from '../core/decision/selection-policy.ts';
-import type { Channel, RiskSignal } from '../core/decision/signal.ts';
+import { type ChannelDecision, type ChannelFloor, decideChannel } from '../core/decision/decide.ts';
+import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
+import { CHANNEL_RANK, type Channel, type RiskSignal } from '../core/decision/signal.ts';
 import { type Declaration, PARTY_ROLES, type PartyRole } from '../core/declaration/declaration.ts';
 import { type ValidationIssue, validateDeclaration } from '../core/declaration/validation.ts';
 import type { ReferenceData } from '../core/reference/reference-data.ts';
@@ -74,6 +75,8 @@ export interface AssessmentDeps {
   reference: ReferenceData;
   profiles: CompiledProfiles;
   policy: SelectionPolicy;
+  /** The secret key of random selection (`openSelectionKeys(stateDir()).current`). */
+  selectionKey: SelectionKey;
   /** Without a store, decisions are computed and returned but nothing is kept. */
   store?: DeclarationStore;
   priceBands?: PriceBandLookup;
@@ -111,6 +114,13 @@ function partyKey(role: PartyRole, declaration: Declaration): string | undefined
   return declaration[role]?.id;
 }
 
+/**
+ * Times a batch is re-assessed when another submission moved one of its declarations on between
+ * reading the heads and saving (`STALE_VERSION`). Each retry re-reads them, so only a declaration
+ * amended this often while one batch is scored runs out.
+ */
+const STALE_ATTEMPTS = 5;
+
 /** Wraps plain values (an API batch) as numbered input records. */
 export function asInputRecords(values: readonly unknown[]): InputRecord[] {
   return values.map((value, i) => ({ record: i + 1, value }));
@@ -125,6 +135,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
     declaration: Declaration,
     version: number,
     firstTimeTraders?: ReadonlySet<PartyRole>,
+    floor?: ChannelFloor,
   ) {
     const hits = evaluateProfiles(declaration, deps.profiles, {
       reference: deps.reference,
@@ -133,7 +144,12 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
     });
     const signals = profileSignals(hits);
     for (const source of sources) signals.push(...source.signals(declaration, administration));
-    return decideChannel({ declarationId: declaration.id, version }, signals, deps.policy);
+    return decideChannel(
+      { administration, declarationId: declaration.id, version, ...(floor ? { floor } : {}) },
+      signals,
+      deps.policy,
+      deps.selectionKey,
+    );
   }
 
   /** The list and model versions the sources use for an administration: once per batch. */
@@ -197,7 +213,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       });
       for (const r of rejects) lines[r.at] = r.line;
 
-      const decidedAt = now().toISOString();
+      let decidedAt = now().toISOString();
       const store = deps.store;
       if (!store) {
         for (const v of valid) {
@@ -207,42 +223,74 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
         return lines as AssessmentLine[];
       }
 
-      // Versions: what the store holds, advanced as the batch itself repeats or amends an id.
-      const heads = await store.currentVersions(
-        administration,
-        valid.map((v) => v.declaration.id),
-      );
-      const partyIds = valid.flatMap((v) =>
-        PARTY_ROLES.map((r) => partyKey(r, v.declaration)).filter((p) => p !== undefined),
-      );
-      const known = await store.knownParties(administration, partyIds);
-      const items: AssessmentItem[] = [];
       const versions = sourceVersions(administration);
-      for (const v of valid) {
-        const d = v.declaration;
-        const head = heads.get(d.id);
-        const unchanged = head !== undefined && head.contentHash === v.hash;
-        const version = head === undefined ? 1 : unchanged ? head.version : head.version + 1;
-        heads.set(d.id, { version, contentHash: v.hash });
-        const firstTime = new Set<PartyRole>();
-        for (const role of PARTY_ROLES) {
-          const id = partyKey(role, d);
-          if (id !== undefined && !known.has(id)) firstTime.add(role);
+      // Versions and amendment floors: what the store holds, advanced as the batch itself repeats
+      // or amends an id. The store re-checks the heads inside its transaction; when another
+      // submission moved one on meanwhile, the whole batch is decided again on the new heads.
+      const decideBatch = async (): Promise<AssessmentItem[]> => {
+        // A retry decides anew, after what it lost the race to.
+        decidedAt = now().toISOString();
+        const heads = await store.currentVersions(
+          administration,
+          valid.map((v) => v.declaration.id),
+        );
+        const partyIds = valid.flatMap((v) =>
+          PARTY_ROLES.map((r) => partyKey(r, v.declaration)).filter((p) => p !== undefined),
+        );
+        const known = await store.knownParties(administration, partyIds);
+        const local = new Map<string, { version: number; contentHash: string; floor?: ChannelFloor }>(heads);
+        const items: AssessmentItem[] = [];
+        const seen = new Set<string>();
+        for (const v of valid) {
+          const d = v.declaration;
+          const head = local.get(d.id);
+          const unchanged = head !== undefined && head.contentHash === v.hash;
+          const version = head === undefined ? 1 : unchanged ? head.version : head.version + 1;
+          const firstTime = new Set<PartyRole>();
+          for (const role of PARTY_ROLES) {
+            const id = partyKey(role, d);
+            if (id !== undefined && !known.has(id)) firstTime.add(role);
+          }
+          for (const role of PARTY_ROLES) {
+            const id = partyKey(role, d);
+            if (id !== undefined) known.add(id);
+          }
+          const decision = decide(administration, d, version, firstTime, head?.floor);
+          const floor =
+            head?.floor && CHANNEL_RANK[head.floor.channel] >= CHANNEL_RANK[decision.channel]
+              ? head.floor
+              : { channel: decision.channel, version };
+          local.set(d.id, { version, contentHash: v.hash, floor });
+          // The stored head the first item of an id was decided against (null: new); later items
+          // of the same id chain on it inside the store.
+          const stored = heads.get(d.id);
+          const expected = seen.has(d.id)
+            ? undefined
+            : stored
+              ? { version: stored.version, decisionId: stored.decisionId }
+              : null;
+          seen.add(d.id);
+          items.push({
+            declaration: d,
+            contentHash: v.hash,
+            source: options.source,
+            decision: decisionInput(d, decision, decidedAt, versions),
+            ...(expected !== undefined ? { expected } : {}),
+          });
         }
-        for (const role of PARTY_ROLES) {
-          const id = partyKey(role, d);
-          if (id !== undefined) known.add(id);
-        }
-        const decision = decide(administration, d, version, firstTime);
-        items.push({
-          declaration: d,
-          contentHash: v.hash,
-          source: options.source,
-          decision: decisionInput(d, decision, decidedAt, versions),
-        });
-      }
+        return items;
+      };
 
-      const saved = await store.saveAssessments(administration, items);
+      let saved: Awaited<ReturnType<DeclarationStore['saveAssessments']>>;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          saved = await store.saveAssessments(administration, await decideBatch());
+          break;
+        } catch (err) {
+          if (!(err instanceof StoreError && err.code === 'STALE_VERSION') || attempt >= STALE_ATTEMPTS)
+            throw err;
+        }
+      }
       const assessed: SavedAssessment[] = [];
       saved.forEach((result, i) => {
         const v = valid[i]!;

@@ -37,7 +37,7 @@ export function decisionEntry(administration: string, saved: SavedAssessment): o
       score: r.score,
       minChannel: r.minChannel ?? null,
     })),
-    selection: { seed: d.selection.seed, draw: d.selection.draw },
+    selection: { keyId: d.selection.keyId, draw: d.selection.draw },
     profileVersions: d.profileVersions,
     referenceVersion: d.referenceVersion,
     modelVersion: d.modelVersion ?? null,

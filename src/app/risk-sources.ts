@@ -3,7 +3,7 @@ import { readModelFile } from '../adapters/model/model-file.ts';
 import { createModelSignalSource } from '../adapters/model/model-signal-source.ts';
 import type { StoreConnection } from '../adapters/store/database.ts';
 import { ModelRegistry } from '../adapters/store/model-registry.ts';
-import type { SelectionPolicy } from '../core/decision/selection-policy.ts';
+import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
 import type { Declaration } from '../core/declaration/declaration.ts';
 import {
   type DeclarationScreening,
@@ -39,6 +39,8 @@ export interface RiskSourceOptions {
   /** A model file for every administration (CLI); otherwise the registry's active models. */
   modelFile?: string;
   policy: SelectionPolicy;
+  /** The secret key exploration draws from (as random selection does). */
+  selectionKey: SelectionKey;
 }
 
 /** Results kept between scoring and storing; bounded so unchanged (never stored) ones cannot pile up. */
@@ -94,7 +96,7 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
         exploration: {
           share: EXPLORATION_SHARE,
           inspectionRate: Math.max(inspectionRate, 0.05),
-          seed: options.policy.seed,
+          key: options.selectionKey,
         },
       }),
     );
@@ -117,7 +119,7 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
               exploration: {
                 share: EXPLORATION_SHARE,
                 inspectionRate: Math.max(inspectionRate, 0.05),
-                seed: options.policy.seed,
+                key: options.selectionKey,
               },
             }),
           );

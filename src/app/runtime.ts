@@ -2,13 +2,18 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type LoadedProfile, loadProfiles } from '../adapters/profiles/load-profiles.ts';
 import { referenceData } from '../adapters/reference/file-reference-data.ts';
+import { openSelectionKeys } from '../adapters/selection/selection-keys.ts';
 import type { DeclarationStore } from '../adapters/store/declaration-store.ts';
-import { type SelectionPolicy, SelectionPolicySchema } from '../core/decision/selection-policy.ts';
+import {
+  type SelectionKey,
+  type SelectionPolicy,
+  SelectionPolicySchema,
+} from '../core/decision/selection-policy.ts';
 import { compileProfiles } from '../core/rules/evaluate.ts';
 import { type PriceBandLookup, PriceBandTable } from '../core/rules/price-bands.ts';
 import type { RiskProfile } from '../core/rules/risk-profile.ts';
 import type { AssessmentDeps, SignalSource } from './assess.ts';
-import { dataDir, PACKAGE_ROOT } from './config.ts';
+import { dataDir, PACKAGE_ROOT, stateDir } from './config.ts';
 
 /** The starter risk profiles shipped with Greenlane. */
 export const DEFAULT_PROFILES_DIR = resolve(PACKAGE_ROOT, 'profiles');
@@ -17,8 +22,8 @@ export const DEFAULT_PROFILES_DIR = resolve(PACKAGE_ROOT, 'profiles');
  * Default selectivity: a combined score of 30 means a documentary check, 60 a physical inspection
  * (a single high-weight profile can reach red on its own through its minimum channel); 2% of
  * declarations are drawn at random for yellow and 1% for red, the order of magnitude the WCO Risk
- * Management Compendium suggests for compliance measurement. The seed can be set per deployment
- * with GREENLANE_SELECTION_SEED; it is recorded with every decision.
+ * Management Compendium suggests for compliance measurement. The draws come from the secret
+ * selection key (`selectionKey`), not from anything configurable here.
  */
 export function defaultSelectionPolicy(env: NodeJS.ProcessEnv = process.env): SelectionPolicy {
   return SelectionPolicySchema.parse({
@@ -27,8 +32,15 @@ export function defaultSelectionPolicy(env: NodeJS.ProcessEnv = process.env): Se
       yellow: Number(env.GREENLANE_RANDOM_YELLOW ?? 0.02),
       red: Number(env.GREENLANE_RANDOM_RED ?? 0.01),
     },
-    seed: env.GREENLANE_SELECTION_SEED ?? 'greenlane-default-seed',
   });
+}
+
+/**
+ * The installation's current selection key: `stateDir()/selection/keys.json`, created (0600) at
+ * first start. Rotate it with `greenlane selection rotate-key`.
+ */
+export function selectionKey(env: NodeJS.ProcessEnv = process.env): SelectionKey {
+  return openSelectionKeys(stateDir(env)).current;
 }
 
 export interface RuntimeOptions {
@@ -37,6 +49,8 @@ export interface RuntimeOptions {
   loadedProfiles?: readonly LoadedProfile[];
   dataDir?: string;
   policy?: SelectionPolicy;
+  /** Default: the installation's current key ({@link selectionKey}). */
+  selectionKey?: SelectionKey;
   store?: DeclarationStore;
   sources?: SignalSource[];
   /** Unit-price bands for the valuation profiles; or a file written by `greenlane bands build`. */
@@ -61,6 +75,7 @@ export function assessmentDeps(options: RuntimeOptions = {}): AssessmentDeps {
     profiles: compileProfiles(profiles, reference),
     ...(priceBands ? { priceBands } : {}),
     policy: options.policy ?? defaultSelectionPolicy(),
+    selectionKey: options.selectionKey ?? selectionKey(),
     ...(options.store ? { store: options.store } : {}),
     ...(options.sources ? { sources: options.sources } : {}),
   };

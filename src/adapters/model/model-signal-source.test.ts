@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { testSelectionKey } from '../../../test/support/selection-key.ts';
 import type { Declaration } from '../../core/declaration/declaration.ts';
 import { trainRiskModel } from '../../core/model/risk-model.ts';
 import { syntheticRecords } from '../../core/model/test-records.ts';
 import { createModelSignalSource, explorationRate } from './model-signal-source.ts';
+
+const key = testSelectionKey();
 
 const model = trainRiskModel(syntheticRecords(1200, 61), { target: 'fraud', params: { maxTrees: 60 } });
 
@@ -59,7 +62,7 @@ describe('model signal source', () => {
       policy: 'probability',
       yellowAt: 0.99,
       redAt: 0.999,
-      exploration: { share: 0.5, inspectionRate: 0.2, seed: 's1' },
+      exploration: { share: 0.5, inspectionRate: 0.2, key },
     });
     const explored = Array.from({ length: 2000 }, (_, i) => source.signals(declaration(`X${i}`, 'IMP9', 20)))
       .map((signals) => signals.find((s) => s.code === 'MODEL_EXPLORE'))

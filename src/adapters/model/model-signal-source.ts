@@ -1,4 +1,4 @@
-import { selectionDraw } from '../../core/decision/selection-policy.ts';
+import { type SelectionKey, selectionDraw } from '../../core/decision/selection-policy.ts';
 import type { RiskSignal } from '../../core/decision/signal.ts';
 import type { Declaration } from '../../core/declaration/declaration.ts';
 import { DEFAULT_EXPLORATION_SHARE } from '../../core/model/exploration.ts';
@@ -15,7 +15,7 @@ export interface ModelSignalSourceOptions {
   yellowAt: number;
   redAt: number;
   /** Exploration: share of selections drawn at random, at the expected inspection rate. */
-  exploration?: { share?: number; inspectionRate: number; seed: string };
+  exploration?: { share?: number; inspectionRate: number; key: SelectionKey };
   /** Reasons per signal. */
   top?: number;
 }
@@ -33,12 +33,13 @@ export function explorationRate(share: number, inspectionRate: number): number {
  * The learned model as a signal source of the assessment pipeline (the `SignalSource` shape of
  * src/app/assess.ts): the active model's score and reasons become a `MODEL_SCORE` signal, and a
  * declaration the model leaves below red may be drawn for exploration (`MODEL_EXPLORE`, with
- * its selection probability). The draw is reproducible: a hash of seed and declaration id.
+ * its selection probability). The draw is reproducible by whoever holds the selection key, and by
+ * nobody else: `selectionDraw(key, 'model-explore', administration, declarationId)`.
  */
 export function createModelSignalSource(options: ModelSignalSourceOptions): {
   name: string;
   kind: 'model';
-  signals(declaration: Declaration): RiskSignal[];
+  signals(declaration: Declaration, administration?: string): RiskSignal[];
   versions(): Record<string, string>;
 } {
   const scorer = createScorer(options.model);
@@ -49,7 +50,7 @@ export function createModelSignalSource(options: ModelSignalSourceOptions): {
   return {
     name: `model:${options.model.target}`,
     kind: 'model',
-    signals(declaration) {
+    signals(declaration, administration = '') {
       const scored = scoreDeclaration(scorer, declaration, options.top ?? 5);
       const signals = modelSignals(scored.score, scored.contributions, {
         policy: options.policy,
@@ -64,7 +65,7 @@ export function createModelSignalSource(options: ModelSignalSourceOptions): {
       if (
         exploration &&
         !red &&
-        selectionDraw(`${exploration.seed}|model-explore`, declaration.id, 1) < rate
+        selectionDraw(exploration.key.secret, 'model-explore', administration, declaration.id) < rate
       ) {
         signals.push(explorationSignal(rate, options.version));
       }

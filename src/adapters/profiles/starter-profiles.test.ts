@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeDeclaration } from '../../../test/support/declaration-fixture.ts';
+import { testSelectionKey } from '../../../test/support/selection-key.ts';
 import { dataDir, PACKAGE_ROOT } from '../../app/config.ts';
 import { defaultSelectionPolicy } from '../../app/runtime.ts';
 import { decideChannel } from '../../core/decision/decide.ts';
@@ -77,9 +78,10 @@ describe('starter profiles in profiles/', () => {
         score: profile.weight,
       };
       const alone = decideChannel(
-        { declarationId: 'D', version: 1 },
+        { administration: 'NL', declarationId: 'D', version: 1 },
         [profile.minChannel ? { ...signal, minChannel: profile.minChannel } : signal],
         runtime,
+        testSelectionKey(),
       );
       expect([profile.id, alone.channel]).toEqual([profile.id, profile.minChannel]);
     }
@@ -98,9 +100,14 @@ describe('starter profiles in profiles/', () => {
     const d = makeDeclaration();
     const hits = evaluateProfiles(d, compiled, ctx);
     expect(hits).toEqual([]);
-    expect(decideChannel({ declarationId: d.id, version: 1 }, profileSignals(hits), policy).summary).toBe(
-      'no risk profile fired; released',
-    );
+    expect(
+      decideChannel(
+        { administration: 'NL', declarationId: d.id, version: 1 },
+        profileSignals(hits),
+        policy,
+        testSelectionKey(),
+      ).summary,
+    ).toBe('no risk profile fired; released');
   });
 
   describe('MED-VACCINE-UNEXPECTED-ORIGIN', () => {
@@ -257,9 +264,10 @@ describe('starter profiles in profiles/', () => {
       { hsCode: '290371', originCountry: 'CN', netMass: 1360, invoiceValue: 6800 },
     ]);
     const decision = decideChannel(
-      { declarationId: d.id, version: 1 },
+      { administration: 'NL', declarationId: d.id, version: 1 },
       profileSignals(evaluateProfiles(d, compiled, ctx)),
       policy,
+      testSelectionKey(),
     );
     expect(decision.channel).toBe('red');
     expect(decision.reasons.map((r) => r.code)).toEqual(['SEC-EMBARGOED-ROUTING', 'ENV-ODS-NO-LICENCE']);

@@ -1,4 +1,5 @@
 import { createTestDatabase } from '../../../test/support/databases.ts';
+import { testSelectionKey } from '../../../test/support/selection-key.ts';
 import { createAssessmentService } from '../../app/assess.ts';
 import { dataDir } from '../../app/config.ts';
 import type { SelectionPolicy } from '../../core/decision/selection-policy.ts';
@@ -40,7 +41,6 @@ export const TEST_PROFILE = RiskProfileSchema.parse({
 const POLICY: SelectionPolicy = {
   thresholds: { yellow: 20, red: 50 },
   randomRates: { yellow: 0, red: 0 },
-  seed: 'api-test',
 };
 
 export async function createTestApi(
@@ -56,6 +56,7 @@ export async function createTestApi(
     reference,
     profiles: compileProfiles([TEST_PROFILE], reference),
     policy: POLICY,
+    selectionKey: testSelectionKey('api-test'),
     store,
   });
   await store.ensureAdministration('XA', 'Test administration A');

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { OVERRIDE_REASON_LENGTH, overrideReasonProblem } from '../../core/decision/decide.ts';
 import { CHANNELS } from '../../core/decision/signal.ts';
 import { DeclarationSchema } from '../../core/declaration/declaration.ts';
 import { DECLARATION_STATUSES, INSPECTION_RESULTS } from '../store/store-records.ts';
@@ -68,7 +69,7 @@ export type AssessmentResponse = z.infer<typeof AssessmentResponseSchema>;
 
 export const RiskSignalSchema = z
   .object({
-    source: z.enum(['profile', 'screening', 'model', 'random', 'override']),
+    source: z.enum(['profile', 'screening', 'model', 'random', 'amendment', 'override']),
     code: z.string(),
     message: z.string(),
     score: z.number(),
@@ -81,13 +82,20 @@ export const RiskSignalSchema = z
 
 export const SelectionSchema = z
   .object({
-    seed: z.string(),
-    draw: z.number().openapi({ description: 'SHA-256(seed|declarationId|version), first 48 bits / 2^48' }),
+    keyId: z.string().openapi({
+      description: 'Id of the secret selection key the draw was made with; the key itself is never shown',
+    }),
+    draw: z.number().openapi({
+      description:
+        'HMAC-SHA256 under the selection key of ["greenlane-selection/v1","channel",administration,declarationId], ' +
+        'first 48 bits / 2^48; the same for every version of the declaration',
+    }),
     rates: z.object({ yellow: z.number(), red: z.number() }),
     thresholds: z.object({ yellow: z.number(), red: z.number() }),
   })
   .openapi('RandomSelection', {
-    description: 'Everything needed to re-check the random draw of this decision',
+    description:
+      'What an auditor holding the selection keys needs to re-check the random draw (`greenlane selection verify`)',
   });
 
 export const DecisionSchema = z
@@ -174,6 +182,19 @@ export const OutcomeBodySchema = z
 export const OverrideBodySchema = z
   .strictObject({
     channel: ChannelSchema,
-    reason: z.string().trim().min(3).max(2000),
+    reason: z
+      .string()
+      .superRefine((reason, ctx) => {
+        const problem = overrideReasonProblem(reason);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `reason ${problem}` });
+      })
+      .transform((reason) => reason.trim())
+      .openapi({
+        description:
+          'Why the officer changes the channel: well-formed Unicode without control characters (tab and line ' +
+          `breaks allowed), ${OVERRIDE_REASON_LENGTH.min} to ${OVERRIDE_REASON_LENGTH.max} characters once trimmed`,
+        minLength: OVERRIDE_REASON_LENGTH.min,
+        maxLength: OVERRIDE_REASON_LENGTH.max,
+      }),
   })
   .openapi('OverrideBody');

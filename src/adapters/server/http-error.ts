@@ -82,6 +82,8 @@ const STORE_ERRORS: Record<StoreErrorCode, [ContentfulStatusCode, ApiErrorCode]>
   INVALID_INPUT: [400, 'invalid_body'],
   // The key's administration vanished: the key is no longer good for anything.
   UNKNOWN_ADMINISTRATION: [403, 'forbidden'],
+  // The pipeline re-assesses on it; one that still escapes is a race lost too often: retry.
+  STALE_VERSION: [409, 'conflict'],
 };
 
 /**

@@ -24,6 +24,8 @@ export interface ApiKeysTable {
   key_hash: string;
   created_at: string;
   revoked_at: string | null;
+  /** Last successful authentication, to the minute (written at most once a minute per key). */
+  last_used_at: string | null;
 }
 
 /** One row per declaration id: the head of its version chain and the current decision (queue). */
@@ -157,6 +159,13 @@ export interface AuditLogTable {
   details: string;
 }
 
+/** One-time facts of the installation, by name (`demo_key`: id of the key `serve --demo` minted). */
+export interface InstallationStateTable {
+  name: string;
+  value: string;
+  set_at: string;
+}
+
 export interface CoreTables {
   administrations: AdministrationsTable;
   api_keys: ApiKeysTable;
@@ -169,4 +178,5 @@ export interface CoreTables {
   inspection_outcomes: InspectionOutcomesTable;
   risk_profiles: RiskProfilesTable;
   audit_log: AuditLogTable;
+  installation_state: InstallationStateTable;
 }

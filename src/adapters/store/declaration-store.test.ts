@@ -40,7 +40,7 @@ function declaration(id: string, overrides: Partial<Declaration> = {}): Declarat
 }
 
 const SELECTION = {
-  seed: '2026-Q4',
+  keyId: 'sel_0123456789abcdef',
   draw: 0.0042,
   rates: { yellow: 0.02, red: 0.01 },
   thresholds: { yellow: 40, red: 80 },
@@ -162,7 +162,18 @@ for (const dialect of DIALECTS) {
       expect(amended!.decision.channel).toBe('yellow');
 
       const current = await store.currentVersions(A, ['D1', 'NOPE']);
-      expect([...current]).toEqual([['D1', { version: 2, contentHash: contentHash(changed) }]]);
+      expect([...current]).toEqual([
+        [
+          'D1',
+          {
+            version: 2,
+            contentHash: contentHash(changed),
+            decisionId: amended!.decision.id,
+            // The highest channel ever assigned (red at version 1), not the current yellow.
+            floor: { channel: 'red', version: 1 },
+          },
+        ],
+      ]);
       const detail = await store.getDeclaration(A, 'D1');
       expect(detail.declaration).toEqual(changed);
       expect(detail.versions.map((v) => [v.version, v.source])).toEqual([
@@ -497,6 +508,100 @@ for (const dialect of DIALECTS) {
         store.overrideDecision(A, 'V1', { channel: 'blue' as Channel, reason: 'x' }, 'officer-3'),
         'INVALID_INPUT',
       );
+    });
+
+    it('refuses a save decided against a head that moved on, writing nothing (STALE_VERSION)', async () => {
+      const [v1] = await store.saveAssessments(A, [item(declaration('S1'))]);
+      const head = { version: 1, decisionId: v1!.decision.id };
+      const amended = (n: number) => ({ ...item(declaration('S1', { invoiceTotal: n })), expected: head });
+      const [v2] = await store.saveAssessments(A, [amended(2)]);
+      expect(v2).toMatchObject({ status: 'amended', version: 2 });
+      const before = { decisions: await count('decisions'), versions: await count('declaration_versions') };
+      // Decided against version 1 too, but version 2 landed first: the whole batch is refused.
+      await expectStoreError(
+        store.saveAssessments(A, [item(declaration('S2')), amended(3)]),
+        'STALE_VERSION',
+      );
+      // An override moves the head as well (the floor may have risen).
+      const [v3] = await store.saveAssessments(A, [
+        {
+          ...item(declaration('S1', { invoiceTotal: 3 })),
+          expected: { version: 2, decisionId: v2!.decision.id },
+        },
+      ]);
+      await store.overrideDecision(A, 'S1', { channel: 'green', reason: 'documents checked' }, 'officer-1');
+      await expectStoreError(
+        store.saveAssessments(A, [
+          {
+            ...item(declaration('S1', { invoiceTotal: 4 })),
+            expected: { version: 3, decisionId: v3!.decision.id },
+          },
+        ]),
+        'STALE_VERSION',
+      );
+      // A new id expected absent, that another writer created meanwhile.
+      await expectStoreError(
+        store.saveAssessments(A, [{ ...item(declaration('S1')), expected: null }]),
+        'STALE_VERSION',
+      );
+      expect(await count('decisions')).toBe(before.decisions + 2);
+      expect(await count('declaration_versions')).toBe(before.versions + 1);
+      expect((await store.currentVersions(A, ['S2'])).size).toBe(0);
+    });
+
+    it('refuses malformed override reasons and channels, naming the field, and stores nothing', async () => {
+      await store.saveAssessments(A, [item(declaration('OV'))]);
+      const decisions = await count('decisions');
+      for (const [change, message] of [
+        [
+          { channel: 'green', reason: 'cleared \ud800' },
+          /^reason is not well-formed Unicode: lone surrogate U\+D800/,
+        ],
+        [{ channel: 'green', reason: 'nul\u0000byte' }, /^reason must not contain control character U\+0000/],
+        [{ channel: 'green', reason: 'x'.repeat(2001) }, /^reason is longer than 2000 characters$/],
+        [{ channel: 'green', reason: ' ok ' }, /^reason must say why/],
+        [{ channel: 'purple', reason: 'a good reason' }, /^channel must be one of green, yellow, red$/],
+      ] as const) {
+        const error = await store
+          .overrideDecision(A, 'OV', change as { channel: Channel; reason: string }, 'officer-1')
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreError);
+        expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(message) });
+      }
+      expect(await count('decisions')).toBe(decisions);
+    });
+
+    it('lists API keys without secrets, with when each was last used', async () => {
+      const officer = await store.createApiKey(A, 'Rotterdam desk 3', 'officer');
+      const other = await store.createApiKey(B, 'Antwerp', 'admin');
+      expect((await store.listApiKeys(A)).map((k) => k.id)).toEqual([officer.id]);
+      const before = await store.listApiKeys();
+      expect(before.map((k) => [k.id, k.administration, k.role, k.name, k.lastUsedAt, k.revokedAt])).toEqual([
+        [officer.id, A, 'officer', 'Rotterdam desk 3', null, null],
+        [other.id, B, 'admin', 'Antwerp', null, null],
+      ]);
+      await store.authenticate(officer.secret);
+      await store.revokeApiKey(B, other.id, 'admin-b');
+      const [used, revoked] = await store.listApiKeys();
+      expect(used!.lastUsedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\.000Z$/);
+      expect(revoked!.revokedAt).not.toBeNull();
+      const text = JSON.stringify(await store.listApiKeys());
+      expect(text).not.toContain(officer.secret);
+      expect(text).not.toContain(createHash('sha256').update(officer.secret).digest('hex'));
+    });
+
+    it('mints a once-per-installation key only once, even revoked, even when two starts race', async () => {
+      const results = await Promise.all(
+        [1, 2, 3].map(() => store.createApiKeyOnce('demo_key', A, 'demo key', 'admin')),
+      );
+      const created = results.flatMap((r) => ('created' in r ? [r.created] : []));
+      expect(created).toHaveLength(1);
+      for (const r of results) if ('existingId' in r) expect(r.existingId).toBe(created[0]!.id);
+      await store.revokeApiKey(A, created[0]!.id, 'admin');
+      expect(await store.createApiKeyOnce('demo_key', A, 'demo key', 'admin')).toEqual({
+        existingId: created[0]!.id,
+      });
+      expect(await store.listApiKeys(A)).toHaveLength(1);
     });
 
     it('records lifecycle events for clearance-time measurement', async () => {

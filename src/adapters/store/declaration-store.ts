@@ -1,6 +1,12 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import { applyOverride, type SelectionRecord } from '../../core/decision/decide.ts';
-import { CHANNELS, type Channel, type RiskSignal } from '../../core/decision/signal.ts';
+import {
+  applyOverride,
+  type ChannelFloor,
+  checkOverrideReason,
+  type SelectionRecord,
+} from '../../core/decision/decide.ts';
+import { DecisionError } from '../../core/decision/decision-error.ts';
+import { CHANNEL_RANK, CHANNELS, type Channel, type RiskSignal } from '../../core/decision/signal.ts';
 import { type Declaration, type PartyRole, partiesOf } from '../../core/declaration/declaration.ts';
 import type { ValidationIssue } from '../../core/declaration/validation.ts';
 import { instantMs } from '../../core/declaration/validation.ts';
@@ -24,6 +30,7 @@ import { isUniqueViolation, StoreError } from './store-error.ts';
 import {
   API_KEY_ROLES,
   type ApiKeyRole,
+  type ApiKeySummary,
   type ApiPrincipal,
   type AssessmentItem,
   type AssessmentResult,
@@ -197,6 +204,23 @@ function toDecision(row: Selectable<DecisionsTable>): StoredDecision {
   };
 }
 
+/** The override reason rule of the core, as a store error naming the field. */
+function overrideReason(reason: unknown): string {
+  try {
+    return checkOverrideReason(reason);
+  } catch (err) {
+    if (err instanceof DecisionError) throw new StoreError('INVALID_INPUT', err.message, { cause: err });
+    throw err;
+  }
+}
+
+function checkedKeyFields(label: string, role: ApiKeyRole): string {
+  if (!(API_KEY_ROLES as readonly string[]).includes(role)) {
+    throw new StoreError('INVALID_INPUT', `role must be one of ${API_KEY_ROLES.join(', ')}`);
+  }
+  return boundedText(label, 'label', 200);
+}
+
 function checkChannel(channel: string): Channel {
   if (!(CHANNELS as readonly string[]).includes(channel)) {
     throw new StoreError('INVALID_INPUT', `channel must be one of ${CHANNELS.join(', ')}`);
@@ -237,6 +261,30 @@ interface Head {
   version: number;
   contentHash: string;
   decisionId: string;
+}
+
+/**
+ * The optimistic check of {@link AssessmentItem.expected}, inside the save transaction: the
+ * pipeline decided against `expected` (version, amendment floor); if another writer moved the
+ * declaration on since (a new version, an override), that decision is stale.
+ */
+function checkExpectedHead(
+  id: string,
+  expected: { version: number; decisionId: string } | null,
+  head: Head | undefined,
+): void {
+  const same =
+    expected === null
+      ? head === undefined
+      : head !== undefined && head.version === expected.version && head.decisionId === expected.decisionId;
+  if (!same) {
+    const was = expected === null ? 'new' : `at version ${expected.version}`;
+    const now = head === undefined ? 'absent' : `at version ${head.version} (decision ${head.decisionId})`;
+    throw new StoreError(
+      'STALE_VERSION',
+      `${id} was assessed ${was} but is now ${now}: another submission landed meanwhile; assess it again`,
+    );
+  }
 }
 
 /**
@@ -303,9 +351,14 @@ export class DeclarationStore {
     const results: Array<AssessmentResult | (Omit<AssessmentResult, 'decision'> & { decisionId: string })> =
       [];
 
+    const checked = new Set<string>();
     for (const item of items) {
       const d = item.declaration;
       const head = heads.get(d.id);
+      if (item.expected !== undefined && !checked.has(d.id)) {
+        checked.add(d.id);
+        checkExpectedHead(d.id, item.expected, head);
+      }
       if (head && head.contentHash === item.contentHash) {
         results.push({ id: d.id, status: 'unchanged', version: head.version, decisionId: head.decisionId });
         continue;
@@ -441,7 +494,36 @@ export class DeclarationStore {
    */
   async currentVersions(admin: string, ids: readonly string[]): Promise<Map<string, CurrentVersion>> {
     const heads = await this.heads(this.db, admin, [...new Set(ids)]);
-    return new Map([...heads].map(([id, h]) => [id, { version: h.version, contentHash: h.contentHash }]));
+    const floors = new Map<string, ChannelFloor>();
+    for (const chunk of chunked([...heads.keys()], IN_LIST)) {
+      const rows = await this.db
+        .selectFrom('decisions')
+        .select(['declaration_id', 'version', 'channel'])
+        .where('administration', '=', admin)
+        .where('declaration_id', 'in', chunk)
+        .execute();
+      for (const row of rows) {
+        const channel = row.channel as Channel;
+        const version = Number(row.version);
+        const floor = floors.get(row.declaration_id);
+        const rank = CHANNEL_RANK[channel] - (floor ? CHANNEL_RANK[floor.channel] : -1);
+        // The highest channel, and the first version that reached it.
+        if (!floor || rank > 0 || (rank === 0 && version < floor.version)) {
+          floors.set(row.declaration_id, { channel, version });
+        }
+      }
+    }
+    return new Map(
+      [...heads].map(([id, h]) => [
+        id,
+        {
+          version: h.version,
+          contentHash: h.contentHash,
+          decisionId: h.decisionId,
+          floor: floors.get(id) ?? { channel: 'green', version: h.version },
+        },
+      ]),
+    );
   }
 
   /** The party ids among `partyIds` that appear on any stored declaration (first-time trader check). */
@@ -805,7 +887,7 @@ export class DeclarationStore {
     actor: string,
   ): Promise<StoredDecision> {
     const channel = checkChannel(change.channel);
-    const reason = boundedText(change.reason, 'reason');
+    const reason = overrideReason(change.reason);
     const officer = boundedText(actor, 'actor', 200);
     return this.db.transaction().execute(async (trx) => {
       const head = await this.requireHead(trx, admin, id);
@@ -1034,28 +1116,90 @@ export class DeclarationStore {
     role: ApiKeyRole,
     actor = SYSTEM_ACTOR,
   ): Promise<CreatedApiKey> {
-    if (!(API_KEY_ROLES as readonly string[]).includes(role)) {
-      throw new StoreError('INVALID_INPUT', `role must be one of ${API_KEY_ROLES.join(', ')}`);
-    }
-    const name = boundedText(label, 'label', 200);
+    const name = checkedKeyFields(label, role);
+    return this.db.transaction().execute((trx) => this.insertApiKey(trx, admin, name, role, actor));
+  }
+
+  /**
+   * Issues an API key once per installation under a one-time name (e.g. `demo_key`): the first
+   * call creates it and returns the secret; every later call, even after the key was revoked,
+   * creates nothing and returns the id of the key minted then.
+   */
+  async createApiKeyOnce(
+    once: string,
+    admin: string,
+    label: string,
+    role: ApiKeyRole,
+    actor = SYSTEM_ACTOR,
+  ): Promise<{ created: CreatedApiKey } | { existingId: string }> {
+    const name = checkedKeyFields(label, role);
+    return retryingConflicts(() =>
+      this.db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom('installation_state')
+          .select('value')
+          .where('name', '=', once)
+          .executeTakeFirst();
+        if (existing) return { existingId: existing.value };
+        const created = await this.insertApiKey(trx, admin, name, role, actor);
+        // A concurrent first start inserts the same name: unique violation, retried, sees it.
+        await trx
+          .insertInto('installation_state')
+          .values({ name: once, value: created.id, set_at: new Date().toISOString() })
+          .execute();
+        return { created };
+      }),
+    );
+  }
+
+  private async insertApiKey(
+    trx: Db,
+    admin: string,
+    name: string,
+    role: ApiKeyRole,
+    actor: string,
+  ): Promise<CreatedApiKey> {
     const { id, secret } = newApiKeySecret();
-    await this.db.transaction().execute(async (trx) => {
-      await requireAdministration(trx, admin);
-      await trx
-        .insertInto('api_keys')
-        .values({
-          id,
-          administration: admin,
-          label: name,
-          role,
-          key_hash: hashApiKeySecret(secret),
-          created_at: new Date().toISOString(),
-          revoked_at: null,
-        })
-        .execute();
-      await this.writeAudit(trx, admin, actor, 'api_key.create', id, { label: name, role });
-    });
+    await requireAdministration(trx, admin);
+    await trx
+      .insertInto('api_keys')
+      .values({
+        id,
+        administration: admin,
+        label: name,
+        role,
+        key_hash: hashApiKeySecret(secret),
+        created_at: new Date().toISOString(),
+        revoked_at: null,
+        last_used_at: null,
+      })
+      .execute();
+    await this.writeAudit(trx, admin, actor, 'api_key.create', id, { label: name, role });
     return { id, secret };
+  }
+
+  /**
+   * Every API key (of one administration, or of all), by administration, oldest first: id, role,
+   * name, created, last used, revoked. Never the secret or its hash.
+   */
+  async listApiKeys(admin?: string): Promise<ApiKeySummary[]> {
+    let query = this.db
+      .selectFrom('api_keys')
+      .select(['id', 'administration', 'role', 'label', 'created_at', 'last_used_at', 'revoked_at'])
+      .orderBy('administration')
+      .orderBy('created_at')
+      .orderBy('id');
+    if (admin !== undefined) query = query.where('administration', '=', admin);
+    const rows = await query.execute();
+    return rows.map((r) => ({
+      id: r.id,
+      administration: r.administration,
+      role: r.role as ApiKeyRole,
+      name: r.label,
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      revokedAt: r.revoked_at,
+    }));
   }
 
   /** Revokes a key of this administration; `NOT_FOUND` if it does not exist or is already revoked. */
@@ -1082,11 +1226,16 @@ export class DeclarationStore {
     if (keyId === null) return null;
     const row = await this.db
       .selectFrom('api_keys')
-      .select(['administration', 'role', 'label', 'key_hash'])
+      .select(['administration', 'role', 'label', 'key_hash', 'last_used_at'])
       .where('id', '=', keyId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row || !sameHash(hashApiKeySecret(secret), row.key_hash)) return null;
+    // To the minute: one write per key and minute at most, not one per request.
+    const minute = `${new Date().toISOString().slice(0, 16)}:00.000Z`;
+    if (row.last_used_at !== minute) {
+      await this.db.updateTable('api_keys').set({ last_used_at: minute }).where('id', '=', keyId).execute();
+    }
     return { administration: row.administration, keyId, role: row.role as ApiKeyRole, name: row.label };
   };
 

@@ -92,7 +92,7 @@ for (const dialect of DIALECTS) {
         reasons: [],
         summary: 'red',
         selection: {
-          seed: 's',
+          keyId: 'sel_0123456789abcdef',
           draw: 0.5,
           rates: { yellow: 0, red: 0 },
           thresholds: { yellow: 40, red: 80 },

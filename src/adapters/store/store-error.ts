@@ -3,9 +3,16 @@
  * - `NOT_FOUND`: the declaration, decision or key does not exist for this administration;
  * - `CONFLICT`: a concurrent writer won a race (safe to retry) or the change contradicts the state;
  * - `INVALID_INPUT`: a value the store cannot accept (bad cursor, empty reason, negative amount...);
- * - `UNKNOWN_ADMINISTRATION`: the tenant does not exist.
+ * - `UNKNOWN_ADMINISTRATION`: the tenant does not exist;
+ * - `STALE_VERSION`: a declaration moved on since it was assessed (`AssessmentItem.expected`);
+ *   nothing was written, assess it again.
  */
-export type StoreErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'INVALID_INPUT' | 'UNKNOWN_ADMINISTRATION';
+export type StoreErrorCode =
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'INVALID_INPUT'
+  | 'UNKNOWN_ADMINISTRATION'
+  | 'STALE_VERSION';
 
 /** The one error type the store throws on purpose; anything else is a bug or an outage. */
 export class StoreError extends Error {

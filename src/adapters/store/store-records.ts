@@ -1,4 +1,4 @@
-import type { ChannelDecision } from '../../core/decision/decide.ts';
+import type { ChannelDecision, ChannelFloor } from '../../core/decision/decide.ts';
 import type { Channel, RiskSignal } from '../../core/decision/signal.ts';
 import type { Declaration, PartyRole } from '../../core/declaration/declaration.ts';
 import type { ValidationIssue } from '../../core/declaration/validation.ts';
@@ -49,6 +49,13 @@ export interface AssessmentItem {
   /** Where it came from: `api`, `file:<name>`, `stream:<subject>`... */
   source: string;
   decision: DecisionInput;
+  /**
+   * The head the decision was computed against (from {@link CurrentVersion}), null for a new id.
+   * Checked inside the save transaction for the first item of each id: when another writer moved
+   * the head meanwhile the whole batch fails with `STALE_VERSION` and the caller re-assesses.
+   * Omitted: not checked.
+   */
+  expected?: { version: number; decisionId: string } | null;
 }
 
 /** `unchanged`: same id and content as the current version, nothing written. */
@@ -228,6 +235,10 @@ export interface DeclarationDetail {
 export interface CurrentVersion {
   version: number;
   contentHash: string;
+  /** The current decision (auto or override). */
+  decisionId: string;
+  /** The highest channel any decision on any version of the declaration assigned. */
+  floor: ChannelFloor;
 }
 
 export interface PartyRecord {
@@ -276,6 +287,19 @@ export interface CreatedApiKey {
   id: string;
   /** Shown once; only its SHA-256 is stored. */
   secret: string;
+}
+
+/** An API key as `greenlane keys list` shows it: never the secret, nor its hash. */
+export interface ApiKeySummary {
+  id: string;
+  administration: string;
+  role: ApiKeyRole;
+  /** Who or what holds the key. */
+  name: string;
+  createdAt: string;
+  /** Last successful authentication, to the minute; null when never used. */
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 }
 
 export interface ApiPrincipal {

@@ -1,5 +1,5 @@
 /** Closed set of codes for a refused decision operation. */
-export type DecisionErrorCode = 'INVALID_POLICY' | 'INVALID_OVERRIDE';
+export type DecisionErrorCode = 'INVALID_POLICY' | 'INVALID_OVERRIDE' | 'INVALID_KEY';
 
 export class DecisionError extends Error {
   override name = 'DecisionError';

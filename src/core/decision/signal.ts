@@ -15,12 +15,12 @@ export function maxChannel(a: Channel, b: Channel): Channel {
   return CHANNEL_RANK[a] >= CHANNEL_RANK[b] ? a : b;
 }
 
-export type SignalSource = 'profile' | 'screening' | 'model' | 'random' | 'override';
+export type SignalSource = 'profile' | 'screening' | 'model' | 'random' | 'amendment' | 'override';
 
 /** One reason a declaration may deserve a look, as the officer will read it. */
 export interface RiskSignal {
   source: SignalSource;
-  /** Stable machine code: the profile id, `SANCTIONS_MATCH`, `MODEL_SCORE`, `RANDOM_RED`... */
+  /** Stable machine code: the profile id, `SANCTIONS_MATCH`, `MODEL_SCORE`, `RANDOM_RED`, `AMENDMENT_FLOOR`... */
   code: string;
   /** Plain-language reason shown to the officer. */
   message: string;

@@ -11,6 +11,7 @@ import {
   assessmentDeps,
   DEFAULT_PROFILES_DIR,
   defaultSelectionPolicy,
+  selectionKey,
   storeProfiles,
 } from '../../../app/runtime.ts';
 import { openTransparencyLog } from '../../../app/transparency-log.ts';
@@ -103,6 +104,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
         await storeProfiles(store, 'cli', profiles);
       }
       const policy = defaultSelectionPolicy();
+      const key = selectionKey();
       const risk = await openRiskSources({
         databaseUrl: flags.db ?? 'sqlite::memory:',
         ...(conn ? { conn } : {}),
@@ -110,6 +112,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
         recordParties: store !== undefined,
         ...(flags.model ? { modelFile: flags.model } : {}),
         policy,
+        selectionKey: key,
       });
       for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
       const service = createAssessmentService({
@@ -117,6 +120,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
           profilesDir: flags.profiles,
           loadedProfiles: profiles,
           policy,
+          selectionKey: key,
           sources: risk.sources,
           ...(store ? { store } : {}),
           ...(flags.priceBands ? { priceBandsFile: flags.priceBands } : {}),

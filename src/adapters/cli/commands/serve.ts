@@ -11,6 +11,7 @@ import {
   assessmentDeps,
   DEFAULT_PROFILES_DIR,
   defaultSelectionPolicy,
+  selectionKey,
   storeProfiles,
 } from '../../../app/runtime.ts';
 import { openTransparencyLog, openWitness } from '../../../app/transparency-log.ts';
@@ -79,12 +80,14 @@ export function registerServeCommand(program: Command): void {
       const store = new LoggedDeclarationStore(conn, log);
       await storeProfiles(store, 'greenlane serve', profiles);
       const policy = defaultSelectionPolicy();
+      const key = selectionKey();
       const risk = await openRiskSources({
         databaseUrl: opts.db,
         conn,
         screening: opts.screening,
         recordParties: true,
         policy,
+        selectionKey: key,
       });
       for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
       let priceBands: PriceBandLookup | undefined;
@@ -99,6 +102,7 @@ export function registerServeCommand(program: Command): void {
           profilesDir: opts.profiles,
           loadedProfiles: profiles,
           policy,
+          selectionKey: key,
           sources: risk.sources,
           ...(priceBands ? { priceBands } : {}),
         }),

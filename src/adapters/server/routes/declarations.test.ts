@@ -171,6 +171,41 @@ for (const dialect of DIALECTS) {
       expect(await errorCode(noReason, 400)).toBe('validation_failed');
     });
 
+    it('refuses a malformed override with a 400 naming the field, and stores nothing (issue 8, item 7d)', async () => {
+      const decisions = async () =>
+        DeclarationDetailSchema.parse(
+          await (await api.app.request('/v1/declarations/D-RED', get(api.keys.officer))).json(),
+        ).decisions.length;
+      const before = await decisions();
+      for (const [body, path, message] of [
+        // Before: 500 on PostgreSQL, stored as is on SQLite.
+        [{ channel: 'green', reason: 'cleared \ud800' }, '/reason', /lone surrogate U\+D800/],
+        [{ channel: 'green', reason: 'nul\u0000byte' }, '/reason', /control character U\+0000/],
+        [{ channel: 'green', reason: '  \n ' }, '/reason', /at least 3 characters/],
+        [{ channel: 'green', reason: 'x'.repeat(2001) }, '/reason', /longer than 2000/],
+        [{ channel: 'purple', reason: 'a fine reason' }, '/channel', /./],
+      ] as const) {
+        const res = await api.app.request('/v1/declarations/D-RED/override', post(api.keys.officer, body));
+        expect(res.status).toBe(400);
+        const error = ApiErrorSchema.parse(await res.json()).error;
+        expect(error.code).toBe('validation_failed');
+        expect(error.details?.[0]).toMatchObject({ path, message: expect.stringMatching(message) });
+      }
+      expect(await decisions()).toBe(before);
+    });
+
+    it('names the selection key in decisions, never a seed or the key itself', async () => {
+      const res = await api.app.request('/v1/declarations/D-GREEN', get(api.keys.officer));
+      const detail = DeclarationDetailSchema.parse(await res.json());
+      expect(Object.keys(detail.decision.selection ?? {}).sort()).toEqual([
+        'draw',
+        'keyId',
+        'rates',
+        'thresholds',
+      ]);
+      expect(JSON.stringify(detail)).not.toMatch(/seed/i);
+    });
+
     it('enforces roles', async () => {
       const override = post(api.keys.ingest, { channel: 'green', reason: 'clearance system may not' });
       expect(await errorCode(await api.app.request('/v1/declarations/D-RED/override', override), 403)).toBe(
