@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
+import { testSelectionKey } from '../../../test/support/selection-key.ts';
 import { createAssessmentService } from '../../app/assess.ts';
 import { dataDir } from '../../app/config.ts';
 import { assessmentDeps } from '../../app/runtime.ts';
@@ -23,18 +24,21 @@ describe('serve --demo', () => {
     await database?.dispose();
   });
 
-  it('creates the demo administration and an admin key that authenticates', async () => {
-    const key = await createDemoKey(store);
-    expect(await store.authenticate(key.secret)).toMatchObject({
+  it('creates the demo administration and an admin key that authenticates, once per installation', async () => {
+    const first = await createDemoKey(store);
+    if (!('created' in first)) throw new Error('the first start mints the demo key');
+    expect(await store.authenticate(first.created.secret)).toMatchObject({
       administration: DEMO_ADMINISTRATION,
       role: 'admin',
     });
-    const second = await createDemoKey(store);
-    expect(second.secret).not.toBe(key.secret);
+    // Before: every start (`npm start`) minted another admin key.
+    expect(await createDemoKey(store)).toEqual({ existingId: first.created.id });
+    expect(await createDemoKey(store)).toEqual({ existingId: first.created.id });
+    expect((await store.listApiKeys(DEMO_ADMINISTRATION)).map((k) => k.id)).toEqual([first.created.id]);
   });
 
   it('seeds an empty queue once, through the assessment pipeline, without the data set labels', async () => {
-    const { assess } = createAssessmentService(assessmentDeps({ store }));
+    const { assess } = createAssessmentService(assessmentDeps({ store, selectionKey: testSelectionKey() }));
     const file = demoDeclarationsFile(dataDir());
     const seeded = await seedDemoQueue(store, assess, file, 1200);
     expect(seeded).not.toBeNull();

@@ -20,13 +20,25 @@ export function demoTrainingFile(dataDir: string): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
+/** The installation-state name under which the demo key's id is kept. */
+export const DEMO_KEY_STATE = 'demo_key';
+
 /**
- * Creates the demo administration if needed and a fresh admin API key for it. A new key per start,
- * because only the hash of a key is stored: the secret of an earlier one cannot be shown again.
+ * Creates the demo administration if needed and, once per installation, an admin API key for it.
+ * Only the hash of a key is stored, so its secret is shown at that first start only; later starts
+ * (and starts after it was revoked) mint nothing and return the id of the key minted then, so
+ * `npm start` does not pile up admin keys.
  */
-export async function createDemoKey(store: DeclarationStore): Promise<CreatedApiKey> {
+export async function createDemoKey(
+  store: DeclarationStore,
+): Promise<{ created: CreatedApiKey } | { existingId: string }> {
   await store.ensureAdministration(DEMO_ADMINISTRATION, 'Demo administration (synthetic data)');
-  return store.createApiKey(DEMO_ADMINISTRATION, 'demo key (greenlane serve --demo)', 'admin');
+  return store.createApiKeyOnce(
+    DEMO_KEY_STATE,
+    DEMO_ADMINISTRATION,
+    'demo key (greenlane serve --demo)',
+    'admin',
+  );
 }
 
 export interface SeedResult {

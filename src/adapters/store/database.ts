@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -19,6 +19,38 @@ export interface StoreConnection {
 // PostgreSQL returns int8 / numeric as strings; the store works with JS numbers throughout.
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
+
+/**
+ * Declarations, decisions and key hashes are confidential: a new database file is created 0600
+ * (owner only) before SQLite opens it, in directories created 0700. Existing directories are left
+ * as they are (the path may be anywhere the operator chose).
+ */
+function createOwnerOnly(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) {
+    try {
+      closeSync(openSync(file, 'wx', 0o600));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+/**
+ * The database, its write-ahead log and shared-memory index to 0600 (SQLite gives `-wal` and
+ * `-shm` the database file's mode; a file an earlier version created 0644 is tightened here).
+ */
+function restrictSqliteFiles(file: string): void {
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(path, 0o600);
+    } catch (err) {
+      // Absent (no WAL yet) or not ours to change (a read-only copy): nothing to tighten.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EPERM') throw err;
+    }
+  }
+}
 
 /**
  * Opens a database from a URL: `sqlite:/path/file.db`, `sqlite::memory:` or
@@ -42,9 +74,10 @@ export function openDatabase(url: string): StoreConnection {
   }
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') createOwnerOnly(file);
     const sqlite = new SQLite(file);
     sqlite.pragma('journal_mode = WAL');
+    if (file !== ':memory:') restrictSqliteFiles(file);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');

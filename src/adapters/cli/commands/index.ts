@@ -9,6 +9,7 @@ import { registerModelCommand } from './model.ts';
 import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
 import { registerScreenCommand } from './screen.ts';
+import { registerSelectionCommand } from './selection.ts';
 import { registerServeCommand } from './serve.ts';
 
 /**
@@ -27,4 +28,5 @@ export function registerCommands(program: Command): void {
   registerListsCommand(program);
   registerScreenCommand(program);
   registerHitsCommand(program);
+  registerSelectionCommand(program);
 }

@@ -24,11 +24,11 @@ async function withStore<T>(url: string, run: (store: DeclarationStore) => Promi
 }
 
 /**
- * `greenlane keys create|revoke`: API keys for the HTTP API, each bound to one administration and
- * one role. The secret is printed once; only its SHA-256 is stored.
+ * `greenlane keys create|list|revoke`: API keys for the HTTP API, each bound to one administration
+ * and one role. The secret is printed once; only its SHA-256 is stored.
  */
 export function registerKeysCommand(program: Command): void {
-  const keys = program.command('keys').description('Create and revoke API keys of the HTTP API');
+  const keys = program.command('keys').description('Create, list and revoke API keys of the HTTP API');
   keys
     .command('create')
     .description('Create an API key (and the administration if new); prints {"id","secret",...} as JSON once')
@@ -61,6 +61,18 @@ export function registerKeysCommand(program: Command): void {
         );
       },
     );
+  keys
+    .command('list')
+    .description(
+      'List API keys, one JSON line each: id, administration, role, name, createdAt, lastUsedAt, revokedAt (never the secret)',
+    )
+    .option('--administration <id>', 'only the keys of this administration')
+    .option('--db <url>', 'database URL', defaultDatabaseUrl())
+    .action(async (opts: { administration?: string; db: string }) => {
+      const list = await withStore(opts.db, (store) => store.listApiKeys(opts.administration));
+      for (const key of list) process.stdout.write(`${JSON.stringify(key)}\n`);
+      if (list.length === 0) process.stderr.write('greenlane: no API keys\n');
+    });
   keys
     .command('revoke')
     .description('Revoke an API key at once (requests with it get 401)')

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +14,9 @@ describe('greenlane serve --demo', () => {
   let url: string;
   let key: string;
 
-  beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'greenlane-serve-'));
-    server = spawn(
+  function start(): ChildProcess {
+    stderr = '';
+    const child = spawn(
       process.execPath,
       [
         join(PACKAGE_ROOT, 'bin', 'greenlane.mjs'),
@@ -32,9 +32,15 @@ describe('greenlane serve --demo', () => {
         env: { ...process.env, GREENLANE_HOME: work, GREENLANE_LOG_LEVEL: 'warn' },
       },
     );
-    server.stderr!.on('data', (chunk) => {
+    child.stderr!.on('data', (chunk) => {
       stderr += String(chunk);
     });
+    return child;
+  }
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'greenlane-serve-'));
+    server = start();
     const deadline = Date.now() + 50_000;
     while (!/API key \(shown once\): (\S+)/.test(stderr)) {
       if (Date.now() > deadline || server.exitCode !== null)
@@ -69,4 +75,28 @@ describe('greenlane serve --demo', () => {
     expect(code).toBe(0);
     expect(stderr).toContain('shutting down');
   });
+
+  it('keeps its database and keys owner-only, and mints no second demo key on the next start', async () => {
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    expect(mode(join(work, 'g.db'))).toBe(0o600);
+    expect(mode(join(work, 'selection', 'keys.json'))).toBe(0o600);
+    expect(mode(join(work, 'ledger', 'log.key'))).toBe(0o600);
+    server = start();
+    const deadline = Date.now() + 100_000;
+    while (!stderr.includes('serving http')) {
+      if (Date.now() > deadline || server.exitCode !== null)
+        throw new Error(`serve did not restart:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // Before: every `npm start` printed (and stored) another admin key.
+    expect(stderr).not.toContain('API key (shown once)');
+    expect(stderr).toMatch(/demo API key \S+ was minted at this installation's first start/);
+    const queue = await fetch(`${/serving (http:\/\/\S+?)\/? /.exec(stderr)![1]!}/v1/queue?limit=1`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(queue.status).toBe(200);
+    server.kill('SIGTERM');
+    await once(server, 'exit');
+    // Screening lists and profiles load again: slow on a busy machine.
+  }, 120_000);
 });

@@ -109,9 +109,9 @@ export function registerServeCommand(program: Command): void {
         afterSave: [risk.afterSave, logDecisions(log, store)],
       });
 
-      let demoKey: string | undefined;
+      let demoKey: Awaited<ReturnType<typeof createDemoKey>> | undefined;
       if (opts.demo) {
-        demoKey = (await createDemoKey(store)).secret;
+        demoKey = await createDemoKey(store);
         const file = demoDeclarationsFile(dataDir());
         const started = performance.now();
         const seeded = await seedDemoQueue(store, assess, file, DEMO_SEED_SIZE);
@@ -156,10 +156,16 @@ export function registerServeCommand(program: Command): void {
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       process.stderr.write(`greenlane: serving http://${host}:${address.port}/ (OpenAPI at /openapi.json)\n`);
-      if (demoKey) {
+      if (demoKey && 'created' in demoKey) {
+        const secret = demoKey.created.secret;
         process.stderr.write(
-          `greenlane: demo administration ${DEMO_ADMINISTRATION}, API key (shown once): ${demoKey}\n` +
-            `greenlane: open the queue signed in: http://${host === '127.0.0.1' || host === '[::1]' ? 'localhost' : host}:${address.port}/#key=${demoKey}\n`,
+          `greenlane: demo administration ${DEMO_ADMINISTRATION}, API key (shown once): ${secret}\n` +
+            `greenlane: open the queue signed in: http://${host === '127.0.0.1' || host === '[::1]' ? 'localhost' : host}:${address.port}/#key=${secret}\n`,
+        );
+      } else if (demoKey) {
+        process.stderr.write(
+          `greenlane: demo API key ${demoKey.existingId} was minted at this installation's first start and shown then ` +
+            `(greenlane keys list); for another: greenlane keys create --administration ${DEMO_ADMINISTRATION} --role admin --label <who>\n`,
         );
       }
 
