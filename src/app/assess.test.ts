@@ -16,6 +16,7 @@ import {
   type RejectedLine,
   type SignalSource,
 } from './assess.ts';
+import { decisionEntry } from './ledger-recording.ts';
 import { defaultSelectionPolicy, type RuntimeOptions, assessmentDeps as runtimeDeps } from './runtime.ts';
 
 const OPTS = { source: 'test', actor: 'tester' };
@@ -122,6 +123,13 @@ for (const dialect of DIALECTS) {
       expect(Object.keys(detail.decision.profileVersions).length).toBeGreaterThan(5);
       expect(detail.decision.selection.keyId).toBe(KEY.id);
       expect(JSON.stringify(detail)).not.toContain(Buffer.from(KEY.secret).toString('base64url'));
+      // The log entry names the key, never a seed (before: the public seed, so anyone could recompute).
+      const entry = decisionEntry('NL', {
+        line: lines[0] as AssessedLine,
+        decision: detail.decision,
+        contentHash: 'h',
+      }) as { selection: Record<string, unknown> };
+      expect(entry.selection).toEqual({ keyId: KEY.id, draw: detail.decision.selection.draw });
       expect(detail.outcomes.map((o) => [o.result, o.fraud, o.critical])).toEqual([['seizure', true, true]]);
       const rejects = await store.listRejects('NL');
       expect(rejects.items.map((r) => [r.recordNumber, r.declarationId])).toEqual([[2, 'P-2']]);

@@ -42,7 +42,7 @@ const priceBands = PriceBandTable.compute(
   'USD',
 );
 const ctx: ProfileContext = { reference, priceBands };
-const policy = { thresholds: { yellow: 40, red: 80 }, randomRates: { yellow: 0, red: 0 }, seed: 'starter' };
+const policy = { thresholds: { yellow: 40, red: 80 }, randomRates: { yellow: 0, red: 0 } };
 
 /** Profile ids that fire on a declaration, after checking the declaration itself is valid. */
 function firing(

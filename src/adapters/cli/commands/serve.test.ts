@@ -97,6 +97,5 @@ describe('greenlane serve --demo', () => {
     expect(queue.status).toBe(200);
     server.kill('SIGTERM');
     await once(server, 'exit');
-    // Screening lists and profiles load again: slow on a busy machine.
-  }, 120_000);
+  }, 120_000); // Screening lists and profiles load again: slow on a busy machine.
 });

@@ -61,7 +61,7 @@ export function registerServeCommand(program: Command): void {
     .option('--db <url>', 'database URL (sqlite:<file> or postgres://...)', defaultDatabaseUrl())
     .option(
       '--demo',
-      'create the demo administration and print an API key; seed demo declarations when its queue is empty',
+      'create the demo administration (its admin API key printed at the first start only); seed demo declarations when its queue is empty',
     )
     .option('--body-limit <bytes>', 'largest accepted request body', String(DEFAULT_BODY_LIMIT_BYTES))
     .option('--no-screening', 'do not screen parties and vessels against the sanctions lists')
