@@ -31,3 +31,74 @@ export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string
 export function testPostgresUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.GREENLANE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 }
+
+/**
+ * Bounds of one `POST /v1/screen` request. The heaviest request these allow (100 names of 200
+ * Han characters) is what the health-latency test and `bench:screening` run; listed names are
+ * far shorter (the longest primary name in the four lists has under 200 characters).
+ */
+export const SCREEN_LIMITS = {
+  /** Parties in one `{"parties":[...]}` batch. */
+  maxParties: 100,
+  /** Characters of one name (after trimming). */
+  maxNameLength: 200,
+  /** Bytes of the request body: 100 parties of 200 characters fit even with every character escaped. */
+  maxBodyBytes: 256 * 1024,
+} as const;
+
+/**
+ * Per-API-key limits on the heavy routes (`POST /v1/screen`, `POST /v1/declarations`): a token
+ * bucket refilled at `perMinute` holding at most `burst` requests, and at most `concurrent`
+ * requests of one key in progress. Over either limit the answer is 429 with `Retry-After`.
+ */
+export interface RateLimits {
+  perMinute: number;
+  burst: number;
+  concurrent: number;
+}
+
+/** One request a second on average, bursts of 10, two at a time: more than a desk or a feed needs. */
+export const DEFAULT_RATE_LIMITS: RateLimits = { perMinute: 60, burst: 10, concurrent: 2 };
+
+/**
+ * Screening worker threads of `greenlane serve`. Each holds its own copy of the screening index
+ * (about 200 MB with the four lists), so one is the default for a modest office PC.
+ */
+export const DEFAULT_SCREENING_WORKERS = 1;
+
+/** Reads a positive integer setting from the environment, naming the variable when it is wrong. */
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw.trim());
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max)
+    throw new Error(`${name} must be an integer from 1 to ${max}, not "${raw}"`);
+  return n;
+}
+
+/**
+ * The heavy-route rate limits: `GREENLANE_RATE_LIMIT_PER_MINUTE`, `GREENLANE_RATE_LIMIT_BURST` and
+ * `GREENLANE_RATE_LIMIT_CONCURRENT` override {@link DEFAULT_RATE_LIMITS}.
+ */
+export function rateLimits(env: NodeJS.ProcessEnv = process.env): RateLimits {
+  return {
+    perMinute: positiveInteger(
+      env,
+      'GREENLANE_RATE_LIMIT_PER_MINUTE',
+      DEFAULT_RATE_LIMITS.perMinute,
+      1_000_000,
+    ),
+    burst: positiveInteger(env, 'GREENLANE_RATE_LIMIT_BURST', DEFAULT_RATE_LIMITS.burst, 1_000_000),
+    concurrent: positiveInteger(
+      env,
+      'GREENLANE_RATE_LIMIT_CONCURRENT',
+      DEFAULT_RATE_LIMITS.concurrent,
+      10_000,
+    ),
+  };
+}
+
+/** Screening worker threads: `GREENLANE_SCREENING_WORKERS` (1 to 16) or {@link DEFAULT_SCREENING_WORKERS}. */
+export function screeningWorkers(env: NodeJS.ProcessEnv = process.env): number {
+  return positiveInteger(env, 'GREENLANE_SCREENING_WORKERS', DEFAULT_SCREENING_WORKERS, 16);
+}
