@@ -1,19 +1,26 @@
 import { SCREEN_LIMITS } from '../../src/app/config.ts';
 
 /**
- * The heaviest `POST /v1/screen` body the limits allow: the most parties, each a name of the
- * longest length in Han script (the slowest script to screen: every name is read as Japanese
- * and its readings compared), from a fixed pseudo-random sequence so every run is the same.
+ * Names of `length` Han characters from a fixed pseudo-random sequence (the same every run): the
+ * slowest names to screen, since each is read as Japanese and its readings compared.
  */
-export function heaviestScreenRequest(): { parties: Array<{ name: string; type: 'any' }> } {
-  let seed = 20261203;
+export function hanNames(count: number, length: number, seed = 20261203): string[] {
+  let state = seed;
   const next = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
   };
-  const name = () =>
-    Array.from({ length: SCREEN_LIMITS.maxNameLength }, () =>
-      String.fromCodePoint(0x4e00 + Math.floor(next() * 0x5000)),
-    ).join('');
-  return { parties: Array.from({ length: SCREEN_LIMITS.maxParties }, () => ({ name: name(), type: 'any' })) };
+  return Array.from({ length: count }, () =>
+    Array.from({ length }, () => String.fromCodePoint(0x4e00 + Math.floor(next() * 0x5000))).join(''),
+  );
+}
+
+/** The heaviest `POST /v1/screen` body the limits allow: the most parties, the longest Han names. */
+export function heaviestScreenRequest(): { parties: Array<{ name: string; type: 'any' }> } {
+  return {
+    parties: hanNames(SCREEN_LIMITS.maxParties, SCREEN_LIMITS.maxNameLength).map((name) => ({
+      name,
+      type: 'any' as const,
+    })),
+  };
 }

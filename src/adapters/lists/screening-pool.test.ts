@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hanNames } from '../../../test/support/heavy-screen.ts';
 import { dataDir } from '../../app/config.ts';
 import { buildScreeningIndex, type ScreeningIndex } from '../../core/screening/candidate-index.ts';
 import { addName, newEntity, versionLabel } from '../../core/screening/entity.ts';
@@ -31,15 +32,6 @@ const ofac = {
   origin: ['t'],
   entities: [vessel],
 };
-
-/** Han-script names of 200 characters: the slowest names to screen (each is read as Japanese). */
-function hanNames(count: number, length: number): string[] {
-  let seed = 7;
-  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  return Array.from({ length: count }, () =>
-    Array.from({ length }, () => String.fromCodePoint(0x4e00 + Math.floor(next() * 0x5000))).join(''),
-  );
-}
 
 describe('screening worker pool', () => {
   let index: ScreeningIndex;
