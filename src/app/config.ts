@@ -62,17 +62,23 @@ export const DEFAULT_RATE_LIMITS: RateLimits = { perMinute: 60, burst: 10, concu
 
 /**
  * Screening worker threads of `greenlane serve`. Each holds its own copy of the screening index
- * (about 200 MB with the four lists), so one is the default for a modest office PC.
+ * (docs/PERFORMANCE.md gives the memory it costs), so one is the default for a modest office PC.
  */
 export const DEFAULT_SCREENING_WORKERS = 1;
 
-/** Reads a positive integer setting from the environment, naming the variable when it is wrong. */
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+/** Reads an integer setting from the environment, naming the variable when it is wrong. */
+function integerSetting(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  range: { min?: number; max: number },
+): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw.trim());
-  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > max)
-    throw new Error(`${name} must be an integer from 1 to ${max}, not "${raw}"`);
+  const min = range.min ?? 1;
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > range.max)
+    throw new Error(`${name} must be an integer from ${min} to ${range.max}, not "${raw}"`);
   return n;
 }
 
@@ -81,24 +87,19 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number,
  * `GREENLANE_RATE_LIMIT_CONCURRENT` override {@link DEFAULT_RATE_LIMITS}.
  */
 export function rateLimits(env: NodeJS.ProcessEnv = process.env): RateLimits {
+  const d = DEFAULT_RATE_LIMITS;
   return {
-    perMinute: positiveInteger(
-      env,
-      'GREENLANE_RATE_LIMIT_PER_MINUTE',
-      DEFAULT_RATE_LIMITS.perMinute,
-      1_000_000,
-    ),
-    burst: positiveInteger(env, 'GREENLANE_RATE_LIMIT_BURST', DEFAULT_RATE_LIMITS.burst, 1_000_000),
-    concurrent: positiveInteger(
-      env,
-      'GREENLANE_RATE_LIMIT_CONCURRENT',
-      DEFAULT_RATE_LIMITS.concurrent,
-      10_000,
-    ),
+    perMinute: integerSetting(env, 'GREENLANE_RATE_LIMIT_PER_MINUTE', d.perMinute, { max: 1_000_000 }),
+    burst: integerSetting(env, 'GREENLANE_RATE_LIMIT_BURST', d.burst, { max: 1_000_000 }),
+    concurrent: integerSetting(env, 'GREENLANE_RATE_LIMIT_CONCURRENT', d.concurrent, { max: 10_000 }),
   };
 }
 
-/** Screening worker threads: `GREENLANE_SCREENING_WORKERS` (1 to 16) or {@link DEFAULT_SCREENING_WORKERS}. */
+/**
+ * Screening worker threads: `GREENLANE_SCREENING_WORKERS` (0 to 16) or
+ * {@link DEFAULT_SCREENING_WORKERS}. 0 screens on the event loop: it saves the worker's copy of
+ * the index, but a large request then delays every other request (the benchmark's "before").
+ */
 export function screeningWorkers(env: NodeJS.ProcessEnv = process.env): number {
-  return positiveInteger(env, 'GREENLANE_SCREENING_WORKERS', DEFAULT_SCREENING_WORKERS, 16);
+  return integerSetting(env, 'GREENLANE_SCREENING_WORKERS', DEFAULT_SCREENING_WORKERS, { min: 0, max: 16 });
 }

@@ -97,10 +97,14 @@ export function registerServeCommand(program: Command): void {
       });
       for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
       // POST /v1/screen scores names in worker threads, so a large request never stalls the API.
-      const screeningPool = risk.screening
-        ? await openScreeningPool({ index: risk.screening.index, dataDirectory: dataDir(), size: workers })
-        : undefined;
-      if (screeningPool) process.stderr.write(`greenlane: screening API: ${workers} worker thread(s)\n`);
+      const screeningPool =
+        risk.screening && workers > 0
+          ? await openScreeningPool({ index: risk.screening.index, dataDirectory: dataDir(), size: workers })
+          : undefined;
+      if (risk.screening)
+        process.stderr.write(
+          `greenlane: screening API: ${workers > 0 ? `${workers} worker thread(s)` : 'on the event loop (GREENLANE_SCREENING_WORKERS=0)'}\n`,
+        );
       let priceBands: PriceBandLookup | undefined;
       if (opts.demo && !process.env.GREENLANE_PRICE_BANDS) {
         // The demo's declarations are in KRW: bands from the data set's training year.
