@@ -44,14 +44,14 @@ describe('health while the heaviest screening request runs', () => {
     server.stderr!.on('data', (chunk) => {
       stderr += String(chunk);
     });
-    const deadline = Date.now() + 100_000;
+    const deadline = Date.now() + 240_000;
     while (!/serving (http:\/\/\S+?)\/? /.test(stderr)) {
       if (Date.now() > deadline || server.exitCode !== null)
         throw new Error(`serve did not start:\n${stderr}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     url = /serving (http:\/\/\S+?)\/? /.exec(stderr)![1]!;
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     if (server && server.exitCode === null) {
       server.kill('SIGTERM');
@@ -104,5 +104,5 @@ describe('health while the heaviest screening request runs', () => {
     expect(during.length).toBeGreaterThanOrEqual(5);
     expect(median(during)).toBeLessThan(100);
     expect(Math.max(...during)).toBeLessThan(result.took / 2);
-  });
+  }, 300_000);
 });

@@ -3,6 +3,8 @@
  * index from the list versions it is handed, then answers batches of party queries, so that
  * scoring names never runs on the HTTP server's event loop.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildScreeningIndex } from '../../core/screening/candidate-index.ts';
 import type { ListVersion } from '../../core/screening/entity.ts';
@@ -17,6 +19,10 @@ const { dataDirectory, versions } = workerData as ScreeningWorkerData;
 try {
   const index = buildScreeningIndex(versions as ListVersion[], await loadScreeningTables(dataDirectory));
   releaseJapaneseReader();
+  // The build leaves about 120 MB of garbage (the cloned list versions' transfer, the Japanese
+  // dictionary, intermediate arrays) and an idle worker never collects it: collect once now.
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
   port.on('message', (request: WorkerRequest) => {
     let reply: WorkerReply;
     try {
