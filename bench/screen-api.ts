@@ -205,7 +205,7 @@ ${row(before)}
 ${row(after)}
 
 Target: /healthz answers within 100 ms while the heaviest allowed request runs — ${median(after.runs.map((r) => r.healthMedian)) < 100 ? 'met' : '**missed**'} with the worker (median of the probes); on the event loop the probes wait for the whole request.
-The worker holds its own copy of the screening index (the assessment pipeline screens declarations' parties on the main thread with the main copy): the settled RSS difference above, ${f0(after.rssSettled - before.rssSettled)} MB, is its cost.
+The worker holds its own copy of the screening index (the assessment pipeline screens declarations' parties on the main thread with the main copy): the settled RSS difference above, ${f0(after.rssSettled - before.rssSettled)} MB, is its cost. \`GREENLANE_SCREENING_WORKERS=0\` saves it on a machine short of memory, at the price of the stalls in the first row. "RSS after" also holds the Japanese dictionary the Han-script queries loaded (in the worker when there is one; about 100 MB by \`bench:screening\`'s transient figure), released after ten idle minutes.
 
 The requests of the issue are refused now, quickly, before any screening:
 ${(after.issueRequests ?? []).map((r) => `- ${r.label}: HTTP ${r.status} in ${f0(r.ms)} ms`).join('\n')}
