@@ -31,3 +31,76 @@ export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string
 export function testPostgresUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.GREENLANE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 }
+
+/**
+ * Bounds of one `POST /v1/screen` request. The heaviest request these allow (100 names of 350
+ * Han characters) is what the health-latency test and `bench:screen-api` run. The longest listed
+ * name in the four lists has 324 characters (10 of 66,824 have more than 200), so any listed name
+ * can be screened as written.
+ */
+export const SCREEN_LIMITS = {
+  /** Parties in one `{"parties":[...]}` batch. */
+  maxParties: 100,
+  /** Characters of one name (after trimming). */
+  maxNameLength: 350,
+  /** Bytes of the request body: 100 parties of 350 characters fit even with every character escaped. */
+  maxBodyBytes: 512 * 1024,
+} as const;
+
+/**
+ * Per-API-key limits on the heavy routes (`POST /v1/screen`, `POST /v1/declarations`): a token
+ * bucket refilled at `perMinute` holding at most `burst` requests, and at most `concurrent`
+ * requests of one key in progress. Over either limit the answer is 429 with `Retry-After`.
+ */
+export interface RateLimits {
+  perMinute: number;
+  burst: number;
+  concurrent: number;
+}
+
+/** One request a second on average, bursts of 10, two at a time: more than a desk or a feed needs. */
+export const DEFAULT_RATE_LIMITS: RateLimits = { perMinute: 60, burst: 10, concurrent: 2 };
+
+/**
+ * Screening worker threads of `greenlane serve`. Each holds its own copy of the screening index
+ * (docs/PERFORMANCE.md gives the memory it costs), so one is the default for a modest office PC.
+ */
+export const DEFAULT_SCREENING_WORKERS = 1;
+
+/** Reads an integer setting from the environment, naming the variable when it is wrong. */
+function integerSetting(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  range: { min?: number; max: number },
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw.trim());
+  const min = range.min ?? 1;
+  if (!/^\d+$/.test(raw.trim()) || n < min || n > range.max)
+    throw new Error(`${name} must be an integer from ${min} to ${range.max}, not "${raw}"`);
+  return n;
+}
+
+/**
+ * The heavy-route rate limits: `GREENLANE_RATE_LIMIT_PER_MINUTE`, `GREENLANE_RATE_LIMIT_BURST` and
+ * `GREENLANE_RATE_LIMIT_CONCURRENT` override {@link DEFAULT_RATE_LIMITS}.
+ */
+export function rateLimits(env: NodeJS.ProcessEnv = process.env): RateLimits {
+  const d = DEFAULT_RATE_LIMITS;
+  return {
+    perMinute: integerSetting(env, 'GREENLANE_RATE_LIMIT_PER_MINUTE', d.perMinute, { max: 1_000_000 }),
+    burst: integerSetting(env, 'GREENLANE_RATE_LIMIT_BURST', d.burst, { max: 1_000_000 }),
+    concurrent: integerSetting(env, 'GREENLANE_RATE_LIMIT_CONCURRENT', d.concurrent, { max: 10_000 }),
+  };
+}
+
+/**
+ * Screening worker threads: `GREENLANE_SCREENING_WORKERS` (0 to 16) or
+ * {@link DEFAULT_SCREENING_WORKERS}. 0 screens on the event loop: it saves the worker's copy of
+ * the index, but a large request then delays every other request (the benchmark's "before").
+ */
+export function screeningWorkers(env: NodeJS.ProcessEnv = process.env): number {
+  return integerSetting(env, 'GREENLANE_SCREENING_WORKERS', DEFAULT_SCREENING_WORKERS, { min: 0, max: 16 });
+}

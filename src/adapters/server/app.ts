@@ -2,9 +2,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from '../../app/config.ts';
 import { jsonPointer } from '../../core/declaration/validation.ts';
 import { type Authenticate, apiKeyAuth } from './api-key-auth.ts';
-import { HttpError, toHttpError } from './http-error.ts';
+import { ApiErrorSchema, HttpError, toHttpError } from './http-error.ts';
+import { HEAVY_ROUTES, rateLimit } from './rate-limit.ts';
 import { requestLog } from './request-log.ts';
 import {
   type ApiApp,
@@ -24,6 +26,8 @@ export interface AppDeps {
   routes: readonly RouteModule[];
   /** Largest accepted request body; larger ones get 413 `payload_too_large`. */
   bodyLimitBytes?: number;
+  /** Per-key limits on the heavy routes (`HEAVY_ROUTES`); `DEFAULT_RATE_LIMITS` when absent. */
+  rateLimits?: RateLimits;
   /** Request log ("who did what") and server errors; silent when absent (tests). */
   logger?: Logger;
   /** API version shown in the OpenAPI document. */
@@ -31,7 +35,7 @@ export interface AppDeps {
 }
 
 /** Zod failures of query, path or body validation become 400 `validation_failed` with pointers. */
-function validationFailed(error: ZodError): HttpError {
+export function validationFailed(error: ZodError): HttpError {
   return new HttpError(
     400,
     'validation_failed',
@@ -44,9 +48,26 @@ function validationFailed(error: ZodError): HttpError {
   );
 }
 
+/** Adds the 429 answer to the OpenAPI description of every route behind {@link rateLimit}. */
+function documentRateLimits(app: ApiApp, limits: RateLimits): void {
+  for (const def of app.openAPIRegistry.definitions) {
+    if (def.type !== 'route') continue;
+    const { route } = def;
+    const heavy = HEAVY_ROUTES.some((h) => h.method.toLowerCase() === route.method && h.path === route.path);
+    if (!heavy) continue;
+    route.responses[429] = {
+      description:
+        `Too many requests of this API key: at most ${limits.perMinute} a minute (bursts of ` +
+        `${limits.burst}) and ${limits.concurrent} at a time. \`Retry-After\` says how many seconds to wait.`,
+      headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+      content: { 'application/json': { schema: ApiErrorSchema } },
+    };
+  }
+}
+
 /**
  * Builds the Greenlane HTTP API: one error shape, API-key auth on `/v1/*` and `/ui/*`, a body
- * size limit, request logging and the OpenAPI 3.1 document at `/openapi.json`, generated from the
+ * size limit, per-key rate limits on the heavy routes, request logging and the OpenAPI 3.1 document at `/openapi.json`, generated from the
  * same zod schemas the routes validate with. Tests call `app.request()`; `serve` binds it to a port.
  *
  * @example
@@ -65,6 +86,7 @@ export function createApp(deps: AppDeps): ApiApp {
     if (httpError.status >= 500) deps.logger?.error({ err, path: c.req.path }, 'unhandled error');
     // RFC 6750 §3: a 401 names the scheme the client should use.
     if (httpError.status === 401) c.header('WWW-Authenticate', 'Bearer realm="greenlane"');
+    for (const [name, value] of Object.entries(httpError.headers)) c.header(name, value);
     return c.json(httpError.toBody(), httpError.status);
   });
   app.notFound((c) => {
@@ -88,6 +110,11 @@ export function createApp(deps: AppDeps): ApiApp {
   for (const path of PROTECTED_PATHS) {
     app.use(path, (c, next) => (matchesPathPattern(c.req.path, publicPaths) ? next() : auth(c, next)));
   }
+  const limits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
+  for (const route of HEAVY_ROUTES) {
+    const limit = rateLimit(limits);
+    app.use(route.path, (c, next) => (c.req.method === route.method ? limit(c, next) : next()));
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -102,6 +129,7 @@ export function createApp(deps: AppDeps): ApiApp {
   });
 
   for (const module of deps.routes) module.register(app);
+  documentRateLimits(app, limits);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -14,6 +14,8 @@ export const API_ERROR_CODES = [
   'conflict',
   'payload_too_large',
   'unsupported_media_type',
+  'rate_limited',
+  'unavailable',
   'internal',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
@@ -45,14 +47,17 @@ export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
  */
 export class HttpError extends Error {
   override name = 'HttpError';
+  /** Response headers that go with the error (`Retry-After` of a 429 or 503). */
+  readonly headers: Readonly<Record<string, string>>;
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: ApiErrorCode,
     message: string,
     readonly details?: ApiErrorDetail[],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.headers = options?.headers ?? {};
   }
 
   toBody(): ApiErrorBody {
@@ -74,6 +79,8 @@ const CODE_BY_STATUS: Partial<Record<number, ApiErrorCode>> = {
   409: 'conflict',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'unavailable',
 };
 
 const STORE_ERRORS: Record<StoreErrorCode, [ContentfulStatusCode, ApiErrorCode]> = {

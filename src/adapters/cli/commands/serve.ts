@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { createAssessmentService } from '../../../app/assess.ts';
-import { dataDir, defaultDatabaseUrl } from '../../../app/config.ts';
+import { dataDir, defaultDatabaseUrl, rateLimits, screeningWorkers } from '../../../app/config.ts';
 import { adjudicationEntry, LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
 import { priceBandsFrom } from '../../../app/price-bands.ts';
 import { openRiskSources } from '../../../app/risk-sources.ts';
@@ -17,6 +17,7 @@ import {
 import { openTransparencyLog, openWitness } from '../../../app/transparency-log.ts';
 import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
 import { loadCountryResolver } from '../../lists/country-resolver.ts';
+import { openScreeningPool } from '../../lists/screening-pool.ts';
 import { loadProfiles } from '../../profiles/load-profiles.ts';
 import { createApp, DEFAULT_BODY_LIMIT_BYTES } from '../../server/app.ts';
 import {
@@ -69,6 +70,14 @@ export function registerServeCommand(program: Command): void {
     .action(async (opts: ServeOptions) => {
       const port = integerOption(opts.port, '--port', 0, 65535);
       const bodyLimitBytes = integerOption(opts.bodyLimit, '--body-limit', 1024, 1024 * 1024 * 1024);
+      let limits: ReturnType<typeof rateLimits>;
+      let workers: number;
+      try {
+        limits = rateLimits();
+        workers = screeningWorkers();
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
       // One JSON line per request on stdout; GREENLANE_LOG_LEVEL=warn keeps only failures.
       const logger = pino({ name: 'greenlane', level: process.env.GREENLANE_LOG_LEVEL ?? 'info' });
       const profiles = loadProfiles(opts.profiles);
@@ -90,6 +99,15 @@ export function registerServeCommand(program: Command): void {
         selectionKey: key,
       });
       for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
+      // POST /v1/screen scores names in worker threads, so a large request never stalls the API.
+      const screeningPool =
+        risk.screening && workers > 0
+          ? await openScreeningPool({ index: risk.screening.index, dataDirectory: dataDir(), size: workers })
+          : undefined;
+      if (risk.screening)
+        process.stderr.write(
+          `greenlane: screening API: ${workers > 0 ? `${workers} worker thread(s)` : 'on the event loop (GREENLANE_SCREENING_WORKERS=0)'}\n`,
+        );
       let priceBands: PriceBandLookup | undefined;
       if (opts.demo && !process.env.GREENLANE_PRICE_BANDS) {
         // The demo's declarations are in KRW: bands from the data set's training year.
@@ -134,6 +152,7 @@ export function registerServeCommand(program: Command): void {
             ? {
                 screening: {
                   index: () => risk.screening!.index,
+                  ...(screeningPool ? { screener: screeningPool } : {}),
                   store: risk.screening.store,
                   resolveCountry: loadCountryResolver(dataDir()),
                   isCleared: risk.screening.isCleared,
@@ -147,6 +166,7 @@ export function registerServeCommand(program: Command): void {
         }),
         logger,
         bodyLimitBytes,
+        rateLimits: limits,
       });
       const server = serve({ fetch: app.fetch, port, hostname: opts.host });
       await new Promise<void>((resolve, reject) => {
@@ -179,6 +199,7 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await screeningPool?.close();
       await risk.close();
       await log.close();
       await conn.close();

@@ -74,7 +74,7 @@ describe('screening API', () => {
   it('screens one party and a batch, naming the list version', async () => {
     const one = await app.request('/v1/screen', {
       method: 'POST',
-      headers: auth('ingest-secret'),
+      headers: auth('analyst-secret'),
       body: JSON.stringify({ id: 'p1', name: 'Abdul Rahman Yasin', type: 'person', country: 'Iraq' }),
     });
     expect(one.status).toBe(200);
@@ -88,7 +88,7 @@ describe('screening API', () => {
     expect(body.versions).toEqual(['un:2026-02-27:dddddddddddd']);
     const batch = await app.request('/v1/screen', {
       method: 'POST',
-      headers: auth('ingest-secret'),
+      headers: auth('analyst-secret'),
       body: JSON.stringify({
         parties: [{ name: 'Jane Doe' }, { id: 'x', name: 'Abdul Rahman Yassin', type: 'person' }],
       }),
@@ -100,7 +100,7 @@ describe('screening API', () => {
   it('rejects invalid parties and unauthenticated calls with the API error shape', async () => {
     const bad = await app.request('/v1/screen', {
       method: 'POST',
-      headers: auth('ingest-secret'),
+      headers: auth('analyst-secret'),
       body: JSON.stringify({ type: 'alien' }),
     });
     expect(bad.status).toBe(400);

@@ -1,4 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { ZodError } from 'zod';
+import { SCREEN_LIMITS } from '../../../app/config.ts';
 import type { ScreeningIndex } from '../../../core/screening/candidate-index.ts';
 import { LIST_SOURCES } from '../../../core/screening/entity.ts';
 import { parseQueryDate } from '../../../core/screening/evidence.ts';
@@ -8,10 +11,12 @@ import {
   type ScreeningHit,
   type ScreeningQuery,
 } from '../../../core/screening/screen.ts';
-import { matchOf, screenUncleared } from '../../../core/screening/signals.ts';
+import { matchOf } from '../../../core/screening/signals.ts';
 import type { CountryResolver } from '../../lists/country-resolver.ts';
+import { inThreadScreener, type PartyScreener, ScreeningPoolBusyError } from '../../lists/screening-pool.ts';
 import { type ScreeningStore, type StoredHit, VERDICTS } from '../../store/screening-store.ts';
 import { actorOf, requireRole } from '../api-key-auth.ts';
+import { validationFailed } from '../app.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
 import { API_KEY_SECURITY, type ApiApp, type RouteModule } from '../route-module.ts';
 
@@ -19,6 +24,11 @@ import { API_KEY_SECURITY, type ApiApp, type RouteModule } from '../route-module
 export interface ScreeningRouteDeps {
   /** The current index; a function so a list update can swap it without re-registering routes. */
   index: () => ScreeningIndex;
+  /**
+   * Scores the parties of `POST /v1/screen`: `greenlane serve` passes its worker pool so that
+   * scoring stays off the event loop; in this thread over `index` when absent (tests).
+   */
+  screener?: PartyScreener;
   store: ScreeningStore;
   resolveCountry: CountryResolver;
   /** Good-party check (see `openScreeningContext`); nothing is cleared when absent. */
@@ -49,7 +59,11 @@ const errors = {
 export const ScreenPartySchema = z
   .strictObject({
     id: z.string().trim().min(1).max(100).optional(),
-    name: z.string().trim().max(500).default(''),
+    name: z
+      .string()
+      .trim()
+      .max(SCREEN_LIMITS.maxNameLength, `a name may have at most ${SCREEN_LIMITS.maxNameLength} characters`)
+      .default(''),
     type: z.enum(QUERY_TYPES).default('any'),
     country: z
       .string()
@@ -71,9 +85,45 @@ export const ScreenPartySchema = z
   .refine((p) => p.name !== '' || p.imo !== undefined, { message: 'name or imo is required' })
   .openapi('ScreenParty');
 
-const ScreenRequestSchema = z
-  .union([ScreenPartySchema, z.strictObject({ parties: z.array(ScreenPartySchema).min(1).max(1000) })])
-  .openapi('ScreenRequest');
+const ScreenBatchSchema = z.strictObject({
+  parties: z
+    .array(ScreenPartySchema)
+    .min(1, 'give at least one party')
+    .max(
+      SCREEN_LIMITS.maxParties,
+      `a request may screen at most ${SCREEN_LIMITS.maxParties} parties; split the batch`,
+    ),
+});
+
+const ScreenRequestSchema = z.union([ScreenPartySchema, ScreenBatchSchema]).openapi('ScreenRequest');
+
+/**
+ * A union reports the issues of whichever branch zod finds closest, so a batch of too many parties
+ * came back as "unrecognized key parties". An invalid body is parsed again with the branch it
+ * means (a batch when it has `parties`), so the error names the field and the limit it breaks.
+ */
+function screenRequestFailed(result: { success: boolean; data?: unknown; error?: ZodError }): undefined {
+  if (result.success || !result.error) return undefined;
+  const { data } = result;
+  const isBatch = typeof data === 'object' && data !== null && 'parties' in data;
+  const again = (isBatch ? ScreenBatchSchema : ScreenPartySchema).safeParse(data);
+  throw validationFailed(again.error ?? result.error);
+}
+
+/** The one roles table of `POST /v1/screen` (see docs/API.md for why `ingest` is not in it). */
+export const SCREEN_ROLES = ['admin', 'analyst', 'officer'] as const;
+
+const screenBodyLimit = bodyLimit({
+  maxSize: SCREEN_LIMITS.maxBodyBytes,
+  onError: () => {
+    throw new HttpError(
+      413,
+      'payload_too_large',
+      `the request body of POST /v1/screen may have at most ${SCREEN_LIMITS.maxBodyBytes} bytes ` +
+        `(${SCREEN_LIMITS.maxParties} parties); split the batch`,
+    );
+  },
+});
 
 const HitSchema = z
   .object({
@@ -117,8 +167,12 @@ const screenRoute = createRoute({
   path: '/v1/screen',
   tags: ['screening'],
   summary: 'Screen one party, or a batch (`{"parties":[...]}`), against the UN, OFAC, EU and UK lists',
+  description:
+    `At most ${SCREEN_LIMITS.maxParties} parties per request, names of at most ` +
+    `${SCREEN_LIMITS.maxNameLength} characters, bodies of at most ${SCREEN_LIMITS.maxBodyBytes} bytes. ` +
+    `Roles: ${SCREEN_ROLES.join(', ')}. Limited per API key (429 with \`Retry-After\`).`,
   security: API_KEY_SECURITY,
-  middleware: [requireRole('admin', 'analyst', 'officer', 'ingest')] as const,
+  middleware: [requireRole(...SCREEN_ROLES), screenBodyLimit] as const,
   request: { body: { content: { 'application/json': { schema: ScreenRequestSchema } }, required: true } },
   responses: {
     200: {
@@ -126,6 +180,14 @@ const screenRoute = createRoute({
       content: { 'application/json': { schema: ScreenResponseSchema } },
     },
     ...errors,
+    413: {
+      description: `The body has more than ${SCREEN_LIMITS.maxBodyBytes} bytes`,
+      content: { 'application/json': { schema: ApiErrorSchema } },
+    },
+    503: {
+      description: 'The screening workers are busy with other requests; `Retry-After` says when to retry',
+      content: { 'application/json': { schema: ApiErrorSchema } },
+    },
   },
 });
 
@@ -235,35 +297,57 @@ function publicHit(h: StoredHit) {
 
 /** Adds the screening endpoints to an app (see {@link screeningRoutes} for the module form). */
 export function registerScreeningRoutes(app: ApiApp, deps: ScreeningRouteDeps): void {
-  app.openapi(screenRoute, async (c) => {
-    const body = c.req.valid('json');
-    const parties = 'parties' in body ? body.parties : [body];
-    const index = deps.index();
-    const results = [];
-    for (const p of parties) {
-      const country = p.country ? deps.resolveCountry(p.country) : undefined;
-      if (p.country && !country) {
-        throw new HttpError(400, 'validation_failed', `unknown country "${p.country}"`, [
-          { path: '/country', code: 'unknown_country', message: `unknown country "${p.country}"` },
-        ]);
-      }
-      const query: ScreeningQuery = {
-        ...(p.id ? { id: p.id } : {}),
-        name: p.name,
-        type: p.type,
-        ...(country ? { country } : {}),
-        ...(p.dob ? { dob: p.dob } : {}),
-        ...(p.imo ? { imo: p.imo.replace(/\D/g, '') } : {}),
-      };
-      const hits = screenUncleared(query, index, deps.isCleared ? { isCleared: deps.isCleared } : {});
-      await deps.recordHits?.(query, hits);
-      results.push({
-        id: p.id ?? null,
-        matches: hits.map((h) => ({ ...matchOf(h), version: h.version })),
+  const screener = deps.screener ?? inThreadScreener(deps.index);
+  app.openapi(
+    screenRoute,
+    async (c) => {
+      const body = c.req.valid('json');
+      const parties = 'parties' in body ? body.parties : [body];
+      const index = deps.index();
+      const queries = parties.map((p, i): ScreeningQuery => {
+        const country = p.country ? deps.resolveCountry(p.country) : undefined;
+        if (p.country && !country) {
+          const path = 'parties' in body ? `/parties/${i}/country` : '/country';
+          throw new HttpError(400, 'validation_failed', `unknown country "${p.country}"`, [
+            { path, code: 'unknown_country', message: `unknown country "${p.country}"` },
+          ]);
+        }
+        return {
+          ...(p.id ? { id: p.id } : {}),
+          name: p.name,
+          type: p.type,
+          ...(country ? { country } : {}),
+          ...(p.dob ? { dob: p.dob } : {}),
+          ...(p.imo ? { imo: p.imo.replace(/\D/g, '') } : {}),
+        };
       });
-    }
-    return c.json({ results, thresholds: DEFAULT_THRESHOLDS, versions: index.versions }, 200);
-  });
+      const found = await screener.screen(queries).catch((err: unknown) => {
+        if (err instanceof ScreeningPoolBusyError)
+          throw new HttpError(
+            503,
+            'unavailable',
+            'the screening workers are busy; retry in a few seconds',
+            [],
+            {
+              headers: { 'Retry-After': '2' },
+              cause: err,
+            },
+          );
+        throw err;
+      });
+      const results = [];
+      for (const [i, query] of queries.entries()) {
+        const hits = found[i]!.filter((h) => !deps.isCleared?.(query, h));
+        await deps.recordHits?.(query, hits);
+        results.push({
+          id: parties[i]!.id ?? null,
+          matches: hits.map((h) => ({ ...matchOf(h), version: h.version })),
+        });
+      }
+      return c.json({ results, thresholds: DEFAULT_THRESHOLDS, versions: index.versions }, 200);
+    },
+    (result) => screenRequestFailed(result),
+  );
   app.openapi(hitsRoute, async (c) => {
     const q = c.req.valid('query');
     const items = await deps.store.hits({ ...(q.status ? { status: q.status } : {}), limit: q.limit });
