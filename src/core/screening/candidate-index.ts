@@ -169,6 +169,36 @@ function exactKeys(form: NameForm): string[] {
   return [...new Set([exactKey(form), ...form.readings.map(exactKey)])];
 }
 
+/**
+ * Keys of the listed tokens a query wrote joined or split: "Alekseevichfyodorov" (patronymic fused
+ * to the surname), "Cholnam" (a Korean given name as one word), "Alzawahiri" (the article fused)
+ * find "Alekseevich", "Fyodorov", "Chol", "Nam", "Zawahiri"; "Sana Ullah" finds "Sanaullah". Only
+ * tokens the lists do not contain as written are split, only into parts they do contain; the name
+ * comparison then joins the listed tokens the same way (`joinTokens` in name-compare.ts).
+ */
+export function rejoinedKeys(index: ScreeningIndex, form: NameForm): string[] {
+  const keys: string[] = [];
+  const known = (t: string) => index.postings.has(`t:${t}`);
+  const canonical = (t: string) => index.tables.equivalents.get(t) ?? t;
+  for (let i = 0; i < form.tokens.length; i++) {
+    if (form.roles[i] !== TOKEN_NAME) continue;
+    const token = form.written[i]!;
+    const next = form.written[i + 1];
+    if (next !== undefined && known(canonical(token + next))) keys.push(`t:${canonical(token + next)}`);
+    if (token.length < 5 || known(form.tokens[i]!)) continue;
+    for (let k = 2; k <= token.length - 2; k++) {
+      const head = canonical(token.slice(0, k));
+      const tail = canonical(token.slice(k));
+      const particle = index.tables.particles.has(head);
+      if ((particle || known(head)) && known(tail)) {
+        if (!particle) keys.push(`t:${head}`);
+        keys.push(`t:${tail}`);
+      }
+    }
+  }
+  return keys;
+}
+
 /** Keys shared by more than this share of all names are too common to select candidates. */
 const MAX_POSTING_SHARE = 0.03;
 
@@ -187,7 +217,7 @@ export function candidateNames(
   if (accumulator.length < index.size) accumulator = new Float32Array(index.size);
   const acc = accumulator;
   const touched: number[] = [];
-  const keys = blockingKeys(form, form.abjad);
+  const keys = [...blockingKeys(form, form.abjad), ...rejoinedKeys(index, form)];
   const maxPostings = Math.max(50, index.size * MAX_POSTING_SHARE);
   const usable: string[] = [];
   for (const k of keys) if ((index.postings.get(k)?.length ?? 0) <= maxPostings) usable.push(k);

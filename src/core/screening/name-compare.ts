@@ -91,6 +91,7 @@ export function tokenSimilarity(
   skelA: string,
   skelB: string,
   script: ScriptHint,
+  phonetics = true,
 ): [number, TokenMatchKind] {
   if (a === b) return [1, 'exact'];
   if ((roleA === TOKEN_LEGAL_FORM) !== (roleB === TOKEN_LEGAL_FORM) || roleA === TOKEN_LEGAL_FORM)
@@ -108,7 +109,7 @@ export function tokenSimilarity(
   const lev = editSimilarity(a, b);
   let s = (jw + lev) / 2;
   let kind: TokenMatchKind = 'fuzzy';
-  if (script !== SCRIPT_SYLLABIC && phonA && phonA === phonB && lev >= 0.5 && s < 0.88) {
+  if (phonetics && script !== SCRIPT_SYLLABIC && phonA && phonA === phonB && lev >= 0.5 && s < 0.88) {
     s = 0.88;
     kind = 'phonetic';
   }
@@ -258,6 +259,7 @@ function compareForms(
   queryForm: NameForm,
   candidateForm: NameForm,
   rarity?: (token: string) => number,
+  phonetics = true,
 ): NameComparison {
   const abjad = queryForm.abjad || candidateForm.abjad;
   const script = abjad
@@ -290,6 +292,7 @@ function compareForms(
         q.skeleton[i]!,
         c.skeleton[j]!,
         script,
+        phonetics,
       );
       // A typo in a variant spelling ("Adbul") is closer to the spelling as written than to its canonical form.
       if (s < 1 && (q.written[i] !== q.tokens[i] || c.written[j] !== c.tokens[j])) {
@@ -320,10 +323,17 @@ function compareForms(
   const pairs: TokenPair[] = [];
   let matched = 0;
   let fuzzyLoss = 0;
+  // Name parts (not particles, legal forms or initials) that agree, and how many of them only by sound.
+  let nameParts = 0;
+  let byPhonetics = 0;
   for (const { i, j, s, kind } of candidates) {
     if (usedQ[i] || usedC[j]) continue;
     usedQ[i] = 1;
     usedC[j] = 1;
+    if (q.roles[i] === TOKEN_NAME && c.roles[j] === TOKEN_NAME && kind !== 'initial') {
+      nameParts++;
+      if (kind === 'phonetic') byPhonetics++;
+    }
     const sim = Math.min(1, s);
     const w = (weightsQ[i]! + weightsC[j]!) / 2;
     matched += sim * w;
@@ -335,6 +345,11 @@ function compareForms(
       kind: q.joined[i] || c.joined[j] ? 'joined' : kind,
     });
   }
+  // A sound-alike is evidence beside other agreeing name parts, never alone: one surname and a legal
+  // form ("Koch Inc") would otherwise sound like any short listed name or acronym ("KEC"). Such a
+  // name is compared again by its letters only.
+  if (phonetics && nameParts === 1 && byPhonetics === 1)
+    return compareForms(queryForm, candidateForm, rarity, false);
   let leftQ = 0;
   let leftC = 0;
   // A number only one side has ("Management Company 23") names a different entity, never an omission.
