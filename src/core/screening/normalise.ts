@@ -84,15 +84,18 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
   let tokens = numbersAsDigits(foldTokens(raw));
   if (kind === 'person' || kind === 'any') tokens = dropHonorifics(tokens, tables);
   if (kind === 'vessel') tokens = dropVesselPrefix(tokens);
-  if (kind !== 'person') tokens = repairLegalForms(tokens, tables);
+  // Persons and ships have no legal form: "Daniele S.r.l." is a company, not the ship "Daniel".
+  const legalForms = kind === 'organization' || kind === 'any';
+  if (legalForms) tokens = repairLegalForms(tokens, tables);
   const out: string[] = [];
   const written: string[] = [];
   const roles: number[] = [];
   for (let i = 0; i < tokens.length; ) {
-    if (kind !== 'person') {
+    if (legalForms) {
       const legal = legalFormAt(tokens, i, tables);
-      // A legal form is never the whole name: "Limited" alone is a name.
-      if (legal && legal.length < tokens.length) {
+      // A name made only of a legal form ("JSC", "LTD.", a listed alias) stays a legal form: it
+      // says what a company is, not which one, so it matches only a name that is that legal form.
+      if (legal) {
         out.push(legal.canonical);
         written.push(tokens.slice(i, i + legal.length).join(''));
         roles.push(TOKEN_LEGAL_FORM);

@@ -30,8 +30,15 @@ export type ScreeningDecision = 'match' | 'review';
 
 /** One listed entity found for a query, with the reasons for its score. */
 export interface ScreeningHit {
+  /** The list of the entry that matched best. */
   list: ListSource;
+  /** That entry's id on its list. */
   entityId: string;
+  /**
+   * Every loaded list's id of the same party (`["un:IQi.001", "uk:IRQ0001"]`), as the lists' own
+   * cross references link them: one hit per party, whichever of its entries matched best.
+   */
+  ids: string[];
   /** The entity's primary name. */
   name: string;
   /** The listed name that matched best. */
@@ -211,7 +218,7 @@ export function screenParty(
     }
   }
   const dob = parseQueryDate(query.dob);
-  const hits: ScreeningHit[] = [];
+  const hits: Array<ScreeningHit & { party: number }> = [];
   for (const [e, found] of best) {
     // Evidence can add at most MAX_EVIDENCE_GAIN (IMO proof aside): skip entities it cannot lift.
     if (!imo && found.score + MAX_EVIDENCE_GAIN < thresholds.review) continue;
@@ -235,8 +242,10 @@ export function screenParty(
       );
     reasons.push(`listed on ${index.entityVersion[e]}`);
     hits.push({
+      party: index.entityParty[e]!,
       list: entity.list,
       entityId: entity.entityId,
+      ids: index.entityIds[e]!,
       name: primary?.value ?? '',
       matchedName: name?.value ?? primary?.value ?? '',
       score,
@@ -250,5 +259,14 @@ export function screenParty(
   hits.sort(
     (a, b) => b.score - a.score || a.list.localeCompare(b.list) || a.entityId.localeCompare(b.entityId),
   );
-  return options.limit && hits.length > options.limit ? hits.slice(0, options.limit) : hits;
+  // One hit per party: its best-scoring entry speaks for it.
+  const parties = new Set<number>();
+  const out: ScreeningHit[] = [];
+  for (const { party, ...hit } of hits) {
+    if (parties.has(party)) continue;
+    parties.add(party);
+    out.push(hit);
+    if (options.limit && out.length === options.limit) break;
+  }
+  return out;
 }
