@@ -287,11 +287,13 @@ function dropHonorifics(tokens: string[], tables: NameTables): string[] {
 function repairLegalForms(tokens: string[], tables: NameTables): string[] {
   let out = tokens;
   for (let i = 0; i < out.length; i++) {
-    const token = out[i]!;
-    if (/\d/.test(token) || tables.legalForms.has(token)) continue;
+    if (/\d/.test(out[i]!)) continue;
+    let covered = -1;
     for (const proposal of legalFormProposals(out, i, tables)) {
+      if (covered < 0) covered = legalFormSpan(out, i, tables);
       const next = [...out.slice(0, i), ...proposal.words, ...out.slice(i + proposal.replaces)];
-      if (inLegalForm(next, i, tables)) {
+      // Accepted when it makes a legal form, or a longer one ("ltd liability" -> "limited liability").
+      if (legalFormSpan(next, i, tables) > covered) {
         out = next;
         break;
       }
@@ -333,13 +335,15 @@ function* legalFormProposals(
   }
 }
 
-/** True when token `i` is part of a legal form (never the whole name). */
-function inLegalForm(tokens: string[], i: number, tables: NameTables): boolean {
+/** Tokens of the longest legal form that token `i` is part of (never the whole name), or 0. */
+function legalFormSpan(tokens: string[], i: number, tables: NameTables): number {
+  let longest = 0;
   for (let start = Math.max(0, i - tables.legalFormMaxTokens + 1); start <= i; start++) {
     const legal = legalFormAt(tokens, start, tables);
-    if (legal && start + legal.length > i && legal.length < tokens.length) return true;
+    if (legal && start + legal.length > i && legal.length < tokens.length)
+      longest = Math.max(longest, legal.length);
   }
-  return false;
+  return longest;
 }
 
 function legalFormAt(
