@@ -26,6 +26,7 @@ describe('EU FSF XML parser', () => {
     expect(publishedOn).toBe('2026-05-08');
     const [saddam, ship] = entities;
     expect(saddam!.entityId).toBe('13');
+    expect(saddam!.sameAs).toEqual(['un:QDi.001']);
     expect(saddam!.names).toEqual([
       { value: 'Saddam Hussein Al-Tikriti', quality: 'primary' },
       { value: 'Abu Ali', quality: 'weak' },

@@ -1,6 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { XMLParser } from 'fast-xml-parser';
-import { addName, addUnique, newEntity, type SanctionedEntity } from '../../core/screening/entity.ts';
+import {
+  addName,
+  addSameAs,
+  addUnique,
+  newEntity,
+  type SanctionedEntity,
+} from '../../core/screening/entity.ts';
 import type { CountryResolver } from './country-resolver.ts';
 import { addImo } from './ofac-remarks.ts';
 import { asArray, textOf, type XmlNode } from './xml-helpers.ts';
@@ -28,6 +34,9 @@ export function parseEuXml(xml: string): { publishedOn?: string; entities: Sanct
   for (const s of asArray(root.sanctionEntity)) {
     const code = textOf(s.subjectType?.['@code']);
     const entity = newEntity('eu', textOf(s['@logicalId']), code === 'person' ? 'person' : 'organization');
+    // The entry's UN reference number when the EU transposes a UN listing.
+    const un = textOf(s['@unitedNationId']);
+    if (un) addSameAs(entity, `un:${un}`);
     for (const a of asArray(s.nameAlias)) {
       const whole = textOf(a?.['@wholeName']);
       if (!whole) continue;

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import {
   addName,
+  addSameAs,
   addUnique,
   type EntityType,
   type NameQuality,
@@ -37,6 +38,7 @@ export function parseUkCsv(files: UkFiles): { publishedOn?: string; entities: Sa
     const updated = ukDate(row.last_updated);
     if (updated && updated > latest) latest = updated;
     addUnique(entity.programmes, id.replace(/\d+$/, ''));
+    if (row.un_reference_number?.trim()) addSameAs(entity, `un:${row.un_reference_number.trim()}`);
     byId.set(id, entity);
   }
   for (const row of records(files.names)) {
@@ -63,6 +65,7 @@ export function parseUkCsv(files: UkFiles): { publishedOn?: string; entities: Sa
     const entity = byId.get(row.unique_id ?? '');
     const value = row.raw_value?.trim();
     if (!entity || !value) continue;
+    for (const ofac of ofacUids(row.raw_value)) addSameAs(entity, `ofac:${ofac}`);
     if (row.identifier_type === 'imo') {
       const imo = normaliseImo(value);
       if (imo && !entity.identifiers.some((i) => i.type === 'imo' && i.value === imo)) {
@@ -110,4 +113,9 @@ function records(text: string): Array<Record<string, string>> {
     relax_column_count: true,
     trim: true,
   }) as Array<Record<string, string>>;
+}
+
+/** OFAC UIDs a UK entry quotes among its identifiers ("USA OFAC UID Number - 25685"). */
+export function ofacUids(text: string | undefined): string[] {
+  return [...(text ?? '').matchAll(/OFAC\s+UID(?:\s+Number)?\s*[-:]?\s*(\d+)/gi)].map((m) => m[1]!);
 }

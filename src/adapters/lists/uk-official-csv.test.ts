@@ -5,7 +5,7 @@ import { parseUkOfficialCsv } from './uk-official-csv.ts';
 const CSV = [
   'Report Date: 23-Sep-2026',
   'Last Updated,Unique ID,OFSI Group ID,UN Reference Number,Name 6,Name 1,Name 2,Name 3,Name 4,Name 5,Name type,Alias strength,Title,Name non-latin script,Non-latin script type,Non-latin script language,Regime Name,"Individual, Entity, Ship",Designation source,Sanctions Imposed,Address Country,Date Designated,D.O.B,Nationality(/ies),National Identifier number,Passport number,IMO number',
-  '31/03/2026,TST0001,1,,PETROV,Ivan,Ivanovich,,,,Primary Name,,,Иван Петров,Cyrillic,Russian,Russia,Individual,UK,Asset freeze,Russia,15/03/2022,(1) 01/02/1960 (2) dd/mm/1961,(1) Russia,4510 123456,P123,',
+  '31/03/2026,TST0001,1,QDi.999,PETROV,Ivan,Ivanovich,,,,Primary Name,,,Иван Петров,Cyrillic,Russian,Russia,Individual,UK,Asset freeze,Russia,15/03/2022,(1) 01/02/1960 (2) dd/mm/1961,(1) Russia,4510 123456,P123,',
   '31/03/2026,TST0001,1,,PETROFF,Ivan,,,,,Alias,Low quality,,,,,Russia,Individual,UK,Asset freeze,,15/03/2022,,,,,',
   '01/04/2026,TST0002,2,,OCEAN STAR,,,,,,Primary Name,,,,,,Russia,Ship,UK,Specific prohibition,,20/05/2023,,,,,IMO 9123456',
 ].join('\n');
@@ -32,6 +32,9 @@ describe('UK Sanctions List CSV (official layout)', () => {
       { type: 'passport', value: 'P123' },
       { type: 'national-id', value: '4510 123456' },
     ]);
+    // The UN reference number links the entry to the UN list's entry of the same person.
+    expect(ivan!.sameAs).toEqual(['un:QDi.999']);
+    expect(ship!.sameAs).toBeUndefined();
     expect(ship).toMatchObject({
       entityId: 'TST0002',
       type: 'vessel',

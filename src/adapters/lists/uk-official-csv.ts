@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import {
   addName,
+  addSameAs,
   addUnique,
   type EntityType,
   type NameQuality,
@@ -9,6 +10,7 @@ import {
   type SanctionedEntity,
 } from '../../core/screening/entity.ts';
 import type { CountryResolver } from './country-resolver.ts';
+import { ofacUids } from './uk-csv.ts';
 
 /**
  * Parser for the UK Sanctions List as the FCDO publishes it on gov.uk (`UK-Sanctions-List.csv`):
@@ -46,6 +48,8 @@ export function parseUkOfficialCsv(
         designationType(row['Individual, Entity, Ship'] ?? row['Designation Type'] ?? ''),
       );
       addUnique(entity.programmes, row['Regime Name']);
+      const un = row['UN Reference Number']?.trim();
+      if (un) addSameAs(entity, `un:${un}`);
       const designated = ukDate(row['Date Designated']);
       if (designated) entity.listedOn = designated;
       byId.set(id, entity);
@@ -80,6 +84,7 @@ export function parseUkOfficialCsv(
       addUnique(entity.nationalities, resolveCountry(n) ?? n);
     const country = row['Address Country'];
     if (country) addUnique(entity.countries, resolveCountry(country) ?? country);
+    for (const ofac of ofacUids(row['Other Information'])) addSameAs(entity, `ofac:${ofac}`);
     for (const p of numbered(row['Passport number'])) addIdentifier(entity, 'passport', p);
     for (const p of numbered(row['National Identifier number'])) addIdentifier(entity, 'national-id', p);
     for (const imo of numbered(row['IMO number'])) {

@@ -15,6 +15,13 @@ export interface ScreeningIndex {
   entities: SanctionedEntity[];
   /** Version label per entity (`un:2026-02-27:66b392a4...`). */
   entityVersion: string[];
+  /**
+   * Per entity, the ids (`list:entityId`) of every loaded entry of the same party, itself included,
+   * as the lists' cross references link them (one array shared by the party's entries).
+   */
+  entityIds: string[][];
+  /** Per entity, the first entity of its party: hits are merged per party. */
+  entityParty: Int32Array;
   names: IndexedName[];
   /** Entity number (index into `entities`) per name id. */
   nameEntity: Int32Array;
@@ -123,9 +130,12 @@ export function buildScreeningIndex(versions: ListVersion[], tables: NameTables)
   }
   const postings = new Map<string, Int32Array>();
   for (const [key, list] of lists) postings.set(key, Int32Array.from(list));
+  const { entityIds, entityParty } = resolveParties(entities);
   return {
     entities,
     entityVersion,
+    entityIds,
+    entityParty,
     names,
     nameEntity: Int32Array.from(nameEntity),
     nameType: Uint8Array.from(nameType),
@@ -137,6 +147,55 @@ export function buildScreeningIndex(versions: ListVersion[], tables: NameTables)
     tables,
     versions: versions.map(versionLabel),
   };
+}
+
+/** List order of the ids of one party. */
+const LIST_ORDER: Record<string, number> = { un: 0, ofac: 1, eu: 2, uk: 3 };
+
+/**
+ * Entity resolution across lists: entries the lists themselves link (a UK or EU entry's UN
+ * reference number, a UK entry's OFAC UID) are one party. Links are followed both ways and
+ * transitively (union-find); a reference to an entry that is not loaded links nothing.
+ */
+export function resolveParties(entities: SanctionedEntity[]): {
+  entityIds: string[][];
+  entityParty: Int32Array;
+} {
+  const byId = new Map<string, number>();
+  entities.forEach((e, i) => {
+    byId.set(`${e.list}:${e.entityId}`, i);
+  });
+  const parent = Int32Array.from(entities, (_, i) => i);
+  const root = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  entities.forEach((e, i) => {
+    for (const id of e.sameAs ?? []) {
+      const j = byId.get(id);
+      if (j === undefined) continue;
+      const [a, b] = [root(i), root(j)];
+      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+    }
+  });
+  const members = new Map<number, string[]>();
+  const entityParty = new Int32Array(entities.length);
+  entities.forEach((e, i) => {
+    const r = root(i);
+    entityParty[i] = r;
+    const ids = members.get(r);
+    if (ids) ids.push(`${e.list}:${e.entityId}`);
+    else members.set(r, [`${e.list}:${e.entityId}`]);
+  });
+  for (const ids of members.values())
+    ids.sort(
+      (a, b) =>
+        (LIST_ORDER[a.split(':')[0]!] ?? 9) - (LIST_ORDER[b.split(':')[0]!] ?? 9) || a.localeCompare(b),
+    );
+  return { entityIds: entities.map((_, i) => members.get(entityParty[i]!)!), entityParty };
 }
 
 /**
@@ -169,6 +228,36 @@ function exactKeys(form: NameForm): string[] {
   return [...new Set([exactKey(form), ...form.readings.map(exactKey)])];
 }
 
+/**
+ * Keys of the listed tokens a query wrote joined or split: "Alekseevichfyodorov" (patronymic fused
+ * to the surname), "Cholnam" (a Korean given name as one word), "Alzawahiri" (the article fused)
+ * find "Alekseevich", "Fyodorov", "Chol", "Nam", "Zawahiri"; "Sana Ullah" finds "Sanaullah". Only
+ * tokens the lists do not contain as written are split, only into parts they do contain; the name
+ * comparison then joins the listed tokens the same way (`joinTokens` in name-compare.ts).
+ */
+export function rejoinedKeys(index: ScreeningIndex, form: NameForm): string[] {
+  const keys: string[] = [];
+  const known = (t: string) => index.postings.has(`t:${t}`);
+  const canonical = (t: string) => index.tables.equivalents.get(t) ?? t;
+  for (let i = 0; i < form.tokens.length; i++) {
+    if (form.roles[i] !== TOKEN_NAME) continue;
+    const token = form.written[i]!;
+    const next = form.written[i + 1];
+    if (next !== undefined && known(canonical(token + next))) keys.push(`t:${canonical(token + next)}`);
+    if (token.length < 5 || known(form.tokens[i]!)) continue;
+    for (let k = 2; k <= token.length - 2; k++) {
+      const head = canonical(token.slice(0, k));
+      const tail = canonical(token.slice(k));
+      const particle = index.tables.particles.has(head);
+      if ((particle || known(head)) && known(tail)) {
+        if (!particle) keys.push(`t:${head}`);
+        keys.push(`t:${tail}`);
+      }
+    }
+  }
+  return keys;
+}
+
 /** Keys shared by more than this share of all names are too common to select candidates. */
 const MAX_POSTING_SHARE = 0.03;
 
@@ -187,7 +276,7 @@ export function candidateNames(
   if (accumulator.length < index.size) accumulator = new Float32Array(index.size);
   const acc = accumulator;
   const touched: number[] = [];
-  const keys = blockingKeys(form, form.abjad);
+  const keys = [...blockingKeys(form, form.abjad), ...rejoinedKeys(index, form)];
   const maxPostings = Math.max(50, index.size * MAX_POSTING_SHARE);
   const usable: string[] = [];
   for (const k of keys) if ((index.postings.get(k)?.length ?? 0) <= maxPostings) usable.push(k);

@@ -72,6 +72,12 @@ export interface SanctionedEntity {
   programmes: string[];
   /** Date of listing (ISO date) when the list gives it. */
   listedOn?: string;
+  /**
+   * The same party on other lists, as the list itself states it (`un:QDi.017` from a UK or EU
+   * entry's UN reference number, `ofac:25685` from a UK entry's OFAC UID): screening merges such
+   * entries into one hit carrying every list's id.
+   */
+  sameAs?: string[];
 }
 
 /** A loaded list: its entities and the version that identifies exactly what was screened against. */
@@ -124,6 +130,13 @@ export function addName(
     return;
   }
   entity.names.push(originalScript ? { value: v, quality, originalScript } : { value: v, quality });
+}
+
+/** Records that an entry is the same party as `id` (`list:entityId`) on another list. */
+export function addSameAs(entity: SanctionedEntity, id: string): void {
+  if (id.startsWith(`${entity.list}:`)) return;
+  entity.sameAs ??= [];
+  if (!entity.sameAs.includes(id)) entity.sameAs.push(id);
 }
 
 /** Adds a value to a string list once. */

@@ -58,6 +58,45 @@ function nasabReversed(q: Side, c: Side): boolean {
   const b = around(c);
   return a !== undefined && b !== undefined && a[0] !== a[1] && a[0] === b[1] && a[1] === b[0];
 }
+/**
+ * Korean and Chinese surnames as lists and passports romanise them (canonical spellings of
+ * name-tables.ts, and Hangul as any-ascii writes it for names compared syllable by syllable).
+ */
+const EAST_ASIAN_SURNAMES = new Set(
+  (
+    'kim gim lee i ri yi park bag pak choi choe jong jeong chong jung cho jo kang gang han yoon yun ' +
+    'jang chang oh o hwang an so ko go song paek baek hyon hyeon ju chu ryu yu mun moon son sin shin ' +
+    'pang bang rim im lim kwon gwon nam ro no noh chon jon jeon cha yang wang zhang liu chen zhao huang ' +
+    'zhou wu xu sun ma zhu hu guo he lin luo gao zheng liang xie tang feng deng cao peng zeng xiao tian ' +
+    'dong pan yuan cai jiang du ye cheng wei su lu ding ren shen yao jin fu zhong tan'
+  ).split(' '),
+);
+
+/** Position of the surname of a Korean or Chinese name of three syllables (first or last), or -1. */
+function surnameAt(s: Side, other: number): number {
+  if (s.tokens.length !== 3 || s.tokens.some((t, i) => t.length > 5 || s.roles[i] !== TOKEN_NAME)) return -1;
+  for (const at of [0, 2]) if (at !== other && EAST_ASIAN_SURNAMES.has(s.tokens[at]!)) return at;
+  return -1;
+}
+
+/**
+ * True when two Korean or Chinese names share the surname but give the two syllables of the given
+ * name in the opposite order ("Kim Jong Un" / "Kim Un Jong", or "Un Jong Kim"): another person.
+ * Token order is ignored elsewhere (surname first or last), but not inside a given name.
+ */
+function givenNameSwapped(q: Side, c: Side, matchOf: Int16Array): boolean {
+  for (const qs of [surnameAt(q, -1), surnameAt(q, 0)]) {
+    if (qs < 0) continue;
+    const cs = matchOf[qs]!;
+    if (cs < 0 || surnameAt(c, cs === 0 ? 2 : 0) !== cs) continue;
+    const qg = qs === 0 ? [1, 2] : [0, 1];
+    const cg = cs === 0 ? [1, 2] : [0, 1];
+    if (q.tokens[qg[0]!] === q.tokens[qg[1]!]) return false;
+    return matchOf[qg[0]!] === cg[1] && matchOf[qg[1]!] === cg[0];
+  }
+  return false;
+}
+
 /** Below this a token pair is not a correspondence at all. */
 const MIN_TOKEN_SIMILARITY = 0.72;
 const INITIAL_SIMILARITY = 0.85;
@@ -91,10 +130,13 @@ export function tokenSimilarity(
   skelA: string,
   skelB: string,
   script: ScriptHint,
+  phonetics = true,
 ): [number, TokenMatchKind] {
+  // A legal form corresponds only to a legal form: the listed alias "JSC" is not the name "JSC" of a
+  // company whose own name was lost in transliteration ("나 주식회사").
+  if ((roleA === TOKEN_LEGAL_FORM) !== (roleB === TOKEN_LEGAL_FORM)) return [0, 'fuzzy'];
   if (a === b) return [1, 'exact'];
-  if ((roleA === TOKEN_LEGAL_FORM) !== (roleB === TOKEN_LEGAL_FORM) || roleA === TOKEN_LEGAL_FORM)
-    return [0, 'fuzzy'];
+  if (roleA === TOKEN_LEGAL_FORM) return [0, 'fuzzy'];
   if (a.length === 1 || b.length === 1) {
     const initial = roleA === TOKEN_NAME && roleB === TOKEN_NAME && a.charCodeAt(0) === b.charCodeAt(0);
     return [initial && a.length !== b.length ? INITIAL_SIMILARITY : 0, 'initial'];
@@ -108,7 +150,7 @@ export function tokenSimilarity(
   const lev = editSimilarity(a, b);
   let s = (jw + lev) / 2;
   let kind: TokenMatchKind = 'fuzzy';
-  if (script !== SCRIPT_SYLLABIC && phonA && phonA === phonB && lev >= 0.5 && s < 0.88) {
+  if (phonetics && script !== SCRIPT_SYLLABIC && phonA && phonA === phonB && lev >= 0.5 && s < 0.88) {
     s = 0.88;
     kind = 'phonetic';
   }
@@ -258,6 +300,7 @@ function compareForms(
   queryForm: NameForm,
   candidateForm: NameForm,
   rarity?: (token: string) => number,
+  phonetics = true,
 ): NameComparison {
   const abjad = queryForm.abjad || candidateForm.abjad;
   const script = abjad
@@ -290,6 +333,7 @@ function compareForms(
         q.skeleton[i]!,
         c.skeleton[j]!,
         script,
+        phonetics,
       );
       // A typo in a variant spelling ("Adbul") is closer to the spelling as written than to its canonical form.
       if (s < 1 && (q.written[i] !== q.tokens[i] || c.written[j] !== c.tokens[j])) {
@@ -320,10 +364,19 @@ function compareForms(
   const pairs: TokenPair[] = [];
   let matched = 0;
   let fuzzyLoss = 0;
+  // Name parts (not particles, legal forms or initials) that agree, and how many of them only by sound.
+  let nameParts = 0;
+  let byPhonetics = 0;
+  const matchOf = new Int16Array(nq).fill(-1);
   for (const { i, j, s, kind } of candidates) {
     if (usedQ[i] || usedC[j]) continue;
     usedQ[i] = 1;
     usedC[j] = 1;
+    matchOf[i] = j;
+    if (q.roles[i] === TOKEN_NAME && c.roles[j] === TOKEN_NAME && kind !== 'initial') {
+      nameParts++;
+      if (kind === 'phonetic') byPhonetics++;
+    }
     const sim = Math.min(1, s);
     const w = (weightsQ[i]! + weightsC[j]!) / 2;
     matched += sim * w;
@@ -335,6 +388,11 @@ function compareForms(
       kind: q.joined[i] || c.joined[j] ? 'joined' : kind,
     });
   }
+  // A sound-alike is evidence beside other agreeing name parts, never alone: one surname and a legal
+  // form ("Koch Inc") would otherwise sound like any short listed name or acronym ("KEC"). Such a
+  // name is compared again by its letters only.
+  if (phonetics && nameParts === 1 && byPhonetics === 1)
+    return compareForms(queryForm, candidateForm, rarity, false);
   let leftQ = 0;
   let leftC = 0;
   // A number only one side has ("Management Company 23") names a different entity, never an omission.
@@ -379,6 +437,7 @@ function compareForms(
         FUZZY_PENALTY * fuzzyLoss +
         SUBSTITUTION_PENALTY * (substituted + numbersOmitted) +
         omissionPenalty * (omitted - numbersOmitted))) *
-    (nasabReversed(q, c) ? NASAB_REVERSAL_FACTOR : 1);
+    (nasabReversed(q, c) ? NASAB_REVERSAL_FACTOR : 1) *
+    (givenNameSwapped(q, c, matchOf) ? NASAB_REVERSAL_FACTOR : 1);
   return { score, pairs, unmatchedQuery, unmatchedCandidate };
 }

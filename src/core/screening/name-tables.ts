@@ -14,6 +14,15 @@ export interface NameTables {
   /** Legal-form phrase (normalised tokens joined by a space) -> canonical form ("llc", "jsc"). */
   legalForms: ReadonlyMap<string, string>;
   legalFormMaxTokens: number;
+  /**
+   * Words of legal forms (5 letters or more), by every string one deletion away from them: finds
+   * the legal-form word a typo stands for ("llmited", "jonit", "stck") in one lookup per deletion.
+   */
+  legalWords: ReadonlyMap<string, readonly string[]>;
+  /** Short forms of legal-form words that the legal-form tables only know in full ("ltd liability"). */
+  legalAbbreviations: ReadonlyMap<string, string>;
+  /** Abbreviations of words of company names ("trdg" -> "trading"), read in organisation names only. */
+  orgAbbreviations: ReadonlyMap<string, string>;
   /** Single token -> canonical token (org symbols and person name-part equivalents). */
   equivalents: ReadonlyMap<string, string>;
   /** Tokens that carry little identity (name particles, org stop words): low weight. */
@@ -86,6 +95,78 @@ export const NAME_PART_VARIANTS: readonly (readonly string[])[] = [
   ['jong', 'jeong', 'chong', 'jung'],
   ['choi', 'choe'],
 ];
+
+/**
+ * Short forms of legal-form words as registries, invoices and bills of lading write them, used to
+ * read a legal form whose words are shortened ("LTD LIABILITY PARTNERSHIP", "PUBLIC JOINT STOCK
+ * CO"). Only applied where the full words then form a legal form of the tables.
+ */
+export const LEGAL_WORD_ABBREVIATIONS: readonly (readonly [string, string])[] = [
+  ['ltd', 'limited'],
+  ['lim', 'limited'],
+  ['co', 'company'],
+  ['comp', 'company'],
+  ['cie', 'compagnie'],
+  ['corp', 'corporation'],
+  ['inc', 'incorporated'],
+  ['jt', 'joint'],
+  ['jnt', 'joint'],
+  ['stk', 'stock'],
+  ['pub', 'public'],
+  ['publ', 'public'],
+  ['pvt', 'private'],
+  ['priv', 'private'],
+  ['ptnshp', 'partnership'],
+  ['pship', 'partnership'],
+  ['liab', 'liability'],
+  ['resp', 'responsabilidad'],
+];
+
+/**
+ * Abbreviations of common words of company names that the rigour symbol tables lack; in an
+ * organisation's name each reads as the word it abbreviates (and so as that word's canonical
+ * symbol). Abbreviations that are also given names or syllables ("Petr", "Marit", "Gen", "Eng")
+ * are left out.
+ */
+export const ORG_WORD_ABBREVIATIONS: readonly (readonly [string, string])[] = [
+  ['trdg', 'trading'],
+  ['intl', 'international'],
+  ['indl', 'industrial'],
+  ['inds', 'industries'],
+  ['shpg', 'shipping'],
+  ['mfg', 'manufacturing'],
+  ['mfrs', 'manufacturers'],
+  ['engg', 'engineering'],
+  ['devt', 'development'],
+  ['mgmt', 'management'],
+  ['mgt', 'management'],
+  ['tech', 'technology'],
+  ['techs', 'technologies'],
+  ['bros', 'brothers'],
+  ['assn', 'association'],
+  ['assoc', 'association'],
+  ['svcs', 'services'],
+  ['svc', 'services'],
+  ['invt', 'investment'],
+  ['genl', 'general'],
+  ['natl', 'national'],
+  ['constr', 'construction'],
+  ['navig', 'navigation'],
+  ['distr', 'distribution'],
+  ['grp', 'group'],
+  ['hldgs', 'holdings'],
+  ['hldg', 'holding'],
+  ['entp', 'enterprises'],
+  ['exp', 'export'],
+  ['imp', 'import'],
+];
+
+/** Strings one deletion away from a word, and the word itself. */
+export function deletions(word: string): string[] {
+  const out = [word];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
 
 /** Name particles (Arabic nasab and article, European nobiliary particles) and org stop words. */
 export const PARTICLES: readonly string[] = [
@@ -179,6 +260,18 @@ export function buildNameTables(raw: RawNameTables, normalise: (s: string) => st
       legalFormMaxTokens = Math.max(legalFormMaxTokens, tokens.length);
     }
   }
+  const legalWords = new Map<string, string[]>();
+  for (const phrase of legalForms.keys()) {
+    for (const word of phrase.split(' ')) {
+      if (word.length < 5 || /\d/.test(word)) continue;
+      for (const d of deletions(word)) {
+        const list = legalWords.get(d);
+        if (!list) legalWords.set(d, [word]);
+        else if (!list.includes(word)) list.push(word);
+      }
+    }
+  }
+  const legalAbbreviations = new Map(LEGAL_WORD_ABBREVIATIONS.map(([a, w]) => [a, w] as [string, string]));
   const equivalents = new Map<string, string>();
   for (const group of NAME_PART_VARIANTS) for (const v of group) equivalents.set(v, group[0]!);
   for (const variants of Object.values(raw.symbols ?? {})) {
@@ -195,6 +288,9 @@ export function buildNameTables(raw: RawNameTables, normalise: (s: string) => st
     honorificMaxTokens,
     legalForms,
     legalFormMaxTokens,
+    legalWords,
+    legalAbbreviations,
+    orgAbbreviations: new Map(ORG_WORD_ABBREVIATIONS.map(([a, w]) => [a, w] as [string, string])),
     equivalents,
     particles: new Set(PARTICLES),
   };

@@ -1,7 +1,8 @@
 import anyAscii from 'any-ascii';
 import { doubleMetaphone } from 'double-metaphone';
 import { HAN, kanaToRomaji, sinoKorean } from './han-readings.ts';
-import type { NameTables } from './name-tables.ts';
+import { deletions, type NameTables } from './name-tables.ts';
+import { editDistance } from './similarity.ts';
 
 /**
  * Name normalisation: Unicode NFKC, transliteration of every script to Latin (any-ascii), case and
@@ -83,14 +84,18 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
   let tokens = numbersAsDigits(foldTokens(raw));
   if (kind === 'person' || kind === 'any') tokens = dropHonorifics(tokens, tables);
   if (kind === 'vessel') tokens = dropVesselPrefix(tokens);
+  // Persons and ships have no legal form: "Daniele S.r.l." is a company, not the ship "Daniel".
+  const legalForms = kind === 'organization' || kind === 'any';
+  if (legalForms) tokens = repairLegalForms(tokens, tables);
   const out: string[] = [];
   const written: string[] = [];
   const roles: number[] = [];
   for (let i = 0; i < tokens.length; ) {
-    if (kind !== 'person') {
+    if (legalForms) {
       const legal = legalFormAt(tokens, i, tables);
-      // A legal form is never the whole name: "Limited" alone is a name.
-      if (legal && legal.length < tokens.length) {
+      // A name made only of a legal form ("JSC", "LTD.", a listed alias) stays a legal form: it
+      // says what a company is, not which one, so it matches only a name that is that legal form.
+      if (legal) {
         out.push(legal.canonical);
         written.push(tokens.slice(i, i + legal.length).join(''));
         roles.push(TOKEN_LEGAL_FORM);
@@ -101,7 +106,11 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
     const token = tokens[i]!;
     // Hangul romanised by any-ascii follows Revised Romanization; sanctions lists write Korean
     // names in McCune-Reischauer without diacritics (Kim Jong Un, Ri Song Jin): eo = o, eu = u.
-    const korean = hangul ? mccuneReischauer(token) : token;
+    const korean = hangul
+      ? mccuneReischauer(token)
+      : kind === 'person'
+        ? token
+        : (tables.orgAbbreviations.get(token) ?? token);
     const canonical =
       (hangul ? HANGUL_SURNAMES.get(korean) : undefined) ?? tables.equivalents.get(korean) ?? korean;
     out.push(canonical);
@@ -267,6 +276,74 @@ function dropHonorifics(tokens: string[], tables: NameTables): string[] {
     break;
   }
   return start === 0 ? tokens : tokens.slice(start);
+}
+
+/**
+ * Legal forms as they are often mistyped: a word with a typo ("LLMITED", "JONIT STOCK"), split
+ * ("LIABI LITY") or fused to the next ("JOINTSTOCK", "COMPANYPRODUCTION"), or shortened ("LTD
+ * LIABILITY PARTNERSHIP", "PUBLIC JOINT STOCK CO"). A token is repaired only when the repaired
+ * words then form a legal form of the tables, so a name word is never turned into one by chance.
+ */
+function repairLegalForms(tokens: string[], tables: NameTables): string[] {
+  let out = tokens;
+  for (let i = 0; i < out.length; i++) {
+    if (/\d/.test(out[i]!)) continue;
+    let covered = -1;
+    for (const proposal of legalFormProposals(out, i, tables)) {
+      if (covered < 0) covered = legalFormSpan(out, i, tables);
+      const next = [...out.slice(0, i), ...proposal.words, ...out.slice(i + proposal.replaces)];
+      // Accepted when it makes a legal form, or a longer one ("ltd liability" -> "limited liability").
+      if (legalFormSpan(next, i, tables) > covered) {
+        out = next;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+function isLegalWord(word: string, tables: NameTables): boolean {
+  return tables.legalWords.get(word)?.includes(word) ?? false;
+}
+
+/** Ways token `i` may be a legal-form word mistyped, split, fused or shortened. */
+function* legalFormProposals(
+  tokens: string[],
+  i: number,
+  tables: NameTables,
+): Generator<{ words: string[]; replaces: number }> {
+  const token = tokens[i]!;
+  const full = tables.legalAbbreviations.get(token);
+  if (full) yield { words: [full], replaces: 1 };
+  const next = tokens[i + 1];
+  if (next !== undefined && isLegalWord(token + next, tables)) yield { words: [token + next], replaces: 2 };
+  if (isLegalWord(token, tables)) return;
+  if (token.length >= 4) {
+    const seen = new Set<string>();
+    for (const d of deletions(token)) {
+      for (const word of tables.legalWords.get(d) ?? []) {
+        if (seen.has(word)) continue;
+        seen.add(word);
+        if (editDistance(token, word) === 1) yield { words: [word], replaces: 1 };
+      }
+    }
+  }
+  for (let k = 2; k <= token.length - 2; k++) {
+    const head = token.slice(0, k);
+    const tail = token.slice(k);
+    if (isLegalWord(head, tables) || isLegalWord(tail, tables)) yield { words: [head, tail], replaces: 1 };
+  }
+}
+
+/** Tokens of the longest legal form that token `i` is part of (never the whole name), or 0. */
+function legalFormSpan(tokens: string[], i: number, tables: NameTables): number {
+  let longest = 0;
+  for (let start = Math.max(0, i - tables.legalFormMaxTokens + 1); start <= i; start++) {
+    const legal = legalFormAt(tokens, start, tables);
+    if (legal && start + legal.length > i && legal.length < tokens.length)
+      longest = Math.max(longest, legal.length);
+  }
+  return longest;
 }
 
 function legalFormAt(

@@ -30,8 +30,15 @@ export type ScreeningDecision = 'match' | 'review';
 
 /** One listed entity found for a query, with the reasons for its score. */
 export interface ScreeningHit {
+  /** The list of the entry that matched best. */
   list: ListSource;
+  /** That entry's id on its list. */
   entityId: string;
+  /**
+   * Every loaded list's id of the same party (`["un:IQi.001", "uk:IRQ0001"]`), as the lists' own
+   * cross references link them: one hit per party, whichever of its entries matched best.
+   */
+  ids: string[];
   /** The entity's primary name. */
   name: string;
   /** The listed name that matched best. */
@@ -98,6 +105,49 @@ function mask(types: EntityType[]): number {
   return types.reduce((m, t) => m | (1 << ENTITY_TYPE_CODES.indexOf(t)), 0);
 }
 
+/** The party types a query of unknown type may be, each with the listed types it may match. */
+const UNKNOWN_TYPE_READINGS: Array<{ kind: 'person' | 'organization' | 'vessel'; typeMask: number }> = [
+  { kind: 'person', typeMask: TYPE_MASK.person },
+  { kind: 'organization', typeMask: TYPE_MASK.organization },
+  { kind: 'vessel', typeMask: TYPE_MASK.vessel },
+];
+
+/**
+ * The normalised forms a query name is screened as, each against the listed types it may match.
+ * A typed query has one. A query of unknown type is read as each party type in turn, because
+ * normalisation depends on it (a person's title is dropped, an organisation's legal form is
+ * recognised, a ship's "MV" is dropped) and a listed name is only found through the reading its
+ * own type gives; readings with the same tokens are screened once. Read as a person's name, a
+ * legal form is a name part like any other, so "Adam SARL" is not the person "Adam".
+ */
+function queryForms(
+  name: string,
+  type: QueryType,
+  index: ScreeningIndex,
+): Array<{ form: NameForm; typeMask: number }> {
+  if (type !== 'any') {
+    const form = normaliseName(name, index.tables, kindOf(type === 'organization' ? 'organization' : type));
+    return form.tokens.length > 0 ? [{ form, typeMask: TYPE_MASK[type] }] : [];
+  }
+  const readings: Array<{ form: NameForm; typeMask: number }> = [];
+  for (const { kind, typeMask } of UNKNOWN_TYPE_READINGS) {
+    const form = normaliseName(name, index.tables, kind);
+    if (form.tokens.length === 0) continue;
+    const same = readings.find((r) => sameTokens(r.form, form));
+    if (same) same.typeMask |= typeMask;
+    else readings.push({ form, typeMask });
+  }
+  return readings;
+}
+
+function sameTokens(a: NameForm, b: NameForm): boolean {
+  return (
+    a.tokens.length === b.tokens.length &&
+    a.tokens.every((t, i) => t === b.tokens[i] && a.roles[i] === b.roles[i]) &&
+    a.organization === b.organization
+  );
+}
+
 /** Weak aliases are too vague to identify anyone alone (the lists say so): they can raise a review, rarely a match. */
 const QUALITY_FACTOR: Record<NameQuality, number> = { primary: 1, strong: 1, weak: 0.9 };
 const QUALITY_LABEL: Record<NameQuality, string> = {
@@ -143,28 +193,22 @@ export function screenParty(
   options: ScreenOptions = {},
 ): ScreeningHit[] {
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
-  const typeMask = TYPE_MASK[query.type];
-  const form: NameForm | undefined = query.name.trim()
-    ? normaliseName(
-        query.name,
-        index.tables,
-        query.type === 'any' ? 'any' : kindOf(query.type === 'organization' ? 'organization' : query.type),
-      )
-    : undefined;
   const best = new Map<number, { nameId: number; score: number; cmp?: NameComparison }>();
-  if (form && form.tokens.length > 0) {
+  if (query.name.trim()) {
     const rarity = options.rarity ?? rarityOf(index);
-    for (const n of candidateNames(index, form, typeMask, options.candidates ?? 25)) {
-      const name = index.names[n]!;
-      const cmp = compareNames(form, name.form, rarity);
-      // A weak alias alone stays below the match threshold; evidence (date of birth...) may lift it.
-      const score =
-        name.quality === 'weak'
-          ? Math.min(cmp.score * QUALITY_FACTOR.weak, thresholds.match - 0.001)
-          : cmp.score * QUALITY_FACTOR[name.quality];
-      const e = index.nameEntity[n]!;
-      const prev = best.get(e);
-      if (!prev || score > prev.score) best.set(e, { nameId: n, score, cmp });
+    for (const { form, typeMask } of queryForms(query.name, query.type, index)) {
+      for (const n of candidateNames(index, form, typeMask, options.candidates ?? 25)) {
+        const name = index.names[n]!;
+        const cmp = compareNames(form, name.form, rarity);
+        // A weak alias alone stays below the match threshold; evidence (date of birth...) may lift it.
+        const score =
+          name.quality === 'weak'
+            ? Math.min(cmp.score * QUALITY_FACTOR.weak, thresholds.match - 0.001)
+            : cmp.score * QUALITY_FACTOR[name.quality];
+        const e = index.nameEntity[n]!;
+        const prev = best.get(e);
+        if (!prev || score > prev.score) best.set(e, { nameId: n, score, cmp });
+      }
     }
   }
   const imo = query.imo?.replace(/\D/g, '');
@@ -174,7 +218,7 @@ export function screenParty(
     }
   }
   const dob = parseQueryDate(query.dob);
-  const hits: ScreeningHit[] = [];
+  const hits: Array<ScreeningHit & { party: number }> = [];
   for (const [e, found] of best) {
     // Evidence can add at most MAX_EVIDENCE_GAIN (IMO proof aside): skip entities it cannot lift.
     if (!imo && found.score + MAX_EVIDENCE_GAIN < thresholds.review) continue;
@@ -198,8 +242,10 @@ export function screenParty(
       );
     reasons.push(`listed on ${index.entityVersion[e]}`);
     hits.push({
+      party: index.entityParty[e]!,
       list: entity.list,
       entityId: entity.entityId,
+      ids: index.entityIds[e]!,
       name: primary?.value ?? '',
       matchedName: name?.value ?? primary?.value ?? '',
       score,
@@ -213,5 +259,14 @@ export function screenParty(
   hits.sort(
     (a, b) => b.score - a.score || a.list.localeCompare(b.list) || a.entityId.localeCompare(b.entityId),
   );
-  return options.limit && hits.length > options.limit ? hits.slice(0, options.limit) : hits;
+  // One hit per party: its best-scoring entry speaks for it.
+  const parties = new Set<number>();
+  const out: ScreeningHit[] = [];
+  for (const { party, ...hit } of hits) {
+    if (parties.has(party)) continue;
+    parties.add(party);
+    out.push(hit);
+    if (options.limit && out.length === options.limit) break;
+  }
+  return out;
 }

@@ -64,6 +64,7 @@ describe('screening a declaration', () => {
             {
               list: 'un',
               entityId: 'QDi.1',
+              ids: ['un:QDi.1'],
               name: 'Y',
               matchedName: 'Y',
               score: 0.85,

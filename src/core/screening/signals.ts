@@ -79,11 +79,12 @@ export function screenUncleared(
   return options.isCleared ? hits.filter((h) => !options.isCleared!(query, h)) : hits;
 }
 
-/** A hit as the `screen` contract prints it: `{list, entityId, name, matchedName, score, decision, reasons}`. */
+/** A hit as the `screen` contract prints it: `{list, entityId, ids, name, matchedName, score, decision, reasons}`. */
 export function matchOf(hit: ScreeningHit) {
   return {
     list: hit.list,
     entityId: hit.entityId,
+    ids: hit.ids,
     name: hit.name,
     matchedName: hit.matchedName,
     score: hit.score,
@@ -123,6 +124,7 @@ export function screeningSignals(result: DeclarationScreening): RiskSignal[] {
         hits: party.hits.map((h) => ({
           list: h.list,
           entityId: h.entityId,
+          ids: h.ids,
           name: h.name,
           matchedName: h.matchedName,
           score: h.score,

@@ -56,6 +56,7 @@ describe('greenlane screen records', () => {
     expect(Object.keys(lines[0].matches[0])).toEqual([
       'list',
       'entityId',
+      'ids',
       'name',
       'matchedName',
       'score',
@@ -63,6 +64,7 @@ describe('greenlane screen records', () => {
       'reasons',
     ]);
     expect(lines[0].matches[0]).toMatchObject({ list: 'un', entityId: 'QDi.001', decision: 'match' });
+    expect(lines[0].matches[0].ids).toContain('un:QDi.001');
     expect(lines[1]).toEqual({ id: '2', matches: [] });
     expect(lines[2].matches[0]).toMatchObject({ entityId: 'DPR0075', score: 1 });
     expect(lines[3]).toMatchObject({ id: '4', error: expect.stringMatching(/^type:/) });

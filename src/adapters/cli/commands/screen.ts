@@ -29,7 +29,10 @@ export type ScreenOutputLine =
   | {
       id: string;
       matches: Array<
-        Pick<ScreeningHit, 'list' | 'entityId' | 'name' | 'matchedName' | 'score' | 'decision' | 'reasons'>
+        Pick<
+          ScreeningHit,
+          'list' | 'entityId' | 'ids' | 'name' | 'matchedName' | 'score' | 'decision' | 'reasons'
+        >
       >;
     }
   | { id: string | null; error: string };

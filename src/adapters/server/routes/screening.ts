@@ -129,6 +129,11 @@ const HitSchema = z
   .object({
     list: z.enum(LIST_SOURCES),
     entityId: z.string().openapi({ description: "The list's own identifier of the entry" }),
+    ids: z.array(z.string()).openapi({
+      description:
+        "Every list's id of the same party (`list:entityId`), as the lists' cross references (UN reference numbers in UK and EU entries, OFAC UIDs in UK entries) link them; one hit per party",
+      example: ['un:IQi.001', 'uk:IRQ0001'],
+    }),
     name: z.string(),
     matchedName: z.string(),
     score: z.number(),
