@@ -68,6 +68,11 @@ export interface SignalSource {
   /** e.g. `{ un: 'un:2026-02-27:66b3...' }` for lists, or `{ fraud: 'NL:fraud:v3' }` for a model. */
   versions(administration: string): Record<string, string>;
   kind: 'lists' | 'model';
+  /**
+   * Brings the source up to date for an administration before each of its batches (its
+   * good-party list, its active models), so a change takes effect without a restart.
+   */
+  prepare?(administration: string): Promise<void>;
 }
 
 export interface AssessmentDeps {
@@ -197,6 +202,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       });
       for (const r of rejects) lines[r.at] = r.line;
 
+      for (const source of sources) await source.prepare?.(administration);
       const decidedAt = now().toISOString();
       const store = deps.store;
       if (!store) {

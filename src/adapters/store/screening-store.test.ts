@@ -65,38 +65,41 @@ for (const dialect of DIALECTS) {
       const index = buildScreeningIndex([v1], testNameTables());
       const fp = hitFingerprints(index);
       const query = { name: 'Abdul Rahman Yasin', type: 'person' as const };
-      const key = await store.recordParty(query);
+      const key = await store.recordParty('XA', query);
       const hits = screenParty(query, index);
-      const [hit] = await store.recordHits(key, hits, fp, 'screen');
+      const [hit] = await store.recordHits('XA', key, hits, fp, 'screen');
       expect(hit).toMatchObject({ list: 'un', entityId: 'QDi.1', status: 'open', cause: 'screen', query });
       // Re-screening the same party against the same data raises nothing new.
-      expect(await store.recordHits(key, hits, fp, 'screen')).toEqual([]);
+      expect(await store.recordHits('XA', key, hits, fp, 'screen')).toEqual([]);
 
-      const { hit: adjudicated } = await store.adjudicate(
-        hit!.id,
-        'false_positive',
-        'analyst.a',
-        'different person: DOB',
-      );
+      // An exact name on the UN list: the first clearance is pending until a second analyst confirms.
+      const first = await store.adjudicate('XA', hit!.id, 'false_positive', {
+        analyst: 'analyst.a',
+        note: 'different person: DOB',
+      });
+      expect(first.stage).toBe('pending');
+      expect(first.hit.status).toBe('pending_clearance');
+      expect(await store.isCleared('XA', key, 'un', 'QDi.1', hit!.entityFingerprint)).toBe(false);
+      const { hit: adjudicated } = await store.confirmClearance('XA', hit!.id, { analyst: 'analyst.b' });
       expect(adjudicated.status).toBe('false_positive');
-      const [record] = await store.adjudications(hit!.id);
+      const [record] = await store.adjudications('XA', hit!.id);
       expect(record).toMatchObject({
         verdict: 'false_positive',
         analyst: 'analyst.a',
         note: 'different person: DOB',
       });
       expect(record!.decidedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-      expect(await store.isCleared(key, 'un', 'QDi.1', hit!.entityFingerprint)).toBe(true);
-      expect((await store.goodPartyKeys()).size).toBe(1);
+      expect(await store.isCleared('XA', key, 'un', 'QDi.1', hit!.entityFingerprint)).toBe(true);
+      expect((await store.goodPartyKeys('XA')).size).toBe(1);
 
       // The party's data changes: a different key, so the pair is screened again.
-      const changed = await store.recordParty({ ...query, country: 'IQ' });
+      const changed = await store.recordParty('XA', { ...query, country: 'IQ' });
       expect(changed).not.toBe(key);
-      expect(await store.recordHits(changed, hits, fp, 'screen')).toHaveLength(1);
-      await expect(store.adjudicate('no-such-hit', 'true_positive', 'a')).rejects.toMatchObject({
-        code: 'NOT_FOUND',
-      });
-      await expect(store.adjudicate(hit!.id, 'true_positive', ' ')).rejects.toMatchObject({
+      expect(await store.recordHits('XA', changed, hits, fp, 'screen')).toHaveLength(1);
+      await expect(
+        store.adjudicate('XA', 'no-such-hit', 'true_positive', { analyst: 'a' }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(store.adjudicate('XA', hit!.id, 'true_positive', { analyst: ' ' })).rejects.toMatchObject({
         code: 'INVALID_INPUT',
       });
     });
@@ -108,8 +111,8 @@ for (const dialect of DIALECTS) {
       ]);
       const first = await applyListUpdate(store, v1, { dataDirectory, loadedBy: 'tester' });
       expect(first).toMatchObject({ stored: true, added: 2, partiesRescreened: 0 });
-      await store.recordParty({ name: 'Karim Haddad', type: 'person' });
-      await store.recordParty({ name: 'Olga Smirnova', type: 'person' });
+      await store.recordParty('XA', { name: 'Karim Haddad', type: 'person' });
+      await store.recordParty('XA', { name: 'Olga Smirnova', type: 'person' });
       const v2 = version('2026-02-01', 'b', [
         entity('QDi.1', 'Ivan Petrov'),
         entity('QDi.2', 'Olga Smirnova', 1970),
@@ -132,12 +135,14 @@ for (const dialect of DIALECTS) {
       expect((await applyListUpdate(store, v2, { dataDirectory, loadedBy: 'tester' })).newHits).toEqual([]);
       // A cleared pair is not raised again by a later update that leaves the entity unchanged.
       const hit = update.newHits.find((h) => h.entityId === 'QDi.3')!;
-      await store.adjudicate(hit.id, 'false_positive', 'analyst.b');
+      await store.adjudicate('XA', hit.id, 'false_positive', { analyst: 'analyst.b' });
+      await store.confirmClearance('XA', hit.id, { analyst: 'analyst.c' });
       const v3 = version('2026-03-01', 'c', [...v2.entities, entity('QDi.4', 'Someone Else')]);
       const third = await applyListUpdate(store, v3, { dataDirectory, loadedBy: 'tester' });
       expect(third.newHits).toEqual([]);
       expect(
         await store.isCleared(
+          'XA',
           partyFingerprint({ name: 'Karim Haddad', type: 'person' }),
           'un',
           'QDi.3',

@@ -132,6 +132,7 @@ export function registerServeCommand(program: Command): void {
                   index: () => risk.screening!.index,
                   store: risk.screening.store,
                   resolveCountry: loadCountryResolver(dataDir()),
+                  refresh: risk.screening.refresh,
                   isCleared: risk.screening.isCleared,
                   recordHits: risk.screening.recordHits,
                   onAdjudicated: async (result, verdict, analyst, note) => {
