@@ -78,6 +78,11 @@ export interface SignalSource {
 export interface AssessmentDeps {
   reference: ReferenceData;
   profiles: CompiledProfiles;
+  /**
+   * The profiles of an administration, read once per batch (see `administrationProfiles`);
+   * `profiles` for every administration when absent.
+   */
+  profilesFor?: (administration: string) => Promise<CompiledProfiles>;
   policy: SelectionPolicy;
   /** Without a store, decisions are computed and returned but nothing is kept. */
   store?: DeclarationStore;
@@ -126,12 +131,13 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
   const sources = deps.sources ?? [];
 
   function decide(
+    profiles: CompiledProfiles,
     administration: string,
     declaration: Declaration,
     version: number,
     firstTimeTraders?: ReadonlySet<PartyRole>,
   ) {
-    const hits = evaluateProfiles(declaration, deps.profiles, {
+    const hits = evaluateProfiles(declaration, profiles, {
       reference: deps.reference,
       ...(deps.priceBands ? { priceBands: deps.priceBands } : {}),
       ...(firstTimeTraders ? { firstTimeTraders } : {}),
@@ -153,6 +159,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
   }
 
   function decisionInput(
+    profiles: CompiledProfiles,
     declaration: Declaration,
     decision: ChannelDecision,
     decidedAt: string,
@@ -166,7 +173,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       selection: decision.selection,
       decidedAt,
       // The versions in force at lodgement: what evaluateProfiles applied to this declaration.
-      profileVersions: profileVersionsInForce(deps.profiles, declaration.lodgedAt),
+      profileVersions: profileVersionsInForce(profiles, declaration.lodgedAt),
       referenceVersion: deps.reference.version,
       modelVersion: versions.modelVersion,
       listVersions: versions.listVersions,
@@ -202,12 +209,13 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       });
       for (const r of rejects) lines[r.at] = r.line;
 
+      const profiles = deps.profilesFor ? await deps.profilesFor(administration) : deps.profiles;
       for (const source of sources) await source.prepare?.(administration);
       const decidedAt = now().toISOString();
       const store = deps.store;
       if (!store) {
         for (const v of valid) {
-          const decision = decide(administration, v.declaration, 1);
+          const decision = decide(profiles, administration, v.declaration, 1);
           lines[v.at] = assessedLine(v.declaration.id, 1, 'created', decision, decidedAt);
         }
         return lines as AssessmentLine[];
@@ -239,12 +247,12 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
           const id = partyKey(role, d);
           if (id !== undefined) known.add(id);
         }
-        const decision = decide(administration, d, version, firstTime);
+        const decision = decide(profiles, administration, d, version, firstTime);
         items.push({
           declaration: d,
           contentHash: v.hash,
           source: options.source,
-          decision: decisionInput(d, decision, decidedAt, versions),
+          decision: decisionInput(profiles, d, decision, decidedAt, versions),
         });
       }
 

@@ -1,6 +1,7 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../test/support/databases.ts';
+import { migrateTo } from '../../../test/support/migrate-to.ts';
 import { dataDir } from '../../app/config.ts';
 import { buildScreeningIndex } from '../../core/screening/candidate-index.ts';
 import { partyFingerprint } from '../../core/screening/delta.ts';
@@ -10,7 +11,6 @@ import { testNameTables } from '../../core/screening/test-tables.ts';
 import { applyListUpdate, hitFingerprints } from '../lists/screening-context.ts';
 import { openDatabase, type StoreConnection } from './database.ts';
 import { migrateToLatest } from './migrate.ts';
-import { MIGRATIONS } from './migrations/index.ts';
 import { needsFourEyes, ScreeningStore } from './screening-store.ts';
 
 function entity(id: string, name: string, dobYear?: number): SanctionedEntity {
@@ -254,17 +254,7 @@ for (const dialect of DIALECTS) {
         const db = await createTestDatabase(dialect);
         const old = openDatabase(db.url);
         try {
-          const schema =
-            dialect === 'postgres'
-              ? (await sql<{ s: string }>`select current_schema() as s`.execute(old.db)).rows[0]!.s
-              : undefined;
-          const migrator = new Migrator({
-            db: old.db,
-            provider: { getMigrations: async () => MIGRATIONS },
-            allowUnorderedMigrations: true,
-            ...(schema ? { migrationTableSchema: schema } : {}),
-          });
-          expect((await migrator.migrateTo('0004-model')).error).toBeUndefined();
+          await migrateTo(old, '0004-model');
           const at = '2026-01-01T00:00:00.000Z';
           for (const id of admins)
             await sql`insert into administrations (id, name, created_at) values (${id}, ${id}, ${at})`.execute(

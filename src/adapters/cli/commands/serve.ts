@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import pino from 'pino';
+import { administrationProfiles } from '../../../app/administration-profiles.ts';
 import { createAssessmentService } from '../../../app/assess.ts';
 import { dataDir, defaultDatabaseUrl } from '../../../app/config.ts';
 import { adjudicationEntry, LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
@@ -11,7 +12,7 @@ import {
   assessmentDeps,
   DEFAULT_PROFILES_DIR,
   defaultSelectionPolicy,
-  storeProfiles,
+  seedProfiles,
 } from '../../../app/runtime.ts';
 import { openTransparencyLog, openWitness } from '../../../app/transparency-log.ts';
 import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
@@ -77,7 +78,10 @@ export function registerServeCommand(program: Command): void {
         onError: (err) => logger.error({ err }, 'transparency log'),
       });
       const store = new LoggedDeclarationStore(conn, log);
-      await storeProfiles(store, 'greenlane serve', profiles);
+      const admins = (await conn.db.selectFrom('administrations').select('id').execute()).map((a) => a.id);
+      const seeded = await seedProfiles(store, admins, 'greenlane serve', profiles);
+      if (seeded.length > 0)
+        process.stderr.write(`greenlane: profiles from ${opts.profiles} for ${seeded.join(', ')}\n`);
       const policy = defaultSelectionPolicy();
       const risk = await openRiskSources({
         databaseUrl: opts.db,
@@ -93,15 +97,22 @@ export function registerServeCommand(program: Command): void {
         const train = demoTrainingFile(dataDir());
         if (train) priceBands = await priceBandsFrom(train, 'customs-csv', 'KRW');
       }
+      const deps = assessmentDeps({
+        store,
+        profilesDir: opts.profiles,
+        loadedProfiles: profiles,
+        policy,
+        sources: risk.sources,
+        ...(priceBands ? { priceBands } : {}),
+      });
       const { assess } = createAssessmentService({
-        ...assessmentDeps({
+        ...deps,
+        // Each administration's stored profiles, read before each of its batches.
+        profilesFor: administrationProfiles(
           store,
-          profilesDir: opts.profiles,
-          loadedProfiles: profiles,
-          policy,
-          sources: risk.sources,
-          ...(priceBands ? { priceBands } : {}),
-        }),
+          deps.reference,
+          profiles.map((l) => l.profile),
+        ),
         afterSave: [risk.afterSave, logDecisions(log, store)],
       });
 

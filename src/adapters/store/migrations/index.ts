@@ -4,6 +4,7 @@ import { ledgerMigration } from './0002-ledger.ts';
 import { screeningMigration } from './0003-screening.ts';
 import { modelMigration } from './0004-model.ts';
 import { screeningTenancyMigration } from './0005-screening-tenancy.ts';
+import { profileTenancyMigration } from './0006-profile-tenancy.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-screening': screeningMigration,
   '0004-model': modelMigration,
   '0005-screening-tenancy': screeningTenancyMigration,
+  '0006-profile-tenancy': profileTenancyMigration,
 };
