@@ -69,11 +69,21 @@ export interface SignalSource {
   /** e.g. `{ un: 'un:2026-02-27:66b3...' }` for lists, or `{ fraud: 'NL:fraud:v3' }` for a model. */
   versions(administration: string): Record<string, string>;
   kind: 'lists' | 'model';
+  /**
+   * Brings the source up to date for an administration before each of its batches (its
+   * good-party list, its active models), so a change takes effect without a restart.
+   */
+  prepare?(administration: string): Promise<void>;
 }
 
 export interface AssessmentDeps {
   reference: ReferenceData;
   profiles: CompiledProfiles;
+  /**
+   * The profiles of an administration, read once per batch (see `administrationProfiles`);
+   * `profiles` for every administration when absent.
+   */
+  profilesFor?: (administration: string) => Promise<CompiledProfiles>;
   policy: SelectionPolicy;
   /** The secret key of random selection (`openSelectionKeys(stateDir()).current`). */
   selectionKey: SelectionKey;
@@ -131,13 +141,14 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
   const sources = deps.sources ?? [];
 
   function decide(
+    profiles: CompiledProfiles,
     administration: string,
     declaration: Declaration,
     version: number,
     firstTimeTraders?: ReadonlySet<PartyRole>,
     floor?: ChannelFloor,
   ) {
-    const hits = evaluateProfiles(declaration, deps.profiles, {
+    const hits = evaluateProfiles(declaration, profiles, {
       reference: deps.reference,
       ...(deps.priceBands ? { priceBands: deps.priceBands } : {}),
       ...(firstTimeTraders ? { firstTimeTraders } : {}),
@@ -164,6 +175,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
   }
 
   function decisionInput(
+    profiles: CompiledProfiles,
     declaration: Declaration,
     decision: ChannelDecision,
     decidedAt: string,
@@ -177,7 +189,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       selection: decision.selection,
       decidedAt,
       // The versions in force at lodgement: what evaluateProfiles applied to this declaration.
-      profileVersions: profileVersionsInForce(deps.profiles, declaration.lodgedAt),
+      profileVersions: profileVersionsInForce(profiles, declaration.lodgedAt),
       referenceVersion: deps.reference.version,
       modelVersion: versions.modelVersion,
       listVersions: versions.listVersions,
@@ -213,11 +225,13 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       });
       for (const r of rejects) lines[r.at] = r.line;
 
+      const profiles = deps.profilesFor ? await deps.profilesFor(administration) : deps.profiles;
+      for (const source of sources) await source.prepare?.(administration);
       let decidedAt = now().toISOString();
       const store = deps.store;
       if (!store) {
         for (const v of valid) {
-          const decision = decide(administration, v.declaration, 1);
+          const decision = decide(profiles, administration, v.declaration, 1);
           lines[v.at] = assessedLine(v.declaration.id, 1, 'created', decision, decidedAt);
         }
         return lines as AssessmentLine[];
@@ -255,7 +269,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
             const id = partyKey(role, d);
             if (id !== undefined) known.add(id);
           }
-          const decision = decide(administration, d, version, firstTime, head?.floor);
+          const decision = decide(profiles, administration, d, version, firstTime, head?.floor);
           const floor =
             head?.floor && CHANNEL_RANK[head.floor.channel] >= CHANNEL_RANK[decision.channel]
               ? head.floor
@@ -274,7 +288,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
             declaration: d,
             contentHash: v.hash,
             source: options.source,
-            decision: decisionInput(d, decision, decidedAt, versions),
+            decision: decisionInput(profiles, d, decision, decidedAt, versions),
             ...(expected !== undefined ? { expected } : {}),
           });
         }

@@ -135,16 +135,18 @@ export class LoggedDeclarationStore extends DeclarationStore {
   }
 
   override async saveProfiles(
+    admin: string,
     profiles: readonly ProfileInput[],
     actor: string,
   ): Promise<ProfileSaveResult[]> {
-    const results = await super.saveProfiles(profiles, actor);
+    const results = await super.saveProfiles(admin, profiles, actor);
     const changed = results.flatMap((r, i) =>
       r.status === 'unchanged'
         ? []
         : [
             {
               type: 'risk-profile',
+              administration: admin,
               id: r.id,
               version: r.version,
               status: r.status,

@@ -5,6 +5,7 @@ import type { StoreConnection } from '../adapters/store/database.ts';
 import { ModelRegistry } from '../adapters/store/model-registry.ts';
 import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
 import type { Declaration } from '../core/declaration/declaration.ts';
+import type { ModelTarget } from '../core/model/customs-record.ts';
 import {
   type DeclarationScreening,
   screenDeclarationParties,
@@ -43,6 +44,8 @@ export interface RiskSourceOptions {
   selectionKey: SelectionKey;
 }
 
+const MODEL_TARGETS: readonly ModelTarget[] = ['fraud', 'critical'];
+
 /** Results kept between scoring and storing; bounded so unchanged (never stored) ones cannot pile up. */
 const MAX_PENDING = 50_000;
 
@@ -68,8 +71,12 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
     sources.push({
       name: 'screening',
       kind: 'lists',
+      // The administration's good-party list, read before each batch: a clearance applies at once.
+      prepare: (administration) => ctx.refresh(administration),
       signals(declaration: Declaration, administration: string) {
-        const result = screenDeclarationParties(declaration, ctx.index, { isCleared: ctx.isCleared });
+        const result = screenDeclarationParties(declaration, ctx.index, {
+          isCleared: (query, hit) => ctx.isCleared(administration, query, hit),
+        });
         if (options.recordParties) {
           if (pending.size >= MAX_PENDING) pending.clear();
           pending.set(`${administration}\u0000${declaration.id}`, result);
@@ -102,49 +109,34 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
     );
     describe.push(`model: ${version}`);
   } else if (options.conn) {
-    const perAdministration = new Map<string, SignalSource[]>();
+    const models = administrationModels(options.conn.db, (active) =>
+      createModelSignalSource({
+        model: active.model,
+        version: active.summary.id,
+        policy: active.policy,
+        ...MODEL_THRESHOLDS,
+        exploration: {
+          share: EXPLORATION_SHARE,
+          inspectionRate: Math.max(inspectionRate, 0.05),
+          key: options.selectionKey,
+        },
+      }),
+    );
     const admins = await options.conn.db.selectFrom('administrations').select('id').execute();
     for (const { id } of admins) {
-      const registry = new ModelRegistry(options.conn.db, id);
-      for (const target of ['fraud', 'critical'] as const) {
-        try {
-          const active = await registry.active(target);
-          const list = perAdministration.get(id) ?? [];
-          list.push(
-            createModelSignalSource({
-              model: active.model,
-              version: active.summary.id,
-              policy: active.policy,
-              ...MODEL_THRESHOLDS,
-              exploration: {
-                share: EXPLORATION_SHARE,
-                inspectionRate: Math.max(inspectionRate, 0.05),
-                key: options.selectionKey,
-              },
-            }),
-          );
-          perAdministration.set(id, list);
-          describe.push(`model: ${active.summary.id} for ${id} (${active.policy})`);
-        } catch {
-          // No active model of this target for this administration: profiles and screening decide.
-        }
-      }
+      await models.refresh(id);
+      for (const s of models.of(id))
+        describe.push(`model: ${Object.values(s.versions(id)).join(', ')} for ${id}`);
     }
-    if (perAdministration.size > 0) {
-      sources.push({
-        name: 'model',
-        kind: 'model',
-        signals: (declaration, administration) =>
-          (perAdministration.get(administration) ?? []).flatMap((s) =>
-            s.signals(declaration, administration),
-          ),
-        versions: (administration) =>
-          Object.assign(
-            {},
-            ...(perAdministration.get(administration) ?? []).map((s) => s.versions(administration)),
-          ),
-      });
-    }
+    sources.push({
+      name: 'model',
+      kind: 'model',
+      prepare: (administration) => models.refresh(administration),
+      signals: (declaration, administration) =>
+        models.of(administration).flatMap((s) => s.signals(declaration, administration)),
+      versions: (administration) =>
+        Object.assign({}, ...models.of(administration).map((s) => s.versions(administration))),
+    });
   }
 
   return {
@@ -158,11 +150,40 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
         const result = pending.get(key);
         pending.delete(key);
         if (!result) continue;
-        for (const party of result.parties) await screening.recordHits(party.query, party.hits);
+        for (const party of result.parties)
+          await screening.recordHits(administration, party.query, party.hits);
       }
     },
     async close() {
       await screening?.close();
+    },
+  };
+}
+
+type ActiveModel = Awaited<ReturnType<ModelRegistry['active']>>;
+
+/**
+ * Each administration's active fraud and critical-fraud models, as signal sources. `refresh`
+ * reads the administration's latest activations (two small queries) and loads a model again only
+ * when another was put in force, so an activation applies to that administration's next batch,
+ * and only to it.
+ */
+function administrationModels(db: StoreConnection['db'], toSource: (active: ActiveModel) => SignalSource) {
+  const loaded = new Map<string, { signature: string; sources: SignalSource[] }>();
+  return {
+    of: (administration: string): SignalSource[] => loaded.get(administration)?.sources ?? [],
+    async refresh(administration: string): Promise<void> {
+      const registry = new ModelRegistry(db, administration);
+      const latest = await Promise.all(MODEL_TARGETS.map((t) => registry.history(t).then((h) => h[0])));
+      const signature = JSON.stringify(latest.map((a) => (a ? [a.modelId, a.policy, a.activatedAt] : null)));
+      if (loaded.get(administration)?.signature === signature) return;
+      const sources: SignalSource[] = [];
+      for (const [i, target] of MODEL_TARGETS.entries()) {
+        if (!latest[i]) continue;
+        // No active model of this target for this administration: profiles and screening decide.
+        sources.push(toSource(await registry.active(target)));
+      }
+      loaded.set(administration, { signature, sources });
     },
   };
 }

@@ -82,15 +82,18 @@ export function assessmentDeps(options: RuntimeOptions = {}): AssessmentDeps {
 }
 
 /**
- * Records the profiles in force in the store (risk profiles are versioned data "in files and in the
- * store"): unchanged content is a no-op, changed content a new stored version, with who loaded it.
+ * Records profiles as an administration's profiles in force (risk profiles are versioned data "in
+ * files and in the store"): unchanged content is a no-op, changed content a new stored version,
+ * with who loaded it. Other administrations' profiles are untouched.
  */
 export async function storeProfiles(
   store: DeclarationStore,
+  admin: string,
   actor: string,
   loaded: readonly LoadedProfile[],
 ) {
   return store.saveProfiles(
+    admin,
     loaded.map((l) => ({
       id: l.profile.id,
       version: l.profile.version,
@@ -99,4 +102,25 @@ export async function storeProfiles(
     })),
     actor,
   );
+}
+
+/**
+ * Gives the profile files to every administration that has no stored profiles yet (`serve` at
+ * start). An administration's stored profiles are its own from then on: they change only through
+ * `greenlane profiles load --administration`, so a restart never undoes one administration's
+ * change nor imposes it on another. Returns the administrations seeded.
+ */
+export async function seedProfiles(
+  store: DeclarationStore,
+  admins: readonly string[],
+  actor: string,
+  loaded: readonly LoadedProfile[],
+): Promise<string[]> {
+  const seeded: string[] = [];
+  for (const admin of admins) {
+    if ((await store.profileVersions(admin)).length > 0) continue;
+    await storeProfiles(store, admin, actor, loaded);
+    seeded.push(admin);
+  }
+  return seeded;
 }

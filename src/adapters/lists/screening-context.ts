@@ -28,16 +28,26 @@ export function parseLists(value: string | undefined): ListSource[] {
   return names as ListSource[];
 }
 
-/** What a screening run needs: the index, the good-party list and a way to record hits. */
+/**
+ * What a screening run needs: the index, each administration's good-party list and a way to
+ * record hits. Good-party lists are per administration and read from the store by `refresh`,
+ * which the pipeline and the API call before each batch: an adjudication takes effect for the
+ * next declaration of its administration, without a restart, and never for another.
+ */
 export interface ScreeningContext {
   index: ScreeningIndex;
   /** `store` or `data directory`. */
   origin: string;
   store: ScreeningStore;
-  /** True for a party-entity pair on the good-party list (with both sides' data unchanged). */
-  isCleared(query: ScreeningQuery, hit: ScreeningHit): boolean;
-  /** Stores the party and its new hits. */
-  recordHits(query: ScreeningQuery, hits: ScreeningHit[]): Promise<void>;
+  /** Reads an administration's good-party list from the store again. */
+  refresh(administration: string): Promise<void>;
+  /**
+   * True for a party-entity pair on the administration's good-party list (both sides' data
+   * unchanged) as last refreshed; an administration never refreshed has nothing cleared.
+   */
+  isCleared(administration: string, query: ScreeningQuery, hit: ScreeningHit): boolean;
+  /** Stores the party and its new hits for the administration. */
+  recordHits(administration: string, query: ScreeningQuery, hits: ScreeningHit[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -90,17 +100,22 @@ export async function openScreeningContext(options: {
       lists,
       ...(versions ? { versions } : {}),
     });
-    const good = await store.goodPartyKeys();
+    const good = new Map<string, Set<string>>();
     const fingerprintOf = hitFingerprints(index);
     return {
       index,
       origin: versions ? 'store' : 'data directory',
       store,
-      isCleared: (query, hit) =>
-        good.has(goodPartyKey(partyFingerprint(query), hit.list, hit.entityId, fingerprintOf(hit))),
-      recordHits: async (query, hits) => {
-        const key = await store.recordParty(query);
-        await store.recordHits(key, hits, fingerprintOf, 'screen');
+      refresh: async (administration) => {
+        good.set(administration, await store.goodPartyKeys(administration));
+      },
+      isCleared: (administration, query, hit) =>
+        good
+          .get(administration)
+          ?.has(goodPartyKey(partyFingerprint(query), hit.list, hit.entityId, fingerprintOf(hit))) ?? false,
+      recordHits: async (administration, query, hits) => {
+        const key = await store.recordParty(administration, query);
+        await store.recordHits(administration, key, hits, fingerprintOf, 'screen');
       },
       close: () => conn.close(),
     };
@@ -126,7 +141,8 @@ export interface ListUpdateResult {
  * Stores a newly loaded list version and re-screens every stored party against what changed
  * since the previous version of that list (delta screening): only added and changed entities
  * are indexed and scored, with token rarity taken from the whole list so scores agree with a
- * full screening. New hits are recorded with cause `delta`.
+ * full screening. New hits are recorded with cause `delta`, for each administration that
+ * screened the party (each against its own good-party list).
  */
 export async function applyListUpdate(
   store: ScreeningStore,
@@ -161,14 +177,21 @@ export async function applyListUpdate(
     tables,
   );
   const fingerprintOf = hitFingerprints(small);
-  for (const party of parties) {
+  const byParty = new Map<string, { query: ScreeningQuery; administrations: string[] }>();
+  for (const p of parties) {
+    const entry = byParty.get(p.partyKey) ?? { query: p.query, administrations: [] };
+    entry.administrations.push(p.administration);
+    byParty.set(p.partyKey, entry);
+  }
+  for (const [partyKey, party] of byParty) {
     const hits = screenParty(party.query, small, {
       rarity,
       ...(options.thresholds ? { thresholds: options.thresholds } : {}),
     });
     result.partiesRescreened++;
     if (hits.length === 0) continue;
-    result.newHits.push(...(await store.recordHits(party.partyKey, hits, fingerprintOf, 'delta')));
+    for (const admin of party.administrations)
+      result.newHits.push(...(await store.recordHits(admin, partyKey, hits, fingerprintOf, 'delta')));
   }
   releaseJapaneseReader();
   return result;

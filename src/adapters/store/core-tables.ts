@@ -137,7 +137,9 @@ export interface InspectionOutcomesTable {
 }
 
 /** Versioned risk profiles: a changed content or enabled flag is a new version, never an update. */
+/** Risk profile versions of one administration (migration 0006). */
 export interface RiskProfilesTable {
+  administration: string;
   id: string;
   version: number;
   content: string;
@@ -147,7 +149,7 @@ export interface RiskProfilesTable {
   created_by: string;
 }
 
-/** Who did what, when. `administration` is null for installation-wide actions (profiles). */
+/** Who did what, when. `administration` is null for installation-wide actions. */
 export interface AuditLogTable {
   id: string;
   administration: string | null;

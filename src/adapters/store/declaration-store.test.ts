@@ -669,6 +669,7 @@ for (const dialect of DIALECTS) {
       const p2 = { criteria: { origin: 'XX' }, weight: 5 };
       expect(
         await store.saveProfiles(
+          A,
           [
             { id: 'P1', content: p1 },
             { id: 'P2', content: p2 },
@@ -681,10 +682,15 @@ for (const dialect of DIALECTS) {
       ]);
       // Key order does not make a new version: the hash is over canonical JSON.
       expect(
-        await store.saveProfiles([{ id: 'P1', content: { weight: 10, criteria: { hsChapter: '30' } } }], 'a'),
+        await store.saveProfiles(
+          A,
+          [{ id: 'P1', content: { weight: 10, criteria: { hsChapter: '30' } } }],
+          'a',
+        ),
       ).toEqual([{ id: 'P1', status: 'unchanged', version: 1 }]);
       expect(
         await store.saveProfiles(
+          A,
           [
             { id: 'P1', content: { ...p1, weight: 12 } },
             { id: 'P2', content: p2, enabled: false },
@@ -696,28 +702,50 @@ for (const dialect of DIALECTS) {
         { id: 'P2', status: 'amended', version: 2 },
       ]);
       await expectStoreError(
-        store.saveProfiles([{ id: 'P3', content: { at: new Date() } }], 'a'),
+        store.saveProfiles(A, [{ id: 'P3', content: { at: new Date() } }], 'a'),
         'INVALID_INPUT',
       );
-      const active = await store.activeProfiles();
+      const active = await store.activeProfiles(A);
       expect(active.map((p) => [p.id, p.version, p.content, p.createdBy])).toEqual([
         ['P1', 2, { ...p1, weight: 12 }, 'analyst-2'],
       ]);
-      expect((await store.auditTrail(null)).map((e) => e.subject)).toEqual(
-        expect.arrayContaining(['P1', 'P2']),
+      expect((await store.auditTrail(A)).map((e) => e.subject)).toEqual(expect.arrayContaining(['P1', 'P2']));
+    });
+
+    it("keeps each administration's risk profiles apart", async () => {
+      const p1 = { criteria: { hsChapter: '30' }, weight: 10 };
+      await store.saveProfiles(A, [{ id: 'P1', content: p1 }], 'analyst-a');
+      // B starts from nothing: A's profile is neither B's history nor B's current version.
+      expect(await store.activeProfiles(B)).toEqual([]);
+      expect(await store.profileVersions(B)).toEqual([]);
+      expect(
+        await store.saveProfiles(B, [{ id: 'P1', content: { ...p1, weight: 50 } }], 'analyst-b'),
+      ).toEqual([{ id: 'P1', status: 'created', version: 1 }]);
+      await store.saveProfiles(A, [{ id: 'P1', content: { ...p1, weight: 20 } }], 'analyst-a');
+      expect((await store.activeProfiles(A)).map((p) => [p.id, p.version, p.content])).toEqual([
+        ['P1', 2, { ...p1, weight: 20 }],
+      ]);
+      expect((await store.profileVersions(A)).map((p) => p.version)).toEqual([1, 2]);
+      expect((await store.activeProfiles(B)).map((p) => [p.version, p.createdBy])).toEqual([
+        [1, 'analyst-b'],
+      ]);
+      expect((await store.auditTrail(B)).filter((e) => e.action === 'profile.save')).toHaveLength(1);
+      await expectStoreError(
+        store.saveProfiles('NOBODY', [{ id: 'P1', content: p1 }], 'x'),
+        'UNKNOWN_ADMINISTRATION',
       );
     });
 
     it('keys profiles on the analyst version when one is given', async () => {
       const v1 = { id: 'PV', version: 1, content: { weight: 1, version: 1 } };
-      expect(await store.saveProfiles([v1], 'a')).toEqual([{ id: 'PV', status: 'created', version: 1 }]);
-      expect(await store.saveProfiles([v1], 'a')).toEqual([{ id: 'PV', status: 'unchanged', version: 1 }]);
+      expect(await store.saveProfiles(A, [v1], 'a')).toEqual([{ id: 'PV', status: 'created', version: 1 }]);
+      expect(await store.saveProfiles(A, [v1], 'a')).toEqual([{ id: 'PV', status: 'unchanged', version: 1 }]);
       await expectStoreError(
-        store.saveProfiles([{ ...v1, content: { weight: 2, version: 1 } }], 'a'),
+        store.saveProfiles(A, [{ ...v1, content: { weight: 2, version: 1 } }], 'a'),
         'CONFLICT',
       );
       expect(
-        await store.saveProfiles([{ id: 'PV', version: 3, content: { weight: 2, version: 3 } }], 'a'),
+        await store.saveProfiles(A, [{ id: 'PV', version: 3, content: { weight: 2, version: 3 } }], 'a'),
       ).toEqual([{ id: 'PV', status: 'amended', version: 3 }]);
     });
 

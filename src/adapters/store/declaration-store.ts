@@ -236,6 +236,18 @@ function normalisedDecision(decision: DecisionInput, declarationId: string): Dec
   return { ...decision, decidedAt: utc(decision.decidedAt, `${declarationId}: decidedAt`) };
 }
 
+function storedProfile(r: Database['risk_profiles']): StoredProfile {
+  return {
+    id: r.id,
+    version: Number(r.version),
+    content: JSON.parse(r.content) as unknown,
+    contentHash: r.content_hash,
+    enabled: Number(r.enabled) === 1,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  };
+}
+
 async function requireAdministration(db: Db, admin: string): Promise<void> {
   const row = await db.selectFrom('administrations').select('id').where('id', '=', admin).executeTakeFirst();
   if (!row) throw new StoreError('UNKNOWN_ADMINISTRATION', `administration "${admin}" does not exist`);
@@ -1003,14 +1015,20 @@ export class DeclarationStore {
   }
 
   /**
-   * Saves risk profiles as versions: the same id with the same content and enabled flag is
-   * `unchanged`; anything different becomes the next version (`created` for a new id, `amended`
-   * otherwise). Profiles are installation-wide; each change is audited.
+   * Saves an administration's risk profiles as versions: the same id with the same content and
+   * enabled flag is `unchanged`; anything different becomes the next version (`created` for a new
+   * id, `amended` otherwise). Profiles belong to one administration and never change another's
+   * decisions; each change is audited.
    */
-  async saveProfiles(profiles: readonly ProfileInput[], actor: string): Promise<ProfileSaveResult[]> {
+  async saveProfiles(
+    admin: string,
+    profiles: readonly ProfileInput[],
+    actor: string,
+  ): Promise<ProfileSaveResult[]> {
     const who = boundedText(actor, 'actor', 200);
     return retryingConflicts(() =>
       this.db.transaction().execute(async (trx) => {
+        await requireAdministration(trx, admin);
         // Every stored version of each id: (id, version) -> content hash and enabled flag.
         const stored = new Map<string, { version: number; hash: string; enabled: boolean }>();
         const latest = new Map<string, { version: number; hash: string; enabled: boolean }>();
@@ -1018,6 +1036,7 @@ export class DeclarationStore {
           const rows = await trx
             .selectFrom('risk_profiles')
             .select(['id', 'version', 'content_hash', 'enabled'])
+            .where('administration', '=', admin)
             .where('id', 'in', ids)
             .orderBy('version')
             .execute();
@@ -1056,6 +1075,7 @@ export class DeclarationStore {
           await trx
             .insertInto('risk_profiles')
             .values({
+              administration: admin,
               id,
               version,
               content: JSON.stringify(p.content),
@@ -1065,7 +1085,7 @@ export class DeclarationStore {
               created_by: who,
             })
             .execute();
-          await this.writeAudit(trx, null, who, 'profile.save', id, { version, enabled, contentHash: hash });
+          await this.writeAudit(trx, admin, who, 'profile.save', id, { version, enabled, contentHash: hash });
           const row = { version, hash, enabled };
           const existed = latest.has(id);
           stored.set(`${id}\u0000${version}`, row);
@@ -1077,11 +1097,12 @@ export class DeclarationStore {
     );
   }
 
-  /** The latest version of every profile whose latest version is enabled, by id. */
-  async activeProfiles(): Promise<StoredProfile[]> {
+  /** An administration's latest version of every profile whose latest version is enabled, by id. */
+  async activeProfiles(admin: string): Promise<StoredProfile[]> {
     const rows = await this.db
       .selectFrom('risk_profiles as p')
       .selectAll('p')
+      .where('p.administration', '=', admin)
       .where('p.enabled', '=', 1)
       .where((eb) =>
         eb(
@@ -1090,20 +1111,28 @@ export class DeclarationStore {
           eb
             .selectFrom('risk_profiles as q')
             .select((q) => q.fn.max('q.version').as('v'))
+            .whereRef('q.administration', '=', 'p.administration')
             .whereRef('q.id', '=', 'p.id'),
         ),
       )
       .orderBy('p.id')
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      version: Number(r.version),
-      content: JSON.parse(r.content) as unknown,
-      contentHash: r.content_hash,
-      enabled: Number(r.enabled) === 1,
-      createdAt: r.created_at,
-      createdBy: r.created_by,
-    }));
+    return rows.map(storedProfile);
+  }
+
+  /**
+   * Every stored version of an administration's profiles, by id and version: what its assessments
+   * apply (each declaration gets the newest version enabled and valid at its lodgement time).
+   */
+  async profileVersions(admin: string): Promise<StoredProfile[]> {
+    const rows = await this.db
+      .selectFrom('risk_profiles')
+      .selectAll()
+      .where('administration', '=', admin)
+      .orderBy('id')
+      .orderBy('version')
+      .execute();
+    return rows.map(storedProfile);
   }
 
   /**

@@ -101,7 +101,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
         log = await openTransparencyLog(conn);
         store = new LoggedDeclarationStore(conn, log);
         await store.ensureAdministration(flags.administration, flags.administration);
-        await storeProfiles(store, 'cli', profiles);
+        await storeProfiles(store, flags.administration, 'cli', profiles);
       }
       const policy = defaultSelectionPolicy();
       const key = selectionKey();

@@ -3,67 +3,159 @@ import { defaultDatabaseUrl } from '../../../app/config.ts';
 import { adjudicationEntry, recordInLog } from '../../../app/ledger-recording.ts';
 import { openDatabase } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
-import { ScreeningStore, VERDICTS, type Verdict } from '../../store/screening-store.ts';
+import {
+  type AdjudicationResult,
+  HIT_STATUSES,
+  type HitStatus,
+  ScreeningStore,
+  VERDICTS,
+  type Verdict,
+} from '../../store/screening-store.ts';
 import { StoreError } from '../../store/store-error.ts';
 import { UsageError } from '../usage-error.ts';
+
+const ADMINISTRATION_OPTION = [
+  '--administration <id>',
+  'administration (tenant) whose hits these are',
+  'local',
+] as const;
 
 async function withStore<T>(url: string, fn: (store: ScreeningStore) => Promise<T>): Promise<T> {
   const conn = openDatabase(url);
   try {
     await migrateToLatest(conn);
     return await fn(new ScreeningStore(conn.db));
+  } catch (err) {
+    // The store's own refusals (no such hit, four-eyes, bad input) are the user's to fix.
+    if (err instanceof StoreError && err.code !== 'UNKNOWN_ADMINISTRATION') throw new UsageError(err.message);
+    throw err;
   } finally {
     await conn.close();
   }
 }
 
-/** `greenlane hits list|adjudicate`: screening hits and analysts' verdicts on them. */
+function positiveInteger(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer`);
+  return n;
+}
+
+async function logged(
+  db: string,
+  result: AdjudicationResult,
+  verdict: string,
+  analyst: string,
+  note: string,
+) {
+  await recordInLog(db, [adjudicationEntry(result, verdict, analyst, note)]);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (result.stage === 'pending')
+    process.stderr.write(
+      `clearance pending: a second analyst must confirm it (greenlane hits confirm ${result.hit.id})\n`,
+    );
+}
+
+/**
+ * `greenlane hits list|show|adjudicate|confirm|good-parties`: one administration's screening hits
+ * and analysts' verdicts on them; clearing an exact name match or a UN-listed entity takes two
+ * analysts (four-eyes).
+ */
 export function registerHitsCommand(program: Command): void {
   const hits = program
     .command('hits')
-    .description('Screening hits: list them, adjudicate them (true or false positive)');
+    .description(
+      "An administration's screening hits: list, show, adjudicate (true or false positive), confirm a pending clearance",
+    );
   hits
     .command('list')
     .description('Print stored screening hits as NDJSON, newest first')
-    .option('--status <status>', 'open, true_positive or false_positive')
+    .option('--status <status>', HIT_STATUSES.join(', '))
     .option('--limit <n>', 'at most this many', '100')
+    .option(...ADMINISTRATION_OPTION)
     .option('--db <url>', 'database URL', defaultDatabaseUrl())
-    .action(async (flags: { status?: string; limit: string; db: string }) => {
-      if (flags.status && !['open', ...VERDICTS].includes(flags.status)) {
-        throw new UsageError('--status must be open, true_positive or false_positive');
+    .action(async (flags: { status?: string; limit: string; administration: string; db: string }) => {
+      if (flags.status && !(HIT_STATUSES as readonly string[]).includes(flags.status)) {
+        throw new UsageError(`--status must be one of ${HIT_STATUSES.join(', ')}`);
       }
-      const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive integer');
+      const limit = positiveInteger(flags.limit, '--limit');
       const rows = await withStore(flags.db, (store) =>
-        store.hits({ ...(flags.status ? { status: flags.status as 'open' | Verdict } : {}), limit }),
+        store.hits(flags.administration, {
+          ...(flags.status ? { status: flags.status as HitStatus } : {}),
+          limit,
+        }),
       );
       for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
       process.stderr.write(`${rows.length} hits\n`);
     });
   hits
+    .command('show')
+    .description('Print one hit with its adjudications as JSON')
+    .argument('<hit-id>', 'the hit id (from `hits list`)')
+    .option(...ADMINISTRATION_OPTION)
+    .option('--db <url>', 'database URL', defaultDatabaseUrl())
+    .action(async (hitId: string, flags: { administration: string; db: string }) => {
+      const shown = await withStore(flags.db, async (store) => ({
+        hit: await store.hit(flags.administration, hitId),
+        adjudications: await store.adjudications(flags.administration, hitId),
+      }));
+      process.stdout.write(`${JSON.stringify(shown)}\n`);
+    });
+  hits
     .command('adjudicate')
     .description(
-      'Record an analyst verdict on a hit; a false positive puts the party-entity pair on the good-party list until either side changes',
+      "Record an analyst verdict on a hit; a false positive puts the party-entity pair on the administration's good-party list until either side changes (for an exact name match or a UN-listed entity only once a second analyst confirms it)",
     )
     .argument('<hit-id>', 'the hit id (from `hits list`)')
     .requiredOption('--verdict <verdict>', 'true_positive or false_positive')
     .requiredOption('--analyst <name>', 'who decides (recorded with the time)')
     .option('--note <text>', 'why', '')
+    .option(...ADMINISTRATION_OPTION)
     .option('--db <url>', 'database URL', defaultDatabaseUrl())
-    .action(async (hitId: string, flags: { verdict: string; analyst: string; note: string; db: string }) => {
-      if (!(VERDICTS as readonly string[]).includes(flags.verdict)) {
-        throw new UsageError('--verdict must be true_positive or false_positive');
-      }
-      try {
+    .action(
+      async (
+        hitId: string,
+        flags: { verdict: string; analyst: string; note: string; administration: string; db: string },
+      ) => {
+        if (!(VERDICTS as readonly string[]).includes(flags.verdict)) {
+          throw new UsageError('--verdict must be true_positive or false_positive');
+        }
         const result = await withStore(flags.db, (store) =>
-          store.adjudicate(hitId, flags.verdict as Verdict, flags.analyst, flags.note),
+          store.adjudicate(flags.administration, hitId, flags.verdict as Verdict, {
+            analyst: flags.analyst,
+            note: flags.note,
+          }),
         );
-        await recordInLog(flags.db, [adjudicationEntry(result, flags.verdict, flags.analyst, flags.note)]);
-        process.stdout.write(`${JSON.stringify(result)}\n`);
-      } catch (err) {
-        if (err instanceof StoreError && (err.code === 'NOT_FOUND' || err.code === 'INVALID_INPUT'))
-          throw new UsageError(err.message);
-        throw err;
-      }
+        await logged(flags.db, result, flags.verdict, flags.analyst, flags.note);
+      },
+    );
+  hits
+    .command('confirm')
+    .description(
+      'Confirm a pending clearance (four-eyes): a different analyst than the one who cleared the hit',
+    )
+    .argument('<hit-id>', 'the hit id (from `hits list --status pending_clearance`)')
+    .requiredOption('--analyst <name>', 'who confirms (must not be who cleared it)')
+    .option('--note <text>', 'why', '')
+    .option(...ADMINISTRATION_OPTION)
+    .option('--db <url>', 'database URL', defaultDatabaseUrl())
+    .action(
+      async (hitId: string, flags: { analyst: string; note: string; administration: string; db: string }) => {
+        const result = await withStore(flags.db, (store) =>
+          store.confirmClearance(flags.administration, hitId, { analyst: flags.analyst, note: flags.note }),
+        );
+        await logged(flags.db, result, 'false_positive', flags.analyst, flags.note);
+      },
+    );
+  hits
+    .command('good-parties')
+    .description("Print the administration's good-party list (cleared party-entity pairs) as NDJSON")
+    .option('--limit <n>', 'at most this many', '100')
+    .option(...ADMINISTRATION_OPTION)
+    .option('--db <url>', 'database URL', defaultDatabaseUrl())
+    .action(async (flags: { limit: string; administration: string; db: string }) => {
+      const limit = positiveInteger(flags.limit, '--limit');
+      const rows = await withStore(flags.db, (store) => store.goodParties(flags.administration, { limit }));
+      for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+      process.stderr.write(`${rows.length} good parties\n`);
     });
 }

@@ -1,10 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { dataDir, PACKAGE_ROOT } from '../../../app/config.ts';
+import { dataDir, defaultDatabaseUrl, PACKAGE_ROOT } from '../../../app/config.ts';
+import { LoggedDeclarationStore } from '../../../app/ledger-recording.ts';
+import { storeProfiles } from '../../../app/runtime.ts';
+import { openTransparencyLog } from '../../../app/transparency-log.ts';
 import { lintProfile } from '../../../core/rules/lint-profile.ts';
-import { type ProfileFileIssue, readProfileDirectory } from '../../profiles/load-profiles.ts';
+import { loadProfiles, type ProfileFileIssue, readProfileDirectory } from '../../profiles/load-profiles.ts';
 import { referenceData } from '../../reference/file-reference-data.ts';
+import { openDatabase } from '../../store/database.ts';
+import { migrateToLatest } from '../../store/migrate.ts';
+import { StoreError } from '../../store/store-error.ts';
+import { UsageError } from '../usage-error.ts';
 
 /** A reference-data lint finding: the profile is valid but part of it can never match. */
 interface LintIssue {
@@ -52,7 +59,9 @@ export function checkProfiles(dir: string, dataDirectory: string): ProfileCheckR
 }
 
 export function registerProfilesCommand(program: Command): void {
-  const profiles = program.command('profiles').description('risk profiles: check profile files');
+  const profiles = program
+    .command('profiles')
+    .description("risk profiles: check profile files, load them as an administration's profiles");
   profiles
     .command('check')
     .description(
@@ -76,5 +85,48 @@ export function registerProfilesCommand(program: Command): void {
       if (opts.out) writeFileSync(opts.out, json);
       else process.stdout.write(json);
       if (opts.strict && !report.ok) process.exitCode = 1;
+    });
+  profiles
+    .command('load')
+    .description(
+      "store the profile files as one administration's risk profiles (new versions where they changed); " +
+        "its next declarations apply them, no restart needed, and no other administration's change",
+    )
+    .argument('<dir>', 'directory of profile files (YAML/JSON)')
+    .requiredOption('--administration <id>', 'administration (tenant) whose profiles these become')
+    .option('--actor <name>', 'who loads them (recorded with each change)', 'cli')
+    .option('--db <url>', 'database URL', defaultDatabaseUrl())
+    .action(async (dir: string, opts: { administration: string; actor: string; db: string }) => {
+      let loaded: ReturnType<typeof loadProfiles>;
+      try {
+        loaded = loadProfiles(resolve(dir));
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      const conn = openDatabase(opts.db);
+      try {
+        await migrateToLatest(conn);
+        const log = await openTransparencyLog(conn);
+        try {
+          const results = await storeProfiles(
+            new LoggedDeclarationStore(conn, log),
+            opts.administration,
+            opts.actor,
+            loaded,
+          );
+          for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
+          const changed = results.filter((r) => r.status !== 'unchanged').length;
+          process.stderr.write(
+            `${results.length} profile(s) for ${opts.administration}, ${changed} changed\n`,
+          );
+        } finally {
+          await log.close();
+        }
+      } catch (err) {
+        if (err instanceof StoreError) throw new UsageError(err.message);
+        throw err;
+      } finally {
+        await conn.close();
+      }
     });
 }

@@ -209,6 +209,7 @@ interface ScreenFlags {
   lists?: string;
   source: string;
   record?: boolean;
+  administration: string;
   match?: string;
   review?: string;
 }
@@ -250,6 +251,7 @@ async function runScreen(file: string, flags: ScreenFlags): Promise<void> {
     source: flags.source as 'auto' | 'store' | 'data',
     ...(flags.lists ? { lists: flags.lists } : {}),
   });
+  const admin = flags.administration;
   const out = flags.out ? createWriteStream(flags.out) : process.stdout;
   let bar: SingleBar | undefined;
   if (process.stderr.isTTY) {
@@ -260,6 +262,7 @@ async function runScreen(file: string, flags: ScreenFlags): Promise<void> {
     bar.start(0, 0);
   }
   try {
+    await context.refresh(admin);
     const summary = await screenLines(
       createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY }),
       format,
@@ -268,8 +271,8 @@ async function runScreen(file: string, flags: ScreenFlags): Promise<void> {
       {
         resolveCountry: loadCountryResolver(dataDir()),
         thresholds,
-        isCleared: context.isCleared,
-        ...(flags.record ? { onHits: context.recordHits } : {}),
+        isCleared: (query, hit) => context.isCleared(admin, query, hit),
+        ...(flags.record ? { onHits: (query, hits) => context.recordHits(admin, query, hits) } : {}),
         ...(bar ? { onRecord: () => bar!.increment() } : {}),
       },
     );
@@ -304,6 +307,11 @@ export function registerScreenCommand(program: Command): void {
     )
     .option('--lists <names>', 'comma-separated lists to screen against (un,ofac,eu,uk); default all')
     .option('--record', 'store the parties and hits (for adjudication and delta screening on list updates)')
+    .option(
+      '--administration <id>',
+      'administration whose good-party list applies and whose hits --record stores',
+      'local',
+    )
     .option('--match <score>', `match threshold (default ${DEFAULT_THRESHOLDS.match})`)
     .option('--review <score>', `review threshold (default ${DEFAULT_THRESHOLDS.review})`)
     .action(async (file: string, flags: ScreenFlags) => runScreen(file, flags));

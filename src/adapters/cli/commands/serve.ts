@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import pino from 'pino';
+import { administrationProfiles } from '../../../app/administration-profiles.ts';
 import { createAssessmentService } from '../../../app/assess.ts';
 import { dataDir, defaultDatabaseUrl, rateLimits, screeningWorkers } from '../../../app/config.ts';
 import { adjudicationEntry, LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
@@ -11,8 +12,8 @@ import {
   assessmentDeps,
   DEFAULT_PROFILES_DIR,
   defaultSelectionPolicy,
+  seedProfiles,
   selectionKey,
-  storeProfiles,
 } from '../../../app/runtime.ts';
 import { openTransparencyLog, openWitness } from '../../../app/transparency-log.ts';
 import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
@@ -87,7 +88,10 @@ export function registerServeCommand(program: Command): void {
         onError: (err) => logger.error({ err }, 'transparency log'),
       });
       const store = new LoggedDeclarationStore(conn, log);
-      await storeProfiles(store, 'greenlane serve', profiles);
+      const admins = (await conn.db.selectFrom('administrations').select('id').execute()).map((a) => a.id);
+      const seeded = await seedProfiles(store, admins, 'greenlane serve', profiles);
+      if (seeded.length > 0)
+        process.stderr.write(`greenlane: profiles from ${opts.profiles} for ${seeded.join(', ')}\n`);
       const policy = defaultSelectionPolicy();
       const key = selectionKey();
       const risk = await openRiskSources({
@@ -114,16 +118,23 @@ export function registerServeCommand(program: Command): void {
         const train = demoTrainingFile(dataDir());
         if (train) priceBands = await priceBandsFrom(train, 'customs-csv', 'KRW');
       }
+      const deps = assessmentDeps({
+        store,
+        profilesDir: opts.profiles,
+        loadedProfiles: profiles,
+        policy,
+        selectionKey: key,
+        sources: risk.sources,
+        ...(priceBands ? { priceBands } : {}),
+      });
       const { assess } = createAssessmentService({
-        ...assessmentDeps({
+        ...deps,
+        // Each administration's stored profiles, read before each of its batches.
+        profilesFor: administrationProfiles(
           store,
-          profilesDir: opts.profiles,
-          loadedProfiles: profiles,
-          policy,
-          selectionKey: key,
-          sources: risk.sources,
-          ...(priceBands ? { priceBands } : {}),
-        }),
+          deps.reference,
+          profiles.map((l) => l.profile),
+        ),
         afterSave: [risk.afterSave, logDecisions(log, store)],
       });
 
@@ -155,6 +166,7 @@ export function registerServeCommand(program: Command): void {
                   ...(screeningPool ? { screener: screeningPool } : {}),
                   store: risk.screening.store,
                   resolveCountry: loadCountryResolver(dataDir()),
+                  refresh: risk.screening.refresh,
                   isCleared: risk.screening.isCleared,
                   recordHits: risk.screening.recordHits,
                   onAdjudicated: async (result, verdict, analyst, note) => {

@@ -26,9 +26,11 @@ const version = {
 };
 const index = buildScreeningIndex([version], testNameTables());
 
-const KEYS: Record<string, { role: 'analyst' | 'ingest'; name: string }> = {
-  'analyst-secret': { role: 'analyst', name: 'Ana Lyst' },
-  'ingest-secret': { role: 'ingest', name: 'feed' },
+const KEYS: Record<string, { role: 'analyst' | 'ingest'; name: string; administration: string }> = {
+  'analyst-secret': { role: 'analyst', name: 'Ana Lyst', administration: 'XA' },
+  'second-analyst-secret': { role: 'analyst', name: 'Ben Second', administration: 'XA' },
+  'ingest-secret': { role: 'ingest', name: 'feed', administration: 'XA' },
+  'foreign-analyst-secret': { role: 'analyst', name: 'Other Admin', administration: 'XB' },
 };
 
 describe('screening API', () => {
@@ -50,7 +52,9 @@ describe('screening API', () => {
     app = createApp({
       authenticate: async (secret) => {
         const k = KEYS[secret];
-        return k ? { administration: 'XA', keyId: secret.slice(0, 3), role: k.role, name: k.name } : null;
+        return k
+          ? { administration: k.administration, keyId: `k-${secret}`, role: k.role, name: k.name }
+          : null;
       },
       routes: [
         screeningRoutes({
@@ -58,9 +62,9 @@ describe('screening API', () => {
           store,
           resolveCountry: (v) =>
             v && /^[A-Za-z]{2}$/.test(v) ? v.toUpperCase() : v === 'Iraq' ? 'IQ' : undefined,
-          recordHits: async (query, hits) => {
-            const key = await store.recordParty(query);
-            await store.recordHits(key, hits, fp, 'screen');
+          recordHits: async (admin, query, hits) => {
+            const key = await store.recordParty(admin, query);
+            await store.recordHits(admin, key, hits, fp, 'screen');
           },
         }),
       ],
@@ -127,7 +131,31 @@ describe('screening API', () => {
       body: JSON.stringify({ verdict: 'false_positive', note: 'other person' }),
     });
     expect(res.status).toBe(200);
-    expect((await json(res)).hit.status).toBe('false_positive');
+    // An exact match on the UN list: the clearance waits for a second analyst.
+    expect(await json(res)).toMatchObject({
+      stage: 'pending',
+      hit: { status: 'pending_clearance', fourEyes: true },
+    });
+    const confirm = (secret: string) =>
+      app.request(`/v1/screening/hits/${id}/confirmation`, {
+        method: 'POST',
+        headers: auth(secret),
+        body: JSON.stringify({ note: 'checked the DOB' }),
+      });
+    const self = await confirm('analyst-secret');
+    expect(self.status).toBe(409);
+    expect((await json(self)).error.message).toMatch(/proposed by Ana Lyst .*different analyst/);
+    expect((await confirm('foreign-analyst-secret')).status).toBe(404);
+    const confirmed = await confirm('second-analyst-secret');
+    expect(confirmed.status).toBe(200);
+    expect(await json(confirmed)).toMatchObject({ stage: 'confirmation', hit: { status: 'false_positive' } });
+    const shown = await json(
+      await app.request(`/v1/screening/hits/${id}`, { headers: auth('analyst-secret') }),
+    );
+    expect(shown.adjudications.map((a: { stage: string; analyst: string }) => [a.stage, a.analyst])).toEqual([
+      ['pending', 'Ana Lyst (key k-analyst-secret)'],
+      ['confirmation', 'Ben Second (key k-second-analyst-secret)'],
+    ]);
     const missing = await app.request('/v1/screening/hits/nope/adjudication', {
       method: 'POST',
       headers: auth('analyst-secret'),

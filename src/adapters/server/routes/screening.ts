@@ -14,13 +14,25 @@ import {
 import { matchOf } from '../../../core/screening/signals.ts';
 import type { CountryResolver } from '../../lists/country-resolver.ts';
 import { inThreadScreener, type PartyScreener, ScreeningPoolBusyError } from '../../lists/screening-pool.ts';
-import { type ScreeningStore, type StoredHit, VERDICTS } from '../../store/screening-store.ts';
+import {
+  type AdjudicationResult,
+  type GoodParty,
+  HIT_STATUSES,
+  needsFourEyes,
+  type ScreeningStore,
+  type StoredAdjudication,
+  type StoredHit,
+  VERDICTS,
+} from '../../store/screening-store.ts';
 import { actorOf, requireRole } from '../api-key-auth.ts';
 import { validationFailed } from '../app.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
 import { API_KEY_SECURITY, type ApiApp, type RouteModule } from '../route-module.ts';
 
-/** What the screening routes need: the live index (swapped on list updates), the store, country names. */
+/**
+ * What the screening routes need: the live index (swapped on list updates), the store, country
+ * names. Hits, adjudications and good parties are always those of the caller's administration.
+ */
 export interface ScreeningRouteDeps {
   /** The current index; a function so a list update can swap it without re-registering routes. */
   index: () => ScreeningIndex;
@@ -31,13 +43,15 @@ export interface ScreeningRouteDeps {
   screener?: PartyScreener;
   store: ScreeningStore;
   resolveCountry: CountryResolver;
-  /** Good-party check (see `openScreeningContext`); nothing is cleared when absent. */
-  isCleared?: (query: ScreeningQuery, hit: ScreeningHit) => boolean;
-  /** Records parties and hits of API screenings (for adjudication and delta screening). */
-  recordHits?: (query: ScreeningQuery, hits: ScreeningHit[]) => Promise<void>;
-  /** Called after an adjudication is stored (the server appends it to the transparency log). */
+  /** Reads the administration's good-party list again before a screening (see `openScreeningContext`). */
+  refresh?: (administration: string) => Promise<void>;
+  /** The administration's good-party check; nothing is cleared when absent. */
+  isCleared?: (administration: string, query: ScreeningQuery, hit: ScreeningHit) => boolean;
+  /** Records parties and hits of API screenings for the administration (adjudication, delta screening). */
+  recordHits?: (administration: string, query: ScreeningQuery, hits: ScreeningHit[]) => Promise<void>;
+  /** Called after an adjudication or a confirmation is stored (the server appends it to the transparency log). */
   onAdjudicated?: (
-    result: { adjudicationId: string; hit: StoredHit },
+    result: AdjudicationResult,
     verdict: string,
     analyst: string,
     note: string,
@@ -159,13 +173,66 @@ const StoredHitSchema = z
     entityId: z.string(),
     versionId: z.string(),
     score: z.number(),
+    nameScore: z.number().openapi({ description: 'Name score before evidence; 1 is an exact name match' }),
     decision: z.string(),
     reasons: z.array(z.string()),
-    status: z.enum(['open', ...VERDICTS]),
+    status: z.enum(HIT_STATUSES).openapi({
+      description:
+        '`pending_clearance`: cleared by one analyst, waiting for a second (four-eyes); the hit keeps its effect',
+    }),
+    fourEyes: z.boolean().openapi({
+      description:
+        'Clearing it needs two analysts: an exact name match (or IMO number) or a UN-listed entity',
+    }),
     cause: z.enum(['screen', 'delta']),
     raisedAt: z.string(),
   })
   .openapi('StoredScreeningHit');
+
+const AdjudicationSchema = z
+  .object({
+    id: z.string(),
+    verdict: z.enum(VERDICTS),
+    stage: z.enum(['final', 'pending', 'confirmation']),
+    analyst: z.string(),
+    note: z.string(),
+    decidedAt: z.string(),
+  })
+  .openapi('ScreeningAdjudication');
+
+const AdjudicationResultSchema = z
+  .object({
+    adjudicationId: z.string(),
+    stage: z.enum(['final', 'pending', 'confirmation']).openapi({
+      description: '`pending`: a clearance that a second analyst of the administration must confirm',
+    }),
+    hit: StoredHitSchema,
+  })
+  .openapi('ScreeningAdjudicationResult');
+
+const GoodPartySchema = z
+  .object({
+    query: z.record(z.string(), z.unknown()),
+    list: z.string(),
+    entityId: z.string(),
+    adjudicationId: z.string(),
+    clearedAt: z.string(),
+  })
+  .openapi('ScreeningGoodParty');
+
+const notFound = {
+  404: {
+    description: 'No such hit in the caller’s administration',
+    content: { 'application/json': { schema: ApiErrorSchema } },
+  },
+};
+const conflict = {
+  409: {
+    description: 'The hit is not in a state for this (already cleared, nothing pending, same analyst)',
+    content: { 'application/json': { schema: ApiErrorSchema } },
+  },
+};
+const HitIdParams = z.object({ id: z.string().min(1).max(100) });
 
 const screenRoute = createRoute({
   method: 'post',
@@ -200,12 +267,12 @@ const hitsRoute = createRoute({
   method: 'get',
   path: '/v1/screening/hits',
   tags: ['screening'],
-  summary: 'Stored screening hits, newest first',
+  summary: 'Screening hits of the caller’s administration, newest first',
   security: API_KEY_SECURITY,
   middleware: [requireRole('admin', 'analyst', 'officer')] as const,
   request: {
     query: z.strictObject({
-      status: z.enum(['open', ...VERDICTS]).optional(),
+      status: z.enum(HIT_STATUSES).optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(100),
     }),
   },
@@ -218,16 +285,38 @@ const hitsRoute = createRoute({
   },
 });
 
+const hitRoute = createRoute({
+  method: 'get',
+  path: '/v1/screening/hits/{id}',
+  tags: ['screening'],
+  summary: 'One hit of the caller’s administration, with its adjudications',
+  security: API_KEY_SECURITY,
+  middleware: [requireRole('admin', 'analyst', 'officer')] as const,
+  request: { params: HitIdParams },
+  responses: {
+    200: {
+      description: 'The hit',
+      content: {
+        'application/json': {
+          schema: z.object({ hit: StoredHitSchema, adjudications: z.array(AdjudicationSchema) }),
+        },
+      },
+    },
+    ...notFound,
+    ...errors,
+  },
+});
+
 const adjudicateRoute = createRoute({
   method: 'post',
   path: '/v1/screening/hits/{id}/adjudication',
   tags: ['screening'],
   summary:
-    'Mark a hit true or false positive; a false positive clears the party-entity pair until either changes',
+    'Mark a hit true or false positive; a false positive clears the party-entity pair for the caller’s administration until either changes. Clearing an exact name match or a UN-listed entity is only pending until a second analyst confirms it',
   security: API_KEY_SECURITY,
   middleware: [requireRole('admin', 'analyst')] as const,
   request: {
-    params: z.object({ id: z.string().min(1).max(100) }),
+    params: HitIdParams,
     body: {
       content: {
         'application/json': {
@@ -240,11 +329,55 @@ const adjudicateRoute = createRoute({
   responses: {
     200: {
       description: 'The adjudicated hit',
-      content: {
-        'application/json': { schema: z.object({ adjudicationId: z.string(), hit: StoredHitSchema }) },
-      },
+      content: { 'application/json': { schema: AdjudicationResultSchema } },
     },
-    404: { description: 'No such hit', content: { 'application/json': { schema: ApiErrorSchema } } },
+    ...notFound,
+    ...conflict,
+    ...errors,
+  },
+});
+
+const confirmRoute = createRoute({
+  method: 'post',
+  path: '/v1/screening/hits/{id}/confirmation',
+  tags: ['screening'],
+  summary:
+    'Confirm a pending clearance (four-eyes): a different analyst key of the same administration puts the pair on the good-party list',
+  security: API_KEY_SECURITY,
+  middleware: [requireRole('admin', 'analyst')] as const,
+  request: {
+    params: HitIdParams,
+    body: {
+      content: { 'application/json': { schema: z.strictObject({ note: z.string().max(2000).default('') }) } },
+      required: true,
+    },
+  },
+  responses: {
+    200: {
+      description: 'The cleared hit',
+      content: { 'application/json': { schema: AdjudicationResultSchema } },
+    },
+    ...notFound,
+    ...conflict,
+    ...errors,
+  },
+});
+
+const goodPartiesRoute = createRoute({
+  method: 'get',
+  path: '/v1/screening/good-parties',
+  tags: ['screening'],
+  summary: 'The caller’s administration’s good-party list (cleared party-entity pairs), newest first',
+  security: API_KEY_SECURITY,
+  middleware: [requireRole('admin', 'analyst', 'officer')] as const,
+  request: {
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+  },
+  responses: {
+    200: {
+      description: 'Good parties',
+      content: { 'application/json': { schema: z.object({ items: z.array(GoodPartySchema) }) } },
+    },
     ...errors,
   },
 });
@@ -292,11 +425,35 @@ function publicHit(h: StoredHit) {
     entityId: h.entityId,
     versionId: h.versionId,
     score: h.score,
+    nameScore: h.nameScore,
     decision: h.decision,
     reasons: h.reasons,
     status: h.status,
+    fourEyes: needsFourEyes(h),
     cause: h.cause,
     raisedAt: h.raisedAt,
+  };
+}
+
+/** An adjudication without the API key id of the analyst (the name already says who). */
+function publicAdjudication(a: StoredAdjudication) {
+  return {
+    id: a.id,
+    verdict: a.verdict,
+    stage: a.stage,
+    analyst: a.analyst,
+    note: a.note,
+    decidedAt: a.decidedAt,
+  };
+}
+
+function publicGoodParty(g: GoodParty) {
+  return {
+    query: g.query as unknown as Record<string, unknown>,
+    list: g.list,
+    entityId: g.entityId,
+    adjudicationId: g.adjudicationId,
+    clearedAt: g.clearedAt,
   };
 }
 
@@ -308,6 +465,8 @@ export function registerScreeningRoutes(app: ApiApp, deps: ScreeningRouteDeps): 
     async (c) => {
       const body = c.req.valid('json');
       const parties = 'parties' in body ? body.parties : [body];
+      const admin = c.get('principal').administration;
+      await deps.refresh?.(admin);
       const index = deps.index();
       const queries = parties.map((p, i): ScreeningQuery => {
         const country = p.country ? deps.resolveCountry(p.country) : undefined;
@@ -342,8 +501,8 @@ export function registerScreeningRoutes(app: ApiApp, deps: ScreeningRouteDeps): 
       });
       const results = [];
       for (const [i, query] of queries.entries()) {
-        const hits = found[i]!.filter((h) => !deps.isCleared?.(query, h));
-        await deps.recordHits?.(query, hits);
+        const hits = found[i]!.filter((h) => !deps.isCleared?.(admin, query, h));
+        await deps.recordHits?.(admin, query, hits);
         results.push({
           id: parties[i]!.id ?? null,
           matches: hits.map((h) => ({ ...matchOf(h), version: h.version })),
@@ -355,16 +514,47 @@ export function registerScreeningRoutes(app: ApiApp, deps: ScreeningRouteDeps): 
   );
   app.openapi(hitsRoute, async (c) => {
     const q = c.req.valid('query');
-    const items = await deps.store.hits({ ...(q.status ? { status: q.status } : {}), limit: q.limit });
+    const admin = c.get('principal').administration;
+    const items = await deps.store.hits(admin, { ...(q.status ? { status: q.status } : {}), limit: q.limit });
     return c.json({ items: items.map(publicHit) }, 200);
+  });
+  app.openapi(hitRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const admin = c.get('principal').administration;
+    const hit = await deps.store.hit(admin, id);
+    const adjudications = await deps.store.adjudications(admin, id);
+    return c.json({ hit: publicHit(hit), adjudications: adjudications.map(publicAdjudication) }, 200);
   });
   app.openapi(adjudicateRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { verdict, note } = c.req.valid('json');
-    const analyst = actorOf(c.get('principal'));
-    const result = await deps.store.adjudicate(id, verdict, analyst, note);
+    const principal = c.get('principal');
+    const analyst = actorOf(principal);
+    const result = await deps.store.adjudicate(principal.administration, id, verdict, {
+      analyst,
+      analystKey: principal.keyId,
+      note,
+    });
     await deps.onAdjudicated?.(result, verdict, analyst, note ?? '');
-    return c.json({ adjudicationId: result.adjudicationId, hit: publicHit(result.hit) }, 200);
+    return c.json({ ...result, hit: publicHit(result.hit) }, 200);
+  });
+  app.openapi(confirmRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { note } = c.req.valid('json');
+    const principal = c.get('principal');
+    const analyst = actorOf(principal);
+    const result = await deps.store.confirmClearance(principal.administration, id, {
+      analyst,
+      analystKey: principal.keyId,
+      note,
+    });
+    await deps.onAdjudicated?.(result, 'false_positive', analyst, note ?? '');
+    return c.json({ ...result, hit: publicHit(result.hit) }, 200);
+  });
+  app.openapi(goodPartiesRoute, async (c) => {
+    const { limit } = c.req.valid('query');
+    const items = await deps.store.goodParties(c.get('principal').administration, { limit });
+    return c.json({ items: items.map(publicGoodParty) }, 200);
   });
   app.openapi(versionsRoute, async (c) => {
     return c.json({ live: deps.index().versions, stored: await deps.store.listVersions() }, 200);
@@ -373,8 +563,9 @@ export function registerScreeningRoutes(app: ApiApp, deps: ScreeningRouteDeps): 
 
 /**
  * The screening route module for `greenlaneRoutes` (src/adapters/server/routes/index.ts):
- * `POST /v1/screen`, `GET /v1/screening/hits`, `POST /v1/screening/hits/{id}/adjudication`,
- * `GET /v1/screening/lists`.
+ * `POST /v1/screen`, `GET /v1/screening/hits`, `GET /v1/screening/hits/{id}`,
+ * `POST /v1/screening/hits/{id}/adjudication`, `POST /v1/screening/hits/{id}/confirmation`,
+ * `GET /v1/screening/good-parties`, `GET /v1/screening/lists`.
  */
 export function screeningRoutes(deps: ScreeningRouteDeps): RouteModule {
   return { name: 'screening', register: (app) => registerScreeningRoutes(app, deps) };

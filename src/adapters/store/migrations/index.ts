@@ -3,7 +3,9 @@ import { coreMigration } from './0001-core.ts';
 import { ledgerMigration } from './0002-ledger.ts';
 import { screeningMigration } from './0003-screening.ts';
 import { modelMigration } from './0004-model.ts';
-import { installationStateMigration } from './0005-installation-state.ts';
+import { screeningTenancyMigration } from './0005-screening-tenancy.ts';
+import { profileTenancyMigration } from './0006-profile-tenancy.ts';
+import { installationStateMigration } from './0007-installation-state.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -14,5 +16,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-ledger': ledgerMigration,
   '0003-screening': screeningMigration,
   '0004-model': modelMigration,
-  '0005-installation-state': installationStateMigration,
+  '0005-screening-tenancy': screeningTenancyMigration,
+  '0006-profile-tenancy': profileTenancyMigration,
+  '0007-installation-state': installationStateMigration,
 };
