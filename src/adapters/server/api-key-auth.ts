@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { ApiKeyRole, ApiPrincipal } from '../store/store-records.ts';
+import type { ApiPrincipal } from '../store/store-records.ts';
 import { HttpError } from './http-error.ts';
 
 /**
@@ -70,25 +70,4 @@ export function apiKeyAuth(authenticate: Authenticate): MiddlewareHandler<{ Vari
  */
 export function actorOf(principal: Principal): string {
   return `${principal.name.slice(0, 150)} (key ${principal.keyId})`;
-}
-
-/**
- * Restricts a route to some roles (after {@link apiKeyAuth}); use as a `createRoute` middleware.
- * Until full tenancy arrives the roles are the store's `API_KEY_ROLES`.
- *
- * @example
- * createRoute({ ..., middleware: [requireRole('admin', 'analyst')] })
- */
-export function requireRole(...roles: ApiKeyRole[]): MiddlewareHandler<{ Variables: AuthVariables }> {
-  return async (c, next) => {
-    const { role } = c.get('principal');
-    if (!roles.includes(role)) {
-      throw new HttpError(
-        403,
-        'forbidden',
-        `this action needs one of the roles ${roles.join(', ')}; the key has ${role}`,
-      );
-    }
-    await next();
-  };
 }

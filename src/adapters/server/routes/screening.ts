@@ -11,8 +11,9 @@ import {
 import { matchOf, screenUncleared } from '../../../core/screening/signals.ts';
 import type { CountryResolver } from '../../lists/country-resolver.ts';
 import { type ScreeningStore, type StoredHit, VERDICTS } from '../../store/screening-store.ts';
-import { actorOf, requireRole } from '../api-key-auth.ts';
+import { actorOf } from '../api-key-auth.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
+import { requireRoute } from '../route-access.ts';
 import { API_KEY_SECURITY, type ApiApp, type RouteModule } from '../route-module.ts';
 
 /** What the screening routes need: the live index (swapped on list updates), the store, country names. */
@@ -118,7 +119,7 @@ const screenRoute = createRoute({
   tags: ['screening'],
   summary: 'Screen one party, or a batch (`{"parties":[...]}`), against the UN, OFAC, EU and UK lists',
   security: API_KEY_SECURITY,
-  middleware: [requireRole('admin', 'analyst', 'officer', 'ingest')] as const,
+  middleware: [requireRoute('POST /v1/screen')] as const,
   request: { body: { content: { 'application/json': { schema: ScreenRequestSchema } }, required: true } },
   responses: {
     200: {
@@ -135,7 +136,7 @@ const hitsRoute = createRoute({
   tags: ['screening'],
   summary: 'Stored screening hits, newest first',
   security: API_KEY_SECURITY,
-  middleware: [requireRole('admin', 'analyst', 'officer')] as const,
+  middleware: [requireRoute('GET /v1/screening/hits')] as const,
   request: {
     query: z.strictObject({
       status: z.enum(['open', ...VERDICTS]).optional(),
@@ -158,7 +159,7 @@ const adjudicateRoute = createRoute({
   summary:
     'Mark a hit true or false positive; a false positive clears the party-entity pair until either changes',
   security: API_KEY_SECURITY,
-  middleware: [requireRole('admin', 'analyst')] as const,
+  middleware: [requireRoute('POST /v1/screening/hits/{id}/adjudication')] as const,
   request: {
     params: z.object({ id: z.string().min(1).max(100) }),
     body: {
@@ -188,7 +189,7 @@ const versionsRoute = createRoute({
   tags: ['screening'],
   summary: 'Stored sanctions list versions (dated, hashed), newest first, and those in the live index',
   security: API_KEY_SECURITY,
-  middleware: [requireRole('admin', 'analyst', 'officer')] as const,
+  middleware: [requireRoute('GET /v1/screening/lists')] as const,
   responses: {
     200: {
       description: 'List versions',
