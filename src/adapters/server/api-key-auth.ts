@@ -18,23 +18,27 @@ export interface AuthVariables {
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
 const BEARER_RE = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i;
-/** Keys are short tokens; anything longer is refused before it reaches the store. */
+/** Keys are short tokens; anything longer is refused before it is parsed or reaches the store. */
 const MAX_SECRET_LENGTH = 256;
+const MAX_HEADER_LENGTH = MAX_SECRET_LENGTH + 64;
 
 /**
  * The secret of a request: `Authorization: Bearer <key>` (RFC 6750 §2.1) or `X-API-Key: <key>`.
- * Returns `undefined` when neither is present; a malformed header is an error, not anonymity.
+ * Returns `undefined` when neither is present; a malformed header is an error, not anonymity. A key
+ * in the query string is never read: URLs end up in proxy logs, browser history and Referer headers.
  */
 export function presentedSecret(
   authorization: string | undefined,
   apiKey: string | undefined,
 ): string | undefined {
   if (authorization !== undefined) {
+    if (authorization.length > MAX_HEADER_LENGTH) throw unauthorized('the API key is not valid');
     const m = BEARER_RE.exec(authorization);
     if (!m) throw unauthorized('the Authorization header must be "Bearer <API key>"');
     return m[1];
   }
   if (apiKey !== undefined) {
+    if (apiKey.length > MAX_HEADER_LENGTH) throw unauthorized('the API key is not valid');
     const key = apiKey.trim();
     if (key === '') throw unauthorized('the X-API-Key header is empty');
     return key;
