@@ -276,11 +276,7 @@ async function idFor(f: Fixture, recipe: Recipe, target: CaseTarget): Promise<st
     const id = `${target === 'own' ? 'XA' : 'XB'}SECRET-N${f.next()}`;
     if (target !== 'missing') {
       const owner = target === 'own' ? 'XA' : 'XB';
-      const res = await f.api.app.request('/v1/declarations', {
-        ...jsonPost(markedDeclaration(owner, id)),
-        headers: { authorization: `Bearer ${f.api.keys[owner].ingest}`, 'content-type': 'application/json' },
-      });
-      expect(res.status).toBe(200);
+      await f.api.submit(owner, [markedDeclaration(owner, id)]);
     }
     return id;
   }

@@ -11,7 +11,7 @@ import { type DialectName, openDatabase } from '../../src/adapters/store/databas
 import { migrateToLatest } from '../../src/adapters/store/migrate.ts';
 import { ScreeningStore } from '../../src/adapters/store/screening-store.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../../src/adapters/store/store-records.ts';
-import { createAssessmentService } from '../../src/app/assess.ts';
+import { asInputRecords, createAssessmentService } from '../../src/app/assess.ts';
 import { dataDir } from '../../src/app/config.ts';
 import { adjudicationEntry, LoggedDeclarationStore, logDecisions } from '../../src/app/ledger-recording.ts';
 import { openTransparencyLog, openWitness } from '../../src/app/transparency-log.ts';
@@ -58,6 +58,8 @@ export interface FullTestApi {
   app: ApiApp;
   store: LoggedDeclarationStore;
   screening: ScreeningStore;
+  /** The pipeline behind `POST /v1/declarations`, for fixtures that must not count against a key's rate limit. */
+  submit(administration: string, declarations: readonly object[]): Promise<void>;
   keys: Record<'XA' | 'XB', AdministrationKeys>;
   dispose(): Promise<void>;
 }
@@ -122,6 +124,14 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
     app,
     store,
     screening,
+    submit: async (administration, declarations) => {
+      const lines = await assess(administration, asInputRecords(declarations), {
+        source: 'test',
+        actor: 'test',
+      });
+      const rejected = lines.filter((l) => 'rejected' in l);
+      if (rejected.length > 0) throw new Error(`fixture rejected: ${JSON.stringify(rejected)}`);
+    },
     keys,
     dispose: async () => {
       await log.close();
