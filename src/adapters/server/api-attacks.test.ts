@@ -50,6 +50,21 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('answers a revoked key, an unknown key and a known id with a wrong secret alike', async () => {
+      const revoked = api.keys.XA.revoked;
+      const known = api.keys.XA.admin;
+      const wrongSecret = `${known.slice(0, -1)}${known.endsWith('A') ? 'B' : 'A'}`;
+      const unknown = `glk_${'0'.repeat(16)}_${'A'.repeat(43)}`;
+      const answers = await Promise.all(
+        [revoked, wrongSecret, unknown].map(async (key) => {
+          const res = await api.app.request('/v1/queue', { headers: { 'x-api-key': key } });
+          return `${res.status} ${res.headers.get('www-authenticate')} ${await res.text()}`;
+        }),
+      );
+      expect(answers[0]).toMatch(/^401 Bearer realm="greenlane" /);
+      expect(new Set(answers).size).toBe(1);
+    });
+
     it('answers 401 to every spelling of a protected path and every method without a key', async () => {
       for (const [route] of PROTECTED) {
         const { path } = splitRoute(route);
