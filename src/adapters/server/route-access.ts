@@ -19,9 +19,10 @@ export type RouteAccess =
 /**
  * The role table: every route the server answers, as `METHOD /path` with OpenAPI path templates,
  * and who may call it. Route files take their role check from here ({@link requireRoute}), and
- * `route-access.test.ts` calls every route of the OpenAPI document and of the app with every
+ * `test/api-tenancy.test.ts` calls every route of the OpenAPI document and of the app with every
  * role, no key and a revoked key, on its own and on another administration's objects, and fails
- * when a route is missing here or an entry has no route. Change access here, nowhere else.
+ * when a route is missing here or an entry has no route; docs/API.md shows the same table
+ * (checked by `route-access.test.ts`). Change access here, nowhere else.
  */
 export const ROUTE_ACCESS = {
   'GET /': { public: 'the page shell: no data until a key is pasted', hidden: true },
