@@ -135,6 +135,22 @@ for (const dialect of DIALECTS) {
       expect((await api.store.getDeclaration('XA', 'NUL-1')).outcomes).toEqual([]);
     });
 
+    it('counts a chunked body without Content-Length against the body limit', async () => {
+      const mib = new TextEncoder().encode(' '.repeat(1024 * 1024));
+      let sent = 0;
+      const body = new ReadableStream({
+        pull: (c) => (sent++ < 12 ? c.enqueue(mib) : c.close()),
+      });
+      const res = await api.app.request('/v1/declarations', {
+        method: 'POST',
+        headers: bearer(api.keys.XA.ingest),
+        body,
+        duplex: 'half',
+      } as RequestInit);
+      expect(res.status).toBe(413);
+      expect(ApiErrorSchema.parse(await res.json()).error.code).toBe('payload_too_large');
+    });
+
     it('answers malformed requests with a 4xx that reveals nothing of its internals', async () => {
       const key = api.keys.XA.admin;
       const attempts: Array<[string, RequestInit?]> = [
