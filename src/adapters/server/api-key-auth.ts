@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { ApiKeyRole, ApiPrincipal } from '../store/store-records.ts';
+import type { ApiPrincipal } from '../store/store-records.ts';
 import { HttpError } from './http-error.ts';
 
 /**
@@ -18,23 +18,27 @@ export interface AuthVariables {
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
 const BEARER_RE = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i;
-/** Keys are short tokens; anything longer is refused before it reaches the store. */
+/** Keys are short tokens; anything longer is refused before it is parsed or reaches the store. */
 const MAX_SECRET_LENGTH = 256;
+const MAX_HEADER_LENGTH = MAX_SECRET_LENGTH + 64;
 
 /**
  * The secret of a request: `Authorization: Bearer <key>` (RFC 6750 §2.1) or `X-API-Key: <key>`.
- * Returns `undefined` when neither is present; a malformed header is an error, not anonymity.
+ * Returns `undefined` when neither is present; a malformed header is an error, not anonymity. A key
+ * in the query string is never read: URLs end up in proxy logs, browser history and Referer headers.
  */
 export function presentedSecret(
   authorization: string | undefined,
   apiKey: string | undefined,
 ): string | undefined {
   if (authorization !== undefined) {
+    if (authorization.length > MAX_HEADER_LENGTH) throw unauthorized('the API key is not valid');
     const m = BEARER_RE.exec(authorization);
     if (!m) throw unauthorized('the Authorization header must be "Bearer <API key>"');
     return m[1];
   }
   if (apiKey !== undefined) {
+    if (apiKey.length > MAX_HEADER_LENGTH) throw unauthorized('the API key is not valid');
     const key = apiKey.trim();
     if (key === '') throw unauthorized('the X-API-Key header is empty');
     return key;
@@ -70,25 +74,4 @@ export function apiKeyAuth(authenticate: Authenticate): MiddlewareHandler<{ Vari
  */
 export function actorOf(principal: Principal): string {
   return `${principal.name.slice(0, 150)} (key ${principal.keyId})`;
-}
-
-/**
- * Restricts a route to some roles (after {@link apiKeyAuth}); use as a `createRoute` middleware.
- * Until full tenancy arrives the roles are the store's `API_KEY_ROLES`.
- *
- * @example
- * createRoute({ ..., middleware: [requireRole('admin', 'analyst')] })
- */
-export function requireRole(...roles: ApiKeyRole[]): MiddlewareHandler<{ Variables: AuthVariables }> {
-  return async (c, next) => {
-    const { role } = c.get('principal');
-    if (!roles.includes(role)) {
-      throw new HttpError(
-        403,
-        'forbidden',
-        `this action needs one of the roles ${roles.join(', ')}; the key has ${role}`,
-      );
-    }
-    await next();
-  };
 }

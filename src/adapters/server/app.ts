@@ -15,6 +15,7 @@ import {
   PROTECTED_PATHS,
   type RouteModule,
 } from './route-module.ts';
+import { storableRequestText } from './storable-text.ts';
 
 /** 10 MiB: about 5,000 typical declarations per batch, far beyond any single declaration. */
 export const DEFAULT_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): ApiApp {
   for (const path of PROTECTED_PATHS) {
     app.use(path, (c, next) => (matchesPathPattern(c.req.path, publicPaths) ? next() : auth(c, next)));
   }
+  app.use('*', storableRequestText());
   const limits = deps.rateLimits ?? DEFAULT_RATE_LIMITS;
   for (const route of HEAVY_ROUTES) {
     const limit = rateLimit(limits);

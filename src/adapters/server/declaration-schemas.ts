@@ -4,6 +4,7 @@ import { CHANNELS } from '../../core/decision/signal.ts';
 import { DeclarationSchema } from '../../core/declaration/declaration.ts';
 import { DECLARATION_STATUSES, INSPECTION_RESULTS } from '../store/store-records.ts';
 import { ApiErrorDetailSchema } from './http-error.ts';
+import { isStorableText, STORABLE_TEXT_MESSAGE } from './storable-text.ts';
 
 /**
  * Response schemas of the declaration endpoints. Request bodies reuse the core's
@@ -174,7 +175,7 @@ export const OutcomeBodySchema = z
     fraud: z.boolean().optional(),
     critical: z.boolean().optional(),
     revenueRecovered: z.number().nonnegative().finite().optional(),
-    notes: z.string().trim().min(1).max(4000).optional(),
+    notes: z.string().trim().min(1).max(4000).refine(isStorableText, STORABLE_TEXT_MESSAGE).optional(),
   })
   .openapi('OutcomeBody');
 

@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requireRole } from '../server/api-key-auth.ts';
+import { requireRoute } from '../server/route-access.ts';
 import type { RouteModule } from '../server/route-module.ts';
-import { QUEUE_ROLES, QueueQuerySchema, type ReadQueue, toQueueFilter } from '../server/routes/queue.ts';
+import { QueueQuerySchema, type ReadQueue, toQueueFilter } from '../server/routes/queue.ts';
 import { QUEUE_SCRIPT, QUEUE_STYLE } from './queue-assets.ts';
 import { PAGE_HEADERS, renderQueueFragment, renderQueueShell } from './queue-page.ts';
 
@@ -15,7 +15,7 @@ const fragment = createRoute({
   method: 'get',
   path: '/ui/queue',
   hide: true,
-  middleware: [requireRole(...QUEUE_ROLES)] as const,
+  middleware: [requireRoute('GET /ui/queue')] as const,
   request: { query: QueueQuerySchema },
   responses: { 200: { description: 'Queue table as HTML' } },
 });

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { asInputRecords } from '../../../app/assess.ts';
 import type { InputRecord } from '../../input/input-record.ts';
 import type { DeclarationStore } from '../../store/declaration-store.ts';
-import { actorOf, requireRole } from '../api-key-auth.ts';
+import { actorOf } from '../api-key-auth.ts';
 import {
   type AssessmentLineBody,
   type AssessmentResponse,
@@ -16,6 +16,7 @@ import {
   OverrideBodySchema,
 } from '../declaration-schemas.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
+import { requireRoute } from '../route-access.ts';
 import { API_KEY_SECURITY, type ApiEnv, type RouteModule } from '../route-module.ts';
 
 /** A line of the assessment service: accepted (with its decision) or rejected (with its errors). */
@@ -43,17 +44,6 @@ export interface DeclarationRoutesDeps {
  * lines held in memory at once; real batches are far smaller (1,000 is a good size).
  */
 export const MAX_BATCH = 10_000;
-
-/** Who may do what until full tenancy and roles arrive (roles are the store's `API_KEY_ROLES`). */
-export const DECLARATION_ROLES = {
-  /** The clearance system submits; an officer may lodge one by hand (a traveller at a land border). */
-  submit: ['admin', 'ingest', 'officer'],
-  /** The clearance system reads back decisions; people read explanations. */
-  read: ['admin', 'analyst', 'officer', 'ingest'],
-  /** Only people who inspect or supervise record outcomes and change channels. */
-  outcome: ['admin', 'officer'],
-  override: ['admin', 'analyst', 'officer'],
-} as const;
 
 const errorJson = (description: string) => ({
   description,
@@ -86,7 +76,7 @@ const submit = createRoute({
     'record comes back as a rejected line with JSON-pointer errors and does not stop the others. ' +
     'Resubmitting identical content is `unchanged`; changed content is a new version (`amended`).',
   security: API_KEY_SECURITY,
-  middleware: [requireRole(...DECLARATION_ROLES.submit)] as const,
+  middleware: [requireRoute('POST /v1/declarations')] as const,
   request: {
     body: {
       required: true,
@@ -122,7 +112,7 @@ const read = createRoute({
   tags: ['declarations'],
   summary: 'One declaration with its current decision and explanation, versions, history and outcomes',
   security: API_KEY_SECURITY,
-  middleware: [requireRole(...DECLARATION_ROLES.read)] as const,
+  middleware: [requireRoute('GET /v1/declarations/{id}')] as const,
   request: { params: IdParamsSchema },
   responses: {
     200: {
@@ -143,7 +133,7 @@ const outcome = createRoute({
     '`fraud` defaults to true for a discrepancy or seizure and false otherwise; `critical` defaults to ' +
     'false. The officer is the identity of the API key.',
   security: API_KEY_SECURITY,
-  middleware: [requireRole(...DECLARATION_ROLES.outcome)] as const,
+  middleware: [requireRoute('POST /v1/declarations/{id}/outcome')] as const,
   request: {
     params: IdParamsSchema,
     body: { required: true, content: { 'application/json': { schema: OutcomeBodySchema } } },
@@ -165,7 +155,7 @@ const override = createRoute({
     'Creates a decision of kind `override` that keeps the engine explanation and points to the decision ' +
     'it replaces. 409 when another decision landed meanwhile: reload and retry.',
   security: API_KEY_SECURITY,
-  middleware: [requireRole(...DECLARATION_ROLES.override)] as const,
+  middleware: [requireRoute('POST /v1/declarations/{id}/override')] as const,
   request: {
     params: IdParamsSchema,
     body: { required: true, content: { 'application/json': { schema: OverrideBodySchema } } },

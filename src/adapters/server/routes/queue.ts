@@ -7,9 +7,9 @@ import {
   type QueueEntry,
   type QueueFilter,
 } from '../../store/store-records.ts';
-import { requireRole } from '../api-key-auth.ts';
 import { ChannelSchema, RiskSignalSchema } from '../declaration-schemas.ts';
 import { ApiErrorSchema } from '../http-error.ts';
+import { requireRoute } from '../route-access.ts';
 import { API_KEY_SECURITY, type RouteModule } from '../route-module.ts';
 
 /** The store's queue read, as the queue endpoints need it. */
@@ -95,16 +95,13 @@ export const QueuePageSchema = z
   .object({ items: z.array(QueueEntrySchema), nextCursor: z.string().nullable() })
   .openapi('QueuePage');
 
-/** Roles that work the queue. */
-export const QUEUE_ROLES = ['admin', 'analyst', 'officer'] as const;
-
 const route = createRoute({
   method: 'get',
   path: '/v1/queue',
   tags: ['queue'],
   summary: 'The inspection queue: current decisions, newest first, filtered by channel, office and date',
   security: API_KEY_SECURITY,
-  middleware: [requireRole(...QUEUE_ROLES)] as const,
+  middleware: [requireRoute('GET /v1/queue')] as const,
   request: { query: QueueQuerySchema },
   responses: {
     200: {

@@ -24,9 +24,10 @@ import {
   type StoredHit,
   VERDICTS,
 } from '../../store/screening-store.ts';
-import { actorOf, requireRole } from '../api-key-auth.ts';
+import { actorOf } from '../api-key-auth.ts';
 import { validationFailed } from '../app.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
+import { ROUTE_ACCESS, requireRoute } from '../route-access.ts';
 import { API_KEY_SECURITY, type ApiApp, type RouteModule } from '../route-module.ts';
 
 /**
@@ -125,7 +126,7 @@ function screenRequestFailed(result: { success: boolean; data?: unknown; error?:
 }
 
 /** The one roles table of `POST /v1/screen` (see docs/API.md for why `ingest` is not in it). */
-export const SCREEN_ROLES = ['admin', 'analyst', 'officer'] as const;
+export const SCREEN_ROLES = ROUTE_ACCESS['POST /v1/screen'].roles;
 
 const screenBodyLimit = bodyLimit({
   maxSize: SCREEN_LIMITS.maxBodyBytes,
@@ -244,7 +245,7 @@ const screenRoute = createRoute({
     `${SCREEN_LIMITS.maxNameLength} characters, bodies of at most ${SCREEN_LIMITS.maxBodyBytes} bytes. ` +
     `Roles: ${SCREEN_ROLES.join(', ')}. Limited per API key (429 with \`Retry-After\`).`,
   security: API_KEY_SECURITY,
-  middleware: [requireRole(...SCREEN_ROLES), screenBodyLimit] as const,
+  middleware: [requireRoute('POST /v1/screen'), screenBodyLimit] as const,
   request: { body: { content: { 'application/json': { schema: ScreenRequestSchema } }, required: true } },
   responses: {
     200: {
@@ -269,7 +270,7 @@ const hitsRoute = createRoute({
   tags: ['screening'],
   summary: 'Screening hits of the caller’s administration, newest first',
   security: API_KEY_SECURITY,
-  middleware: [requireRole('admin', 'analyst', 'officer')] as const,
+  middleware: [requireRoute('GET /v1/screening/hits')] as const,
   request: {
     query: z.strictObject({
       status: z.enum(HIT_STATUSES).optional(),
@@ -291,7 +292,7 @@ const hitRoute = createRoute({
   tags: ['screening'],
   summary: 'One hit of the caller’s administration, with its adjudications',
   security: API_KEY_SECURITY,
-  middleware: [requireRole('admin', 'analyst', 'officer')] as const,
+  middleware: [requireRoute('GET /v1/screening/hits/{id}')] as const,
   request: { params: HitIdParams },
   responses: {
     200: {
@@ -314,7 +315,7 @@ const adjudicateRoute = createRoute({
   summary:
     'Mark a hit true or false positive; a false positive clears the party-entity pair for the caller’s administration until either changes. Clearing an exact name match or a UN-listed entity is only pending until a second analyst confirms it',
   security: API_KEY_SECURITY,
-  middleware: [requireRole('admin', 'analyst')] as const,
+  middleware: [requireRoute('POST /v1/screening/hits/{id}/adjudication')] as const,
   request: {
     params: HitIdParams,
     body: {
@@ -344,7 +345,7 @@ const confirmRoute = createRoute({
   summary:
     'Confirm a pending clearance (four-eyes): a different analyst key of the same administration puts the pair on the good-party list',
   security: API_KEY_SECURITY,
-  middleware: [requireRole('admin', 'analyst')] as const,
+  middleware: [requireRoute('POST /v1/screening/hits/{id}/confirmation')] as const,
   request: {
     params: HitIdParams,
     body: {
@@ -369,7 +370,7 @@ const goodPartiesRoute = createRoute({
   tags: ['screening'],
   summary: 'The caller’s administration’s good-party list (cleared party-entity pairs), newest first',
   security: API_KEY_SECURITY,
-  middleware: [requireRole('admin', 'analyst', 'officer')] as const,
+  middleware: [requireRoute('GET /v1/screening/good-parties')] as const,
   request: {
     query: z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
   },
@@ -388,7 +389,7 @@ const versionsRoute = createRoute({
   tags: ['screening'],
   summary: 'Stored sanctions list versions (dated, hashed), newest first, and those in the live index',
   security: API_KEY_SECURITY,
-  middleware: [requireRole('admin', 'analyst', 'officer')] as const,
+  middleware: [requireRoute('GET /v1/screening/lists')] as const,
   responses: {
     200: {
       description: 'List versions',

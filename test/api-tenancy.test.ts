@@ -1,0 +1,444 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDeclaration } from '../src/adapters/server/api-test-kit.ts';
+import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from '../src/adapters/server/route-access.ts';
+import type { DialectName } from '../src/adapters/store/database.ts';
+import { API_KEY_ROLES } from '../src/adapters/store/store-records.ts';
+import {
+  AWAITING_OTHER_BRANCHES,
+  type AwaitedCase,
+  type CallerKind,
+  type CaseTarget,
+} from './support/awaiting-other-branches.ts';
+import { createFullTestApi, type FullTestApi, LISTED_NAMES } from './support/full-api.ts';
+
+/*
+ * The adversarial tenancy suite (issue 8). Generated from the served OpenAPI document and the app's
+ * own route list: every route × every caller (each role of API_KEY_ROLES, no key, a revoked key) ×
+ * its own administration's object, another administration's and a missing one, checked against
+ * the role table of the server (src/adapters/server/route-access.ts). The caller is always of
+ * administration XA; XB owns the foreign objects. Every string of XB's fixtures holds `XBSECRET`
+ * (XA's `XASECRET`), so a leak is a substring away. Models and risk profiles have no HTTP route
+ * yet; when one appears, it fails "has a request recipe" until it gets one here.
+ */
+
+const CALLERS: readonly CallerKind[] = [...API_KEY_ROLES, 'no key', 'revoked key'];
+const OWN = 'XASECRET';
+const FOREIGN = 'XBSECRET';
+
+type Admin = 'XA' | 'XB';
+/** The fixture objects of one administration. */
+interface Objects {
+  declarationId: string;
+  hitId: string;
+  logIndex: number;
+}
+interface Fixture {
+  api: FullTestApi;
+  objects: Record<Admin, Objects>;
+  /** A counter for fresh ids. */
+  next(): number;
+}
+
+interface Call {
+  path: string;
+  init?: RequestInit;
+}
+/** How to call a route about an object id (own, foreign or missing) or, for collections, about none. */
+interface Recipe {
+  object?: keyof Objects | 'fresh declaration' | 'pending clearance';
+  call(id: string, f: Fixture): Call;
+}
+
+const jsonPost = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+const enc = encodeURIComponent;
+
+/** A declaration of an administration whose every free-text field carries its secret marker. */
+function markedDeclaration(admin: Admin, id: string) {
+  const d = testDeclaration(id, 'CN');
+  return { ...d, importer: { ...d.importer, name: `Importer ${admin}SECRET BV` } };
+}
+
+const RECIPES: Record<RouteKey, Recipe> = {
+  'GET /': { call: () => ({ path: '/' }) },
+  'GET /assets/queue.js': { call: () => ({ path: '/assets/queue.js' }) },
+  'GET /assets/queue.css': { call: () => ({ path: '/assets/queue.css' }) },
+  'GET /openapi.json': { call: () => ({ path: '/openapi.json' }) },
+  'GET /healthz': { call: () => ({ path: '/healthz' }) },
+  'POST /v1/declarations': {
+    object: 'fresh declaration',
+    call: (id) => ({
+      path: '/v1/declarations',
+      init: jsonPost(markedDeclaration(id.startsWith(OWN) ? 'XA' : 'XB', id)),
+    }),
+  },
+  'GET /v1/declarations/{id}': {
+    object: 'declarationId',
+    call: (id) => ({ path: `/v1/declarations/${enc(id)}` }),
+  },
+  'POST /v1/declarations/{id}/outcome': {
+    object: 'declarationId',
+    call: (id) => ({
+      path: `/v1/declarations/${enc(id)}/outcome`,
+      init: jsonPost({ result: 'discrepancy', notes: 'found by the tenancy suite' }),
+    }),
+  },
+  'POST /v1/declarations/{id}/override': {
+    object: 'declarationId',
+    call: (id) => ({
+      path: `/v1/declarations/${enc(id)}/override`,
+      init: jsonPost({ channel: 'yellow', reason: 'set by the tenancy suite' }),
+    }),
+  },
+  'GET /v1/queue': { call: () => ({ path: '/v1/queue?limit=1000' }) },
+  'GET /ui/queue': { call: () => ({ path: '/ui/queue?limit=1000' }) },
+  'POST /v1/screen': {
+    call: (_id, f) => ({
+      path: '/v1/screen',
+      init: jsonPost({ id: `XA-P${f.next()}`, name: LISTED_NAMES.XA }),
+    }),
+  },
+  'GET /v1/screening/hits': { call: () => ({ path: '/v1/screening/hits?limit=1000' }) },
+  'POST /v1/screening/hits/{id}/adjudication': {
+    object: 'hitId',
+    call: (id) => ({
+      path: `/v1/screening/hits/${enc(id)}/adjudication`,
+      init: jsonPost({ verdict: 'true_positive', note: 'confirmed by the tenancy suite' }),
+    }),
+  },
+  'GET /v1/screening/hits/{id}': {
+    object: 'hitId',
+    call: (id) => ({ path: `/v1/screening/hits/${enc(id)}` }),
+  },
+  'POST /v1/screening/hits/{id}/confirmation': {
+    object: 'pending clearance',
+    call: (id) => ({
+      path: `/v1/screening/hits/${enc(id)}/confirmation`,
+      init: jsonPost({ note: 'confirmed by the tenancy suite' }),
+    }),
+  },
+  'GET /v1/screening/good-parties': { call: () => ({ path: '/v1/screening/good-parties?limit=1000' }) },
+  'GET /v1/screening/lists': { call: () => ({ path: '/v1/screening/lists' }) },
+  'GET /v1/log/checkpoint': { call: () => ({ path: '/v1/log/checkpoint' }) },
+  'GET /v1/log/entries/{index}': { object: 'logIndex', call: (i) => ({ path: `/v1/log/entries/${i}` }) },
+  'GET /v1/log/proof/inclusion': { call: () => ({ path: '/v1/log/proof/inclusion?index=0' }) },
+  'GET /v1/log/proof/consistency': { call: () => ({ path: '/v1/log/proof/consistency?from=1&to=1' }) },
+  'GET /v1/log/public-key': { call: () => ({ path: '/v1/log/public-key' }) },
+  'POST /v1/witness/add-checkpoint': {
+    call: () => ({
+      path: '/v1/witness/add-checkpoint',
+      init: {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'old 0\n\nnot a checkpoint\n',
+      },
+    }),
+  },
+  'GET /v1/witness/public-key': { call: () => ({ path: '/v1/witness/public-key' }) },
+};
+
+// ---- the routes, from the served document and the app's router ----------------------------------
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+/** `METHOD /path` of every operation in an OpenAPI document, with `security` or not. */
+function documentedRoutes(doc: any): Map<string, { secured: boolean }> {
+  const routes = new Map<string, { secured: boolean }>();
+  for (const [path, item] of Object.entries<any>(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (op) routes.set(`${method.toUpperCase()} ${path}`, { secured: (op.security ?? []).length > 0 });
+    }
+  }
+  return routes;
+}
+/** `METHOD /path` of every handler the app serves (middleware left out), in OpenAPI's `{param}` form. */
+function servedRoutes(api: FullTestApi): Set<string> {
+  return new Set(
+    api.app.routes
+      .filter((r) => r.method !== 'ALL')
+      .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
+  );
+}
+const isPublic = (access: RouteAccess): access is Extract<RouteAccess, { public: string }> =>
+  'public' in access;
+const table = ROUTE_ACCESS as Record<string, RouteAccess>;
+
+// The case list is generated when the file is collected: from the document of a real app.
+const sqliteApi = await createFullTestApi('sqlite');
+const DOCUMENT: any = await (await sqliteApi.app.request('/openapi.json')).json();
+const ROUTES = [
+  ...new Set([
+    ...documentedRoutes(DOCUMENT).keys(),
+    ...[...servedRoutes(sqliteApi)].filter((r) => table[r]?.hidden),
+  ]),
+].sort();
+
+interface Case {
+  name: string;
+  route: RouteKey;
+  caller: CallerKind;
+  target: CaseTarget;
+  awaiting?: AwaitedCase;
+}
+function casesOf(route: string): Case[] {
+  const recipe = RECIPES[route as RouteKey];
+  if (!table[route] || !recipe) return []; // reported by the role-table tests below
+  const targets: CaseTarget[] = recipe.object ? ['own', 'foreign', 'missing'] : ['collection'];
+  return CALLERS.flatMap((caller) =>
+    targets.map((target) => {
+      const awaited = AWAITING_OTHER_BRANCHES.find(
+        (a) =>
+          a.route === route &&
+          (!a.targets || a.targets.includes(target)) &&
+          (!a.callers || a.callers.includes(caller)),
+      );
+      const name = `${route} · ${caller} · ${target}`;
+      return {
+        name: awaited ? `${name} — AWAITING ${awaited.branch}: ${awaited.reason}` : name,
+        route: route as RouteKey,
+        caller,
+        target,
+        ...(awaited ? { awaiting: awaited } : {}),
+      };
+    }),
+  );
+}
+const CASES = ROUTES.flatMap(casesOf);
+
+// ---- checks ----------------------------------------------------------------------------------------
+
+/** Every string of a body, with base64 strings decoded too (log leaves travel as base64). */
+function readable(text: string): string {
+  const decoded = (text.match(/[A-Za-z0-9+/]{24,}={0,2}/g) ?? []).map((b) =>
+    Buffer.from(b, 'base64').toString('latin1'),
+  );
+  return [text, ...decoded].join('\n');
+}
+/** A body with the id the caller sent and the instants masked, to compare a foreign and a missing answer. */
+const normalised = (text: string, id: string) =>
+  text.replaceAll(id, '{id}').replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '{instant}');
+
+async function setUp(dialect: DialectName): Promise<Fixture> {
+  const api = dialect === 'sqlite' ? sqliteApi : await createFullTestApi(dialect);
+  let counter = 0;
+  const objects = {} as Record<Admin, Objects>;
+  for (const admin of ['XA', 'XB'] as const) {
+    const keys = api.keys[admin];
+    const auth = { authorization: `Bearer ${keys.admin}` };
+    const post = (path: string, body: unknown) =>
+      api.app.request(path, { ...jsonPost(body), headers: { ...auth, 'content-type': 'application/json' } });
+    const declarationId = `${admin}SECRET-D1`;
+    expect((await post('/v1/declarations', [markedDeclaration(admin, declarationId)])).status).toBe(200);
+    expect(
+      (
+        await post(`/v1/declarations/${declarationId}/override`, {
+          channel: 'yellow',
+          reason: `${admin}SECRET why`,
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await post(`/v1/declarations/${declarationId}/outcome`, {
+          result: 'seizure',
+          notes: `${admin}SECRET found`,
+        })
+      ).status,
+    ).toBe(201);
+    const party = `${admin}SECRET-P1`;
+    expect((await post('/v1/screen', { id: party, name: LISTED_NAMES[admin] })).status).toBe(200);
+    const hit = (await api.screening.hits(admin, { limit: 1000 })).find((h) => h.query.id === party);
+    const detail = await api.store.getDeclaration(admin, declarationId);
+    objects[admin] = {
+      declarationId,
+      hitId: hit!.id,
+      logIndex: detail.decisions[0]!.logIndex!,
+    };
+  }
+  return { api, objects, next: () => ++counter };
+}
+
+/** What of XB's fixtures must survive XA's calls untouched. */
+async function foreignState(f: Fixture) {
+  const d = await f.api.store.getDeclaration('XB', f.objects.XB.declarationId);
+  const hit = (await f.api.screening.hits('XB', { limit: 1000 })).find((h) => h.id === f.objects.XB.hitId);
+  return { decisions: d.decisions, outcomes: d.outcomes, versions: d.versions, hit: hit?.status };
+}
+
+function keyOf(f: Fixture, caller: CallerKind): string | undefined {
+  if (caller === 'no key') return undefined;
+  return f.api.keys.XA[caller === 'revoked key' ? 'revoked' : caller];
+}
+
+async function send(f: Fixture, caller: CallerKind, call: Call): Promise<{ status: number; text: string }> {
+  const key = keyOf(f, caller);
+  const headers = new Headers(call.init?.headers);
+  if (key) headers.set('authorization', `Bearer ${key}`);
+  const res = await f.api.app.request(call.path, { ...call.init, headers });
+  return { status: res.status, text: await res.text() };
+}
+
+/** The id a case is about: XA's object, XB's, or one nobody has. */
+async function idFor(f: Fixture, recipe: Recipe, target: CaseTarget): Promise<string> {
+  if (!recipe.object || target === 'collection') return '';
+  if (recipe.object === 'fresh declaration') {
+    const id = `${target === 'own' ? 'XA' : 'XB'}SECRET-N${f.next()}`;
+    if (target !== 'missing') {
+      const owner = target === 'own' ? 'XA' : 'XB';
+      await f.api.submit(owner, [markedDeclaration(owner, id)]);
+    }
+    return id;
+  }
+  if (recipe.object === 'pending clearance') {
+    if (target === 'missing') return `NOSUCH-${f.next()}`;
+    // A fresh exact hit cleared by a first analyst (none of the suite's keys), so that any
+    // analyst or admin key of the owner may confirm it (four-eyes).
+    const owner = target === 'own' ? 'XA' : 'XB';
+    const n = f.next();
+    const party = `${owner}SECRET-P${n}`;
+    // A party is its name, type, country, birth date and IMO: a new country makes a new party
+    // (the harness resolves any two letters), so each case has its own hit.
+    const country = String.fromCharCode(65 + (n % 26), 65 + (Math.floor(n / 26) % 26));
+    const res = await f.api.app.request('/v1/screen', {
+      ...jsonPost({ id: party, name: LISTED_NAMES[owner], country }),
+      headers: { authorization: `Bearer ${f.api.keys[owner].analyst}`, 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    const hit = (await f.api.screening.hits(owner, { limit: 1000 })).find((h) => h.query.id === party)!;
+    const first = await f.api.screening.adjudicate(owner, hit.id, 'false_positive', {
+      analyst: 'first analyst',
+      analystKey: 'first-analyst-key',
+    });
+    expect(first.stage).toBe('pending');
+    return hit.id;
+  }
+  if (target === 'missing') return recipe.object === 'logIndex' ? '999999999' : `NOSUCH-${f.next()}`;
+  return String(f.objects[target === 'own' ? 'XA' : 'XB'][recipe.object]);
+}
+
+async function check(f: Fixture, c: Case): Promise<void> {
+  const access = table[c.route]!;
+  const recipe = RECIPES[c.route];
+  const id = await idFor(f, recipe, c.target);
+  const answer = await send(f, c.caller, recipe.call(id, f));
+  const shown = readable(answer.text.replaceAll(id || '\u0000', ''));
+  const label = `${c.name}: ${answer.status} ${answer.text.slice(0, 300)}`;
+
+  if (isPublic(access)) {
+    expect(answer.status, label).not.toBe(401);
+    expect(answer.status, label).not.toBe(403);
+    expect(shown, `${label}: a public answer shows an administration's data`).not.toContain(OWN);
+    expect(shown, `${label}: a public answer shows an administration's data`).not.toContain(FOREIGN);
+    if (c.target === 'missing') expect(answer.status, label).toBe(404);
+    return;
+  }
+  expect(shown, `${label}: shows another administration's data`).not.toContain(FOREIGN);
+  if (c.caller === 'no key' || c.caller === 'revoked key') {
+    expect(answer.status, label).toBe(401);
+    expect(JSON.parse(answer.text).error.code).toBe('unauthorized');
+    return;
+  }
+  if (!access.roles.includes(c.caller)) {
+    expect(answer.status, label).toBe(403);
+    expect(JSON.parse(answer.text).error.code).toBe('forbidden');
+    return;
+  }
+  if (c.route === 'POST /v1/declarations') {
+    // Submitting another administration's id must be new here, exactly like an unknown id.
+    expect(answer.status, label).toBe(200);
+    const line = JSON.parse(answer.text).results[0];
+    expect(line, label).toMatchObject(
+      c.target === 'own' ? { status: 'unchanged', version: 1 } : { status: 'created', version: 1 },
+    );
+    if (c.target === 'foreign') {
+      const missingId = await idFor(f, recipe, 'missing');
+      const missing = await send(f, c.caller, recipe.call(missingId, f));
+      expect(normalised(answer.text, id), label).toBe(normalised(missing.text, missingId));
+    }
+    return;
+  }
+  if (c.target === 'own' || c.target === 'collection') {
+    expect(answer.status, label).toBeGreaterThanOrEqual(200);
+    expect(answer.status, label).toBeLessThan(300);
+    return;
+  }
+  expect(answer.status, label).toBe(404);
+  if (c.target === 'foreign') {
+    const missingId = await idFor(f, recipe, 'missing');
+    const missing = await send(f, c.caller, recipe.call(missingId, f));
+    expect(normalised(answer.text, id), `${label}: differs from a missing object's answer`).toBe(
+      normalised(missing.text, missingId),
+    );
+  }
+}
+
+// ---- the suite -------------------------------------------------------------------------------------
+
+describe('the role table (src/adapters/server/route-access.ts) and the routes', () => {
+  const documented = documentedRoutes(DOCUMENT);
+  const served = servedRoutes(sqliteApi);
+
+  it('has an entry for every route of the OpenAPI document, with its security as the table says', () => {
+    for (const [route, { secured }] of documented) {
+      const access = table[route];
+      expect(access, `${route} is in OpenAPI but not in the role table`).toBeDefined();
+      expect(access!.hidden, `${route} is in OpenAPI but marked hidden`).toBeUndefined();
+      expect(secured, `${route}: OpenAPI security disagrees with the table`).toBe(!isPublic(access!));
+    }
+  });
+
+  it('has an entry for every route the app serves, and a served route for every entry', () => {
+    for (const route of served)
+      expect(table[route], `${route} is served but not in the role table`).toBeDefined();
+    for (const route of Object.keys(table)) {
+      expect(served.has(route), `${route} is in the role table but no such route is served`).toBe(true);
+      if (!table[route]!.hidden)
+        expect(documented.has(route), `${route} is in the table but not in OpenAPI`).toBe(true);
+    }
+  });
+
+  it('has a request recipe in this suite for every route, and no recipe without a route', () => {
+    for (const route of ROUTES) expect(RECIPES[route as RouteKey], `${route} has no recipe`).toBeDefined();
+    for (const route of Object.keys(RECIPES))
+      expect(ROUTES, `${route}: recipe without route`).toContain(route);
+  });
+
+  it('awaits only cases that exist', () => {
+    for (const a of AWAITING_OTHER_BRANCHES) {
+      expect(
+        CASES.some((c) => c.awaiting === a),
+        `AWAITING_OTHER_BRANCHES: ${a.route} ${a.targets ?? ''} matches no case`,
+      ).toBe(true);
+    }
+  });
+});
+
+for (const dialect of ['sqlite', 'postgres'] as const) {
+  describe(`every route × caller × object on ${dialect}`, () => {
+    let f: Fixture;
+    let before: Awaited<ReturnType<typeof foreignState>>;
+    beforeAll(async () => {
+      f = await setUp(dialect);
+      before = await foreignState(f);
+    });
+    afterAll(async () => f?.api.dispose());
+
+    it('serves the same OpenAPI document the cases were generated from', async () => {
+      expect(await (await f.api.app.request('/openapi.json')).json()).toEqual(DOCUMENT);
+    });
+
+    for (const c of CASES) {
+      if (c.awaiting) it.skip(c.name, () => {});
+      else it(c.name, () => check(f, c));
+    }
+
+    it("leaves the other administration's objects as they were", async () => {
+      expect(await foreignState(f)).toEqual(before);
+      const own = await f.api.store.getDeclaration('XA', f.objects.XA.declarationId);
+      expect(own.outcomes.length, 'the own-object calls did reach the store').toBeGreaterThan(1);
+    });
+  });
+}

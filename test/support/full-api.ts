@@ -1,0 +1,156 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hitFingerprints } from '../../src/adapters/lists/screening-context.ts';
+import { referenceData } from '../../src/adapters/reference/file-reference-data.ts';
+import { TEST_PROFILE } from '../../src/adapters/server/api-test-kit.ts';
+import { createApp } from '../../src/adapters/server/app.ts';
+import type { ApiApp } from '../../src/adapters/server/route-module.ts';
+import { greenlaneRoutes } from '../../src/adapters/server/routes/index.ts';
+import { type DialectName, openDatabase } from '../../src/adapters/store/database.ts';
+import { migrateToLatest } from '../../src/adapters/store/migrate.ts';
+import { goodPartyKey, ScreeningStore } from '../../src/adapters/store/screening-store.ts';
+import { API_KEY_ROLES, type ApiKeyRole } from '../../src/adapters/store/store-records.ts';
+import { asInputRecords, createAssessmentService } from '../../src/app/assess.ts';
+import { dataDir } from '../../src/app/config.ts';
+import { adjudicationEntry, LoggedDeclarationStore, logDecisions } from '../../src/app/ledger-recording.ts';
+import { openTransparencyLog, openWitness } from '../../src/app/transparency-log.ts';
+import type { SelectionPolicy } from '../../src/core/decision/selection-policy.ts';
+import { compileProfiles } from '../../src/core/rules/evaluate.ts';
+import { buildScreeningIndex } from '../../src/core/screening/candidate-index.ts';
+import { partyFingerprint } from '../../src/core/screening/delta.ts';
+import { addName, newEntity } from '../../src/core/screening/entity.ts';
+import { testNameTables } from '../../src/core/screening/test-tables.ts';
+import { createTestDatabase } from './databases.ts';
+import { testSelectionKey } from './selection-key.ts';
+
+/** Two sanctioned people, one screened by each test administration. */
+export const LISTED_NAMES = { XA: 'Abdul Rahman Yasin', XB: 'Ivan Petrovich Sidorenko' } as const;
+
+function testListVersion() {
+  const entities = Object.values(LISTED_NAMES).map((name, i) => {
+    const person = newEntity('un', `QDi.00${i + 1}`, 'person');
+    addName(person, name, 'primary');
+    return person;
+  });
+  return {
+    list: 'un' as const,
+    publishedOn: '2026-02-27',
+    sha256: 'd'.repeat(64),
+    origin: ['test'],
+    entities,
+  };
+}
+
+const POLICY: SelectionPolicy = {
+  thresholds: { yellow: 20, red: 50 },
+  randomRates: { yellow: 0, red: 0 },
+};
+
+/** The API keys of one administration: one per role, and one revoked admin key. */
+export type AdministrationKeys = Record<ApiKeyRole | 'revoked', string>;
+
+/**
+ * The whole server as `greenlane serve` composes it (declarations, queue, web fragment,
+ * screening with a two-entry list, transparency log and witness) on a fresh database and state
+ * directory, with administrations `XA` and `XB` and their keys. For cross-cutting API tests.
+ */
+export interface FullTestApi {
+  app: ApiApp;
+  store: LoggedDeclarationStore;
+  screening: ScreeningStore;
+  /** The pipeline behind `POST /v1/declarations`, for fixtures that must not count against a key's rate limit. */
+  submit(administration: string, declarations: readonly object[]): Promise<void>;
+  keys: Record<'XA' | 'XB', AdministrationKeys>;
+  dispose(): Promise<void>;
+}
+
+export async function createFullTestApi(dialect: DialectName): Promise<FullTestApi> {
+  const home = mkdtempSync(join(tmpdir(), 'greenlane-full-api-'));
+  const env = { ...process.env, GREENLANE_HOME: home };
+  const database = await createTestDatabase(dialect);
+  const conn = openDatabase(database.url);
+  await migrateToLatest(conn);
+  const log = await openTransparencyLog(conn, { env });
+  const store = new LoggedDeclarationStore(conn, log);
+  const reference = referenceData(dataDir());
+  const { assess } = createAssessmentService({
+    reference,
+    profiles: compileProfiles([TEST_PROFILE], reference),
+    policy: POLICY,
+    selectionKey: testSelectionKey('tenancy-test'),
+    store,
+    afterSave: [logDecisions(log, store)],
+  });
+
+  const screening = new ScreeningStore(conn.db);
+  const version = testListVersion();
+  await screening.saveListVersion(version, 'test');
+  const index = buildScreeningIndex([version], testNameTables());
+  const fingerprintOf = hitFingerprints(index);
+  const good = new Map<string, Set<string>>();
+
+  const keys = {} as Record<'XA' | 'XB', AdministrationKeys>;
+  for (const admin of ['XA', 'XB'] as const) {
+    await store.ensureAdministration(admin, `Test administration ${admin}`);
+    const own = {} as AdministrationKeys;
+    for (const role of API_KEY_ROLES)
+      own[role] = (await store.createApiKey(admin, `${admin} ${role}`, role)).secret;
+    const revoked = await store.createApiKey(admin, `${admin} revoked admin`, 'admin');
+    await store.revokeApiKey(admin, revoked.id, 'test');
+    own.revoked = revoked.secret;
+    keys[admin] = own;
+  }
+
+  const app = createApp({
+    authenticate: store.authenticate,
+    routes: greenlaneRoutes({
+      conn,
+      store,
+      assess,
+      log: { log, witness: openWitness(conn, env) },
+      screening: {
+        index: () => index,
+        store: screening,
+        resolveCountry: (v) => (v && /^[A-Za-z]{2}$/.test(v) ? v.toUpperCase() : undefined),
+        refresh: async (administration) => {
+          good.set(administration, await screening.goodPartyKeys(administration));
+        },
+        isCleared: (administration, query, hit) =>
+          good
+            .get(administration)
+            ?.has(goodPartyKey(partyFingerprint(query), hit.list, hit.entityId, fingerprintOf(hit))) ?? false,
+        recordHits: async (administration, query, hits) => {
+          const key = await screening.recordParty(administration, query);
+          await screening.recordHits(administration, key, hits, fingerprintOf, 'screen');
+        },
+        onAdjudicated: async (result, verdict, analyst, note) => {
+          await log.append([adjudicationEntry(result, verdict, analyst, note)]);
+        },
+      },
+    }),
+    // Replays and concurrent duplicates are what these suites attack: per-key rate limits
+    // (tested in rate-limit.test.ts) would answer 429 before the store is reached.
+    rateLimits: { perMinute: 100_000, burst: 1_000, concurrent: 100 },
+  });
+  return {
+    app,
+    store,
+    screening,
+    submit: async (administration, declarations) => {
+      const lines = await assess(administration, asInputRecords(declarations), {
+        source: 'test',
+        actor: 'test',
+      });
+      const rejected = lines.filter((l) => 'rejected' in l);
+      if (rejected.length > 0) throw new Error(`fixture rejected: ${JSON.stringify(rejected)}`);
+    },
+    keys,
+    dispose: async () => {
+      await log.close();
+      await conn.close();
+      await database.dispose();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
