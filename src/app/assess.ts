@@ -270,11 +270,12 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
             if (id !== undefined) known.add(id);
           }
           const decision = decide(profiles, administration, d, version, firstTime, head?.floor);
+          // An unchanged resubmission stores nothing, so it cannot raise the floor.
           const floor =
-            head?.floor && CHANNEL_RANK[head.floor.channel] >= CHANNEL_RANK[decision.channel]
-              ? head.floor
+            unchanged || (head?.floor && CHANNEL_RANK[head.floor.channel] >= CHANNEL_RANK[decision.channel])
+              ? head?.floor
               : { channel: decision.channel, version };
-          local.set(d.id, { version, contentHash: v.hash, floor });
+          local.set(d.id, { version, contentHash: v.hash, ...(floor ? { floor } : {}) });
           // The stored head the first item of an id was decided against (null: new); later items
           // of the same id chain on it inside the store.
           const stored = heads.get(d.id);

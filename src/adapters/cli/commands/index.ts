@@ -6,6 +6,7 @@ import { registerKeysCommand } from './keys.ts';
 import { registerListsCommand } from './lists.ts';
 import { registerLogCommand } from './log.ts';
 import { registerModelCommand } from './model.ts';
+import { registerOverrideCommand } from './override.ts';
 import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
 import { registerScreenCommand } from './screen.ts';
@@ -29,4 +30,5 @@ export function registerCommands(program: Command): void {
   registerScreenCommand(program);
   registerHitsCommand(program);
   registerSelectionCommand(program);
+  registerOverrideCommand(program);
 }
