@@ -97,10 +97,12 @@ export function registerServeCommand(program: Command): void {
       });
       for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
       // POST /v1/screen scores names in worker threads, so a large request never stalls the API.
+      // They build their index while the server starts; screening requests wait for them.
       const screeningPool =
         risk.screening && workers > 0
-          ? await openScreeningPool({ index: risk.screening.index, dataDirectory: dataDir(), size: workers })
+          ? openScreeningPool({ index: risk.screening.index, dataDirectory: dataDir(), size: workers })
           : undefined;
+      screeningPool?.ready.catch((err) => logger.error({ err }, 'screening worker'));
       if (risk.screening)
         process.stderr.write(
           `greenlane: screening API: ${workers > 0 ? `${workers} worker thread(s)` : 'on the event loop (GREENLANE_SCREENING_WORKERS=0)'}\n`,
