@@ -16,7 +16,7 @@ import {
 import { openTransparencyLog, openWitness } from '../../../app/transparency-log.ts';
 import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
 import { loadCountryResolver } from '../../lists/country-resolver.ts';
-import { openScreeningPool } from '../../lists/screening-pool.ts';
+import { openScreeningPool, type PartyScreener, type ScreeningPool } from '../../lists/screening-pool.ts';
 import { loadProfiles } from '../../profiles/load-profiles.ts';
 import { createApp, DEFAULT_BODY_LIMIT_BYTES } from '../../server/app.ts';
 import {
@@ -97,12 +97,10 @@ export function registerServeCommand(program: Command): void {
       });
       for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
       // POST /v1/screen scores names in worker threads, so a large request never stalls the API.
-      // They build their index while the server starts; screening requests wait for them.
-      const screeningPool =
-        risk.screening && workers > 0
-          ? openScreeningPool({ index: risk.screening.index, dataDirectory: dataDir(), size: workers })
-          : undefined;
-      screeningPool?.ready.catch((err) => logger.error({ err }, 'screening worker'));
+      // The pool opens as soon as the server listens (not to slow the start, the demo seeding
+      // included); screening requests wait until its workers have built their index.
+      let screeningPool: ScreeningPool | undefined;
+      const pooled: PartyScreener = { screen: (queries) => screeningPool!.screen(queries) };
       if (risk.screening)
         process.stderr.write(
           `greenlane: screening API: ${workers > 0 ? `${workers} worker thread(s)` : 'on the event loop (GREENLANE_SCREENING_WORKERS=0)'}\n`,
@@ -150,7 +148,7 @@ export function registerServeCommand(program: Command): void {
             ? {
                 screening: {
                   index: () => risk.screening!.index,
-                  ...(screeningPool ? { screener: screeningPool } : {}),
+                  ...(workers > 0 ? { screener: pooled } : {}),
                   store: risk.screening.store,
                   resolveCountry: loadCountryResolver(dataDir()),
                   isCleared: risk.screening.isCleared,
@@ -171,6 +169,14 @@ export function registerServeCommand(program: Command): void {
         server.once('listening', resolve);
         server.once('error', reject);
       });
+      if (risk.screening && workers > 0) {
+        screeningPool = openScreeningPool({
+          index: risk.screening.index,
+          dataDirectory: dataDir(),
+          size: workers,
+        });
+        screeningPool.ready.catch((err) => logger.error({ err }, 'screening worker'));
+      }
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       process.stderr.write(`greenlane: serving http://${host}:${address.port}/ (OpenAPI at /openapi.json)\n`);
