@@ -39,7 +39,8 @@ describe('screening worker pool', () => {
 
   beforeAll(async () => {
     index = buildScreeningIndex([un, ofac], await loadScreeningTables(dataDir()));
-    pool = await openScreeningPool({ index, dataDirectory: dataDir(), maxQueued: 1 });
+    pool = openScreeningPool({ index, dataDirectory: dataDir(), maxQueued: 1 });
+    await pool.ready;
   });
   afterAll(async () => {
     await pool.close();
@@ -61,6 +62,17 @@ describe('screening worker pool', () => {
     expect(hits).toEqual(queries.map((q) => screenParty(q, index)));
     expect(hits[0]![0]).toMatchObject({ entityId: 'QDi.001', decision: 'match' });
     expect(pool.versions).toEqual(index.versions);
+  });
+
+  it('holds requests sent while the workers build their index, and answers them once ready', async () => {
+    const fresh = openScreeningPool({ index, dataDirectory: dataDir() });
+    try {
+      const hits = await fresh.screen([{ name: 'Abdul Rahman Yasin', type: 'person' }]);
+      expect(hits[0]![0]).toMatchObject({ entityId: 'QDi.001' });
+      await fresh.ready;
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('keeps the event loop free while it screens, and refuses work past its queue', async () => {

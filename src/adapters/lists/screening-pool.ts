@@ -48,6 +48,8 @@ export type WorkerReply =
 export interface ScreeningPool extends PartyScreener {
   /** Version labels of the workers' index (the same as the index the pool was opened with). */
   versions: string[];
+  /** Resolves when every worker has built its index; rejects when one could not. */
+  ready: Promise<void>;
   /** Requests waiting for a free worker. */
   queued(): number;
   close(): Promise<void>;
@@ -99,14 +101,16 @@ const WORKER_BODY = new URL('./screening-worker.ts', import.meta.url).href;
 
 /**
  * Starts `size` screening worker threads, each building its own index from the lists of
- * `options.index`, and resolves once all are ready. Requests are served first come, first served,
- * one batch per worker at a time; a worker that dies fails its batch and is replaced.
+ * `options.index`, and returns at once: requests wait in the queue until a worker is ready
+ * (`ready` resolves then), so the server can listen while the workers build. Requests are served
+ * first come, first served, one batch per worker at a time; a worker that dies fails its batch and
+ * is replaced.
  *
  * @example
- * const pool = await openScreeningPool({ index: context.index, dataDirectory: dataDir() });
+ * const pool = openScreeningPool({ index: context.index, dataDirectory: dataDir() });
  * const [hits] = await pool.screen([{ name: 'Abdul Rahman Yasin', type: 'person' }]);
  */
-export async function openScreeningPool(options: ScreeningPoolOptions): Promise<ScreeningPool> {
+export function openScreeningPool(options: ScreeningPoolOptions): ScreeningPool {
   const versions = versionsOf(options.index);
   const data: ScreeningWorkerData = { entry: WORKER_BODY, dataDirectory: options.dataDirectory, versions };
   const maxQueued = options.maxQueued ?? 32;
@@ -114,6 +118,7 @@ export async function openScreeningPool(options: ScreeningPoolOptions): Promise<
   const slots: Slot[] = [];
   let nextId = 1;
   let closed = false;
+  let failure: Error | undefined;
 
   function dispatch(): void {
     for (const slot of slots) {
@@ -157,30 +162,38 @@ export async function openScreeningPool(options: ScreeningPoolOptions): Promise<
         const at = slots.indexOf(slot);
         if (at < 0 || closed) return;
         slots.splice(at, 1);
-        start().then(
-          (fresh) => {
-            slots.push(fresh);
-            dispatch();
-          },
-          () => undefined,
-        );
+        start().then(add, () => undefined);
       });
     });
   }
 
-  const size = options.size ?? 1;
-  try {
-    for (let i = 0; i < size; i++) slots.push(await start());
-  } catch (err) {
-    closed = true;
-    await Promise.all(slots.map((s) => s.worker.terminate()));
-    throw err;
+  function add(slot: Slot): void {
+    if (closed) {
+      void slot.worker.terminate();
+      return;
+    }
+    slots.push(slot);
+    dispatch();
   }
+
+  const ready = Promise.all(Array.from({ length: options.size ?? 1 }, () => start().then(add))).then(
+    () => undefined,
+    async (err: Error) => {
+      failure = err;
+      for (const job of queue.splice(0)) job.reject(err);
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+      throw err;
+    },
+  );
+  // A failed start is reported through `ready` and to every request; never unhandled.
+  ready.catch(() => undefined);
 
   return {
     versions: options.index.versions,
+    ready,
     queued: () => queue.length,
     screen(queries) {
+      if (failure) return Promise.reject(failure);
       if (closed) return Promise.reject(new Error('the screening pool is closed'));
       if (queue.length >= maxQueued)
         return Promise.reject(

@@ -1,7 +1,7 @@
 import { createTestDatabase } from '../../../test/support/databases.ts';
 import { testSelectionKey } from '../../../test/support/selection-key.ts';
 import { createAssessmentService } from '../../app/assess.ts';
-import { dataDir } from '../../app/config.ts';
+import { dataDir, type RateLimits } from '../../app/config.ts';
 import type { SelectionPolicy } from '../../core/decision/selection-policy.ts';
 import { compileProfiles } from '../../core/rules/evaluate.ts';
 import { RiskProfileSchema } from '../../core/rules/risk-profile.ts';
@@ -45,7 +45,7 @@ const POLICY: SelectionPolicy = {
 
 export async function createTestApi(
   dialect: DialectName,
-  opts: { bodyLimitBytes?: number } = {},
+  opts: { bodyLimitBytes?: number; rateLimits?: RateLimits } = {},
 ): Promise<TestApi> {
   const database = await createTestDatabase(dialect);
   const conn = openDatabase(database.url);
@@ -74,6 +74,7 @@ export async function createTestApi(
     authenticate: store.authenticate,
     routes: greenlaneRoutes({ conn, store, assess }),
     ...(opts.bodyLimitBytes ? { bodyLimitBytes: opts.bodyLimitBytes } : {}),
+    ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
   });
   return {
     app,

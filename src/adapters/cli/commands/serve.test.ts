@@ -41,7 +41,8 @@ describe('greenlane serve --demo', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'greenlane-serve-'));
     server = start();
-    const deadline = Date.now() + 140_000;
+    // Loading the four lists alone took 44 s on the shared 2-core machine under load.
+    const deadline = Date.now() + 150_000;
     while (!/API key \(shown once\): (\S+)/.test(stderr)) {
       if (Date.now() > deadline || server.exitCode !== null)
         throw new Error(`serve did not start:\n${stderr}`);
@@ -49,7 +50,7 @@ describe('greenlane serve --demo', () => {
     }
     url = /serving (http:\/\/\S+?)\/? /.exec(stderr)![1]!;
     key = /API key \(shown once\): (\S+)/.exec(stderr)![1]!;
-  }, 150_000); // First start: profiles, screening lists and 2000 demo declarations; slow under load.
+  }, 180_000); // First start: profiles, screening lists and 2000 demo declarations; slow under load.
   afterAll(async () => {
     if (server && server.exitCode === null) {
       server.kill('SIGTERM');

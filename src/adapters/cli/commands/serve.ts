@@ -18,7 +18,7 @@ import {
 import { openTransparencyLog, openWitness } from '../../../app/transparency-log.ts';
 import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
 import { loadCountryResolver } from '../../lists/country-resolver.ts';
-import { openScreeningPool } from '../../lists/screening-pool.ts';
+import { openScreeningPool, type PartyScreener, type ScreeningPool } from '../../lists/screening-pool.ts';
 import { loadProfiles } from '../../profiles/load-profiles.ts';
 import { createApp, DEFAULT_BODY_LIMIT_BYTES } from '../../server/app.ts';
 import {
@@ -104,10 +104,10 @@ export function registerServeCommand(program: Command): void {
       });
       for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
       // POST /v1/screen scores names in worker threads, so a large request never stalls the API.
-      const screeningPool =
-        risk.screening && workers > 0
-          ? await openScreeningPool({ index: risk.screening.index, dataDirectory: dataDir(), size: workers })
-          : undefined;
+      // The pool opens as soon as the server listens (not to slow the start, the demo seeding
+      // included); screening requests wait until its workers have built their index.
+      let screeningPool: ScreeningPool | undefined;
+      const pooled: PartyScreener = { screen: (queries) => screeningPool!.screen(queries) };
       if (risk.screening)
         process.stderr.write(
           `greenlane: screening API: ${workers > 0 ? `${workers} worker thread(s)` : 'on the event loop (GREENLANE_SCREENING_WORKERS=0)'}\n`,
@@ -163,7 +163,7 @@ export function registerServeCommand(program: Command): void {
             ? {
                 screening: {
                   index: () => risk.screening!.index,
-                  ...(screeningPool ? { screener: screeningPool } : {}),
+                  ...(workers > 0 ? { screener: pooled } : {}),
                   store: risk.screening.store,
                   resolveCountry: loadCountryResolver(dataDir()),
                   refresh: risk.screening.refresh,
@@ -185,6 +185,14 @@ export function registerServeCommand(program: Command): void {
         server.once('listening', resolve);
         server.once('error', reject);
       });
+      if (risk.screening && workers > 0) {
+        screeningPool = openScreeningPool({
+          index: risk.screening.index,
+          dataDirectory: dataDir(),
+          size: workers,
+        });
+        screeningPool.ready.catch((err) => logger.error({ err }, 'screening worker'));
+      }
       const address = server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       process.stderr.write(`greenlane: serving http://${host}:${address.port}/ (OpenAPI at /openapi.json)\n`);
