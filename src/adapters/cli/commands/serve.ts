@@ -141,6 +141,8 @@ export function registerServeCommand(program: Command): void {
       let demoKey: Awaited<ReturnType<typeof createDemoKey>> | undefined;
       if (opts.demo) {
         demoKey = await createDemoKey(store);
+        // The demo administration may have been created just now, after the seeding above.
+        await seedProfiles(store, [DEMO_ADMINISTRATION], 'greenlane serve', profiles);
         const file = demoDeclarationsFile(dataDir());
         const started = performance.now();
         const seeded = await seedDemoQueue(store, assess, file, DEMO_SEED_SIZE);
