@@ -13,7 +13,7 @@ async function collect(text: string | string[], format: InputFormat): Promise<In
 describe('JSON input', () => {
   it('reads a single object as record 1', async () => {
     const recs = await collect('{"id":"A"}', 'json');
-    expect(recs).toEqual([{ record: 1, value: { id: 'A' } }]);
+    expect(recs).toEqual([{ record: 1, value: { id: 'A' }, raw: '{"id":"A"}' }]);
   });
 
   it('streams array elements split across chunks, strings with brackets included', async () => {
@@ -27,7 +27,7 @@ describe('JSON input', () => {
   it('rejects a malformed element alone and keeps the others', async () => {
     const recs = await collect('[{"id":"A"}, {"id": tru}, {"id":"C"}]', 'json');
     expect(recs).toHaveLength(3);
-    expect(recs[1]!.syntaxError?.code).toBe('malformed_syntax');
+    expect(recs[1]!.errors?.[0]?.code).toBe('malformed_syntax');
     expect((recs[2]!.value as { id: string }).id).toBe('C');
   });
 
@@ -35,7 +35,7 @@ describe('JSON input', () => {
     const recs = await collect('[{"id":"A"}, {"id":"B"', 'json');
     expect(recs).toHaveLength(2);
     expect(recs[1]!.record).toBe(2);
-    expect(recs[1]!.syntaxError?.message).toMatch(/truncated/);
+    expect(recs[1]!.errors?.[0]?.message).toMatch(/truncated/);
   });
 
   it('reports a UTF-8 character split between chunks intact', async () => {
@@ -52,7 +52,7 @@ describe('NDJSON input', () => {
   it('numbers non-blank lines and rejects bad lines without stopping', async () => {
     const recs = await collect('{"id":"A"}\r\n\n{oops\n{"id":"C"}', 'ndjson');
     expect(recs.map((r) => r.record)).toEqual([1, 2, 3]);
-    expect(recs[1]!.syntaxError?.code).toBe('malformed_syntax');
+    expect(recs[1]!.errors?.[0]?.code).toBe('malformed_syntax');
     expect((recs[2]!.value as { id: string }).id).toBe('C');
   });
 });
@@ -88,7 +88,7 @@ describe('Greenlane CSV input', () => {
       `D3,import,X,2026-01-01,EUR,,,,1,300241,IN,1,1,`,
     ].join('\n');
     const recs = await collect(csv, 'csv');
-    expect(recs.map((r) => [r.record, r.syntaxError?.code ?? 'ok'])).toEqual([
+    expect(recs.map((r) => [r.record, r.errors?.[0]?.code ?? 'ok'])).toEqual([
       [1, 'malformed_syntax'],
       [2, 'malformed_syntax'],
       [3, 'ok'],
