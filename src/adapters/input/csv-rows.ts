@@ -10,10 +10,12 @@ export interface CsvRow {
   error?: string;
   /** How many leading fields were read intact: all of them unless the row is malformed. */
   intact: number;
+  /** The full length of a row longer than the record limit (its text is cut there). */
+  overLength?: number;
 }
 
 /** Splits one line into fields; stops at the first syntax error, keeping the fields before it. */
-export function csvFields(line: string): Omit<CsvRow, 'row' | 'text'> {
+export function csvFields(line: string): Omit<CsvRow, 'row' | 'text' | 'overLength'> {
   const fields: string[] = [];
   let i = 0;
   const fail = (error: string) => ({ fields, error, intact: fields.length });
@@ -82,6 +84,7 @@ export async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<CsvR
       fields: parsed.fields,
       intact: Math.max(0, intact),
       error: `the row has more than ${MAX_RECORD_CHARS} characters (${line.overLength})`,
+      overLength: line.overLength,
     };
   }
 }
@@ -107,7 +110,8 @@ export function checkRow(row: CsvRow, header: readonly string[], idColumn: strin
   const problems: ValidationIssue[] = [];
   let intact = row.intact;
   if (row.error) {
-    problems.push({ path: '', code: 'malformed_syntax', message: `row ${dataRow}: ${row.error}` });
+    const code = row.overLength === undefined ? 'malformed_syntax' : 'too_large';
+    problems.push({ path: '', code, message: `row ${dataRow}: ${row.error}` });
   } else if (row.fields.length !== header.length) {
     problems.push({
       path: '',

@@ -160,6 +160,9 @@ function fromZodIssue(issue: z.core.$ZodIssue, input: unknown): ValidationIssue[
         message: `${jsonPointer([...issue.path, key])} is not a field of this record (check the spelling)`,
       }));
     case 'invalid_value':
+      if (valueAt(input, issue.path) === undefined) {
+        return [{ path, code: 'required', message: `${path} is required but missing` }];
+      }
       return [
         {
           path,
