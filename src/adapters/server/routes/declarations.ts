@@ -83,8 +83,10 @@ const submit = createRoute({
   tags: ['declarations'],
   summary: 'Submit one declaration or a batch; each is validated, assessed and given a channel',
   description:
-    'A JSON object is one declaration, a JSON array a batch. Records are validated one by one: a bad ' +
-    'record comes back as a rejected line with JSON-pointer errors and does not stop the others. ' +
+    'A JSON object is one declaration, a JSON array a batch. Records are read and validated one by one: ' +
+    'a bad record (invalid, not valid JSON, invalid UTF-8, nested more than 32 levels, larger than 1 MiB) ' +
+    'comes back as a rejected line with JSON-pointer errors and does not stop the others; `results` has ' +
+    'one line per record, and a request that fails stores nothing. ' +
     'Resubmitting identical content is `unchanged`; changed content is a new version (`amended`).',
   security: API_KEY_SECURITY,
   middleware: [requireRole(...DECLARATION_ROLES.submit)] as const,
@@ -110,7 +112,7 @@ const submit = createRoute({
       description: 'Every record processed: one line per record, in request order',
       content: { 'application/json': { schema: AssessmentResponseSchema } },
     },
-    400: errorJson('The body is not JSON, or neither an object nor an array'),
+    400: errorJson('The body is neither an object nor an array, or a single object that is not JSON'),
     ...authErrors,
     413: errorJson(`The body is larger than the configured limit, or holds more than ${MAX_BATCH} records`),
     415: errorJson('The body is not application/json'),
