@@ -86,21 +86,34 @@ export function textFault(value: string): string | undefined {
  * names that are not valid Unicode text.
  */
 function shapeIssues(input: object): { issues: ValidationIssue[]; tooDeep: boolean } {
+  interface Node {
+    value: unknown;
+    depth: number;
+    key?: string;
+    parent?: Node;
+  }
+  // Paths are built only for the rare node that has an issue, from its parents.
+  const pointer = (node: Node, key?: string): string => {
+    const keys: string[] = key === undefined ? [] : [key];
+    for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) keys.push(n.key);
+    return jsonPointer(keys.reverse());
+  };
   const issues: ValidationIssue[] = [];
-  const stack: Array<{ value: unknown; path: string[] }> = [{ value: input, path: [] }];
+  const stack: Node[] = [{ value: input, depth: 0 }];
   while (stack.length > 0 && issues.length < MAX_SHAPE_ISSUES) {
-    const { value, path } = stack.pop()!;
+    const node = stack.pop()!;
+    const value = node.value;
     if (typeof value === 'string') {
       const fault = textFault(value);
       if (fault) {
-        const at = jsonPointer(path);
+        const at = pointer(node);
         issues.push({ path: at, code: 'invalid_text', message: `${at || 'the record'}: ${fault}` });
       }
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
-    if (path.length >= MAX_NESTING) {
-      const at = jsonPointer(path);
+    if (node.depth >= MAX_NESTING) {
+      const at = pointer(node);
       issues.push({
         path: at,
         code: 'too_deep',
@@ -108,15 +121,18 @@ function shapeIssues(input: object): { issues: ValidationIssue[]; tooDeep: boole
       });
       return { issues, tooDeep: true };
     }
-    const entries = Object.entries(value);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, member] = entries[i]!;
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
       const fault = textFault(key);
       if (fault) {
-        const at = jsonPointer([...path, key]);
+        const at = pointer(node, key);
         issues.push({ path: at, code: 'invalid_text', message: `${at}: the member name holds ${fault}` });
       }
-      stack.push({ value: member, path: [...path, key] });
+      const member = (value as Record<string, unknown>)[key];
+      if (typeof member === 'object' || typeof member === 'string') {
+        stack.push({ value: member, depth: node.depth + 1, key, parent: node });
+      }
     }
   }
   return { issues, tooDeep: false };
