@@ -116,7 +116,7 @@ function reportableId(id: string | undefined): string | undefined {
   return id !== undefined && id.length <= 64 && textFault(id) === undefined ? id : undefined;
 }
 
-/** Characters no database text column keeps as sent: NUL and lone surrogates. */
+/** A lone UTF-16 surrogate, which UTF-8 text columns cannot keep as sent (nor NUL, in PostgreSQL). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
@@ -139,7 +139,7 @@ function rawText(rec: InputRecord): string {
     .replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
-/** Wraps plain values (an API batch) as numbered input records. */
+/** Wraps plain values already in memory (tests, benchmarks) as numbered input records. */
 export function asInputRecords(values: readonly unknown[]): InputRecord[] {
   return values.map((value, i) => ({ record: i + 1, value }));
 }

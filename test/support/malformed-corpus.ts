@@ -183,7 +183,10 @@ function jsonDamage(): fc.Arbitrary<Damage<Decl>> {
     ),
     value(
       'unknown-field',
-      fc.constantFrom('hsCod', 'lodged_at', 'x', 'Currency').map((k) => (d: Decl) => setAt(d, k, () => 1)),
+      fc.constantFrom('hsCod', 'lodged_at', 'x', 'Currency', '__proto__').map((k) => (d: Decl) => {
+        // An own member, as JSON.parse makes it, even for __proto__.
+        Object.defineProperty(d, k, { value: 1, enumerable: true, writable: true, configurable: true });
+      }),
       'unknown_field',
     ),
     value(

@@ -121,7 +121,9 @@ export function checkRow(row: CsvRow, header: readonly string[], idColumn: strin
     // Where a field is missing or extra is unknown: only the first one is surely in its column.
     intact = Math.min(intact, 1);
   }
-  row.fields.forEach((field, i) => {
+  // One look at the whole line; the fields are searched only when it holds something wrong.
+  const fields = textFault(row.text) === undefined ? [] : row.fields;
+  fields.forEach((field, i) => {
     const fault = textFault(field);
     const column = i < intact ? header[i] : undefined;
     if (fault) {

@@ -125,10 +125,14 @@ export async function* lines(
   let carry = '';
   let length = 0;
   let afterCr = false;
+  // The next CR of the chunk is remembered: searching it again for every line would scan a chunk
+  // without CRs to its end once per line.
+  let cr = -1;
   const breakAt = (text: string, from: number): number => {
     const nl = text.indexOf('\n', from);
     if (!loneCr) return nl;
-    const cr = text.indexOf('\r', from);
+    if (cr !== -2 && cr < from) cr = text.indexOf('\r', from);
+    if (cr === -1) cr = -2;
     return cr >= 0 && (nl < 0 || cr < nl) ? cr : nl;
   };
   const take = (piece: string) => {
@@ -149,6 +153,7 @@ export async function* lines(
 
   for await (const chunk of source) {
     let start = 0;
+    cr = -1;
     if (afterCr && chunk.charCodeAt(0) === 10) start = 1;
     afterCr = false;
     for (let end = breakAt(chunk, start); end >= 0; end = breakAt(chunk, start)) {
