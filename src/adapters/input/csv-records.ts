@@ -191,7 +191,7 @@ class RowGroup {
     const raw = this.texts.join('\n');
     const id = this.id ? { declarationId: this.id } : {};
     if (this.chars > MAX_RECORD_CHARS) {
-      return { ...tooLarge(this.record, `declaration ${this.id ?? ''}'s rows`, this.chars, raw), ...id };
+      return { ...tooLarge(this.record, `the rows of declaration ${this.id ?? ''}`, this.chars, raw), ...id };
     }
     if (this.problems.length > 0) return { record: this.record, errors: this.problems, raw, ...id };
     return { record: this.record, value: declarationFrom(this.rows), raw };

@@ -83,7 +83,7 @@ export async function* csvRows(text: AsyncIterable<string>): AsyncGenerator<CsvR
       text: line.text,
       fields: parsed.fields,
       intact: Math.max(0, intact),
-      error: `the row has more than ${MAX_RECORD_CHARS} characters (${line.overLength})`,
+      error: `${line.overLength} characters, more than the ${MAX_RECORD_CHARS} a record may have`,
       overLength: line.overLength,
     };
   }

@@ -35,12 +35,8 @@ export type InputFormat = (typeof INPUT_FORMATS)[number];
  */
 export const MAX_RECORD_CHARS = 1 << 20;
 
-export function syntaxError(record: number, message: string, raw?: string, path = ''): InputRecord {
-  return {
-    record,
-    errors: [{ path, code: 'malformed_syntax', message }],
-    ...(raw !== undefined ? { raw } : {}),
-  };
+export function syntaxError(record: number, message: string, raw: string): InputRecord {
+  return { record, errors: [{ path: '', code: 'malformed_syntax', message }], raw };
 }
 
 export function tooLarge(record: number, what: string, chars: number, raw: string): InputRecord {
@@ -50,7 +46,7 @@ export function tooLarge(record: number, what: string, chars: number, raw: strin
       {
         path: '',
         code: 'too_large',
-        message: `${what} has more than ${MAX_RECORD_CHARS} characters (${chars}); split it or leave out what is not declared`,
+        message: `${what}: ${chars} characters, more than the ${MAX_RECORD_CHARS} a record may have`,
       },
     ],
     raw,
