@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { sampleDeclaration } from '../../test/support/fixtures.ts';
@@ -138,6 +139,64 @@ for (const dialect of DIALECTS) {
       const again = await service.assess('NL', records.slice(0, 1), OPTS);
       expect((again[0] as AssessedLine).status).toBe('unchanged');
       expect((await store.getDeclaration('NL', 'P-1')).outcomes).toHaveLength(1);
+    });
+
+    it('rejects hostile records one by one and decides the others (lone surrogate, NUL, deep nesting)', async () => {
+      const service = createAssessmentService(assessmentDeps({ store }));
+      let deep: unknown = 'x';
+      for (let i = 0; i < 10_000; i++) deep = [deep];
+      const d = sampleDeclaration();
+      const lines = await service.assess(
+        'NL',
+        asInputRecords([
+          sampleDeclaration({ id: 'H-1' }),
+          { ...d, id: 'H-SURROGATE', customsOffice: 'NL\ud800' },
+          { ...d, id: 'H-NUL', importer: { ...d.importer, name: 'A\u0000B' } },
+          { ...d, id: 'H-DEEP', extra: deep },
+          sampleDeclaration({ id: 'H-2' }),
+        ]),
+        { ...OPTS, batchId: 'hostile' },
+      );
+      expect(
+        lines.map((l) =>
+          'rejected' in l
+            ? [l.record, l.declarationId, l.errors.map((e) => `${e.path} ${e.code}`)]
+            : l.status,
+        ),
+      ).toEqual([
+        'created',
+        [2, 'H-SURROGATE', ['/customsOffice invalid_text']],
+        [3, 'H-NUL', ['/importer/name invalid_text']],
+        [4, 'H-DEEP', [`/extra${'/0'.repeat(31)} too_deep`]],
+        'created',
+      ]);
+      expect((await store.getDeclaration('NL', 'H-2')).versions).toHaveLength(1);
+      const rejects = await store.listRejects('NL', { batchId: 'hostile' });
+      const raw = new Map(rejects.items.map((r) => [r.declarationId, r.raw]));
+      // What a database cannot hold is kept as an escape, where it was.
+      expect(raw.get('H-SURROGATE')).toContain('"customsOffice":"NL\\ud800"');
+      expect(raw.get('H-NUL')).toContain('"name":"A\\u0000B"');
+      expect(raw.get('H-DEEP')).toBe('');
+    });
+
+    it('leaves nothing behind when the batch cannot be written: neither decisions nor rejects', async () => {
+      const own = await createTestDatabase(dialect);
+      const ownConn = openDatabase(own.url);
+      try {
+        await migrateToLatest(ownConn);
+        const ownStore = new DeclarationStore(ownConn);
+        await ownStore.ensureAdministration('NL', 'Netherlands');
+        // A real failure of the database, mid-batch: the rejects cannot be written.
+        await sql`drop table rejects`.execute(ownConn.db);
+        const service = createAssessmentService(assessmentDeps({ store: ownStore }));
+        await expect(
+          service.assess('NL', asInputRecords([sampleDeclaration({ id: 'HALF-1' }), { id: 'HALF-2' }]), OPTS),
+        ).rejects.toThrow();
+        await expect(ownStore.getDeclaration('NL', 'HALF-1')).rejects.toThrow(/not found/);
+      } finally {
+        await ownConn.close();
+        await own.dispose();
+      }
     });
 
     it('amends on changed content and keeps each administration to itself', async () => {

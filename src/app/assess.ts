@@ -12,7 +12,7 @@ import { type ChannelDecision, type ChannelFloor, decideChannel } from '../core/
 import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
 import { CHANNEL_RANK, type Channel, type RiskSignal } from '../core/decision/signal.ts';
 import { type Declaration, PARTY_ROLES, type PartyRole } from '../core/declaration/declaration.ts';
-import { type ValidationIssue, validateDeclaration } from '../core/declaration/validation.ts';
+import { textFault, type ValidationIssue, validateDeclaration } from '../core/declaration/validation.ts';
 import type { ReferenceData } from '../core/reference/reference-data.ts';
 import {
   type CompiledProfiles,
@@ -131,7 +131,35 @@ function partyKey(role: PartyRole, declaration: Declaration): string | undefined
  */
 const STALE_ATTEMPTS = 5;
 
-/** Wraps plain values (an API batch) as numbered input records. */
+/** A declaration id fit to report with a reject: the schema's length, valid text. */
+function reportableId(id: string | undefined): string | undefined {
+  return id !== undefined && id.length <= 64 && textFault(id) === undefined ? id : undefined;
+}
+
+/** A lone UTF-16 surrogate, which UTF-8 text columns cannot keep as sent (nor NUL, in PostgreSQL). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The rejected record's text as received, for the rejects table: the reader's text, or the value
+ * as JSON. Characters a database would refuse or replace are kept as `\uXXXX` escapes, so an
+ * invalid UTF-8 byte still shows where it was (`\udcff` for byte 0xff).
+ */
+function rawText(rec: InputRecord): string {
+  let raw = rec.raw;
+  if (raw === undefined) {
+    try {
+      raw = rec.value === undefined ? '' : (JSON.stringify(rec.value) ?? '');
+    } catch {
+      // Deeper than JSON.stringify's stack allows (the errors say so) or not JSON at all.
+      raw = '';
+    }
+  }
+  return raw
+    .replaceAll('\u0000', '\\u0000')
+    .replace(LONE_SURROGATE, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/** Wraps plain values already in memory (tests, benchmarks) as numbered input records. */
 export function asInputRecords(values: readonly unknown[]): InputRecord[] {
   return values.map((value, i) => ({ record: i + 1, value }));
 }
@@ -201,19 +229,26 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       const lines: Array<AssessmentLine | undefined> = new Array(records.length);
       const valid: Array<{ at: number; declaration: Declaration; hash: string; outcome?: RecordedOutcome }> =
         [];
-      const rejects: Array<{ at: number; line: RejectedLine; raw: unknown }> = [];
+      const rejects: Array<{ at: number; line: RejectedLine; raw: string }> = [];
 
       records.forEach((rec, at) => {
-        if (rec.syntaxError) {
-          const line: RejectedLine = { rejected: true, record: rec.record, errors: [rec.syntaxError] };
-          rejects.push({ at, line, raw: rec.value });
+        const reject = (errors: ValidationIssue[], declarationId: string | undefined) => {
+          const line: RejectedLine = { rejected: true, record: rec.record, errors };
+          const id = reportableId(declarationId);
+          if (id !== undefined) line.declarationId = id;
+          rejects.push({ at, line, raw: rawText(rec) });
+        };
+        if (rec.errors && rec.value === undefined) {
+          reject(rec.errors, rec.declarationId);
           return;
         }
         const result = validateDeclaration(rec.value, deps.reference);
         if (!result.ok) {
-          const line: RejectedLine = { rejected: true, record: rec.record, errors: result.errors };
-          if (result.declarationId !== undefined) line.declarationId = result.declarationId;
-          rejects.push({ at, line, raw: rec.value });
+          reject([...(rec.errors ?? []), ...result.errors], result.declarationId ?? rec.declarationId);
+          return;
+        }
+        if (rec.errors) {
+          reject(rec.errors, result.declaration.id);
           return;
         }
         valid.push({
@@ -296,10 +331,18 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
         return items;
       };
 
+      const storedRejects = rejects.map((r) => ({
+        source: options.source,
+        batchId: options.batchId ?? null,
+        recordNumber: r.line.record,
+        declarationId: r.line.declarationId ?? null,
+        errors: r.line.errors,
+        raw: r.raw,
+      }));
       let saved: Awaited<ReturnType<DeclarationStore['saveAssessments']>>;
       for (let attempt = 1; ; attempt++) {
         try {
-          saved = await store.saveAssessments(administration, await decideBatch());
+          saved = await store.saveAssessments(administration, await decideBatch(), storedRejects);
           break;
         } catch (err) {
           if (!(err instanceof StoreError && err.code === 'STALE_VERSION') || attempt >= STALE_ATTEMPTS)
@@ -315,19 +358,6 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
         if (result.status !== 'unchanged') assessed.push({ line, decision: stored, contentHash: v.hash });
       });
 
-      if (rejects.length > 0) {
-        await store.saveRejects(
-          administration,
-          rejects.map((r) => ({
-            source: options.source,
-            batchId: options.batchId ?? null,
-            recordNumber: r.line.record,
-            declarationId: r.line.declarationId ?? null,
-            errors: r.line.errors,
-            raw: r.raw === undefined ? '' : JSON.stringify(r.raw),
-          })),
-        );
-      }
       // Recorded outcomes (labelled historical imports) go with the version they were stored as;
       // a resubmitted unchanged declaration does not record its outcome twice.
       const outcomes = saved.flatMap((result, i) => {

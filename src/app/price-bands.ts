@@ -16,7 +16,7 @@ export async function observationsFrom(file: string, format: InputFormat, curren
   let skippedCurrency = 0;
   let invalid = 0;
   for await (const rec of readRecords(createReadStream(file), format)) {
-    const result = rec.syntaxError ? undefined : validateDeclaration(rec.value, ref);
+    const result = rec.errors ? undefined : validateDeclaration(rec.value, ref);
     if (!result?.ok) {
       invalid++;
       continue;

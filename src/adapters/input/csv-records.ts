@@ -1,6 +1,7 @@
 import { PARTY_ROLES } from '../../core/declaration/declaration.ts';
-import { csvRows } from './csv-rows.ts';
-import { type InputRecord, syntaxError } from './input-record.ts';
+import type { ValidationIssue } from '../../core/declaration/validation.ts';
+import { type CheckedRow, type CsvRow, checkRow, csvRows } from './csv-rows.ts';
+import { type InputRecord, MAX_RECORD_CHARS, tooLarge } from './input-record.ts';
 
 const ROLE_FIELDS = ['id', 'name', 'country', 'eori', 'tin', 'trusted'] as const;
 
@@ -166,56 +167,78 @@ function declarationFrom(rows: Row[]): Record<string, unknown> {
   return prune(decl) ?? {};
 }
 
+/** The rows of one declaration as they are read. */
+class RowGroup {
+  readonly rows: Row[] = [];
+  readonly texts: string[] = [];
+  readonly problems: ValidationIssue[] = [];
+  chars = 0;
+
+  constructor(
+    readonly record: number,
+    readonly id: string | undefined,
+  ) {}
+
+  add(row: CheckedRow): void {
+    this.chars += row.text.length + 1;
+    if (this.chars > MAX_RECORD_CHARS) return;
+    this.texts.push(row.text);
+    this.problems.push(...row.problems);
+    if (row.values) this.rows.push(row.values);
+  }
+
+  toRecord(): InputRecord {
+    const raw = this.texts.join('\n');
+    const id = this.id ? { declarationId: this.id } : {};
+    if (this.chars > MAX_RECORD_CHARS) {
+      return { ...tooLarge(this.record, `the rows of declaration ${this.id ?? ''}`, this.chars, raw), ...id };
+    }
+    if (this.problems.length > 0) return { record: this.record, errors: this.problems, raw, ...id };
+    return { record: this.record, value: declarationFrom(this.rows), raw };
+  }
+}
+
 /**
  * Greenlane goods-item CSV (header documented in docs/DATA-MODEL.md): one row per goods item;
  * consecutive rows with the same `declaration_id` form one declaration, which is one record,
- * numbered by the data row it starts on.
+ * numbered by the data row it starts on. A malformed row spoils only its own declaration: the
+ * rows around it that carry the same id are rejected with it, the others are read on.
  */
 export async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<InputRecord> {
   let header: string[] | undefined;
-  let group: Row[] = [];
-  let groupRow = 0;
-  let groupId: string | undefined;
+  let group: RowGroup | undefined;
 
-  function* flush(): Generator<InputRecord> {
-    if (group.length > 0) yield { record: groupRow, value: declarationFrom(group) };
-    group = [];
-  }
-
-  for await (const { row, fields, error } of csvRows(text)) {
+  for await (const row of csvRows(text)) {
     if (!header) {
-      header = fields.map((f) => f.trim());
-      const unknown = header.filter((h) => !KNOWN.has(h));
-      if (unknown.length > 0) {
-        throw new CsvHeaderError(
-          `unknown CSV column(s): ${unknown.join(', ')} (see docs/DATA-MODEL.md for the header)`,
-        );
-      }
-      if (!header.includes('declaration_id'))
-        throw new CsvHeaderError('the CSV header has no declaration_id column');
+      header = csvHeader(row);
       continue;
     }
-    const dataRow = row - 1;
-    if (error || fields.length !== header.length) {
-      yield* flush();
-      groupId = undefined;
-      yield syntaxError(
-        dataRow,
-        error ?? `row ${dataRow} has ${fields.length} fields but the header has ${header.length}`,
-      );
-      continue;
+    const checked = checkRow(row, header, 'declaration_id');
+    const id = checked.id || undefined;
+    if (!group || id === undefined || id !== group.id) {
+      if (group) yield group.toRecord();
+      group = new RowGroup(checked.dataRow, id);
     }
-    const record: Row = {};
-    header.forEach((h, i) => {
-      record[h] = fields[i]!.trim();
-    });
-    const id = record.declaration_id;
-    if (group.length === 0 || id !== groupId || !id) {
-      yield* flush();
-      groupRow = dataRow;
-      groupId = id;
+    group.add(checked);
+    // A row with no id cannot be told to belong with any other: it is a record of its own.
+    if (id === undefined) {
+      yield group.toRecord();
+      group = undefined;
     }
-    group.push(record);
   }
-  yield* flush();
+  if (group) yield group.toRecord();
+}
+
+function csvHeader(row: CsvRow): string[] {
+  if (row.error) throw new CsvHeaderError(`the CSV header is malformed: ${row.error}`);
+  const header = row.fields.map((f) => f.trim());
+  const unknown = header.filter((h) => !KNOWN.has(h));
+  if (unknown.length > 0) {
+    throw new CsvHeaderError(
+      `unknown CSV column(s): ${unknown.join(', ')} (see docs/DATA-MODEL.md for the header)`,
+    );
+  }
+  if (!header.includes('declaration_id'))
+    throw new CsvHeaderError('the CSV header has no declaration_id column');
+  return header;
 }

@@ -1,6 +1,7 @@
 import type { DeclarationInput } from '../../core/declaration/declaration.ts';
-import { csvRows } from './csv-rows.ts';
-import { type InputRecord, type RecordedOutcome, syntaxError } from './input-record.ts';
+import type { ValidationIssue } from '../../core/declaration/validation.ts';
+import { type CsvRow, checkRow, csvRows } from './csv-rows.ts';
+import type { InputRecord, RecordedOutcome } from './input-record.ts';
 
 /**
  * Importer for the synthetic Korea Customs Service import declarations (WCO BACUDA research data,
@@ -116,34 +117,61 @@ export function customsRowOutcome(row: CustomsRow): RecordedOutcome | undefined 
   return { result: isFraud ? 'discrepancy' : 'no_discrepancy', fraud: isFraud, critical };
 }
 
+/**
+ * Columns the data set always fills that the Greenlane model leaves optional: an empty one is a
+ * missing required field of this format. `Item Price` is the customs value, which valuation
+ * and revenue risk rules cannot do without.
+ */
+const REQUIRED_COLUMNS: Record<string, string> = {
+  'Item Price': '/items/0/customsValue',
+};
+
 /** Streams the synthetic customs CSV as records (record N = data row N), labels kept as outcomes. */
 export async function* customsCsvRecords(text: AsyncIterable<string>): AsyncGenerator<InputRecord> {
   let header: string[] | undefined;
-  for await (const { row, fields, error } of csvRows(text)) {
+  for await (const row of csvRows(text)) {
     if (!header) {
-      header = fields.map((f) => f.trim());
-      const missing = CUSTOMS_CSV_COLUMNS.filter((c) => !header!.includes(c));
-      if (!header.includes('HS6 Code') && !header.includes('HS10 Code')) missing.push('HS6 Code' as never);
-      if (missing.length > 0) {
-        throw new CustomsCsvHeaderError(
-          `not a customs-declarations CSV: missing column(s) ${missing.join(', ')}`,
-        );
-      }
+      header = customsHeader(row);
       continue;
     }
-    const dataRow = row - 1;
-    if (error || fields.length !== header.length) {
-      yield syntaxError(
-        dataRow,
-        error ?? `row ${dataRow} has ${fields.length} fields but the header has ${header.length}`,
-      );
+    const checked = checkRow(row, header, 'Declaration ID');
+    const values = checked.values;
+    if (!values) {
+      yield {
+        record: checked.dataRow,
+        errors: checked.problems,
+        raw: checked.text,
+        ...(checked.id ? { declarationId: checked.id } : {}),
+      };
       continue;
     }
-    const r: CustomsRow = {};
-    header.forEach((h, i) => {
-      r[h] = fields[i]!.trim();
-    });
-    const outcome = customsRowOutcome(r);
-    yield { record: dataRow, value: customsRowToDeclaration(r), ...(outcome ? { outcome } : {}) };
+    const missing: ValidationIssue[] = Object.entries(REQUIRED_COLUMNS)
+      .filter(([column]) => values[column] === '')
+      .map(([column, path]) => ({
+        path,
+        code: 'required',
+        message: `${path} (column ${column}) is required but empty`,
+      }));
+    const outcome = customsRowOutcome(values);
+    yield {
+      record: checked.dataRow,
+      value: customsRowToDeclaration(values),
+      raw: checked.text,
+      ...(missing.length > 0 ? { errors: missing } : {}),
+      ...(outcome ? { outcome } : {}),
+    };
   }
+}
+
+function customsHeader(row: CsvRow): string[] {
+  if (row.error) throw new CustomsCsvHeaderError(`the CSV header is malformed: ${row.error}`);
+  const header = row.fields.map((f) => f.trim());
+  const missing: string[] = CUSTOMS_CSV_COLUMNS.filter((c) => !header.includes(c));
+  if (!header.includes('HS6 Code') && !header.includes('HS10 Code')) missing.push('HS6 Code');
+  if (missing.length > 0) {
+    throw new CustomsCsvHeaderError(
+      `not a customs-declarations CSV: missing column(s) ${missing.join(', ')}`,
+    );
+  }
+  return header;
 }

@@ -36,7 +36,7 @@ export function sniffFormat(file: string): InputFormat {
 
 /** Reads records of the given format from a byte stream, lazily and in constant memory. */
 export function readRecords(
-  source: AsyncIterable<Buffer | string>,
+  source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
   format: InputFormat,
 ): AsyncGenerator<InputRecord> {
   const text = textChunks(source);

@@ -21,6 +21,7 @@ import type {
   DeclarationVersionsTable,
   InspectionOutcomesTable,
   LifecycleEventsTable,
+  RejectsTable,
 } from './core-tables.ts';
 import type { StoreConnection } from './database.ts';
 import { decodeCursor, encodeCursor } from './keyset-cursor.ts';
@@ -335,12 +336,24 @@ export class DeclarationStore {
    * (nothing written, the current decision returned); different content is `amended` (next
    * version, new decision). Rows go through the {@link BulkWriter}: no per-declaration round trips.
    *
+   * The batch's rejects, when given, are written in the same transaction, so a batch that fails
+   * leaves neither its decisions nor its rejects behind.
+   *
    * @returns one result per item, in order.
    */
-  async saveAssessments(admin: string, items: readonly AssessmentItem[]): Promise<AssessmentResult[]> {
-    if (items.length === 0) return [];
+  async saveAssessments(
+    admin: string,
+    items: readonly AssessmentItem[],
+    rejects: readonly RejectInput[] = [],
+  ): Promise<AssessmentResult[]> {
+    if (items.length === 0 && rejects.length === 0) return [];
+    const rejectRows = this.rejectRows(admin, rejects);
     return retryingConflicts(() =>
-      this.db.transaction().execute((trx) => this.writeAssessments(trx, admin, items)),
+      this.db.transaction().execute(async (trx) => {
+        const results = await this.writeAssessments(trx, admin, items);
+        await this.bulk.insert(trx, 'rejects', rejectRows);
+        return results;
+      }),
     );
   }
 
@@ -557,8 +570,17 @@ export class DeclarationStore {
   /** Keeps records that failed validation with their errors; returns their ids, in order. */
   async saveRejects(admin: string, rejects: readonly RejectInput[]): Promise<string[]> {
     if (rejects.length === 0) return [];
+    const rows = this.rejectRows(admin, rejects);
+    await this.db.transaction().execute(async (trx) => {
+      await requireAdministration(trx, admin);
+      await this.bulk.insert(trx, 'rejects', rows);
+    });
+    return rows.map((r) => r.id);
+  }
+
+  private rejectRows(admin: string, rejects: readonly RejectInput[]): Insertable<RejectsTable>[] {
     const now = new Date().toISOString();
-    const rows = rejects.map((r) => ({
+    return rejects.map((r) => ({
       id: timeOrderedId(),
       administration: admin,
       source: r.source,
@@ -570,11 +592,6 @@ export class DeclarationStore {
       raw_length: r.raw.length,
       received_at: r.receivedAt === undefined ? now : utc(r.receivedAt, 'receivedAt'),
     }));
-    await this.db.transaction().execute(async (trx) => {
-      await requireAdministration(trx, admin);
-      await this.bulk.insert(trx, 'rejects', rows);
-    });
-    return rows.map((r) => r.id);
   }
 
   /** Rejected records, newest first, filtered by source, batch, declaration id or time. */

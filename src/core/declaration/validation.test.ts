@@ -3,7 +3,14 @@ import { sampleDeclaration } from '../../../test/support/fixtures.ts';
 import { referenceData } from '../../adapters/reference/file-reference-data.ts';
 import { dataDir } from '../../app/config.ts';
 import type { ReferenceData } from '../reference/reference-data.ts';
-import { isValidGtin, isValidImo, isValidInstant, jsonPointer, validateDeclaration } from './validation.ts';
+import {
+  isValidGtin,
+  isValidImo,
+  isValidInstant,
+  jsonPointer,
+  MAX_NESTING,
+  validateDeclaration,
+} from './validation.ts';
 
 let ref: ReferenceData;
 beforeAll(() => {
@@ -134,6 +141,59 @@ describe('validateDeclaration', () => {
 });
 
 describe('helpers', () => {
+  it('rejects text that is not valid Unicode or holds NUL, naming the field', () => {
+    const d = sampleDeclaration();
+    const result = validateDeclaration(
+      {
+        ...d,
+        customsOffice: 'NL\ud800',
+        importer: { ...d.importer, name: 'Pharma \udcff' },
+        exporter: { ...d.exporter, name: 'A\u0000B' },
+        additionalInformation: { ['k\udc00']: 'v', ok: '\ud83d\ude00 is a pair' },
+      },
+      ref,
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => [e.path, e.code, e.message])).toEqual([
+      [
+        '/customsOffice',
+        'invalid_text',
+        '/customsOffice: a lone UTF-16 surrogate \\ud800 at character 3, which is not text',
+      ],
+      [
+        '/importer/name',
+        'invalid_text',
+        '/importer/name: invalid UTF-8 (byte 0xff, or the lone surrogate \\udcff) at character 8',
+      ],
+      ['/exporter/name', 'invalid_text', '/exporter/name: the NUL character (U+0000) at character 2'],
+      [
+        '/additionalInformation/k\udc00',
+        'invalid_text',
+        '/additionalInformation/k\udc00: the member name holds a lone UTF-16 surrogate \\udc00 at character 2, which is not text',
+      ],
+    ]);
+  });
+
+  it('rejects nesting deeper than the limit at the first place it happens, without recursion', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(errorsOf({ ...sampleDeclaration(), extra: deep })).toEqual([
+      // The record is level 1, /extra level 2: the first container below level 32 is reported.
+      [`/extra${'/0'.repeat(MAX_NESTING - 1)}`, 'too_deep'],
+    ]);
+    let nested: Record<string, unknown> = {};
+    const root = nested;
+    for (let i = 0; i < MAX_NESTING - 2; i++) {
+      nested.a = {};
+      nested = nested.a as Record<string, unknown>;
+    }
+    // 32 levels exactly: within the limit, so the schema speaks.
+    expect(errorsOf({ ...sampleDeclaration(), additionalInformation: root })).toEqual([
+      ['/additionalInformation/a', 'wrong_type'],
+    ]);
+  });
+
   it('escapes JSON pointer tokens per RFC 6901', () => {
     expect(jsonPointer(['a/b', 'c~d', 0])).toBe('/a~1b/c~0d/0');
   });

@@ -5,6 +5,9 @@ import { type Declaration, DeclarationSchema } from './declaration.ts';
 /** Closed set of machine codes for a rejected record. */
 export type ValidationCode =
   | 'malformed_syntax'
+  | 'too_large'
+  | 'too_deep'
+  | 'invalid_text'
   | 'not_an_object'
   | 'required'
   | 'wrong_type'
@@ -36,6 +39,103 @@ export type ValidationResult =
 /** RFC 6901: `~` becomes `~0` and `/` becomes `~1` in each reference token. */
 export function jsonPointer(path: ReadonlyArray<PropertyKey>): string {
   return path.map((p) => `/${String(p).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
+
+/**
+ * Deepest nesting of objects and arrays a record may have. A declaration needs 5 (declaration,
+ * items, item, documents, document); the limit only stops hostile input (10,000 levels) from
+ * reaching recursive code such as `JSON.stringify`, which overflows the stack.
+ */
+export const MAX_NESTING = 32;
+
+/** At most this many text and nesting issues are listed for one record. */
+const MAX_SHAPE_ISSUES = 20;
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Why a string is not text Greenlane can keep, or undefined when it is. A lone UTF-16 surrogate
+ * cannot be encoded as UTF-8 (RFC 3629 §3); the input readers also turn each invalid UTF-8 byte
+ * into the lone surrogate U+DC00 + byte, so both come out here. U+0000 is refused as well:
+ * PostgreSQL text cannot hold it, and no declaration field means it.
+ */
+export function textFault(value: string): string | undefined {
+  if (!value.includes('\u0000') && !SURROGATE.test(value)) return undefined;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0) return `the NUL character (U+0000) at character ${i + 1}`;
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    const escaped = `\\u${c.toString(16)}`;
+    return c >= 0xdc80 && c <= 0xdcff
+      ? `invalid UTF-8 (byte 0x${(c - 0xdc00).toString(16)}, or the lone surrogate ${escaped}) at character ${i + 1}`
+      : `a lone UTF-16 surrogate ${escaped} at character ${i + 1}, which is not text`;
+  }
+  return undefined;
+}
+
+/**
+ * Walks a record without recursion, before anything recursive touches it: nesting deeper than
+ * {@link MAX_NESTING} (reported once, at the first place it happens) and strings or member
+ * names that are not valid Unicode text.
+ */
+function shapeIssues(input: object): { issues: ValidationIssue[]; tooDeep: boolean } {
+  interface Node {
+    value: unknown;
+    depth: number;
+    key?: string;
+    parent?: Node;
+  }
+  // Paths are built only for the rare node that has an issue, from its parents.
+  const pointer = (node: Node, key?: string): string => {
+    const keys: string[] = key === undefined ? [] : [key];
+    for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) keys.push(n.key);
+    return jsonPointer(keys.reverse());
+  };
+  const issues: ValidationIssue[] = [];
+  const stack: Node[] = [{ value: input, depth: 0 }];
+  while (stack.length > 0 && issues.length < MAX_SHAPE_ISSUES) {
+    const node = stack.pop()!;
+    const value = node.value;
+    if (typeof value === 'string') {
+      const fault = textFault(value);
+      if (fault) {
+        const at = pointer(node);
+        issues.push({ path: at, code: 'invalid_text', message: `${at || 'the record'}: ${fault}` });
+      }
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (node.depth >= MAX_NESTING) {
+      const at = pointer(node);
+      issues.push({
+        path: at,
+        code: 'too_deep',
+        message: `${at}: objects and arrays are nested more than ${MAX_NESTING} levels deep`,
+      });
+      return { issues, tooDeep: true };
+    }
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      const fault = textFault(key);
+      if (fault) {
+        const at = pointer(node, key);
+        issues.push({ path: at, code: 'invalid_text', message: `${at}: the member name holds ${fault}` });
+      }
+      const member = (value as Record<string, unknown>)[key];
+      if (typeof member === 'object' || typeof member === 'string') {
+        stack.push({ value: member, depth: node.depth + 1, key, parent: node });
+      }
+    }
+  }
+  return { issues, tooDeep: false };
 }
 
 function describeType(value: unknown): string {
@@ -76,6 +176,9 @@ function fromZodIssue(issue: z.core.$ZodIssue, input: unknown): ValidationIssue[
         message: `${jsonPointer([...issue.path, key])} is not a field of this record (check the spelling)`,
       }));
     case 'invalid_value':
+      if (valueAt(input, issue.path) === undefined) {
+        return [{ path, code: 'required', message: `${path} is required but missing` }];
+      }
       return [
         {
           path,
@@ -265,12 +368,15 @@ export function validateDeclaration(input: unknown, ref: ReferenceData): Validat
       ],
     };
   }
+  const rejected = (errors: ValidationIssue[]): ValidationResult =>
+    declarationId === undefined ? { ok: false, errors } : { ok: false, declarationId, errors };
+  const shape = shapeIssues(input);
+  if (shape.tooDeep) return rejected(shape.issues);
   const parsed = DeclarationSchema.safeParse(input);
   if (!parsed.success) {
-    const errors = parsed.error.issues.flatMap((issue) => fromZodIssue(issue, input));
-    return declarationId === undefined ? { ok: false, errors } : { ok: false, declarationId, errors };
+    return rejected([...shape.issues, ...parsed.error.issues.flatMap((issue) => fromZodIssue(issue, input))]);
   }
-  const errors = checkSemantics(parsed.data, ref);
+  const errors = [...shape.issues, ...checkSemantics(parsed.data, ref)];
   if (errors.length > 0) return { ok: false, declarationId: parsed.data.id, errors };
   return { ok: true, declaration: parsed.data };
 }

@@ -277,7 +277,7 @@ async function* declarationGroups(file: string, onReject: () => void): AsyncGene
     return;
   }
   for await (const input of readRecords(createReadStream(file), format)) {
-    const parsed = input.syntaxError ? undefined : DeclarationSchema.safeParse(input.value);
+    const parsed = input.errors ? undefined : DeclarationSchema.safeParse(input.value);
     if (!parsed?.success) {
       onReject();
       continue;

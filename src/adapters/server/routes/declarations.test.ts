@@ -219,6 +219,48 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it('rejects a hostile record of a batch on its own: deep nesting, lone surrogate, bad UTF-8, bad syntax', async () => {
+      const good = (id: string) => JSON.stringify(testDeclaration(id));
+      const deep = `${'['.repeat(10_000)}"x"${']'.repeat(10_000)}`;
+      const body = Buffer.concat([
+        Buffer.from(`[${good('HB-1')},\n`),
+        Buffer.from(`${good('HB-DEEP').slice(0, -1)},"extra":${deep}},\n`),
+        Buffer.from(`${good('HB-SURROGATE').replace('"NLRTM01"', '"NL\\ud800"')},\n`),
+        Buffer.from(`${good('HB-UTF8').split('Importer BV')[0]}Importer `),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from(`${good('HB-UTF8').split('Importer BV')[1]},\n`),
+        Buffer.from(`{"id": "HB-SYNTAX", "type": imp},\n${good('HB-2')}]`),
+      ]);
+      const res = await api.app.request('/v1/declarations', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${api.keys.ingest}`, 'content-type': 'application/json' },
+        body,
+      });
+      expect(res.status).toBe(200);
+      const { results, summary } = AssessmentResponseSchema.parse(await res.json());
+      expect(summary).toMatchObject({ received: 6, accepted: 2, rejected: 4 });
+      expect(
+        results.map((l) =>
+          'rejected' in l
+            ? [l.record, l.declarationId, l.errors.map((e) => `${e.path} ${e.code}`)]
+            : [l.record, l.declarationId, l.status],
+        ),
+      ).toEqual([
+        [1, 'HB-1', 'created'],
+        [2, 'HB-DEEP', [`/extra${'/0'.repeat(31)} too_deep`]],
+        [3, 'HB-SURROGATE', ['/customsOffice invalid_text']],
+        [4, 'HB-UTF8', ['/importer/name invalid_text']],
+        [5, undefined, [' malformed_syntax']],
+        [6, 'HB-2', 'created'],
+      ]);
+      // Invalid UTF-8 is refused, not stored as U+FFFD.
+      expect(JSON.stringify(results[3])).toContain('invalid UTF-8 (byte 0xc3');
+      for (const id of ['HB-1', 'HB-2']) {
+        const found = await api.app.request(`/v1/declarations/${id}`, get(api.keys.officer));
+        expect(found.status).toBe(200);
+      }
+    });
+
     it('refuses bodies that are not JSON, not records, not JSON-typed or too large', async () => {
       const request = (body: string, type?: string) =>
         api.app.request('/v1/declarations', post(api.keys.ingest, body, type));

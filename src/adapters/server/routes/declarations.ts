@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { asInputRecords } from '../../../app/assess.ts';
 import type { InputRecord } from '../../input/input-record.ts';
+import { readRecords } from '../../input/read-records.ts';
+import { decodeUtf8 } from '../../input/text-chunks.ts';
 import type { DeclarationStore } from '../../store/declaration-store.ts';
 import { actorOf } from '../api-key-auth.ts';
 import {
@@ -72,8 +73,10 @@ const submit = createRoute({
   tags: ['declarations'],
   summary: 'Submit one declaration or a batch; each is validated, assessed and given a channel',
   description:
-    'A JSON object is one declaration, a JSON array a batch. Records are validated one by one: a bad ' +
-    'record comes back as a rejected line with JSON-pointer errors and does not stop the others. ' +
+    'A JSON object is one declaration, a JSON array a batch. Records are read and validated one by one: ' +
+    'a bad record (invalid, not valid JSON, invalid UTF-8, nested more than 32 levels, larger than 1 MiB) ' +
+    'comes back as a rejected line with JSON-pointer errors and does not stop the others; `results` has ' +
+    'one line per record, and a request that fails stores nothing. ' +
     'Resubmitting identical content is `unchanged`; changed content is a new version (`amended`).',
   security: API_KEY_SECURITY,
   middleware: [requireRoute('POST /v1/declarations')] as const,
@@ -99,7 +102,7 @@ const submit = createRoute({
       description: 'Every record processed: one line per record, in request order',
       content: { 'application/json': { schema: AssessmentResponseSchema } },
     },
-    400: errorJson('The body is not JSON, or neither an object nor an array'),
+    400: errorJson('The body is neither an object nor an array, or a single object that is not JSON'),
     ...authErrors,
     413: errorJson(`The body is larger than the configured limit, or holds more than ${MAX_BATCH} records`),
     415: errorJson('The body is not application/json'),
@@ -172,18 +175,40 @@ const override = createRoute({
   },
 });
 
-/** Reads the body as JSON; only a body that is not JSON at all is a request-level error. */
-async function jsonBody(c: Context): Promise<unknown> {
+/**
+ * Reads the body as declaration records with the same reader as a JSON file: each element of an
+ * array is parsed on its own, so a malformed, oversize or invalid-UTF-8 element is one rejected
+ * line and the others go on. Only a body that is not an object or array at all, or a single
+ * object that is not JSON, is a request-level error.
+ */
+async function bodyRecords(c: Context): Promise<InputRecord[]> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
     throw new HttpError(415, 'unsupported_media_type', 'send the declarations as application/json');
   }
-  const text = await c.req.text();
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new HttpError(400, 'invalid_json', `the body is not valid JSON: ${(err as Error).message}`);
+  const text = decodeUtf8(Buffer.from(await c.req.arrayBuffer()));
+  const first = /\S/.exec(text)?.[0];
+  if (first !== '[' && first !== '{') {
+    let isJson = true;
+    try {
+      JSON.parse(text);
+    } catch {
+      isJson = false;
+    }
+    throw isJson
+      ? new HttpError(400, 'invalid_body', 'the body must be a declaration object or an array of them')
+      : new HttpError(400, 'invalid_json', 'the body is not valid JSON');
   }
+  const records: InputRecord[] = [];
+  for await (const record of readRecords([text], 'json')) {
+    records.push(record);
+    if (records.length > MAX_BATCH) {
+      throw new HttpError(413, 'payload_too_large', `a batch holds at most ${MAX_BATCH} declarations`);
+    }
+  }
+  const syntax = first === '{' ? records[0]?.errors?.find((e) => e.code === 'malformed_syntax') : undefined;
+  if (syntax) throw new HttpError(400, 'invalid_json', syntax.message);
+  return records;
 }
 
 function summarise(results: AssessmentLineBody[]): AssessmentResponse['summary'] {
@@ -206,25 +231,15 @@ export function declarationRoutes(deps: DeclarationRoutesDeps): RouteModule {
     register: (app) => {
       app.openAPIRegistry.register('Declaration', DeclarationComponent);
       app.openapi(submit, async (c: Context<ApiEnv>) => {
-        const body = await jsonBody(c);
-        if (body === null || typeof body !== 'object') {
-          throw new HttpError(
-            400,
-            'invalid_body',
-            'the body must be a declaration object or an array of them',
-          );
-        }
-        const values: unknown[] = Array.isArray(body) ? body : [body];
-        if (values.length > MAX_BATCH) {
-          throw new HttpError(413, 'payload_too_large', `a batch holds at most ${MAX_BATCH} declarations`);
-        }
+        const records = await bodyRecords(c);
         const principal = c.get('principal');
-        const lines = await deps.assess(principal.administration, asInputRecords(values), {
+        const lines = await deps.assess(principal.administration, records, {
           source: 'api',
           actor: actorOf(principal),
         });
         const results = lines.map(
-          (line, i): AssessmentLineBody => ('rejected' in line ? line : { record: i + 1, ...line }),
+          (line, i): AssessmentLineBody =>
+            'rejected' in line ? line : { record: records[i]!.record, ...line },
         );
         const summary = summarise(results);
         c.set('activity', {
