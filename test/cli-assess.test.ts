@@ -12,7 +12,8 @@ function greenlane(args: string[], input?: string) {
   const res = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     input,
-    timeout: 60_000,
+    // Each run loads the sanctions lists: 30-45 s when the shared machine is loaded.
+    timeout: 150_000,
     // Keys of the transparency log go to a throw-away installation directory.
     env: { ...process.env, GREENLANE_HOME: join(dir, 'home') },
   });
@@ -32,7 +33,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('greenlane assess on a mixed file', () => {
+describe('greenlane assess on a mixed file', { timeout: 320_000 }, () => {
   const good = (id: string, patch: Record<string, unknown> = {}) =>
     JSON.stringify({ ...sampleDeclaration(), id, ...patch });
   const item = (patch: Record<string, unknown>) => [{ ...sampleDeclaration().items[0], ...patch }];
