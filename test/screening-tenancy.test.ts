@@ -214,8 +214,8 @@ for (const dialect of DIALECTS) {
             await call(key, '/v1/screen', { name: 'Abdul Rahman Yasin', country: 'NL' })
           ).json()) as Json
         ).results[0].matches.length;
-      expect(await screen(keys.aIngest!)).toBe(0);
-      expect(await screen(keys.bIngest!)).toBe(1);
+      expect(await screen(keys.aAnalyst!)).toBe(0);
+      expect(await screen(keys.bAnalyst!)).toBe(1);
       // B's own hit is B's to adjudicate; A's analysts cannot reach it.
       const [hitB] = ((await (await call(keys.bAnalyst!, '/v1/screening/hits')).json()) as Json).items;
       expect(hitB.id).not.toBe(hit.id);
