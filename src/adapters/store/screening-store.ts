@@ -7,6 +7,7 @@ import {
   versionLabel,
 } from '../../core/screening/entity.ts';
 import type { ScreeningHit, ScreeningQuery } from '../../core/screening/screen.ts';
+import { adjudicationRecord, writeLedgerRecords } from '../ledger/ledger-records.ts';
 import type { Database } from './schema.ts';
 import { StoreError } from './store-error.ts';
 import { timeOrderedId } from './time-ordered-id.ts';
@@ -273,6 +274,16 @@ export class ScreeningStore {
         .insertInto('screening_adjudications')
         .values({ id: adjudicationId, hit_id: hitId, verdict, analyst, note, decided_at: now })
         .execute();
+      // Its log entry commits with it (the outbox the transparency log drains).
+      await writeLedgerRecords(trx, [
+        adjudicationRecord(
+          { adjudicationId, hitId, list: hit.list, entityId: hit.entity_id },
+          verdict,
+          analyst,
+          note,
+          now,
+        ),
+      ]);
       await trx.updateTable('screening_hits').set({ status: verdict }).where('id', '=', hitId).execute();
       if (verdict === 'false_positive') {
         await trx

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { defaultDatabaseUrl } from '../../../app/config.ts';
-import { adjudicationEntry, recordInLog } from '../../../app/ledger-recording.ts';
+import { syncLog } from '../../../app/ledger-recording.ts';
 import { openDatabase } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { ScreeningStore, VERDICTS, type Verdict } from '../../store/screening-store.ts';
@@ -58,7 +58,8 @@ export function registerHitsCommand(program: Command): void {
         const result = await withStore(flags.db, (store) =>
           store.adjudicate(hitId, flags.verdict as Verdict, flags.analyst, flags.note),
         );
-        await recordInLog(flags.db, [adjudicationEntry(result, flags.verdict, flags.analyst, flags.note)]);
+        // The adjudication was stored with its pending log entry: append it now.
+        await syncLog(flags.db);
         process.stdout.write(`${JSON.stringify(result)}\n`);
       } catch (err) {
         if (err instanceof StoreError && (err.code === 'NOT_FOUND' || err.code === 'INVALID_INPUT'))

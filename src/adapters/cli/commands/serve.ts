@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { createAssessmentService } from '../../../app/assess.ts';
 import { dataDir, defaultDatabaseUrl } from '../../../app/config.ts';
-import { adjudicationEntry, LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
+import { LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
 import { priceBandsFrom } from '../../../app/price-bands.ts';
 import { openRiskSources } from '../../../app/risk-sources.ts';
 import {
@@ -102,7 +102,7 @@ export function registerServeCommand(program: Command): void {
           sources: risk.sources,
           ...(priceBands ? { priceBands } : {}),
         }),
-        afterSave: [risk.afterSave, logDecisions(log, store)],
+        afterSave: [risk.afterSave, logDecisions(log)],
       });
 
       let demoKey: string | undefined;
@@ -134,9 +134,7 @@ export function registerServeCommand(program: Command): void {
                   resolveCountry: loadCountryResolver(dataDir()),
                   isCleared: risk.screening.isCleared,
                   recordHits: risk.screening.recordHits,
-                  onAdjudicated: async (result, verdict, analyst, note) => {
-                    await log.append([adjudicationEntry(result, verdict, analyst, note)]);
-                  },
+                  onAdjudicated: () => log.drainRecords(),
                 },
               }
             : {}),

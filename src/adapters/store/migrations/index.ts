@@ -3,6 +3,7 @@ import { coreMigration } from './0001-core.ts';
 import { ledgerMigration } from './0002-ledger.ts';
 import { screeningMigration } from './0003-screening.ts';
 import { modelMigration } from './0004-model.ts';
+import { ledgerRecordsMigration } from './0006-ledger-records.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-ledger': ledgerMigration,
   '0003-screening': screeningMigration,
   '0004-model': modelMigration,
+  '0006-ledger-records': ledgerRecordsMigration,
 };
