@@ -118,6 +118,8 @@ export class LedgerRecordStore {
    * (`decisions.log_index`). False when another appender claimed one of them first.
    */
   async claim(trx: Kysely<Database>, records: readonly LedgerRecord[], from: number): Promise<boolean> {
+    if (this.conn.dialect === 'postgres') return claimInOneStatement(trx, records, from);
+    // SQLite: per-row statements on the one connection are cheap (no round trips).
     for (let k = 0; k < records.length; k += 1) {
       const r = records[k]!;
       const updated = await trx
@@ -242,6 +244,27 @@ export class LedgerRecordStore {
     }
     return found.slice(0, limit);
   }
+}
+
+/** PostgreSQL: the whole claim in two statements over arrays, not one round trip per record. */
+async function claimInOneStatement(
+  trx: Kysely<Database>,
+  records: readonly LedgerRecord[],
+  from: number,
+): Promise<boolean> {
+  const kinds = records.map((r) => r.kind);
+  const ids = records.map((r) => r.recordId);
+  const indexes = records.map((_, k) => from + k);
+  const claimed = await sql`
+    update ledger_records r set log_index = v.i
+    from (select unnest(${kinds}::text[]) as k, unnest(${ids}::text[]) as id, unnest(${indexes}::bigint[]) as i) v
+    where r.kind = v.k and r.record_id = v.id and r.log_index is null`.execute(trx);
+  if (Number(claimed.numAffectedRows) !== records.length) return false;
+  await sql`
+    update decisions d set log_index = v.i
+    from (select unnest(${kinds}::text[]) as k, unnest(${ids}::text[]) as id, unnest(${indexes}::bigint[]) as i) v
+    where v.k in ('decision', 'override') and d.id = v.id`.execute(trx);
+  return true;
 }
 
 /**
