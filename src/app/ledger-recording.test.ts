@@ -9,9 +9,12 @@ import type { TransparencyLog } from '../adapters/ledger/transparency-log.ts';
 import { contentHash } from '../adapters/store/content-hash.ts';
 import { openDatabase, type StoreConnection } from '../adapters/store/database.ts';
 import { migrateToLatest } from '../adapters/store/migrate.ts';
+import { ModelRegistry } from '../adapters/store/model-registry.ts';
 import type { AssessmentItem, DecisionInput } from '../adapters/store/store-records.ts';
 import type { Channel } from '../core/decision/signal.ts';
 import { checkRecordAgainstLeaf } from '../core/ledger/record-commitment.ts';
+import { trainRiskModel } from '../core/model/risk-model.ts';
+import { syntheticRecords } from '../core/model/test-records.ts';
 import { LoggedDeclarationStore, logDecisions, syncLog } from './ledger-recording.ts';
 import { openTransparencyLog } from './transparency-log.ts';
 
@@ -62,6 +65,8 @@ describe('syncLog', () => {
     }
   });
 });
+
+const model = trainRiskModel(syntheticRecords(200, 51), { target: 'fraud', params: { maxTrees: 3 } });
 
 const decisionInput = (channel: Channel = 'red'): DecisionInput => ({
   channel,
@@ -184,6 +189,29 @@ for (const dialect of DIALECTS) {
       expect(report.firstDivergence).toMatchObject({ kind: 'ENTRY_WITHOUT_RECORD', index: d4.logIndex });
       expect(report.divergences.map((d) => d.message)).toContainEqual(
         expect.stringMatching(/^decision orphan-decision \(declaration D-4 .*has no log entry/),
+      );
+    });
+
+    it('a model activation is logged with its activation; one stored without its entry is named', async () => {
+      const registry = new ModelRegistry(conn.db, 'NL');
+      const v1 = await registry.register(model, { createdAt: 'x' }, 'analyst-1');
+      await registry.activate(v1.id, 'head-of-risk', 'probability');
+      await log.drainRecords();
+      const record = (await log.records.atIndex(0))!;
+      expect(record).toMatchObject({ kind: 'model-activation', administration: 'NL' });
+      expect(JSON.parse(record.content!)).toMatchObject({
+        type: 'model-activation',
+        activation: { modelId: v1.id, activatedBy: 'head-of-risk' },
+      });
+      expect((await log.verify()).ok).toBe(true);
+      // Without its record the activation is a gap, and its entry commits to nothing stored.
+      await conn.db.deleteFrom('ledger_records').where('kind', '=', 'model-activation').execute();
+      const report = await log.verify();
+      expect(report.firstDivergence).toMatchObject({ kind: 'ENTRY_WITHOUT_RECORD', index: 0 });
+      expect(report.divergences.map((d) => d.message)).toContainEqual(
+        expect.stringMatching(
+          /^model-activation \S+ \(model NL:fraud:v1 \(administration NL\)\) is stored but has no log entry$/,
+        ),
       );
     });
 
