@@ -185,7 +185,7 @@ describe('crash safety of the API (SIGKILL of the real server)', () => {
   it(`${RUNS} kills during streams of POSTs on ${DIALECTS.join(' and ')}: every acknowledged declaration stored, every stored record logged, log verify passes`, async () => {
     const data = smallDataDir();
     // One database after the other: one server at a time keeps the suite's other workers unstarved.
-    const results = [];
+    const results: Array<{ acknowledged: number; caughtUp: number }> = [];
     for (const dialect of DIALECTS) results.push(await crashSeries(dialect, data));
     DIALECTS.forEach((d, i) => {
       process.stderr.write(
