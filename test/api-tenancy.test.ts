@@ -144,12 +144,18 @@ const RECIPES: Record<RouteKey, Recipe> = {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 /** `METHOD /path` of every operation in an OpenAPI document, with `security` or not. */
-function documentedRoutes(doc: any): Map<string, { secured: boolean }> {
-  const routes = new Map<string, { secured: boolean }>();
+/** Per operation: whether OpenAPI names a key, and whether it also allows none (an empty requirement). */
+function documentedRoutes(doc: any): Map<string, { secured: boolean; keyOptional: boolean }> {
+  const routes = new Map<string, { secured: boolean; keyOptional: boolean }>();
   for (const [path, item] of Object.entries<any>(doc.paths ?? {})) {
     for (const method of METHODS) {
       const op = item[method];
-      if (op) routes.set(`${method.toUpperCase()} ${path}`, { secured: (op.security ?? []).length > 0 });
+      if (!op) continue;
+      const requirements: object[] = op.security ?? [];
+      routes.set(`${method.toUpperCase()} ${path}`, {
+        secured: requirements.some((r) => Object.keys(r).length > 0),
+        keyOptional: requirements.some((r) => Object.keys(r).length === 0),
+      });
     }
   }
   return routes;
@@ -327,6 +333,27 @@ async function check(f: Fixture, c: Case): Promise<void> {
   const shown = readable(answer.text.replaceAll(id || '\u0000', ''));
   const label = `${c.name}: ${answer.status} ${answer.text.slice(0, 300)}`;
 
+  if (isPublic(access) && access.readers) {
+    // Public with more for readers: a sent key must be valid; the extra goes to the owner's readers.
+    if (c.caller === 'revoked key') {
+      expect(answer.status, label).toBe(401);
+      return;
+    }
+    expect(answer.status, label).not.toBe(401);
+    expect(answer.status, label).not.toBe(403);
+    expect(shown, `${label}: shows another administration's data`).not.toContain(FOREIGN);
+    const reader = c.target === 'own' && (access.readers as readonly string[]).includes(c.caller);
+    if (!reader) expect(shown, `${label}: shows data to a key that may not read it`).not.toContain(OWN);
+    if (c.target === 'missing') expect(answer.status, label).toBe(404);
+    if (c.target === 'foreign') {
+      const missingId = await idFor(f, recipe, 'missing');
+      const own = await send(f, 'no key', recipe.call(id, f));
+      // A reader of another administration gets exactly what an outsider gets.
+      expect(answer.text, `${label}: differs from the public answer`).toBe(own.text);
+      expect(missingId).not.toBe(id);
+    }
+    return;
+  }
   if (isPublic(access)) {
     expect(answer.status, label).not.toBe(401);
     expect(answer.status, label).not.toBe(403);
@@ -382,11 +409,15 @@ describe('the role table (src/adapters/server/route-access.ts) and the routes', 
   const served = servedRoutes(sqliteApi);
 
   it('has an entry for every route of the OpenAPI document, with its security as the table says', () => {
-    for (const [route, { secured }] of documented) {
+    for (const [route, { secured, keyOptional }] of documented) {
       const access = table[route];
       expect(access, `${route} is in OpenAPI but not in the role table`).toBeDefined();
       expect(access!.hidden, `${route} is in OpenAPI but marked hidden`).toBeUndefined();
-      expect(secured, `${route}: OpenAPI security disagrees with the table`).toBe(!isPublic(access!));
+      const readers = isPublic(access!) && access.readers !== undefined;
+      expect(secured, `${route}: OpenAPI security disagrees with the table`).toBe(
+        !isPublic(access!) || readers,
+      );
+      expect(keyOptional, `${route}: OpenAPI says the key is optional, the table does not`).toBe(readers);
     }
   });
 

@@ -119,8 +119,14 @@ describe('greenlane assess on a mixed file', { timeout: 320_000 }, () => {
     // C2SP checkpoint: origin, then the tree size; the amendment's decision is the last entry.
     const size = Number(greenlane(['log', 'checkpoint', '--db', db]).stdout.split('\n')[1]);
     const entry = JSON.parse(greenlane(['log', 'entry', String(size - 1), '--db', db]).stdout);
+    // The public leaf is a commitment; the operator's view adds the record it commits to.
     const leaf = JSON.parse(Buffer.from(entry.entry, 'base64').toString('utf8'));
-    expect(leaf).toMatchObject({ type: 'decision', declarationId: 'ST-1', version: 2 });
+    expect(Object.keys(leaf)).toEqual(['commitment']);
+    expect(JSON.parse(entry.record.content)).toMatchObject({
+      type: 'decision',
+      declarationId: 'ST-1',
+      version: 2,
+    });
   });
 
   it('sends a declaration with a sanctioned party red, with the hit as the reason', () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { sampleDeclaration } from '../../test/support/fixtures.ts';
 import { testSelectionKey } from '../../test/support/selection-key.ts';
+import { decisionRecord } from '../adapters/ledger/ledger-records.ts';
 import { openDatabase, type StoreConnection } from '../adapters/store/database.ts';
 import { DeclarationStore } from '../adapters/store/declaration-store.ts';
 import { migrateToLatest } from '../adapters/store/migrate.ts';
@@ -17,7 +18,6 @@ import {
   type RejectedLine,
   type SignalSource,
 } from './assess.ts';
-import { decisionEntry } from './ledger-recording.ts';
 import { defaultSelectionPolicy, type RuntimeOptions, assessmentDeps as runtimeDeps } from './runtime.ts';
 
 const OPTS = { source: 'test', actor: 'tester' };
@@ -125,11 +125,9 @@ for (const dialect of DIALECTS) {
       expect(detail.decision.selection.keyId).toBe(KEY.id);
       expect(JSON.stringify(detail)).not.toContain(Buffer.from(KEY.secret).toString('base64url'));
       // The log entry names the key, never a seed (before: the public seed, so anyone could recompute).
-      const entry = decisionEntry('NL', {
-        line: lines[0] as AssessedLine,
-        decision: detail.decision,
-        contentHash: 'h',
-      }) as { selection: Record<string, unknown> };
+      const entry = decisionRecord('NL', 'h', detail.decision).content as {
+        selection: Record<string, unknown>;
+      };
       expect(entry.selection).toEqual({ keyId: KEY.id, draw: detail.decision.selection.draw });
       expect(detail.outcomes.map((o) => [o.result, o.fraud, o.critical])).toEqual([['seizure', true, true]]);
       const rejects = await store.listRejects('NL');

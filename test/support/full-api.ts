@@ -13,7 +13,7 @@ import { goodPartyKey, ScreeningStore } from '../../src/adapters/store/screening
 import { API_KEY_ROLES, type ApiKeyRole } from '../../src/adapters/store/store-records.ts';
 import { asInputRecords, createAssessmentService } from '../../src/app/assess.ts';
 import { dataDir } from '../../src/app/config.ts';
-import { adjudicationEntry, LoggedDeclarationStore, logDecisions } from '../../src/app/ledger-recording.ts';
+import { LoggedDeclarationStore, logDecisions } from '../../src/app/ledger-recording.ts';
 import { openTransparencyLog, openWitness } from '../../src/app/transparency-log.ts';
 import type { SelectionPolicy } from '../../src/core/decision/selection-policy.ts';
 import { compileProfiles } from '../../src/core/rules/evaluate.ts';
@@ -80,7 +80,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
     policy: POLICY,
     selectionKey: testSelectionKey('tenancy-test'),
     store,
-    afterSave: [logDecisions(log, store)],
+    afterSave: [logDecisions(log)],
   });
 
   const screening = new ScreeningStore(conn.db);
@@ -124,9 +124,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
           const key = await screening.recordParty(administration, query);
           await screening.recordHits(administration, key, hits, fingerprintOf, 'screen');
         },
-        onAdjudicated: async (result, verdict, analyst, note) => {
-          await log.append([adjudicationEntry(result, verdict, analyst, note)]);
-        },
+        onAdjudicated: () => log.drainRecords(),
       },
     }),
     // Replays and concurrent duplicates are what these suites attack: per-key rate limits

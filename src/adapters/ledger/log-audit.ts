@@ -2,8 +2,10 @@ import { canonicalJson } from '../../core/ledger/canonical-json.ts';
 import { parseCheckpoint } from '../../core/ledger/checkpoint.ts';
 import { CompactRange } from '../../core/ledger/compact-range.ts';
 import { hashLeaf } from '../../core/ledger/merkle-hash.ts';
+import { checkRecordAgainstLeaf, parseCommitmentLeaf } from '../../core/ledger/record-commitment.ts';
 import { noteVerifier, openNote } from '../../core/ledger/signed-note.ts';
 import { readTileNode, TILE_WIDTH, type Tile, TileAppender } from '../../core/ledger/tile-layout.ts';
+import type { LedgerRecord, LedgerRecordStore } from './ledger-records.ts';
 import type { LogStore, StoredCheckpoint } from './log-store.ts';
 
 /** What `log verify` can find wrong, in the order it matters to an auditor. */
@@ -15,7 +17,10 @@ export type DivergenceKind =
   | 'CHECKPOINT_ROOT_MISMATCH'
   | 'CHECKPOINT_BEYOND_TREE'
   | 'TILE_MISMATCH'
-  | 'SIZE_MISMATCH';
+  | 'SIZE_MISMATCH'
+  | 'ENTRY_WITHOUT_RECORD'
+  | 'RECORD_MISMATCH'
+  | 'RECORD_NOT_LOGGED';
 
 /** One divergence; `position` is the first leaf index it concerns (its order in the report). */
 export interface Divergence {
@@ -32,6 +37,8 @@ export interface AuditReport {
   size: number;
   entriesChecked: number;
   checkpointsChecked: number;
+  /** Commitment leaves matched against their stored record (0 when records were not checked). */
+  recordsChecked: number;
   firstDivergence?: Divergence;
   divergences: Divergence[];
 }
@@ -43,9 +50,16 @@ const MAX_REPORTED = 1000;
  * Recomputes the tree from the stored entries and checks, in leaf order: every entry is present
  * and canonical and hashes to the leaf the tiles committed to (so an edited entry is named); every
  * stored checkpoint is signed by the log key and matches the root recomputed from the entries;
- * every tile's inner nodes follow from its leaves. The earliest divergence is reported first.
+ * every tile's inner nodes follow from its leaves. With `records`, it also proves completeness:
+ * every commitment leaf has its stored record (which still produces it) and every stored record
+ * has its entry. The earliest divergence is reported first.
  */
-export async function auditLog(store: LogStore, origin: string, verifierKey: string): Promise<AuditReport> {
+export async function auditLog(
+  store: LogStore,
+  origin: string,
+  verifierKey: string,
+  records?: LedgerRecordStore,
+): Promise<AuditReport> {
   const found: Divergence[] = [];
   const note = (d: Divergence) => {
     if (found.length < MAX_REPORTED) found.push(d);
@@ -70,9 +84,11 @@ export async function auditLog(store: LogStore, origin: string, verifierKey: str
     }
   };
   checkRoots();
+  let recordsChecked = 0;
   for (let from = 0; from < size; from += PAGE) {
     const to = Math.min(size, from + PAGE);
     const rows = await store.entries(from, to);
+    const logged = records ? await records.inRange(from, to) : undefined;
     const leafTiles = await store.readTileRange(0, Math.floor(from / TILE_WIDTH), Math.ceil(to / TILE_WIDTH));
     const storedLeaves = new Map<number, Tile>(leafTiles.map((t) => [t.index, t]));
     const committed: Buffer[] = [];
@@ -114,6 +130,7 @@ export async function auditLog(store: LogStore, origin: string, verifierKey: str
           });
         }
         range.append(leaf);
+        if (logged) recordsChecked += checkRecord(index, row.entry, logged.get(index), note);
       }
       checkRoots();
     }
@@ -132,12 +149,21 @@ export async function auditLog(store: LogStore, origin: string, verifierKey: str
       message: `the tree has ${size} leaves but the entries table differs`,
     });
   }
+  // Completeness: every stored record that belongs in the log is in this tree.
+  for (const r of records ? await records.unlogged(size, MAX_REPORTED) : []) {
+    note({
+      kind: 'RECORD_NOT_LOGGED',
+      position: size,
+      message: `${r.kind} ${r.recordId} (${r.detail}) is stored but has no log entry`,
+    });
+  }
   const divergences = found.sort((a, b) => a.position - b.position || order(a.kind) - order(b.kind));
   return {
     ok: divergences.length === 0,
     size,
     entriesChecked: size,
     checkpointsChecked: checkpoints.length,
+    recordsChecked,
     ...(divergences[0] ? { firstDivergence: divergences[0] } : {}),
     divergences,
   };
@@ -152,7 +178,51 @@ const ORDER: DivergenceKind[] = [
   'CHECKPOINT_SIGNATURE_INVALID',
   'CHECKPOINT_BEYOND_TREE',
   'SIZE_MISMATCH',
+  'ENTRY_WITHOUT_RECORD',
+  'RECORD_MISMATCH',
+  'RECORD_NOT_LOGGED',
 ];
+
+/**
+ * A commitment leaf must have its stored record, and the record with its salt must still produce
+ * the leaf; a record may sit at a plain (pre-commitment) leaf only as a legacy record.
+ */
+function checkRecord(
+  index: number,
+  leaf: string,
+  record: LedgerRecord | undefined,
+  note: (d: Divergence) => void,
+): number {
+  const commitment = parseCommitmentLeaf(leaf);
+  if (!commitment) {
+    if (record && !record.legacy)
+      note({
+        kind: 'RECORD_MISMATCH',
+        position: index,
+        index,
+        message: `${record.kind} ${record.recordId} claims entry ${index}, which is not its commitment`,
+      });
+    return 0;
+  }
+  if (!record || record.legacy) {
+    note({
+      kind: 'ENTRY_WITHOUT_RECORD',
+      position: index,
+      index,
+      message: `entry ${index} commits to a record that is not stored`,
+    });
+    return 0;
+  }
+  const check = checkRecordAgainstLeaf(leaf, record.content ?? '', record.salt ?? '');
+  if (!check.ok)
+    note({
+      kind: 'RECORD_MISMATCH',
+      position: index,
+      index,
+      message: `${record.kind} ${record.recordId} does not match entry ${index}: ${check.message}`,
+    });
+  return 1;
+}
 const order = (k: DivergenceKind) => ORDER.indexOf(k);
 
 function isCanonical(text: string): boolean {

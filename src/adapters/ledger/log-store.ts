@@ -123,9 +123,15 @@ export class LogStore implements NodeReader {
 
   /**
    * Durably appends entries at `fromSize` with the tiles they change, in ONE transaction: the size
-   * compare-and-set, the entries and the tiles commit together or not at all.
+   * compare-and-set, the entries, the tiles and whatever `within` writes (the records' indexes)
+   * commit together or not at all.
    */
-  async appendBatch(fromSize: number, entries: readonly string[], tiles: readonly Tile[]): Promise<void> {
+  async appendBatch(
+    fromSize: number,
+    entries: readonly string[],
+    tiles: readonly Tile[],
+    within?: (trx: Transaction<Database>) => Promise<void>,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const updated = await trx
         .updateTable('ledger_state')
@@ -147,6 +153,7 @@ export class LogStore implements NodeReader {
         }
       }
       await this.writeTiles(trx, tiles);
+      await within?.(trx);
     });
   }
 

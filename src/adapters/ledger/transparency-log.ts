@@ -7,10 +7,16 @@ import { consistencyProof, inclusionProof, treeRoot } from '../../core/ledger/me
 import { type NoteSigner, noteSigner, signNote } from '../../core/ledger/signed-note.ts';
 import type { TileAppender } from '../../core/ledger/tile-layout.ts';
 import type { StoreConnection } from '../store/database.ts';
+import { type LedgerRecord, LedgerRecordStore, leafOf } from './ledger-records.ts';
 import { type AuditReport, auditLog } from './log-audit.ts';
 import { AppendConflictError, LogStore, type StoredCheckpoint } from './log-store.ts';
 import type { KeyPair } from './signing-keys.ts';
 import { type CosignResult, requestCosignature, type WitnessTarget } from './witness-client.ts';
+
+/** Thrown in an append transaction when another appender already gave a record its index. */
+class RecordsClaimedError extends Error {
+  override name = 'RecordsClaimedError';
+}
 
 /** How the log is run. */
 export interface TransparencyLogOptions {
@@ -32,6 +38,8 @@ export interface TransparencyLogOptions {
 
 interface PendingAppend {
   texts: string[];
+  /** Stored records these leaves commit to: claimed (given their index) in the append transaction. */
+  records?: LedgerRecord[];
   resolve: (v: { index: number }[]) => void;
   reject: (err: unknown) => void;
 }
@@ -60,6 +68,10 @@ export class TransparencyLog {
   private timer: NodeJS.Timeout | undefined;
   private lastCheckpointAt = 0;
   private closed = false;
+  readonly records: LedgerRecordStore;
+  private recordsRunning: Promise<void> | undefined;
+  private recordsQueued: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly options: TransparencyLogOptions,
@@ -67,6 +79,7 @@ export class TransparencyLog {
     readonly verifierKey: string,
   ) {
     this.store = new LogStore(options.conn);
+    this.records = new LedgerRecordStore(options.conn);
     this.signer = noteSigner(options.key.privateKey);
     this.interval = options.checkpointIntervalMs ?? 1000;
     this.maxBatch = options.maxBatch ?? 5000;
@@ -84,7 +97,62 @@ export class TransparencyLog {
         `this database's log is signed by ${state.verifierKey}, not by the key in the state directory`,
       );
     }
-    return new TransparencyLog(options, state.origin, state.verifierKey);
+    const log = new TransparencyLog(options, state.origin, state.verifierKey);
+    // Start-up catch-up: records committed before a crash whose entries were not appended yet.
+    await log.drainRecordsOnce();
+    return log;
+  }
+
+  /**
+   * Appends the entries of every pending stored record (the outbox written in the records' own
+   * transactions), each claimed in the same transaction as its leaf so it is logged exactly
+   * once, even with several processes draining. Never rejects: a failure goes to `onError` and
+   * the drain is retried a second later (and at the next start), so the record is never lost.
+   * Concurrent calls share one drain that starts after the running one.
+   */
+  drainRecords(): Promise<void> {
+    if (this.recordsQueued) return this.recordsQueued;
+    const previous = this.recordsRunning ?? Promise.resolve();
+    const next: Promise<void> = previous.then(async () => {
+      this.recordsQueued = undefined;
+      this.recordsRunning = next;
+      try {
+        await this.drainRecordsOnce();
+      } catch (err) {
+        this.options.onError?.(err);
+        this.retryDrain();
+      } finally {
+        if (this.recordsRunning === next) this.recordsRunning = undefined;
+      }
+    });
+    this.recordsQueued = next;
+    return next;
+  }
+
+  private retryDrain(): void {
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.drainRecords();
+    }, 1000);
+    this.retryTimer.unref();
+  }
+
+  private async drainRecordsOnce(): Promise<void> {
+    for (;;) {
+      const records = await this.records.pending(this.maxBatch);
+      if (records.length === 0) return;
+      const texts = records.map(leafOf);
+      try {
+        await new Promise<{ index: number }[]>((resolve, reject) => {
+          this.queue.push({ texts, records, resolve, reject });
+          this.kick();
+        });
+      } catch (err) {
+        // Another process appended some of them first: read what is still pending and go on.
+        if (!(err instanceof RecordsClaimedError)) throw err;
+      }
+    }
   }
 
   /**
@@ -118,16 +186,23 @@ export class TransparencyLog {
     while (this.queue.length > 0) {
       const batch: PendingAppend[] = [];
       let count = 0;
+      // Record drains get a transaction of their own: a claim conflict must not fail other appends.
       while (
         this.queue.length > 0 &&
-        (batch.length === 0 || count + this.queue[0]!.texts.length <= this.maxBatch)
+        (batch.length === 0 ||
+          (!batch[0]!.records &&
+            !this.queue[0]!.records &&
+            count + this.queue[0]!.texts.length <= this.maxBatch))
       ) {
         const next = this.queue.shift()!;
         batch.push(next);
         count += next.texts.length;
       }
       try {
-        let at = await this.commit(batch.flatMap((p) => p.texts));
+        let at = await this.commit(
+          batch.flatMap((p) => p.texts),
+          batch[0]!.records,
+        );
         for (const p of batch) {
           p.resolve(p.texts.map((_, k) => ({ index: at + k })));
           at += p.texts.length;
@@ -140,14 +215,23 @@ export class TransparencyLog {
   }
 
   /** One durable transaction; retried from the stored state if another writer appended meanwhile. */
-  private async commit(texts: string[]): Promise<number> {
+  private async commit(texts: string[], records?: LedgerRecord[]): Promise<number> {
     for (let attempt = 0; ; attempt += 1) {
       const appender = this.appender ?? (await this.store.appender());
       this.appender = undefined;
       const from = appender.size;
       const tiles = appender.append(texts.map((t) => hashLeaf(Buffer.from(t, 'utf8'))));
       try {
-        await this.store.appendBatch(from, texts, tiles);
+        await this.store.appendBatch(
+          from,
+          texts,
+          tiles,
+          records &&
+            (async (trx) => {
+              if (!(await this.records.claim(trx, records, from)))
+                throw new RecordsClaimedError('another appender logged these records first');
+            }),
+        );
         this.appender = appender;
         return from;
       } catch (err) {
@@ -228,8 +312,9 @@ export class TransparencyLog {
     );
   }
 
-  /** Waits for queued appends, checkpoints and witness requests started so far. */
+  /** Waits for record drains, queued appends, checkpoints and witness requests started so far. */
   async settle(): Promise<void> {
+    while (this.recordsRunning || this.recordsQueued) await (this.recordsQueued ?? this.recordsRunning);
     while (this.draining) await this.draining;
     await this.checkpointing.catch(() => undefined);
     await this.witnessing;
@@ -307,14 +392,17 @@ export class TransparencyLog {
 
   /** Recomputes the whole tree from the stored entries and checks every checkpoint (`log verify`). */
   verify(): Promise<AuditReport> {
-    return auditLog(this.store, this.origin, this.verifierKey);
+    return auditLog(this.store, this.origin, this.verifierKey, this.records);
   }
 
   /** Flushes pending appends, signs a final checkpoint and waits for witnesses. Does not close the connection. */
   async close(): Promise<void> {
+    await this.drainRecords();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.timer = undefined;
+    this.retryTimer = undefined;
     while (this.draining) await this.draining;
     await this.publishCheckpoint().catch((err) => this.options.onError?.(err));
     await this.settle();

@@ -14,7 +14,15 @@ export type RouteAccess =
       /** True for a route served but left out of the OpenAPI document (the web page's fragment). */
       readonly hidden?: true;
     }
-  | { readonly public: string; readonly hidden?: true };
+  | {
+      readonly public: string;
+      /**
+       * A public route that shows more to a key of these roles (of the object's administration):
+       * the key is optional, and one that is sent and invalid is refused (401).
+       */
+      readonly readers?: readonly ApiKeyRole[];
+      readonly hidden?: true;
+    };
 
 /**
  * The role table: every route the server answers, as `METHOD /path` with OpenAPI path templates,
@@ -51,7 +59,11 @@ export const ROUTE_ACCESS = {
   'GET /v1/screening/lists': { roles: ['admin', 'analyst', 'officer'] },
 
   'GET /v1/log/checkpoint': { public: 'partners verify the log with its public key alone' },
-  'GET /v1/log/entries/{index}': { public: 'partners verify the log with its public key alone' },
+  'GET /v1/log/entries/{index}': {
+    public: 'the leaf (a salted commitment) and its hash: partners verify the log with its public key alone',
+    // The record and its salt go only to these roles of the record's administration.
+    readers: ['admin', 'analyst', 'officer'],
+  },
   'GET /v1/log/proof/inclusion': { public: 'partners verify the log with its public key alone' },
   'GET /v1/log/proof/consistency': { public: 'partners verify the log with its public key alone' },
   'GET /v1/log/public-key': { public: 'partners verify the log with its public key alone' },

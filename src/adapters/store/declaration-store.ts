@@ -10,6 +10,14 @@ import { CHANNEL_RANK, CHANNELS, type Channel, type RiskSignal } from '../../cor
 import { type Declaration, type PartyRole, partiesOf } from '../../core/declaration/declaration.ts';
 import type { ValidationIssue } from '../../core/declaration/validation.ts';
 import { instantMs } from '../../core/declaration/validation.ts';
+import {
+  decisionRecord,
+  type LedgerRecordInput,
+  outcomeRecord,
+  overrideRecord,
+  profileRecord,
+  writeLedgerRecords,
+} from '../ledger/ledger-records.ts';
 import { apiKeyIdOf, hashApiKeySecret, newApiKeySecret, sameHash } from './api-key-secret.ts';
 import { BulkWriter } from './bulk-writer.ts';
 import { contentHash } from './content-hash.ts';
@@ -372,6 +380,7 @@ export class DeclarationStore {
     const versions: Insertable<DeclarationVersionsTable>[] = [];
     const decisions: Insertable<DecisionsTable>[] = [];
     const events: Insertable<LifecycleEventsTable>[] = [];
+    const records: LedgerRecordInput[] = [];
     const written = new Map<string, StoredDecision>();
     const results: Array<AssessmentResult | (Omit<AssessmentResult, 'decision'> & { decisionId: string })> =
       [];
@@ -394,6 +403,7 @@ export class DeclarationStore {
       const decisionId = timeOrderedId();
       const stored = storedDecision(decisionId, d.id, version, decision, null);
       decisions.push(decisionRow(admin, stored));
+      records.push(decisionRecord(admin, item.contentHash, stored));
       written.set(decisionId, stored);
       declarations.set(d.id, {
         administration: admin,
@@ -460,6 +470,7 @@ export class DeclarationStore {
     }
     await this.bulk.insert(trx, 'declaration_versions', versions);
     await this.bulk.insert(trx, 'decisions', decisions);
+    await writeLedgerRecords(trx, records);
     await this.bulk.insert(trx, 'lifecycle_events', events);
     await this.bulk.insert(trx, 'declaration_parties', [...parties.values()].flat());
 
@@ -870,6 +881,10 @@ export class DeclarationStore {
         );
       }
       await this.bulk.insert(trx, 'inspection_outcomes', rows);
+      await writeLedgerRecords(
+        trx,
+        rows.map((r) => outcomeRecord(admin, r.declaration_id, toOutcome(r))),
+      );
       await this.bulk.insert(trx, 'lifecycle_events', events);
       await this.bulk.insert(trx, 'audit_log', audits);
       for (const ids of chunked([...heads.keys()], IN_LIST)) {
@@ -882,24 +897,6 @@ export class DeclarationStore {
           .execute();
       }
       return rows.map(toOutcome);
-    });
-  }
-
-  /** Records where decisions were written in the transparency log (`decisions.log_index`). */
-  async setLogIndexes(
-    admin: string,
-    entries: ReadonlyArray<{ decisionId: string; logIndex: number }>,
-  ): Promise<void> {
-    if (entries.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
-      for (const { decisionId, logIndex } of entries) {
-        await trx
-          .updateTable('decisions')
-          .set({ log_index: logIndex })
-          .where('administration', '=', admin)
-          .where('id', '=', decisionId)
-          .execute();
-      }
     });
   }
 
@@ -941,6 +938,7 @@ export class DeclarationStore {
         { officer, reason, supersedes: before.id },
       );
       await trx.insertInto('decisions').values(decisionRow(admin, next)).execute();
+      await writeLedgerRecords(trx, [overrideRecord(admin, next)]);
       const updated = await trx
         .updateTable('declarations')
         .set({ current_decision_id: next.id, channel, decided_at: decidedAt })
@@ -1105,6 +1103,13 @@ export class DeclarationStore {
           await this.writeAudit(trx, admin, who, 'profile.save', id, { version, enabled, contentHash: hash });
           const row = { version, hash, enabled };
           const existed = latest.has(id);
+          await writeLedgerRecords(trx, [
+            profileRecord(
+              admin,
+              { id, version, status: existed ? 'amended' : 'created', contentHash: hash },
+              who,
+            ),
+          ]);
           stored.set(`${id}\u0000${version}`, row);
           if (version >= (latest.get(id)?.version ?? 0)) latest.set(id, row);
           results.push({ id, status: existed ? 'amended' : 'created', version });

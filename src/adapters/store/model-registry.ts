@@ -4,6 +4,7 @@ import type { ModelTarget } from '../../core/model/customs-record.ts';
 import type { SelectionMetrics } from '../../core/model/metrics.ts';
 import type { RankingPolicy } from '../../core/model/ranking.ts';
 import type { RiskModel } from '../../core/model/risk-model.ts';
+import { modelActivationRecord, writeLedgerRecords } from '../ledger/ledger-records.ts';
 import { type ModelFileMeta, modelFromJson, modelToJson } from '../model/model-file.ts';
 import type { Database } from './schema.ts';
 
@@ -154,13 +155,16 @@ export class ModelRegistry {
         activated_at: this.now().toISOString(),
       };
       await tx.insertInto('model_activations').values(activation).execute();
-      return {
+      const activated = {
         modelId,
         target: row.target as ModelTarget,
         policy,
         activatedBy,
         activatedAt: activation.activated_at,
       };
+      // Which model was in force, from when, and who decided: logged with the activation itself.
+      await writeLedgerRecords(tx, [modelActivationRecord(activation.id, this.administration, activated)]);
+      return activated;
     });
   }
 

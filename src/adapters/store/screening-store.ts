@@ -7,6 +7,7 @@ import {
   versionLabel,
 } from '../../core/screening/entity.ts';
 import type { ScreeningHit, ScreeningQuery } from '../../core/screening/screen.ts';
+import { adjudicationRecord, writeLedgerRecords } from '../ledger/ledger-records.ts';
 import type { Database } from './schema.ts';
 import { StoreError } from './store-error.ts';
 import { timeOrderedId } from './time-ordered-id.ts';
@@ -383,6 +384,16 @@ export class ScreeningStore {
           decided_at: now,
         })
         .execute();
+      // Its log entry commits with it (the outbox the transparency log drains).
+      await writeLedgerRecords(trx, [
+        adjudicationRecord(
+          { adjudicationId, hitId, list: hit.list, entityId: hit.entity_id, administration: admin, stage },
+          verdict,
+          analyst.name,
+          analyst.note,
+          now,
+        ),
+      ]);
       const status: HitStatus = stage === 'pending' ? 'pending_clearance' : verdict;
       await trx
         .updateTable('screening_hits')
@@ -454,6 +465,22 @@ export class ScreeningStore {
           decided_at: now,
         })
         .execute();
+      await writeLedgerRecords(trx, [
+        adjudicationRecord(
+          {
+            adjudicationId,
+            hitId,
+            list: hit.list,
+            entityId: hit.entity_id,
+            administration: admin,
+            stage: 'confirmation',
+          },
+          'false_positive',
+          analyst.name,
+          analyst.note,
+          now,
+        ),
+      ]);
       await trx
         .updateTable('screening_hits')
         .set({ status: 'false_positive' })

@@ -125,7 +125,7 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
           ...(store ? { store } : {}),
           ...(flags.priceBands ? { priceBandsFile: flags.priceBands } : {}),
         }),
-        afterSave: [risk.afterSave, ...(log && store ? [logDecisions(log, store)] : [])],
+        afterSave: [risk.afterSave, ...(log ? [logDecisions(log)] : [])],
       });
       const input = fromStdin ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
       const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { defaultDatabaseUrl } from '../../../app/config.ts';
-import { adjudicationEntry, recordInLog } from '../../../app/ledger-recording.ts';
+import { syncLog } from '../../../app/ledger-recording.ts';
 import { openDatabase } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import {
@@ -40,14 +40,9 @@ function positiveInteger(value: string, name: string): number {
   return n;
 }
 
-async function logged(
-  db: string,
-  result: AdjudicationResult,
-  verdict: string,
-  analyst: string,
-  note: string,
-) {
-  await recordInLog(db, [adjudicationEntry(result, verdict, analyst, note)]);
+/** The adjudication was stored with its pending log entry: append it now, then report. */
+async function logged(db: string, result: AdjudicationResult) {
+  await syncLog(db);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   if (result.stage === 'pending')
     process.stderr.write(
@@ -125,7 +120,7 @@ export function registerHitsCommand(program: Command): void {
             note: flags.note,
           }),
         );
-        await logged(flags.db, result, flags.verdict, flags.analyst, flags.note);
+        await logged(flags.db, result);
       },
     );
   hits
@@ -143,7 +138,7 @@ export function registerHitsCommand(program: Command): void {
         const result = await withStore(flags.db, (store) =>
           store.confirmClearance(flags.administration, hitId, { analyst: flags.analyst, note: flags.note }),
         );
-        await logged(flags.db, result, 'false_positive', flags.analyst, flags.note);
+        await logged(flags.db, result);
       },
     );
   hits

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { dataDir, defaultDatabaseUrl } from '../../../app/config.ts';
-import { recordInLog } from '../../../app/ledger-recording.ts';
+import { syncLog } from '../../../app/ledger-recording.ts';
 import { LIST_SOURCES, type ListSource } from '../../../core/screening/entity.ts';
 import { loadCountryResolver } from '../../lists/country-resolver.ts';
 import { ListLoadError, loadList, OFFICIAL_URLS } from '../../lists/list-sources.ts';
@@ -57,19 +57,24 @@ async function runLoad(flags: LoadFlags): Promise<void> {
       }
       const update = await applyListUpdate(store, version, { dataDirectory, loadedBy: flags.by });
       if (update.stored) {
-        await recordInLog(flags.db, [
+        await syncLog(flags.db, [
           {
-            type: 'list-version',
-            list,
-            versionId: update.versionId,
-            sha256: version.sha256,
-            publishedOn: version.publishedOn ?? null,
-            entities: version.entities.length,
-            previousVersion: update.previousVersionId ?? null,
-            added: update.added,
-            changed: update.changed,
-            removed: update.removed,
-            loadedBy: flags.by ?? null,
+            kind: 'list-version',
+            recordId: update.versionId,
+            administration: null,
+            content: {
+              type: 'list-version',
+              list,
+              versionId: update.versionId,
+              sha256: version.sha256,
+              publishedOn: version.publishedOn ?? null,
+              entities: version.entities.length,
+              previousVersion: update.previousVersionId ?? null,
+              added: update.added,
+              changed: update.changed,
+              removed: update.removed,
+              loadedBy: flags.by ?? null,
+            },
           },
         ]);
       }

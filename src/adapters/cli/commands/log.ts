@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { defaultDatabaseUrl } from '../../../app/config.ts';
 import { addWitness, openTransparencyLog, openWitness } from '../../../app/transparency-log.ts';
+import { checkRecordAgainstLeaf, type RecordCheck } from '../../../core/ledger/record-commitment.ts';
 import type { TransparencyLog } from '../../ledger/transparency-log.ts';
 import { openDatabase, type StoreConnection } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
@@ -41,6 +44,38 @@ async function withLog<T>(db: string | undefined, run: (log: TransparencyLog) =>
   });
 }
 
+function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read "${file}"`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`"${file}" is not JSON`);
+  }
+}
+
+const RecordFileSchema = z.object({
+  entry: z.string().optional(),
+  record: z.object({ content: z.string(), salt: z.string() }),
+});
+
+/** {@link checkRecordAgainstLeaf} over what the API or `log entry` served. */
+function checkRecordFile(value: unknown, leafOption: string | undefined): RecordCheck {
+  const parsed = RecordFileSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError('the file must hold {"entry", "record": {"content", "salt"}}');
+  const leaf = leafOption ?? parsed.data.entry;
+  if (leaf === undefined) throw new UsageError('no leaf: the file has no "entry"; pass --leaf <base64>');
+  return checkRecordAgainstLeaf(
+    Buffer.from(leaf, 'base64').toString('utf8'),
+    parsed.data.record.content,
+    parsed.data.record.salt,
+  );
+}
+
 const json = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
 
 /**
@@ -66,12 +101,49 @@ export function registerLogCommand(program: Command): void {
 
   log
     .command('entry')
-    .description('Print {"index","entry"} with the exact leaf bytes in base64')
+    .description(
+      'Print {"index","entry","record"?}: the exact leaf bytes in base64 and (operator view) the record and salt it commits to',
+    )
     .argument('<index>', 'log index')
     .option('--db <url>', DB_HELP)
     .action(async (index: string, opts: { db?: string }) => {
       const i = nonNegative(index, 'index');
-      await withLog(opts.db, async (l) => json({ index: i, entry: (await l.entry(i)).toString('base64') }));
+      await withLog(opts.db, async (l) => {
+        const record = await l.records.atIndex(i);
+        json({
+          index: i,
+          entry: (await l.entry(i)).toString('base64'),
+          ...(record?.content && record.salt
+            ? {
+                record: {
+                  kind: record.kind,
+                  recordId: record.recordId,
+                  administration: record.administration,
+                  content: record.content,
+                  salt: record.salt,
+                },
+              }
+            : {}),
+        });
+      });
+    });
+
+  log
+    .command('check-record')
+    .description(
+      'Auditor check, no database needed: does the record and salt in <file> (as served by GET /v1/log/entries/{index} or `log entry`) produce its public leaf? Exit 1 if not',
+    )
+    .argument('<file>', 'JSON {"entry": base64 leaf, "record": {"content", "salt"}}')
+    .option('--leaf <base64>', 'the public leaf to check against (default: "entry" of the file)')
+    .action((file: string, opts: { leaf?: string }) => {
+      const result = checkRecordFile(readJsonFile(file), opts.leaf);
+      json(result);
+      if (!result.ok) {
+        process.stderr.write(`record does NOT match the leaf: ${result.message}\n`);
+        process.exitCode = 1;
+      } else {
+        process.stderr.write('record matches the leaf\n');
+      }
     });
 
   const prove = log.command('prove').description('Print inclusion and consistency proofs (hex hashes)');
@@ -110,7 +182,7 @@ export function registerLogCommand(program: Command): void {
   log
     .command('verify')
     .description(
-      'Recompute the tree from the stored entries, check every checkpoint; exit 1 naming the first divergence',
+      'Recompute the tree from the stored entries, check every checkpoint and that every stored record is logged (and every record leaf stored); exit 1 naming the first divergence',
     )
     .option('--db <url>', DB_HELP)
     .action(async (opts: { db?: string }) => {
@@ -119,7 +191,7 @@ export function registerLogCommand(program: Command): void {
         json({ ...report, divergences: report.divergences.slice(0, 20) });
         if (report.ok) {
           process.stderr.write(
-            `log verified: ${report.size} entries, ${report.checkpointsChecked} checkpoints\n`,
+            `log verified: ${report.size} entries, ${report.checkpointsChecked} checkpoints, ${report.recordsChecked} records, none missing\n`,
           );
         } else {
           process.stderr.write(

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:
 import { Presets, SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { defaultDatabaseUrl } from '../../../app/config.ts';
-import { recordInLog } from '../../../app/ledger-recording.ts';
+import { syncLog } from '../../../app/ledger-recording.ts';
 import { DeclarationSchema } from '../../../core/declaration/declaration.ts';
 import {
   type CustomsRecord,
@@ -111,10 +111,8 @@ export function registerModelCommand(program: Command): void {
       async (id: string, opts: { by: string; rank: RankingPolicy; db?: string; administration: string }) => {
         await withRegistry(opts, async (registry) => {
           const a = await registry.activate(id, opts.by, opts.rank);
-          // Which model was in force, from when, and who decided: part of the tamper-evident record.
-          await recordInLog(opts.db ?? defaultDatabaseUrl(), [
-            { type: 'model-activation', administration: opts.administration, activation: a },
-          ]);
+          // Stored with its pending log entry: append it now.
+          await syncLog(opts.db ?? defaultDatabaseUrl());
           process.stdout.write(`${JSON.stringify(a)}\n`);
         });
       },

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { administrationProfiles } from '../../../app/administration-profiles.ts';
 import { createAssessmentService } from '../../../app/assess.ts';
 import { dataDir, defaultDatabaseUrl, rateLimits, screeningWorkers } from '../../../app/config.ts';
-import { adjudicationEntry, LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
+import { LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
 import { priceBandsFrom } from '../../../app/price-bands.ts';
 import { openRiskSources } from '../../../app/risk-sources.ts';
 import {
@@ -135,7 +135,7 @@ export function registerServeCommand(program: Command): void {
           deps.reference,
           profiles.map((l) => l.profile),
         ),
-        afterSave: [risk.afterSave, logDecisions(log, store)],
+        afterSave: [risk.afterSave, logDecisions(log)],
       });
 
       let demoKey: Awaited<ReturnType<typeof createDemoKey>> | undefined;
@@ -171,9 +171,7 @@ export function registerServeCommand(program: Command): void {
                   refresh: risk.screening.refresh,
                   isCleared: risk.screening.isCleared,
                   recordHits: risk.screening.recordHits,
-                  onAdjudicated: async (result, verdict, analyst, note) => {
-                    await log.append([adjudicationEntry(result, verdict, analyst, note)]);
-                  },
+                  onAdjudicated: () => log.drainRecords(),
                 },
               }
             : {}),

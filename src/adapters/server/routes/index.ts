@@ -33,6 +33,13 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     queueRoutes({ queue }),
     webRoutes({ queue }),
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
-    ...(deps.log ? [{ ...logRoutes(deps.log), publicPaths: ['/v1/log/*', '/v1/witness/*'] }] : []),
+    ...(deps.log
+      ? [
+          {
+            ...logRoutes({ authenticate: deps.store.authenticate, ...deps.log }),
+            publicPaths: ['/v1/log/*', '/v1/witness/*'],
+          },
+        ]
+      : []),
   ];
 }

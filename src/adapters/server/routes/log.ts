@@ -1,15 +1,32 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { LedgerError } from '../../../core/ledger/ledger-error.ts';
+import { hashLeaf } from '../../../core/ledger/merkle-hash.ts';
+import { parseCommitmentLeaf } from '../../../core/ledger/record-commitment.ts';
 import type { TransparencyLog } from '../../ledger/transparency-log.ts';
 import type { WitnessService } from '../../ledger/witness-service.ts';
+import type { ApiKeyRole } from '../../store/store-records.ts';
+import { type Authenticate, type Principal, presentedSecret } from '../api-key-auth.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
-import type { ApiApp, RouteModule } from '../route-module.ts';
+import { ROUTE_ACCESS } from '../route-access.ts';
+import { API_KEY_SECURITY, type ApiApp, type RouteModule } from '../route-module.ts';
 
 /** What the log and witness endpoints serve. The witness is optional (an installation may not witness). */
 export interface LogRouteDeps {
   log: TransparencyLog;
   witness?: WitnessService;
+  /**
+   * Resolves an API key, for the optional key on `GET /v1/log/entries/{index}`: a key allowed to
+   * read the record also gets its content and salt. Without it every caller gets the public part.
+   */
+  authenticate?: Authenticate;
 }
+
+/**
+ * Roles that may read a logged record's content and salt, for records of their own administration
+ * (and installation-wide ones: profiles, list versions). The roles that read declarations and
+ * decisions anyway; `ingest` keys only submit.
+ */
+export const RECORD_READER_ROLES: readonly ApiKeyRole[] = ROUTE_ACCESS['GET /v1/log/entries/{index}'].readers;
 
 const index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const size = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
@@ -22,10 +39,33 @@ const errors = {
 };
 const text = (description: string) => ({ description, content: { 'text/plain': { schema: z.string() } } });
 
+export const LoggedRecordSchema = z
+  .object({
+    kind: z.string().openapi({ description: 'decision, override, outcome, risk-profile, adjudication, ...' }),
+    recordId: z.string(),
+    administration: z.string().nullable(),
+    content: z.string().openapi({ description: 'The record, RFC 8785 canonical JSON' }),
+    salt: z
+      .string()
+      .openapi({ description: 'hex; the leaf is {"commitment": hex(SHA-256(salt || content))}' }),
+  })
+  .openapi('LoggedRecord');
 export const LogEntrySchema = z
   .object({
     index: z.number().int(),
-    entry: z.string().openapi({ description: 'The exact leaf bytes (RFC 8785 canonical JSON), base64' }),
+    leafHash: z.string().openapi({ description: 'RFC 9162 leaf hash SHA-256(0x00 || leaf bytes), hex' }),
+    entry: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'The exact leaf bytes, base64: {"commitment":"<hex>"} for records. A plaintext entry written ' +
+          'before record commitments is served only to keys allowed to read it.',
+      }),
+    record: LoggedRecordSchema.optional().openapi({
+      description:
+        'Only for an API key allowed to read the record (same administration, role admin/analyst/officer)',
+    }),
   })
   .openapi('LogEntry');
 export const InclusionProofSchema = z
@@ -54,10 +94,16 @@ const entryRoute = createRoute({
   method: 'get',
   path: '/v1/log/entries/{index}',
   tags: ['transparency log'],
-  summary: 'One log entry with its exact leaf bytes',
+  summary:
+    'One log entry: public leaf (a commitment); with an API key allowed to read it, the record and its salt',
   request: { params: z.object({ index }) },
+  security: [{}, ...API_KEY_SECURITY],
   responses: {
     200: { description: 'Entry', content: { 'application/json': { schema: LogEntrySchema } } },
+    401: {
+      description: 'A key was sent and is not valid',
+      content: { 'application/json': { schema: ApiErrorSchema } },
+    },
     ...errors,
   },
 });
@@ -125,14 +171,35 @@ function toHttp(err: unknown): never {
   throw err;
 }
 
+/** The caller of a public route that also accepts an API key: undefined without one, 401 for a bad one. */
+async function optionalPrincipal(
+  authenticate: Authenticate | undefined,
+  authorization: string | undefined,
+  apiKey: string | undefined,
+): Promise<Principal | undefined> {
+  const secret = presentedSecret(authorization, apiKey);
+  if (secret === undefined || !authenticate) return undefined;
+  const principal = await authenticate(secret);
+  if (!principal) throw new HttpError(401, 'unauthorized', 'the API key is not valid or has been revoked');
+  return principal;
+}
+
+function mayRead(principal: Principal, administration: string | null): boolean {
+  return (
+    RECORD_READER_ROLES.includes(principal.role) &&
+    (administration === null || administration === principal.administration)
+  );
+}
+
 const hex = (hashes: Buffer[]) => hashes.map((h) => h.toString('hex'));
 /** Refusal reasons go in a header; keep it to printable ASCII. */
 const headerSafe = (s: string) => s.replace(/[^\x20-\x7e]/g, '?').slice(0, 500);
 
 /**
  * Adds the transparency-log read endpoints, the public key and (when this installation witnesses)
- * the tlog-witness endpoint. All of them are meant to be public: a partner verifies with nothing
- * but the public key, the checkpoint and a proof.
+ * the tlog-witness endpoint. All of them are public: a partner verifies with nothing but the
+ * public key, the checkpoint and a proof. The leaves are commitments; a record's content and salt
+ * go only to API keys allowed to read it.
  */
 export function registerLogRoutes(app: ApiApp, deps: LogRouteDeps): void {
   // Read deps at request time: the composition may open the log or the witness after routing is set up.
@@ -144,8 +211,35 @@ export function registerLogRoutes(app: ApiApp, deps: LogRouteDeps): void {
   });
   app.openapi(entryRoute, async (c) => {
     const { index: i } = c.req.valid('param');
-    const entry = await log.get().entry(i).catch(toHttp);
-    return c.json({ index: i, entry: entry.toString('base64') }, 200);
+    // A key that is sent must be valid, whatever the index: checked before anything is looked up.
+    const principal = await optionalPrincipal(
+      deps.authenticate,
+      c.req.header('authorization'),
+      c.req.header('x-api-key'),
+    );
+    const leaf = await log.get().entry(i).catch(toHttp);
+    const record = await log.get().records.atIndex(i);
+    const readable = principal !== undefined && mayRead(principal, record?.administration ?? null);
+    const isCommitment = parseCommitmentLeaf(leaf.toString('utf8')) !== undefined;
+    return c.json(
+      {
+        index: i,
+        leafHash: hashLeaf(leaf).toString('hex'),
+        ...(isCommitment || readable ? { entry: leaf.toString('base64') } : {}),
+        ...(readable && record && record.content !== null && record.salt !== null
+          ? {
+              record: {
+                kind: record.kind,
+                recordId: record.recordId,
+                administration: record.administration,
+                content: record.content,
+                salt: record.salt,
+              },
+            }
+          : {}),
+      },
+      200,
+    );
   });
   app.openapi(inclusionRoute, async (c) => {
     const q = c.req.valid('query');

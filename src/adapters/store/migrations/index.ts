@@ -6,6 +6,7 @@ import { modelMigration } from './0004-model.ts';
 import { screeningTenancyMigration } from './0005-screening-tenancy.ts';
 import { profileTenancyMigration } from './0006-profile-tenancy.ts';
 import { installationStateMigration } from './0007-installation-state.ts';
+import { ledgerRecordsMigration } from './0008-ledger-records.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-screening-tenancy': screeningTenancyMigration,
   '0006-profile-tenancy': profileTenancyMigration,
   '0007-installation-state': installationStateMigration,
+  '0008-ledger-records': ledgerRecordsMigration,
 };
