@@ -109,7 +109,7 @@ const negativeScores: number[] = [];
       index,
       { thresholds: { match, review: CURVE_FLOOR } },
     );
-    const right = hits.find((h) => h.list === 'un' && refs.includes(h.entityId));
+    const right = hits.find((h) => refs.some((ref) => h.ids.includes(`un:${ref}`)));
     positiveScores.push(right?.score ?? 0);
     if (right && right.score >= review) found++;
     else if (misses.length < 20)

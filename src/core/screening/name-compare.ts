@@ -390,8 +390,9 @@ function compareForms(
   }
   // A sound-alike is evidence beside other agreeing name parts, never alone: one surname and a legal
   // form ("Koch Inc") would otherwise sound like any short listed name or acronym ("KEC"). Such a
-  // name is compared again by its letters only.
-  if (phonetics && nameParts === 1 && byPhonetics === 1)
+  // name is compared again by its letters only, unless the query was written in a script whose
+  // vowels our transliteration guessed ("สมชาย" smchay = Somchai).
+  if (phonetics && nameParts === 1 && byPhonetics === 1 && !queryForm.vowelsGuessed)
     return compareForms(queryForm, candidateForm, rarity, false);
   let leftQ = 0;
   let leftC = 0;
