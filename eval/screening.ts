@@ -109,7 +109,7 @@ const negativeScores: number[] = [];
       index,
       { thresholds: { match, review: CURVE_FLOOR } },
     );
-    const right = hits.find((h) => h.list === 'un' && refs.includes(h.entityId));
+    const right = hits.find((h) => refs.some((ref) => h.ids.includes(`un:${ref}`)));
     positiveScores.push(right?.score ?? 0);
     if (right && right.score >= review) found++;
     else if (misses.length < 20)
@@ -337,7 +337,7 @@ const generated: string[] = [];
     worst >= 0.95,
   );
   generated.push(
-    `Recall at review (${DEFAULT_THRESHOLDS.review}) of perturbed listed names: up to ${perType} entities of each type from all four lists (chosen by hash), every perturbation that applies to the primary name and one strong alias, each queried with its party type and again with type unknown (\`any\`); a query is found when a hit at or above review carries the source entity's id. Target per row: >= 0.95 on the held-out half.\n\n| | held-out | tuning | |\n|---|---|---|---|\n${lines.join('\n')}\n| all | ${ratio(get('held-out|all').found, get('held-out|all').total)} | ${ratio(get('tuning|all').found, get('tuning|all').total)} | ${overall >= 0.98 ? 'met' : '**missed**'} (>= 0.98) |`,
+    `Recall at review (${DEFAULT_THRESHOLDS.review}) of perturbed listed names: up to ${perType} entities of each type from all four lists (chosen by hash), every perturbation that applies to the primary name and one strong alias, each queried with its party type and again with type unknown (\`any\`); a query is found when a hit at or above review carries the source entity's id. Target per row: >= 0.95 on the held-out half. The abbreviation kind abbreviates with the generator's own word list (\`TRADE_ABBREVIATIONS\` in eval/screening-sets.ts), most of whose words the matcher's table also holds, so its recall shows that the table is applied more than how unseen abbreviations fare.\n\n| | held-out | tuning | |\n|---|---|---|---|\n${lines.join('\n')}\n| all | ${ratio(get('held-out|all').found, get('held-out|all').total)} | ${ratio(get('tuning|all').found, get('tuning|all').total)} | ${overall >= 0.98 ? 'met' : '**missed**'} (>= 0.98) |`,
   );
   for (const l of lines) console.log(l);
   if (misses.length)

@@ -1,6 +1,6 @@
 import type { EntityType, ListVersion, NameQuality, SanctionedEntity } from './entity.ts';
 import { versionLabel } from './entity.ts';
-import type { NameTables } from './name-tables.ts';
+import { deletions, type NameTables } from './name-tables.ts';
 import { type NameForm, type NameKind, normaliseName, TOKEN_NAME } from './normalise.ts';
 
 /**
@@ -49,7 +49,25 @@ export interface IndexedName {
 
 export const ENTITY_TYPE_CODES: readonly EntityType[] = ['person', 'organization', 'vessel', 'aircraft'];
 
-const KEY_WEIGHT: Record<string, number> = { t: 1, p: 0.6, f: 0.5, s: 0.5 };
+const KEY_WEIGHT: Record<string, number> = { t: 1, p: 0.6, f: 0.5, s: 0.5, d: 0.5 };
+
+/**
+ * Keys of a name with a single name token ("BLUEBELL", "Hamas"): the token with each letter
+ * deleted in turn. A typo anywhere in the query's one word ("BUEBELL", "OHNAR" for "HONAR")
+ * shares one of them (symmetric deletion, edit distance 1), where a longer name has other tokens
+ * to be found by and the first-letters key misses typos in the first four letters.
+ */
+export function singleTokenKeys(form: NameForm): string[] {
+  let at = -1;
+  for (let i = 0; i < form.tokens.length; i++) {
+    if (form.roles[i] !== TOKEN_NAME) continue;
+    if (at >= 0) return [];
+    at = i;
+  }
+  const token = at >= 0 ? form.tokens[at]! : '';
+  if (token.length < 4 || token.length > 16 || token.charCodeAt(0) <= 57) return [];
+  return deletions(token).map((d) => `d:${d}`);
+}
 
 /** Blocking keys of one name form (name tokens only: particles and legal forms do not identify). */
 export function blockingKeys(form: NameForm, withSkeleton: boolean): string[] {
@@ -120,7 +138,7 @@ export function buildScreeningIndex(versions: ListVersion[], tables: NameTables)
           if (same) same.push(n);
           else exact.set(key, [n]);
         }
-        for (const key of new Set(blockingKeys(form, true))) {
+        for (const key of new Set([...blockingKeys(form, true), ...singleTokenKeys(form)])) {
           const list = lists.get(key);
           if (list) list.push(n);
           else lists.set(key, [n]);
@@ -276,7 +294,7 @@ export function candidateNames(
   if (accumulator.length < index.size) accumulator = new Float32Array(index.size);
   const acc = accumulator;
   const touched: number[] = [];
-  const keys = [...blockingKeys(form, form.abjad), ...rejoinedKeys(index, form)];
+  const keys = [...blockingKeys(form, form.abjad), ...rejoinedKeys(index, form), ...singleTokenKeys(form)];
   const maxPostings = Math.max(50, index.size * MAX_POSTING_SHARE);
   const usable: string[] = [];
   for (const k of keys) if ((index.postings.get(k)?.length ?? 0) <= maxPostings) usable.push(k);

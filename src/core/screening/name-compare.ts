@@ -131,6 +131,7 @@ export function tokenSimilarity(
   skelB: string,
   script: ScriptHint,
   phonetics = true,
+  initials = true,
 ): [number, TokenMatchKind] {
   // A legal form corresponds only to a legal form: the listed alias "JSC" is not the name "JSC" of a
   // company whose own name was lost in transliteration ("나 주식회사").
@@ -138,7 +139,8 @@ export function tokenSimilarity(
   if (a === b) return [1, 'exact'];
   if (roleA === TOKEN_LEGAL_FORM) return [0, 'fuzzy'];
   if (a.length === 1 || b.length === 1) {
-    const initial = roleA === TOKEN_NAME && roleB === TOKEN_NAME && a.charCodeAt(0) === b.charCodeAt(0);
+    const initial =
+      initials && roleA === TOKEN_NAME && roleB === TOKEN_NAME && a.charCodeAt(0) === b.charCodeAt(0);
     return [initial && a.length !== b.length ? INITIAL_SIMILARITY : 0, 'initial'];
   }
   // Numbers distinguish sister ships and numbered companies: no fuzziness on them.
@@ -317,6 +319,9 @@ function compareForms(
   c = joinTokens(c, q, abjad);
   const nq = q.tokens.length;
   const nc = c.tokens.length;
+  // A single letter in a ship's or company's name is a letter, not a given name's initial: the ship
+  // "SOFIA K" is not "Sofia Krug".
+  const initials = !queryForm.organization && !candidateForm.organization;
   if (nq === 0 || nc === 0)
     return { score: 0, pairs: [], unmatchedQuery: q.tokens, unmatchedCandidate: c.tokens };
 
@@ -334,6 +339,7 @@ function compareForms(
         c.skeleton[j]!,
         script,
         phonetics,
+        initials,
       );
       // A typo in a variant spelling ("Adbul") is closer to the spelling as written than to its canonical form.
       if (s < 1 && (q.written[i] !== q.tokens[i] || c.written[j] !== c.tokens[j])) {
@@ -390,8 +396,9 @@ function compareForms(
   }
   // A sound-alike is evidence beside other agreeing name parts, never alone: one surname and a legal
   // form ("Koch Inc") would otherwise sound like any short listed name or acronym ("KEC"). Such a
-  // name is compared again by its letters only.
-  if (phonetics && nameParts === 1 && byPhonetics === 1)
+  // name is compared again by its letters only, unless the query was written in a script whose
+  // vowels our transliteration guessed ("สมชาย" smchay = Somchai).
+  if (phonetics && nameParts === 1 && byPhonetics === 1 && !queryForm.vowelsGuessed)
     return compareForms(queryForm, candidateForm, rarity, false);
   let leftQ = 0;
   let leftC = 0;

@@ -37,12 +37,21 @@ export interface NameForm {
   /** Organisation (or vessel) name: an extra token there names a different subsidiary or ship. */
   organization: boolean;
   /**
+   * Written in a Brahmic or Southeast Asian script (Devanagari, Bengali, Tamil, Thai, Lao, Khmer,
+   * Myanmar, Sinhala, Thaana...), whose inherent and marked vowels transliteration renders only
+   * approximately ("สมชาย" smchay = Somchai). Cyrillic, Greek, Armenian or Georgian transliterate
+   * letter for letter; abjads have their own skeleton comparison.
+   */
+  vowelsGuessed: boolean;
+  /**
    * Other readings of a name written in Han characters: Sino-Korean (金正恩 -> 김정은 -> kim jong un)
    * and Japanese (山田太郎 -> yamada taro), beside the Mandarin of `tokens`. Absent for other names.
    */
   readings?: NameForm[];
 }
 
+const VOWELS_GUESSED =
+  /[\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}\p{Script=Oriya}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Sinhala}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}\p{Script=Thaana}]/u;
 const ABJAD = /[\u0590-\u05FF\u0600-\u06FF\u0700-\u074F\u0750-\u077F\u08A0-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
 /** Scripts any-ascii romanises syllable by syllable in CamelCase (Han, Hangul, Kana). */
 const HANGUL = /[\u1100-\u11FF\u3130-\u318F\uAC00-\uD7AF]/;
@@ -127,6 +136,7 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
     abjad: ABJAD.test(raw),
     syllabic,
     organization: kind === 'organization' || kind === 'vessel',
+    vowelsGuessed: VOWELS_GUESSED.test(raw),
   };
   if (HAN.test(raw)) {
     const readings = hanReadings(raw, tables, kind);
