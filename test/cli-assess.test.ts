@@ -127,7 +127,8 @@ describe('greenlane assess on a mixed file', { timeout: 320_000 }, () => {
       declarationId: 'ST-1',
       version: 2,
     });
-  });
+    // Six CLI processes in a row: allow for a loaded machine (the suite's crash tests run alongside).
+  }, 180_000);
 
   it('sends a declaration with a sanctioned party red, with the hit as the reason', () => {
     const file = join(dir, 'sanctioned.ndjson');
