@@ -152,13 +152,14 @@ for (const dialect of DIALECTS) {
       expect(foreign).toMatchObject({ code: 'NOT_FOUND', message: `no screening hit ${hitA!.id}` });
       expect(missing).toMatchObject({ code: 'NOT_FOUND', message: 'no screening hit no-such-hit' });
       const by = { analyst: 'analyst.b' };
+      // One at a time: a rejection created before it is awaited would be reported as unhandled.
       for (const attempt of [
-        store.adjudicate('XB', hitA!.id, 'false_positive', by),
-        store.adjudicate('XB', hitA!.id, 'true_positive', by),
-        store.confirmClearance('XB', hitA!.id, by),
-        store.adjudications('XB', hitA!.id),
+        () => store.adjudicate('XB', hitA!.id, 'false_positive', by),
+        () => store.adjudicate('XB', hitA!.id, 'true_positive', by),
+        () => store.confirmClearance('XB', hitA!.id, by),
+        () => store.adjudications('XB', hitA!.id),
       ])
-        await expect(attempt).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await expect(attempt()).rejects.toMatchObject({ code: 'NOT_FOUND' });
       expect((await store.hit('XA', hitA!.id)).status).toBe('open');
       expect(await store.adjudications('XA', hitA!.id)).toEqual([]);
 
