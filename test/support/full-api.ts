@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hitFingerprints } from '../../src/adapters/lists/screening-context.ts';
+import { goodPartyScreening } from '../../src/adapters/lists/screening-context.ts';
 import { referenceData } from '../../src/adapters/reference/file-reference-data.ts';
 import { TEST_PROFILE } from '../../src/adapters/server/api-test-kit.ts';
 import { createApp } from '../../src/adapters/server/app.ts';
@@ -9,7 +9,7 @@ import type { ApiApp } from '../../src/adapters/server/route-module.ts';
 import { greenlaneRoutes } from '../../src/adapters/server/routes/index.ts';
 import { type DialectName, openDatabase } from '../../src/adapters/store/database.ts';
 import { migrateToLatest } from '../../src/adapters/store/migrate.ts';
-import { goodPartyKey, ScreeningStore } from '../../src/adapters/store/screening-store.ts';
+import { ScreeningStore } from '../../src/adapters/store/screening-store.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../../src/adapters/store/store-records.ts';
 import { asInputRecords, createAssessmentService } from '../../src/app/assess.ts';
 import { dataDir } from '../../src/app/config.ts';
@@ -18,7 +18,6 @@ import { openTransparencyLog, openWitness } from '../../src/app/transparency-log
 import type { SelectionPolicy } from '../../src/core/decision/selection-policy.ts';
 import { compileProfiles } from '../../src/core/rules/evaluate.ts';
 import { buildScreeningIndex } from '../../src/core/screening/candidate-index.ts';
-import { partyFingerprint } from '../../src/core/screening/delta.ts';
 import { addName, newEntity } from '../../src/core/screening/entity.ts';
 import { testNameTables } from '../../src/core/screening/test-tables.ts';
 import { createTestDatabase } from './databases.ts';
@@ -87,8 +86,6 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
   const version = testListVersion();
   await screening.saveListVersion(version, 'test');
   const index = buildScreeningIndex([version], testNameTables());
-  const fingerprintOf = hitFingerprints(index);
-  const good = new Map<string, Set<string>>();
 
   const keys = {} as Record<'XA' | 'XB', AdministrationKeys>;
   for (const admin of ['XA', 'XB'] as const) {
@@ -113,17 +110,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
         index: () => index,
         store: screening,
         resolveCountry: (v) => (v && /^[A-Za-z]{2}$/.test(v) ? v.toUpperCase() : undefined),
-        refresh: async (administration) => {
-          good.set(administration, await screening.goodPartyKeys(administration));
-        },
-        isCleared: (administration, query, hit) =>
-          good
-            .get(administration)
-            ?.has(goodPartyKey(partyFingerprint(query), hit.list, hit.entityId, fingerprintOf(hit))) ?? false,
-        recordHits: async (administration, query, hits) => {
-          const key = await screening.recordParty(administration, query);
-          await screening.recordHits(administration, key, hits, fingerprintOf, 'screen');
-        },
+        ...goodPartyScreening(screening, index),
         onAdjudicated: () => log.drainRecords(),
       },
     }),

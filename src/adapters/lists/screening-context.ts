@@ -51,6 +51,31 @@ export interface ScreeningContext {
   close(): Promise<void>;
 }
 
+/**
+ * Per-administration good-party checks and hit recording over a store and an index: the part of
+ * {@link ScreeningContext} that needs no connection of its own.
+ */
+export function goodPartyScreening(
+  store: ScreeningStore,
+  index: ScreeningIndex,
+): Pick<ScreeningContext, 'refresh' | 'isCleared' | 'recordHits'> {
+  const good = new Map<string, Set<string>>();
+  const fingerprintOf = hitFingerprints(index);
+  return {
+    refresh: async (administration) => {
+      good.set(administration, await store.goodPartyKeys(administration));
+    },
+    isCleared: (administration, query, hit) =>
+      good
+        .get(administration)
+        ?.has(goodPartyKey(partyFingerprint(query), hit.list, hit.entityId, fingerprintOf(hit))) ?? false,
+    recordHits: async (administration, query, hits) => {
+      const key = await store.recordParty(administration, query);
+      await store.recordHits(administration, key, hits, fingerprintOf, 'screen');
+    },
+  };
+}
+
 /** Fingerprint of the entity behind a hit, from the index (memoised). */
 export function hitFingerprints(
   index: ScreeningIndex,
@@ -100,23 +125,11 @@ export async function openScreeningContext(options: {
       lists,
       ...(versions ? { versions } : {}),
     });
-    const good = new Map<string, Set<string>>();
-    const fingerprintOf = hitFingerprints(index);
     return {
       index,
       origin: versions ? 'store' : 'data directory',
       store,
-      refresh: async (administration) => {
-        good.set(administration, await store.goodPartyKeys(administration));
-      },
-      isCleared: (administration, query, hit) =>
-        good
-          .get(administration)
-          ?.has(goodPartyKey(partyFingerprint(query), hit.list, hit.entityId, fingerprintOf(hit))) ?? false,
-      recordHits: async (administration, query, hits) => {
-        const key = await store.recordParty(administration, query);
-        await store.recordHits(administration, key, hits, fingerprintOf, 'screen');
-      },
+      ...goodPartyScreening(store, index),
       close: () => conn.close(),
     };
   } catch (err) {
