@@ -91,6 +91,9 @@ async function throughApi(values: unknown[], dir: string, extraArgs: string[] = 
         ...process.env,
         GREENLANE_LOG_LEVEL: 'warn',
         GREENLANE_HOME: join(dir, `home-${extraArgs.length}`),
+        // Capacity, not the per-key limits (60 requests a minute by default), is measured here.
+        GREENLANE_RATE_LIMIT_PER_MINUTE: '100000',
+        GREENLANE_RATE_LIMIT_BURST: '1000',
       },
     },
   );
