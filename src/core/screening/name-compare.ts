@@ -1,4 +1,5 @@
 import { doubleMetaphone } from 'double-metaphone';
+import { ORG_WORD_ABBREVIATIONS } from './name-tables.ts';
 import { type NameForm, skeletonOf, TOKEN_LEGAL_FORM, TOKEN_NAME, TOKEN_PARTICLE } from './normalise.ts';
 import { editSimilarity, jaroWinkler } from './similarity.ts';
 
@@ -127,6 +128,18 @@ function loneShortEdit(q: Side, c: Side, pairs: TokenPair[]): number {
   if (!only || Math.min(only.query.length, only.candidate.length) > LONE_SHORT_LENGTH) return 1;
   return LONE_SHORT_FACTOR;
 }
+
+/**
+ * Words many company names share ("Group", "Trading", "Enterprises"): agreeing on one is no
+ * evidence that the names' own words agree, so a sound-alike beside it still stands alone
+ * ("عاشور Group" / "Sohra Group", "Μακρή Όμιλος" / "MAKRO GRUPP").
+ */
+const GENERIC_ORG_WORDS = new Set([
+  ...ORG_WORD_ABBREVIATIONS.map(([, word]) => word),
+  'company',
+  'enterprise',
+  'corporation',
+]);
 
 /** Below this a token pair is not a correspondence at all. */
 const MIN_TOKEN_SIMILARITY = 0.72;
@@ -420,7 +433,12 @@ function compareForms(
     usedQ[i] = 1;
     usedC[j] = 1;
     matchOf[i] = j;
-    if (q.roles[i] === TOKEN_NAME && c.roles[j] === TOKEN_NAME && kind !== 'initial') {
+    if (
+      q.roles[i] === TOKEN_NAME &&
+      c.roles[j] === TOKEN_NAME &&
+      kind !== 'initial' &&
+      !GENERIC_ORG_WORDS.has(q.tokens[i]!)
+    ) {
       nameParts++;
       if (kind === 'phonetic' || (kind === 'skeleton' && crossScript && !q.joined[i] && !c.joined[j]))
         byPhonetics++;

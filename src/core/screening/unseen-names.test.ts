@@ -166,6 +166,17 @@ describe('names screening has never seen (issue 10)', () => {
     expect(score('عبد الله', 'Abdullah')).toBeGreaterThan(0.85);
   });
 
+  it('counts no generic company word as the agreeing name part a sound-alike needs beside it', () => {
+    expect(score('Adewura Enterprises', 'ADORA ENTERPRISES', 'organization')).toBeLessThan(
+      DEFAULT_THRESHOLDS.review,
+    );
+    expect(score('عاشور Group', 'Sohra Group', 'organization')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    // The company's own words agreeing still carry a sound-alike.
+    expect(
+      score('Adewura Trading Enterprises', 'ADEWURA TRADDING ENTERPRISES', 'organization'),
+    ).toBeGreaterThan(DEFAULT_THRESHOLDS.review);
+  });
+
   it('does not take one short word and a legal form for a one-word name a letter away, listed without that form', () => {
     expect(ids('Arora Ltd', 'organization')).not.toContain('ofac:112');
     expect(ids('Arora Ltd', 'any')).not.toContain('ofac:112');
