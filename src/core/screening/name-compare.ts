@@ -99,15 +99,17 @@ function givenNameSwapped(q: Side, c: Side, matchOf: Int16Array): boolean {
 }
 
 /**
- * A company named by one word and a legal form ("Sören GmbH", "Arora Ltd") whose word is a short
- * listed one-word name with a letter or two changed ("SOREH", "Aurora"), listed without that legal
- * form, is most often another name. Such a lone fuzzy match of a word of at most LONE_SHORT_LENGTH
- * letters counts LONE_SHORT_FACTOR of its score; when the listed name states the same legal form
- * ("MEAFON PAO" / "MEGAFON PAO") or the word is longer, the match keeps its score. Chosen on the
- * tuning half of the generated sets (docs/QUALITY.md).
+ * A company named by one word and a legal form ("Sören GmbH", "Pintér Kft.") whose word is a short
+ * listed one-word name with a letter or two changed ("SOREH", "POINTER LLC") is most often another
+ * name. Such a lone fuzzy match of a word of at most LONE_SHORT_LENGTH letters counts
+ * LONE_SHORT_FACTOR of its score when the listed name lacks the query's legal form, and
+ * LONE_SHORT_SAME_FORM_FACTOR when it states it too (weaker evidence against: "MEAFON PAO" is
+ * "MEGAFON PAO" mistyped, but LLC is on most listed companies). A longer word keeps its score.
+ * Chosen on the tuning half of the generated sets (docs/QUALITY.md).
  */
 const LONE_SHORT_LENGTH = 6;
 const LONE_SHORT_FACTOR = 0.93;
+const LONE_SHORT_SAME_FORM_FACTOR = 0.95;
 
 function loneShortEdit(q: Side, c: Side, pairs: TokenPair[]): number {
   let names = 0;
@@ -119,14 +121,15 @@ function loneShortEdit(q: Side, c: Side, pairs: TokenPair[]): number {
   if (names !== 1 || legal === 0) return 1;
   for (let j = 0; j < c.roles.length; j++) if (c.roles[j] === TOKEN_NAME && --names < 0) return 1;
   let only: TokenPair | undefined;
+  let sameForm = false;
   for (const p of pairs) {
     // A legal form pairs only with a legal form: the listed name states the query's ("MEAFON PAO"
     // is "MEGAFON PAO" mistyped).
-    if (q.roles[q.tokens.indexOf(p.query)] === TOKEN_LEGAL_FORM) return 1;
-    if (p.kind === 'fuzzy' && p.similarity < 1) only = p;
+    if (q.roles[q.tokens.indexOf(p.query)] === TOKEN_LEGAL_FORM) sameForm = true;
+    else if (p.kind === 'fuzzy' && p.similarity < 1) only = p;
   }
   if (!only || Math.min(only.query.length, only.candidate.length) > LONE_SHORT_LENGTH) return 1;
-  return LONE_SHORT_FACTOR;
+  return sameForm ? LONE_SHORT_SAME_FORM_FACTOR : LONE_SHORT_FACTOR;
 }
 
 /**
