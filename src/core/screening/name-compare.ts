@@ -103,8 +103,9 @@ function givenNameSwapped(q: Side, c: Side, matchOf: Int16Array): boolean {
  * listed one-word name with a letter or two changed ("SOREH", "POINTER LLC") is most often another
  * name. Such a lone fuzzy match of a word of at most LONE_SHORT_LENGTH letters counts
  * LONE_SHORT_FACTOR of its score when the listed name lacks the query's legal form, and
- * LONE_SHORT_SAME_FORM_FACTOR when it states it too (weaker evidence against: "MEAFON PAO" is
- * "MEGAFON PAO" mistyped, but LLC is on most listed companies). A longer word keeps its score.
+ * LONE_SHORT_SAME_FORM_FACTOR when it states the same kind of legal form written otherwise (another
+ * country's: "Kft." / "OOO"). Written alike ("MEAFON PAO" / "MEGAFON PAO", "Appel Inc." / "Apple
+ * Inc."), or for a longer word, the match keeps its score.
  * Chosen on the tuning half of the generated sets (docs/QUALITY.md).
  */
 const LONE_SHORT_LENGTH = 6;
@@ -123,13 +124,30 @@ function loneShortEdit(q: Side, c: Side, pairs: TokenPair[]): number {
   let only: TokenPair | undefined;
   let sameForm = false;
   for (const p of pairs) {
-    // A legal form pairs only with a legal form: the listed name states the query's ("MEAFON PAO"
-    // is "MEGAFON PAO" mistyped).
-    if (q.roles[q.tokens.indexOf(p.query)] === TOKEN_LEGAL_FORM) sameForm = true;
-    else if (p.kind === 'fuzzy' && p.similarity < 1) only = p;
+    // A legal form pairs only with a legal form.
+    const i = q.tokens.indexOf(p.query);
+    if (q.roles[i] !== TOKEN_LEGAL_FORM) {
+      if (p.kind === 'fuzzy' && p.similarity < 1) only = p;
+      continue;
+    }
+    // The listed name writes the query's legal form as the query does ("Appel Inc." / "Apple
+    // Inc.", "Ltd" / "Limited"): likely the same company, mistyped. Written otherwise, the same
+    // kind of legal form is another country's ("Pintér Kft." / "OOO POINTER").
+    if (sameWriting(q.written[i]!, c.written[c.tokens.indexOf(p.candidate)] ?? '')) return 1;
+    sameForm = true;
   }
   if (!only || Math.min(only.query.length, only.candidate.length) > LONE_SHORT_LENGTH) return 1;
   return sameForm ? LONE_SHORT_SAME_FORM_FACTOR : LONE_SHORT_FACTOR;
+}
+
+/** Equal, or the shorter abbreviates the longer: same first letter, its letters in order ("ltd" / "limited"). */
+function sameWriting(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length === 0 || short[0] !== long[0]) return false;
+  let at = 0;
+  for (const ch of long) if (ch === short[at]) at++;
+  return at >= short.length;
 }
 
 /**
@@ -426,10 +444,13 @@ function compareForms(
   // Name parts (not particles, legal forms or initials) that agree, and how many of them only by sound.
   let nameParts = 0;
   let byPhonetics = 0;
-  // A consonant skeleton shared by an abjad transliteration and a name written with its vowels is
-  // a sound-alike too ("עמית" myt = "MIT", "אמיר" myr = "MERI"), unless two written words joined
+  // A consonant skeleton shared by an abjad transliteration and a company's name written with its
+  // vowels is a sound-alike too ("עמית" myt = "MIT", "אמיר" myr = "MERI"), unless two written words joined
   // into it ("عبد الله" bd llh = "Abdullah").
-  const crossScript = queryForm.abjad !== candidateForm.abjad;
+  // Between persons' names a lone given name written in Hebrew or Arabic ("משה" = Moshe) is still
+  // read by its skeleton.
+  const crossScript =
+    queryForm.abjad !== candidateForm.abjad && (queryForm.organization || candidateForm.organization);
   const matchOf = new Int16Array(nq).fill(-1);
   for (const { i, j, s, kind } of candidates) {
     if (usedQ[i] || usedC[j]) continue;
