@@ -444,7 +444,7 @@ function compareForms(
   // Name parts (not particles, legal forms or initials) that agree, and how many of them only by sound.
   let nameParts = 0;
   let byPhonetics = 0;
-  // A consonant skeleton shared by an abjad transliteration and a company's name written with its
+  // A consonant skeleton shared by an abjad transliteration and a company's or ship's name written with its
   // vowels is a sound-alike too ("עמית" myt = "MIT", "אמיר" myr = "MERI"), unless two written words joined
   // into it ("عبد الله" bd llh = "Abdullah").
   // Between persons' names a lone given name written in Hebrew or Arabic ("משה" = Moshe) is still
