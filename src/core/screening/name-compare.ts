@@ -1,4 +1,5 @@
 import { doubleMetaphone } from 'double-metaphone';
+import { ORG_WORD_ABBREVIATIONS } from './name-tables.ts';
 import { type NameForm, skeletonOf, TOKEN_LEGAL_FORM, TOKEN_NAME, TOKEN_PARTICLE } from './normalise.ts';
 import { editSimilarity, jaroWinkler } from './similarity.ts';
 
@@ -97,6 +98,70 @@ function givenNameSwapped(q: Side, c: Side, matchOf: Int16Array): boolean {
   return false;
 }
 
+/**
+ * A company named by one word and a legal form ("Sören GmbH", "Pintér Kft.") whose word is a short
+ * listed one-word name with a letter or two changed ("SOREH", "POINTER LLC") is most often another
+ * name. Such a lone fuzzy match of a word of at most LONE_SHORT_LENGTH letters counts
+ * LONE_SHORT_FACTOR of its score when the listed name lacks the query's legal form, and
+ * LONE_SHORT_SAME_FORM_FACTOR when it states the same kind of legal form written otherwise (another
+ * country's: "Kft." / "OOO"). Written alike ("MEAFON PAO" / "MEGAFON PAO", "Appel Inc." / "Apple
+ * Inc."), or for a longer word, the match keeps its score.
+ * Chosen on the tuning half of the generated sets (docs/QUALITY.md).
+ */
+const LONE_SHORT_LENGTH = 6;
+const LONE_SHORT_FACTOR = 0.93;
+const LONE_SHORT_SAME_FORM_FACTOR = 0.95;
+
+function loneShortEdit(q: Side, c: Side, pairs: TokenPair[]): number {
+  let names = 0;
+  let legal = 0;
+  for (let i = 0; i < q.roles.length; i++) {
+    if (q.roles[i] === TOKEN_NAME) names++;
+    else if (q.roles[i] === TOKEN_LEGAL_FORM) legal++;
+  }
+  if (names !== 1 || legal === 0) return 1;
+  for (let j = 0; j < c.roles.length; j++) if (c.roles[j] === TOKEN_NAME && --names < 0) return 1;
+  let only: TokenPair | undefined;
+  let sameForm = false;
+  for (const p of pairs) {
+    // A legal form pairs only with a legal form.
+    const i = q.tokens.indexOf(p.query);
+    if (q.roles[i] !== TOKEN_LEGAL_FORM) {
+      if (p.kind === 'fuzzy' && p.similarity < 1) only = p;
+      continue;
+    }
+    // The listed name writes the query's legal form as the query does ("Appel Inc." / "Apple
+    // Inc.", "Ltd" / "Limited"): likely the same company, mistyped. Written otherwise, the same
+    // kind of legal form is another country's ("Pintér Kft." / "OOO POINTER").
+    if (sameWriting(q.written[i]!, c.written[c.tokens.indexOf(p.candidate)] ?? '')) return 1;
+    sameForm = true;
+  }
+  if (!only || Math.min(only.query.length, only.candidate.length) > LONE_SHORT_LENGTH) return 1;
+  return sameForm ? LONE_SHORT_SAME_FORM_FACTOR : LONE_SHORT_FACTOR;
+}
+
+/** Equal, or the shorter abbreviates the longer: same first letter, its letters in order ("ltd" / "limited"). */
+function sameWriting(a: string, b: string): boolean {
+  if (a === b) return true;
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length === 0 || short[0] !== long[0]) return false;
+  let at = 0;
+  for (const ch of long) if (ch === short[at]) at++;
+  return at >= short.length;
+}
+
+/**
+ * Words many company names share ("Group", "Trading", "Enterprises"): agreeing on one is no
+ * evidence that the names' own words agree, so a sound-alike beside it still stands alone
+ * ("عاشور Group" / "Sohra Group", "Μακρή Όμιλος" / "MAKRO GRUPP").
+ */
+const GENERIC_ORG_WORDS = new Set([
+  ...ORG_WORD_ABBREVIATIONS.map(([, word]) => word),
+  'company',
+  'enterprise',
+  'corporation',
+]);
+
 /** Below this a token pair is not a correspondence at all. */
 const MIN_TOKEN_SIMILARITY = 0.72;
 const INITIAL_SIMILARITY = 0.85;
@@ -156,7 +221,13 @@ export function tokenSimilarity(
     s = 0.88;
     kind = 'phonetic';
   }
-  if (script === SCRIPT_ABJAD && roleA === TOKEN_NAME && roleB === TOKEN_NAME && skelA.length >= 1) {
+  if (
+    phonetics &&
+    script === SCRIPT_ABJAD &&
+    roleA === TOKEN_NAME &&
+    roleB === TOKEN_NAME &&
+    skelA.length >= 1
+  ) {
     const sk =
       skelA === skelB
         ? 0.92
@@ -373,15 +444,28 @@ function compareForms(
   // Name parts (not particles, legal forms or initials) that agree, and how many of them only by sound.
   let nameParts = 0;
   let byPhonetics = 0;
+  // A consonant skeleton shared by an abjad transliteration and a company's or ship's name written with its
+  // vowels is a sound-alike too ("עמית" myt = "MIT", "אמיר" myr = "MERI"), unless two written words joined
+  // into it ("عبد الله" bd llh = "Abdullah").
+  // Between persons' names a lone given name written in Hebrew or Arabic ("משה" = Moshe) is still
+  // read by its skeleton.
+  const crossScript =
+    queryForm.abjad !== candidateForm.abjad && (queryForm.organization || candidateForm.organization);
   const matchOf = new Int16Array(nq).fill(-1);
   for (const { i, j, s, kind } of candidates) {
     if (usedQ[i] || usedC[j]) continue;
     usedQ[i] = 1;
     usedC[j] = 1;
     matchOf[i] = j;
-    if (q.roles[i] === TOKEN_NAME && c.roles[j] === TOKEN_NAME && kind !== 'initial') {
+    if (
+      q.roles[i] === TOKEN_NAME &&
+      c.roles[j] === TOKEN_NAME &&
+      kind !== 'initial' &&
+      !GENERIC_ORG_WORDS.has(q.tokens[i]!)
+    ) {
       nameParts++;
-      if (kind === 'phonetic') byPhonetics++;
+      if (kind === 'phonetic' || (kind === 'skeleton' && crossScript && !q.joined[i] && !c.joined[j]))
+        byPhonetics++;
     }
     const sim = Math.min(1, s);
     const w = (weightsQ[i]! + weightsC[j]!) / 2;
@@ -396,8 +480,8 @@ function compareForms(
   }
   // A sound-alike is evidence beside other agreeing name parts, never alone: one surname and a legal
   // form ("Koch Inc") would otherwise sound like any short listed name or acronym ("KEC"). Such a
-  // name is compared again by its letters only, unless the query was written in a script whose
-  // vowels our transliteration guessed ("สมชาย" smchay = Somchai).
+  // name is compared again by its letters only (no phonetic key, no consonant skeleton), unless the
+  // query was written in a script whose vowels our transliteration guessed ("สมชาย" smchay = Somchai).
   if (phonetics && nameParts === 1 && byPhonetics === 1 && !queryForm.vowelsGuessed)
     return compareForms(queryForm, candidateForm, rarity, false);
   let leftQ = 0;
@@ -439,6 +523,7 @@ function compareForms(
           : OMISSION_PENALTY;
   const numbersOmitted = Math.min(leftNumbers, omitted);
   const score =
+    loneShortEdit(q, c, pairs) *
     (matched /
       (matched +
         FUZZY_PENALTY * fuzzyLoss +

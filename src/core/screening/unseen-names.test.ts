@@ -84,6 +84,9 @@ const index = buildScreeningIndex(
       entry('ofac', '109', 'vessel', ['BLUEBELL']),
       entry('ofac', '110', 'vessel', ['SOFIA K']),
       entry('ofac', '108', 'person', ['Muhammad Yusuf Abd al Rahman', 'Muhammad Yusuf']),
+      entry('ofac', '111', 'organization', ['MIT']),
+      entry('ofac', '112', 'organization', ['Aurora']),
+      entry('ofac', '113', 'organization', ['MEGAFON Limited']),
     ]),
     version('uk', [entry('uk', 'IRQ0001', 'person', ['Saddam Hussein AL-TIKRITI'], ['un:IQi.001'])]),
   ],
@@ -151,6 +154,47 @@ describe('names screening has never seen (issue 10)', () => {
   it('lets a sound-alike alone match only when the query was written in a script whose vowels are guessed', () => {
     expect(score('สมชาย', 'Somchai')).toBeGreaterThanOrEqual(0.8);
     expect(score('Smchay', 'Somchai')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+  });
+
+  it('never matches a lone abjad word to a name written with vowels by its consonant skeleton alone', () => {
+    // עמית (Amit) transliterates "myt", whose skeleton "mt" is that of the listed "MIT".
+    expect(score('עמית Ltd', 'MIT', 'organization')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    expect(ids('עמית Ltd', 'organization')).not.toContain('ofac:111');
+    expect(ids('אמיר', 'any')).toEqual([]);
+    // Beside another agreeing name part, or joined from two written words, the skeleton still counts.
+    expect(score('محمد علي', 'Mohamed Ali')).toBeGreaterThan(0.9);
+    expect(score('عبد الله', 'Abdullah')).toBeGreaterThan(0.85);
+    // Between persons' names, a lone given name in Hebrew is still read by its skeleton.
+    expect(score('משה', 'Moshe')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('counts no generic company word as the agreeing name part a sound-alike needs beside it', () => {
+    expect(score('Adewura Enterprises', 'ADORA ENTERPRISES', 'organization')).toBeLessThan(
+      DEFAULT_THRESHOLDS.review,
+    );
+    expect(score('عاشور Group', 'Sohra Group', 'organization')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    // The company's own words agreeing still carry a sound-alike.
+    expect(
+      score('Adewura Trading Enterprises', 'ADEWURA TRADDING ENTERPRISES', 'organization'),
+    ).toBeGreaterThan(DEFAULT_THRESHOLDS.review);
+  });
+
+  it('does not take one short word and a legal form for a one-word name a letter away', () => {
+    expect(ids('Arora Ltd', 'organization')).not.toContain('ofac:112');
+    expect(ids('Arora Ltd', 'any')).not.toContain('ofac:112');
+    // The listed name itself, or a typo in a listed name stating the same legal form, is still found.
+    expect(ids('Aurora Ltd', 'organization')).toContain('ofac:112');
+    expect(ids('MEAFON Ltd', 'organization')).toContain('ofac:113');
+    // Listed with the same kind of legal form written otherwise (another country's), it counts less;
+    // written alike, a typo is likely: the match stands.
+    expect(score('Soren GmbH', 'SOREH LLC', 'organization')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    expect(score('Appel Inc.', 'Apple Inc.', 'organization')).toBeGreaterThanOrEqual(
+      DEFAULT_THRESHOLDS.match,
+    );
+    // A longer word keeps its match: a typo in it is more likely than another name.
+    expect(score('BUEBELL Ltd', 'BLUEBELL', 'organization')).toBeGreaterThanOrEqual(
+      DEFAULT_THRESHOLDS.review,
+    );
   });
 
   it('keeps the order of the syllables of a Korean or Chinese given name', () => {

@@ -1,0 +1,63 @@
+/**
+ * `node --import tsx eval/screening-tune.ts [neg|pos|both]`: the generated sets of issue 10 on
+ * their TUNING half only, for choosing constants without looking at the held-out half. Prints every
+ * false alert on non-listed names and every miss on perturbed listed names of the tuning half.
+ */
+import { loadScreeningIndex } from '../src/adapters/lists/load-index.ts';
+import { dataDir } from '../src/app/config.ts';
+import { exactKey } from '../src/core/screening/candidate-index.ts';
+import { normaliseName } from '../src/core/screening/normalise.ts';
+import { screenParty } from '../src/core/screening/screen.ts';
+import { negativeSets, positiveSets } from './screening-sets.ts';
+
+const what = process.argv[2] ?? 'both';
+const { index } = await loadScreeningIndex({ dataDirectory: dataDir() });
+if (what !== 'pos') {
+  const isListed = (kind: 'person' | 'organization') => (name: string) =>
+    index.exact.has(exactKey(normaliseName(name, index.tables, kind)));
+  const negatives = negativeSets(300, (n) => isListed('person')(n) || isListed('organization')(n)).filter(
+    (q) => q.split === 'tuning',
+  );
+  const tally = { person: [0, 0], organization: [0, 0] } as Record<string, [number, number]>;
+  for (const q of negatives) {
+    for (const type of [q.type, 'any'] as const) {
+      const hits = screenParty({ name: q.name, type }, index);
+      const t = tally[q.type]!;
+      t[1]++;
+      if (hits.length > 0) {
+        t[0]++;
+        const h = hits[0]!;
+        console.log(
+          `ALERT ${q.type} ${type} ${q.kind} (${q.locale}) "${q.name}" -> ${h.ids.join('/')} "${h.matchedName}" ${h.score} ${h.reasons.join('; ')}`,
+        );
+      }
+    }
+  }
+  for (const [k, [a, n]] of Object.entries(tally))
+    console.log(`NEG ${k}: ${((a / n) * 1000).toFixed(2)} (${a}/${n})`);
+}
+if (what !== 'neg') {
+  const positives = positiveSets(index, 1500).filter((q) => q.split === 'tuning');
+  const by = new Map<string, [number, number]>();
+  const add = (k: string, ok: boolean) => {
+    const t = by.get(k) ?? [0, 0];
+    t[1]++;
+    if (ok) t[0]++;
+    by.set(k, t);
+  };
+  for (const q of positives) {
+    for (const type of [q.type, 'any'] as const) {
+      const hits = screenParty({ name: q.name, type }, index);
+      const ok = hits.some((h) => h.ids.includes(q.source));
+      add('all', ok);
+      add(`kind:${q.kind}`, ok);
+      add(`type:${type === 'any' ? 'unknown' : type}`, ok);
+      if (!ok)
+        console.log(
+          `MISS ${q.kind} ${type} "${q.name}" (from "${q.from}") ${q.source}; top ${hits[0] ? `${hits[0].ids.join('/')} ${hits[0].score}` : 'none'}`,
+        );
+    }
+  }
+  for (const [k, [f, n]] of [...by.entries()].sort())
+    console.log(`POS ${k}: ${(f / n).toFixed(4)} (${f}/${n})`);
+}
