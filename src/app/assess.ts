@@ -141,8 +141,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /**
  * The rejected record's text as received, for the rejects table: the reader's text, or the value
- * as JSON. Characters a database would refuse or replace are kept as `\uXXXX` escapes, so an
- * invalid UTF-8 byte still shows where it was (`\udcff` for byte 0xff).
+ * as JSON. Characters a database would refuse or replace (NUL, lone surrogates) are kept as
+ * JSON-style escapes, so an invalid UTF-8 byte still shows where it was (`\udcff` for byte 0xff).
  */
 function rawText(rec: InputRecord): string {
   let raw = rec.raw;
