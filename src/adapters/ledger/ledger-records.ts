@@ -77,6 +77,20 @@ export function leafOf(record: { content: string | null; salt: string | null }):
   return commitmentLeaf(recordCommitment(Buffer.from(record.salt, 'hex'), record.content));
 }
 
+/**
+ * What an allowed reader (or the operator) is shown of a logged record: the content and salt
+ * an auditor checks against the public leaf; nothing for a legacy record, which has neither.
+ */
+export function disclosedRecord(
+  record: LedgerRecord | undefined,
+):
+  | { kind: RecordKind; recordId: string; administration: string | null; content: string; salt: string }
+  | undefined {
+  if (!record || record.content === null || record.salt === null) return undefined;
+  const { kind, recordId, administration, content, salt } = record;
+  return { kind, recordId, administration, content, salt };
+}
+
 const toRecord = (r: {
   kind: string;
   record_id: string;

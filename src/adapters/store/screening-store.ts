@@ -368,32 +368,7 @@ export class ScreeningStore {
         throw new StoreError('CONFLICT', `hit ${hitId} is already cleared`);
       const stage: AdjudicationStage =
         verdict === 'false_positive' && needsFourEyes(stored) ? 'pending' : 'final';
-      const adjudicationId = timeOrderedId();
-      const now = new Date().toISOString();
-      await trx
-        .insertInto('screening_adjudications')
-        .values({
-          id: adjudicationId,
-          administration: admin,
-          hit_id: hitId,
-          verdict,
-          stage,
-          analyst: analyst.name,
-          analyst_key: analyst.key,
-          note: analyst.note,
-          decided_at: now,
-        })
-        .execute();
-      // Its log entry commits with it (the outbox the transparency log drains).
-      await writeLedgerRecords(trx, [
-        adjudicationRecord(
-          { adjudicationId, hitId, list: hit.list, entityId: hit.entity_id, administration: admin, stage },
-          verdict,
-          analyst.name,
-          analyst.note,
-          now,
-        ),
-      ]);
+      const { adjudicationId, now } = await this.insertAdjudication(trx, admin, hit, verdict, stage, analyst);
       const status: HitStatus = stage === 'pending' ? 'pending_clearance' : verdict;
       await trx
         .updateTable('screening_hits')
@@ -449,38 +424,14 @@ export class ScreeningStore {
           'CONFLICT',
           `hit ${hitId}: the clearance was proposed by ${pending.analyst}; four-eyes rule: a different analyst must confirm it`,
         );
-      const adjudicationId = timeOrderedId();
-      const now = new Date().toISOString();
-      await trx
-        .insertInto('screening_adjudications')
-        .values({
-          id: adjudicationId,
-          administration: admin,
-          hit_id: hitId,
-          verdict: 'false_positive',
-          stage: 'confirmation',
-          analyst: analyst.name,
-          analyst_key: analyst.key,
-          note: analyst.note,
-          decided_at: now,
-        })
-        .execute();
-      await writeLedgerRecords(trx, [
-        adjudicationRecord(
-          {
-            adjudicationId,
-            hitId,
-            list: hit.list,
-            entityId: hit.entity_id,
-            administration: admin,
-            stage: 'confirmation',
-          },
-          'false_positive',
-          analyst.name,
-          analyst.note,
-          now,
-        ),
-      ]);
+      const { adjudicationId, now } = await this.insertAdjudication(
+        trx,
+        admin,
+        hit,
+        'false_positive',
+        'confirmation',
+        analyst,
+      );
       await trx
         .updateTable('screening_hits')
         .set({ status: 'false_positive' })
@@ -575,6 +526,50 @@ export class ScreeningStore {
       .where('administration', '=', requireAdministration(administration))
       .execute();
     return new Set(rows.map((r) => goodPartyKey(r.party_key, r.list, r.entity_id, r.entity_fingerprint)));
+  }
+
+  /** Stores one adjudication row and, in the same transaction, its pending log entry (the outbox). */
+  private async insertAdjudication(
+    trx: Kysely<Database>,
+    admin: string,
+    hit: { id: string; list: string; entity_id: string },
+    verdict: Verdict,
+    stage: AdjudicationStage,
+    analyst: { name: string; key: string | null; note: string },
+  ): Promise<{ adjudicationId: string; now: string }> {
+    const adjudicationId = timeOrderedId();
+    const now = new Date().toISOString();
+    await trx
+      .insertInto('screening_adjudications')
+      .values({
+        id: adjudicationId,
+        administration: admin,
+        hit_id: hit.id,
+        verdict,
+        stage,
+        analyst: analyst.name,
+        analyst_key: analyst.key,
+        note: analyst.note,
+        decided_at: now,
+      })
+      .execute();
+    await writeLedgerRecords(trx, [
+      adjudicationRecord(
+        {
+          adjudicationId,
+          hitId: hit.id,
+          list: hit.list,
+          entityId: hit.entity_id,
+          administration: admin,
+          stage,
+        },
+        verdict,
+        analyst.name,
+        analyst.note,
+        now,
+      ),
+    ]);
+    return { adjudicationId, now };
   }
 
   private async hitRow(db: Kysely<Database>, admin: string, hitId: string) {

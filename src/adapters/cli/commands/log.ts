@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defaultDatabaseUrl } from '../../../app/config.ts';
 import { addWitness, openTransparencyLog, openWitness } from '../../../app/transparency-log.ts';
 import { checkRecordAgainstLeaf, type RecordCheck } from '../../../core/ledger/record-commitment.ts';
+import { disclosedRecord } from '../../ledger/ledger-records.ts';
 import type { TransparencyLog } from '../../ledger/transparency-log.ts';
 import { openDatabase, type StoreConnection } from '../../store/database.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
@@ -109,21 +110,11 @@ export function registerLogCommand(program: Command): void {
     .action(async (index: string, opts: { db?: string }) => {
       const i = nonNegative(index, 'index');
       await withLog(opts.db, async (l) => {
-        const record = await l.records.atIndex(i);
+        const disclosed = disclosedRecord(await l.records.atIndex(i));
         json({
           index: i,
           entry: (await l.entry(i)).toString('base64'),
-          ...(record?.content && record.salt
-            ? {
-                record: {
-                  kind: record.kind,
-                  recordId: record.recordId,
-                  administration: record.administration,
-                  content: record.content,
-                  salt: record.salt,
-                },
-              }
-            : {}),
+          ...(disclosed ? { record: disclosed } : {}),
         });
       });
     });

@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { LedgerError } from '../../../core/ledger/ledger-error.ts';
 import { hashLeaf } from '../../../core/ledger/merkle-hash.ts';
 import { parseCommitmentLeaf } from '../../../core/ledger/record-commitment.ts';
+import { disclosedRecord } from '../../ledger/ledger-records.ts';
 import type { TransparencyLog } from '../../ledger/transparency-log.ts';
 import type { WitnessService } from '../../ledger/witness-service.ts';
 import type { ApiKeyRole } from '../../store/store-records.ts';
@@ -220,23 +221,14 @@ export function registerLogRoutes(app: ApiApp, deps: LogRouteDeps): void {
     const leaf = await log.get().entry(i).catch(toHttp);
     const record = await log.get().records.atIndex(i);
     const readable = principal !== undefined && mayRead(principal, record?.administration ?? null);
+    const disclosed = disclosedRecord(record);
     const isCommitment = parseCommitmentLeaf(leaf.toString('utf8')) !== undefined;
     return c.json(
       {
         index: i,
         leafHash: hashLeaf(leaf).toString('hex'),
         ...(isCommitment || readable ? { entry: leaf.toString('base64') } : {}),
-        ...(readable && record && record.content !== null && record.salt !== null
-          ? {
-              record: {
-                kind: record.kind,
-                recordId: record.recordId,
-                administration: record.administration,
-                content: record.content,
-                salt: record.salt,
-              },
-            }
-          : {}),
+        ...(readable && disclosed ? { record: disclosed } : {}),
       },
       200,
     );
