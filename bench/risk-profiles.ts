@@ -12,11 +12,11 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type CustomsRow, customsRowToDeclaration } from '../src/adapters/input/customs-csv.ts';
-import { loadProfiles } from '../src/adapters/profiles/load-profiles.ts';
-import { loadReferenceData } from '../src/adapters/reference/file-reference-data.ts';
-import { dataDir, PACKAGE_ROOT } from '../src/app/config.ts';
-import { defaultSelectionPolicy } from '../src/app/runtime.ts';
+import { type CustomsRow, customsRowToDeclaration } from '../src/driven/input/customs-csv.ts';
+import { loadProfiles } from '../src/driven/profiles/load-profiles.ts';
+import { loadReferenceData } from '../src/driven/reference/file-reference-data.ts';
+import { dataDir, PACKAGE_ROOT } from '../src/installation/config.ts';
+import { defaultSelectionPolicy } from '../src/installation/runtime.ts';
 import { decideChannel } from '../src/core/decision/decide.ts';
 import {
   type SelectionKey,

@@ -10,10 +10,10 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../src/adapters/store/database.ts';
-import { DeclarationStore } from '../src/adapters/store/declaration-store.ts';
-import { migrateToLatest } from '../src/adapters/store/migrate.ts';
-import { PACKAGE_ROOT, SCREEN_LIMITS } from '../src/app/config.ts';
+import { openDatabase } from '../src/driven/store/database.ts';
+import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
+import { migrateToLatest } from '../src/driven/store/migrate.ts';
+import { PACKAGE_ROOT, SCREEN_LIMITS } from '../src/installation/config.ts';
 import { hanNames, heaviestScreenRequest } from '../test/support/heavy-screen.ts';
 import { median, writeReportSection } from './report.ts';
 

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { loadCountryResolver } from '../src/adapters/lists/country-resolver.ts';
-import { loadScreeningIndex } from '../src/adapters/lists/load-index.ts';
-import { dataDir } from '../src/app/config.ts';
+import { loadCountryResolver } from '../src/driven/lists/country-resolver.ts';
+import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
+import { dataDir } from '../src/installation/config.ts';
 import { kindOf, type ScreeningIndex, tokenRarity } from '../src/core/screening/candidate-index.ts';
 import { compareNames } from '../src/core/screening/name-compare.ts';
 import { normaliseName } from '../src/core/screening/normalise.ts';

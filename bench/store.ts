@@ -6,11 +6,11 @@
  */
 
 import { loadavg } from 'node:os';
-import { contentHash } from '../src/adapters/store/content-hash.ts';
-import { type DialectName, openDatabase } from '../src/adapters/store/database.ts';
-import { DeclarationStore } from '../src/adapters/store/declaration-store.ts';
-import { migrateToLatest } from '../src/adapters/store/migrate.ts';
-import type { AssessmentItem } from '../src/adapters/store/store-records.ts';
+import { contentHash } from '../src/driven/store/content-hash.ts';
+import { type DialectName, openDatabase } from '../src/driven/store/database.ts';
+import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
+import { migrateToLatest } from '../src/driven/store/migrate.ts';
+import type { AssessmentItem } from '../src/driven/store/store-records.ts';
 import type { Channel } from '../src/core/decision/signal.ts';
 import type { Declaration } from '../src/core/declaration/declaration.ts';
 import { createTestDatabase } from '../test/support/databases.ts';

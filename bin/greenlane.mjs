@@ -3,5 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/adapters/cli/main.ts');
+const { main } = await import('../src/driving/cli/main.ts');
 await main(process.argv);

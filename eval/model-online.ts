@@ -5,7 +5,7 @@
  * their labels. Pure exploitation is compared with 90% exploit + 10% random exploration, against
  * the oracle that would inspect the week's best 10% knowing the outcomes.
  */
-import type { CustomsRows } from '../src/adapters/model/customs-rows.ts';
+import type { CustomsRows } from '../src/driven/model/customs-rows.ts';
 import { type CustomsRecord, dutyAtStake, type OutcomeLabel } from '../src/core/model/customs-record.ts';
 import { selectForInspection } from '../src/core/model/exploration.ts';
 import { seededRandom } from '../src/core/model/random.ts';

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDeclaration } from '../src/adapters/server/api-test-kit.ts';
-import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from '../src/adapters/server/route-access.ts';
-import type { DialectName } from '../src/adapters/store/database.ts';
-import { API_KEY_ROLES, type ApiKeyRole } from '../src/adapters/store/store-records.ts';
+import { testDeclaration } from './support/api-test-kit.ts';
+import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from '../src/driving/http/route-access.ts';
+import type { DialectName } from '../src/driven/store/database.ts';
+import { API_KEY_ROLES, type ApiKeyRole } from '../src/driven/store/store-records.ts';
 import { createFullTestApi, type FullTestApi, LISTED_NAMES } from './support/full-api.ts';
 
 /*
  * The adversarial tenancy suite (issue 8). Generated from the served OpenAPI document and the app's
  * own route list: every route × every caller (each role of API_KEY_ROLES, no key, a revoked key) ×
  * its own administration's object, another administration's and a missing one, checked against
- * the role table of the server (src/adapters/server/route-access.ts). The caller is always of
+ * the role table of the server (src/driving/http/route-access.ts). The caller is always of
  * administration XA; XB owns the foreign objects. Every string of XB's fixtures holds `XBSECRET`
  * (XA's `XASECRET`), so a leak is a substring away. Models and risk profiles have no HTTP route
  * yet; when one appears, it fails "has a request recipe" until it gets one here.
@@ -392,7 +392,7 @@ async function check(f: Fixture, c: Case): Promise<void> {
 
 // ---- the suite -------------------------------------------------------------------------------------
 
-describe('the role table (src/adapters/server/route-access.ts) and the routes', () => {
+describe('the role table (src/driving/http/route-access.ts) and the routes', () => {
   const documented = documentedRoutes(DOCUMENT);
   const served = servedRoutes(sqliteApi);
 

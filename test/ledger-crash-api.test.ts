@@ -3,12 +3,12 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REFERENCE_FILES } from '../src/adapters/reference/file-reference-data.ts';
-import { openDatabase } from '../src/adapters/store/database.ts';
-import { DeclarationStore } from '../src/adapters/store/declaration-store.ts';
-import { migrateToLatest } from '../src/adapters/store/migrate.ts';
-import { dataDir } from '../src/app/config.ts';
-import { openTransparencyLog } from '../src/app/transparency-log.ts';
+import { REFERENCE_FILES } from '../src/driven/reference/file-reference-data.ts';
+import { openDatabase } from '../src/driven/store/database.ts';
+import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
+import { migrateToLatest } from '../src/driven/store/migrate.ts';
+import { dataDir } from '../src/installation/config.ts';
+import { openTransparencyLog } from '../src/installation/transparency-log.ts';
 import { createTestDatabase, DIALECTS } from './support/databases.ts';
 
 const RUNS = Number(process.env.CRASH_RUNS ?? 20);

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadOrCreateKey } from '../src/adapters/ledger/signing-keys.ts';
-import { TransparencyLog } from '../src/adapters/ledger/transparency-log.ts';
-import { openDatabase } from '../src/adapters/store/database.ts';
-import { migrateToLatest } from '../src/adapters/store/migrate.ts';
+import { loadOrCreateKey } from '../src/driven/ledger/signing-keys.ts';
+import { TransparencyLog } from '../src/driven/ledger/transparency-log.ts';
+import { openDatabase } from '../src/driven/store/database.ts';
+import { migrateToLatest } from '../src/driven/store/migrate.ts';
 import { NOTE_ALG_ED25519 } from '../src/core/ledger/signed-note.ts';
 
 const RUNS = Number(process.env.CRASH_RUNS ?? 20);

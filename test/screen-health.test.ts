@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/adapters/store/database.ts';
-import { DeclarationStore } from '../src/adapters/store/declaration-store.ts';
-import { migrateToLatest } from '../src/adapters/store/migrate.ts';
-import { PACKAGE_ROOT, SCREEN_LIMITS } from '../src/app/config.ts';
+import { openDatabase } from '../src/driven/store/database.ts';
+import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
+import { migrateToLatest } from '../src/driven/store/migrate.ts';
+import { PACKAGE_ROOT, SCREEN_LIMITS } from '../src/installation/config.ts';
 import { heaviestScreenRequest } from './support/heavy-screen.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

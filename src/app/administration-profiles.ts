@@ -1,4 +1,4 @@
-import type { DeclarationStore } from '../adapters/store/declaration-store.ts';
+import type { DeclarationStore } from '../driven/store/declaration-store.ts';
 import type { ReferenceData } from '../core/reference/reference-data.ts';
 import { type CompiledProfiles, compileProfiles } from '../core/rules/evaluate.ts';
 import { type RiskProfile, RiskProfileSchema } from '../core/rules/risk-profile.ts';

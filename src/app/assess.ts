@@ -1,13 +1,13 @@
-import type { InputRecord, RecordedOutcome } from '../adapters/input/input-record.ts';
-import { contentHash } from '../adapters/store/content-hash.ts';
-import type { DeclarationStore } from '../adapters/store/declaration-store.ts';
-import { StoreError } from '../adapters/store/store-error.ts';
+import type { InputRecord, RecordedOutcome } from '../driven/input/input-record.ts';
+import { contentHash } from '../driven/store/content-hash.ts';
+import type { DeclarationStore } from '../driven/store/declaration-store.ts';
+import { StoreError } from '../driven/store/store-error.ts';
 import type {
   AssessmentItem,
   DecisionInput,
   SaveStatus,
   StoredDecision,
-} from '../adapters/store/store-records.ts';
+} from '../driven/store/store-records.ts';
 import { type ChannelDecision, type ChannelFloor, decideChannel } from '../core/decision/decide.ts';
 import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
 import { CHANNEL_RANK, type Channel, type RiskSignal } from '../core/decision/signal.ts';

@@ -2,20 +2,20 @@ import {
   type LedgerRecordInput,
   type RecordKind,
   writeLedgerRecords,
-} from '../adapters/ledger/ledger-records.ts';
-import type { TransparencyLog } from '../adapters/ledger/transparency-log.ts';
-import { openDatabase, type StoreConnection } from '../adapters/store/database.ts';
-import { DeclarationStore } from '../adapters/store/declaration-store.ts';
-import { migrateToLatest } from '../adapters/store/migrate.ts';
+} from '../driven/ledger/ledger-records.ts';
+import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
+import { openDatabase, type StoreConnection } from '../driven/store/database.ts';
+import { DeclarationStore } from '../driven/store/declaration-store.ts';
+import { migrateToLatest } from '../driven/store/migrate.ts';
 import type {
   OutcomeInput,
   ProfileInput,
   ProfileSaveResult,
   StoredDecision,
   StoredOutcome,
-} from '../adapters/store/store-records.ts';
+} from '../driven/store/store-records.ts';
 import type { Channel } from '../core/decision/signal.ts';
-import { openTransparencyLog } from './transparency-log.ts';
+import { openTransparencyLog } from '../installation/transparency-log.ts';
 
 /**
  * The pipeline hook: the batch's decisions were stored with their pending log entries in one

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, vi } from 'vitest';
-import { main } from '../../src/adapters/cli/main.ts';
+import { main } from '../../src/driving/cli/main.ts';
 
 export interface CliHarness {
   /** A fresh temporary directory per test. */

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { DialectName } from '../../src/adapters/store/database.ts';
-import { testPostgresUrl } from '../../src/app/config.ts';
+import type { DialectName } from '../../src/driven/store/database.ts';
+import { testPostgresUrl } from '../../src/installation/config.ts';
 
 export interface TestDatabase {
   dialect: DialectName;

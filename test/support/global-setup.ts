@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { testPostgresUrl } from '../../src/app/config.ts';
+import { testPostgresUrl } from '../../src/installation/config.ts';
 
 /**
  * Drops the PostgreSQL schemas test files created in earlier runs (`t_<hex>`). Schemas are not

@@ -1,4 +1,4 @@
-import { SCREEN_LIMITS } from '../../src/app/config.ts';
+import { SCREEN_LIMITS } from '../../src/installation/config.ts';
 
 /**
  * Names of `length` Han characters from a fixed pseudo-random sequence (the same every run): the

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sampleDeclaration } from '../../../test/support/fixtures.ts';
-import { referenceData } from '../../adapters/reference/file-reference-data.ts';
-import { dataDir } from '../../app/config.ts';
+import { referenceData } from '../../driven/reference/file-reference-data.ts';
+import { dataDir } from '../../installation/config.ts';
 import type { ReferenceData } from '../reference/reference-data.ts';
 import {
   isValidGtin,

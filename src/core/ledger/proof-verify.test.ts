@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dataDir } from '../../app/config.ts';
+import { dataDir } from '../../installation/config.ts';
 import { verifyConsistency, verifyInclusion } from './proof-verify.ts';
 
 // transparency-dev/merkle test vectors (see tlog-testdata/SOURCE.md): happy paths must verify and

@@ -1,6 +1,6 @@
 /**
  * Reference data the core needs, already loaded into memory. The core never reads files: the
- * reference adapter (`src/adapters/reference/`) builds this from the data directory.
+ * reference adapter (`src/driven/reference/`) builds this from the data directory.
  */
 export interface HsNomenclature {
   edition: '2022' | '2017';

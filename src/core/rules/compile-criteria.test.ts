@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeDeclaration } from '../../../test/support/declaration-fixture.ts';
-import { referenceData } from '../../adapters/reference/file-reference-data.ts';
-import { dataDir } from '../../app/config.ts';
+import { referenceData } from '../../driven/reference/file-reference-data.ts';
+import { dataDir } from '../../installation/config.ts';
 import type { Declaration } from '../declaration/declaration.ts';
 import { instantMs } from '../declaration/validation.ts';
 import { compileCriterion, type EvaluationScope, formatNumber } from './compile-criteria.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeDeclaration } from '../../../test/support/declaration-fixture.ts';
-import { referenceData } from '../../adapters/reference/file-reference-data.ts';
-import { dataDir } from '../../app/config.ts';
+import { referenceData } from '../../driven/reference/file-reference-data.ts';
+import { dataDir } from '../../installation/config.ts';
 import type { Declaration } from '../declaration/declaration.ts';
 import {
   compileProfiles,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { referenceData } from '../../adapters/reference/file-reference-data.ts';
-import { dataDir } from '../../app/config.ts';
+import { referenceData } from '../../driven/reference/file-reference-data.ts';
+import { dataDir } from '../../installation/config.ts';
 import { lintProfile } from './lint-profile.ts';
 import { RiskProfileSchema } from './risk-profile.ts';
 

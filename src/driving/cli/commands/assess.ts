@@ -1,0 +1,186 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Writable } from 'node:stream';
+import { type Command, Option } from 'commander';
+import { type AssessmentLine, createAssessmentService } from '../../../app/assess.ts';
+import { defaultDatabaseUrl } from '../../../installation/config.ts';
+import { LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
+import { openRiskSources } from '../../../installation/risk-sources.ts';
+import {
+  assessmentDeps,
+  DEFAULT_PROFILES_DIR,
+  defaultSelectionPolicy,
+  selectionKey,
+  storeProfiles,
+} from '../../../installation/runtime.ts';
+import { openTransparencyLog } from '../../../installation/transparency-log.ts';
+import { INPUT_FORMATS, type InputFormat, type InputRecord } from '../../../driven/input/input-record.ts';
+import { readRecords, sniffFormat } from '../../../driven/input/read-records.ts';
+import type { TransparencyLog } from '../../../driven/ledger/transparency-log.ts';
+import { loadProfiles } from '../../../driven/profiles/load-profiles.ts';
+import { openDatabase, type StoreConnection } from '../../../driven/store/database.ts';
+import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
+import { migrateToLatest } from '../../../driven/store/migrate.ts';
+import { progressBar } from '../progress.ts';
+import { UsageError } from '../usage-error.ts';
+
+/** Records per pipeline batch: large enough for fast multi-row writes, small enough for flat memory. */
+const BATCH = 1000;
+
+interface AssessFlags {
+  format?: InputFormat;
+  out?: string;
+  profiles: string;
+  db?: string;
+  administration: string;
+  priceBands?: string;
+  screening: boolean;
+  model?: string;
+}
+
+async function write(out: Writable, text: string): Promise<void> {
+  if (!out.write(text)) await once(out, 'drain');
+}
+
+export function registerAssessCommand(program: Command): void {
+  program
+    .command('assess')
+    .description(
+      'Validate and assess declarations: one NDJSON line per input record (a decision, or a reject with its errors).',
+    )
+    .argument('<file>', 'input file, or - for standard input')
+    .addOption(
+      new Option('--format <format>', 'input format (default: from the file extension)').choices(
+        INPUT_FORMATS,
+      ),
+    )
+    .option('--out <file>', 'write the NDJSON lines to this file instead of standard output')
+    .option('--profiles <dir>', 'directory of risk profile files (YAML/JSON)', DEFAULT_PROFILES_DIR)
+    .option(
+      '--db <url>',
+      `store declarations, decisions and rejects in this database (sqlite:<file> or postgres://...; the server uses ${defaultDatabaseUrl()})`,
+    )
+    .option('--no-screening', 'do not screen parties and vessels against the sanctions lists')
+    .option('--model <file>', 'also score with this model file (from "greenlane model train")')
+    .option(
+      '--price-bands <file>',
+      'unit-price bands from "greenlane bands build" (env GREENLANE_PRICE_BANDS)',
+    )
+    .option(
+      '--administration <id>',
+      'administration (tenant) the declarations belong to when stored',
+      'local',
+    )
+    .addHelpText(
+      'after',
+      `
+Output, one line per input record:
+  {"declarationId","version","status","channel","score","summary","reasons":[{"source","code","message"}],"decidedAt"}
+  {"rejected":true,"record":N,"declarationId"?,"errors":[{"path","code","message"}]}
+Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
+    )
+    .action(async (file: string, flags: AssessFlags) => {
+      const fromStdin = file === '-';
+      let size = 0;
+      if (!fromStdin) {
+        try {
+          size = statSync(file).size;
+        } catch {
+          throw new UsageError(`cannot read input file "${file}"`);
+        }
+      }
+      const format = flags.format ?? (fromStdin ? 'ndjson' : sniffFormat(file));
+      const profiles = loadProfiles(flags.profiles);
+      let conn: StoreConnection | undefined;
+      let store: DeclarationStore | undefined;
+      let log: TransparencyLog | undefined;
+      if (flags.db) {
+        conn = openDatabase(flags.db);
+        await migrateToLatest(conn);
+        log = await openTransparencyLog(conn);
+        store = new LoggedDeclarationStore(conn, log);
+        await store.ensureAdministration(flags.administration, flags.administration);
+        await storeProfiles(store, flags.administration, 'cli', profiles);
+      }
+      const policy = defaultSelectionPolicy();
+      const key = selectionKey();
+      const risk = await openRiskSources({
+        databaseUrl: flags.db ?? 'sqlite::memory:',
+        ...(conn ? { conn } : {}),
+        screening: flags.screening,
+        recordParties: store !== undefined,
+        ...(flags.model ? { modelFile: flags.model } : {}),
+        policy,
+        selectionKey: key,
+      });
+      for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
+      const service = createAssessmentService({
+        ...assessmentDeps({
+          profilesDir: flags.profiles,
+          loadedProfiles: profiles,
+          policy,
+          selectionKey: key,
+          sources: risk.sources,
+          ...(store ? { store } : {}),
+          ...(flags.priceBands ? { priceBandsFile: flags.priceBands } : {}),
+        }),
+        afterSave: [risk.afterSave, ...(log ? [logDecisions(log)] : [])],
+      });
+      const input = fromStdin ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+      const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
+      const counts = { records: 0, green: 0, yellow: 0, red: 0, rejected: 0, unchanged: 0, amended: 0 };
+      const bar = progressBar(size, 'bytes');
+      const started = performance.now();
+      const source = fromStdin ? 'file:stdin' : `file:${basename(file)}`;
+
+      const flush = async (batch: InputRecord[]) => {
+        const lines: AssessmentLine[] = await service.assess(flags.administration, batch, {
+          source,
+          actor: 'cli',
+        });
+        let text = '';
+        for (const line of lines) {
+          counts.records++;
+          if ('rejected' in line) counts.rejected++;
+          else {
+            counts[line.channel]++;
+            if (line.status === 'unchanged') counts.unchanged++;
+            if (line.status === 'amended') counts.amended++;
+          }
+          text += `${JSON.stringify(line)}\n`;
+        }
+        await write(out, text);
+        if (!fromStdin) bar.update((input as ReturnType<typeof createReadStream>).bytesRead);
+      };
+
+      try {
+        let batch: InputRecord[] = [];
+        for await (const record of readRecords(input, format)) {
+          batch.push(record);
+          if (batch.length >= BATCH) {
+            await flush(batch);
+            batch = [];
+          }
+        }
+        if (batch.length > 0) await flush(batch);
+      } finally {
+        bar.stop();
+        if (flags.out) {
+          out.end();
+          await once(out, 'finish');
+        }
+        await risk.close();
+        await log?.close();
+        await conn?.close();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const decided = counts.records - counts.rejected;
+      process.stderr.write(
+        `assessed ${counts.records} record(s) in ${seconds.toFixed(1)} s: ${decided} decided ` +
+          `(green ${counts.green}, yellow ${counts.yellow}, red ${counts.red}` +
+          `${store ? `; ${counts.unchanged} unchanged, ${counts.amended} amended` : ''}), ${counts.rejected} rejected` +
+          `${store ? ` — stored in ${flags.db}` : ''}\n`,
+      );
+    });
+}

@@ -1,0 +1,227 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Command } from 'commander';
+import pino from 'pino';
+import { administrationProfiles } from '../../../app/administration-profiles.ts';
+import { createAssessmentService } from '../../../app/assess.ts';
+import { dataDir, defaultDatabaseUrl, rateLimits, screeningWorkers } from '../../../installation/config.ts';
+import { LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
+import { priceBandsFrom } from '../../../installation/price-bands.ts';
+import { openRiskSources } from '../../../installation/risk-sources.ts';
+import {
+  assessmentDeps,
+  DEFAULT_PROFILES_DIR,
+  defaultSelectionPolicy,
+  seedProfiles,
+  selectionKey,
+} from '../../../installation/runtime.ts';
+import { openTransparencyLog, openWitness } from '../../../installation/transparency-log.ts';
+import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
+import { loadCountryResolver } from '../../../driven/lists/country-resolver.ts';
+import { openScreeningPool, type PartyScreener, type ScreeningPool } from '../../../driven/lists/screening-pool.ts';
+import { loadProfiles } from '../../../driven/profiles/load-profiles.ts';
+import { createApp, DEFAULT_BODY_LIMIT_BYTES } from '../../http/app.ts';
+import {
+  createDemoKey,
+  DEMO_ADMINISTRATION,
+  demoDeclarationsFile,
+  demoTrainingFile,
+  seedDemoQueue,
+} from '../../http/demo.ts';
+import { greenlaneRoutes } from '../../http/routes/index.ts';
+import { openDatabase } from '../../../driven/store/database.ts';
+import { migrateToLatest } from '../../../driven/store/migrate.ts';
+import { UsageError } from '../usage-error.ts';
+
+/** Declarations the demo queue is seeded with: enough for every channel, quick to assess. */
+const DEMO_SEED_SIZE = 2000;
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  db: string;
+  demo?: boolean;
+  bodyLimit: string;
+  profiles: string;
+  screening: boolean;
+}
+
+function integerOption(value: string, name: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new UsageError(`${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** `greenlane serve`: the HTTP API, the OpenAPI document and the web queue page. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the HTTP API (OpenAPI at /openapi.json) and the web queue page at /')
+    .option('--port <port>', 'TCP port (0 picks a free one)', '8080')
+    .option('--host <host>', 'interface to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--db <url>', 'database URL (sqlite:<file> or postgres://...)', defaultDatabaseUrl())
+    .option(
+      '--demo',
+      'create the demo administration (its admin API key printed at the first start only); seed demo declarations when its queue is empty',
+    )
+    .option('--body-limit <bytes>', 'largest accepted request body', String(DEFAULT_BODY_LIMIT_BYTES))
+    .option('--no-screening', 'do not screen parties and vessels against the sanctions lists')
+    .option('--profiles <dir>', 'directory of risk profile files (YAML/JSON)', DEFAULT_PROFILES_DIR)
+    .action(async (opts: ServeOptions) => {
+      const port = integerOption(opts.port, '--port', 0, 65535);
+      const bodyLimitBytes = integerOption(opts.bodyLimit, '--body-limit', 1024, 1024 * 1024 * 1024);
+      let limits: ReturnType<typeof rateLimits>;
+      let workers: number;
+      try {
+        limits = rateLimits();
+        workers = screeningWorkers();
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      // One JSON line per request on stdout; GREENLANE_LOG_LEVEL=warn keeps only failures.
+      const logger = pino({ name: 'greenlane', level: process.env.GREENLANE_LOG_LEVEL ?? 'info' });
+      const profiles = loadProfiles(opts.profiles);
+      const conn = openDatabase(opts.db);
+      await migrateToLatest(conn);
+      const log = await openTransparencyLog(conn, {
+        onError: (err) => logger.error({ err }, 'transparency log'),
+      });
+      const store = new LoggedDeclarationStore(conn, log);
+      const admins = (await conn.db.selectFrom('administrations').select('id').execute()).map((a) => a.id);
+      const seeded = await seedProfiles(store, admins, 'greenlane serve', profiles);
+      if (seeded.length > 0)
+        process.stderr.write(`greenlane: profiles from ${opts.profiles} for ${seeded.join(', ')}\n`);
+      const policy = defaultSelectionPolicy();
+      const key = selectionKey();
+      const risk = await openRiskSources({
+        databaseUrl: opts.db,
+        conn,
+        screening: opts.screening,
+        recordParties: true,
+        policy,
+        selectionKey: key,
+      });
+      for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
+      // POST /v1/screen scores names in worker threads, so a large request never stalls the API.
+      // The pool opens as soon as the server listens (not to slow the start, the demo seeding
+      // included); screening requests wait until its workers have built their index.
+      let screeningPool: ScreeningPool | undefined;
+      const pooled: PartyScreener = { screen: (queries) => screeningPool!.screen(queries) };
+      if (risk.screening)
+        process.stderr.write(
+          `greenlane: screening API: ${workers > 0 ? `${workers} worker thread(s)` : 'on the event loop (GREENLANE_SCREENING_WORKERS=0)'}\n`,
+        );
+      let priceBands: PriceBandLookup | undefined;
+      if (opts.demo && !process.env.GREENLANE_PRICE_BANDS) {
+        // The demo's declarations are in KRW: bands from the data set's training year.
+        const train = demoTrainingFile(dataDir());
+        if (train) priceBands = await priceBandsFrom(train, 'customs-csv', 'KRW');
+      }
+      const deps = assessmentDeps({
+        store,
+        profilesDir: opts.profiles,
+        loadedProfiles: profiles,
+        policy,
+        selectionKey: key,
+        sources: risk.sources,
+        ...(priceBands ? { priceBands } : {}),
+      });
+      const { assess } = createAssessmentService({
+        ...deps,
+        // Each administration's stored profiles, read before each of its batches.
+        profilesFor: administrationProfiles(
+          store,
+          deps.reference,
+          profiles.map((l) => l.profile),
+        ),
+        afterSave: [risk.afterSave, logDecisions(log)],
+      });
+
+      let demoKey: Awaited<ReturnType<typeof createDemoKey>> | undefined;
+      if (opts.demo) {
+        demoKey = await createDemoKey(store);
+        // The demo administration may have been created just now, after the seeding above.
+        await seedProfiles(store, [DEMO_ADMINISTRATION], 'greenlane serve', profiles);
+        const file = demoDeclarationsFile(dataDir());
+        const started = performance.now();
+        const seeded = await seedDemoQueue(store, assess, file, DEMO_SEED_SIZE);
+        if (seeded) {
+          const seconds = ((performance.now() - started) / 1000).toFixed(1);
+          process.stderr.write(
+            `greenlane: seeded ${seeded.accepted} demo declarations (${seeded.rejected} rejected) in ${seconds} s\n`,
+          );
+        }
+      }
+
+      const app = createApp({
+        authenticate: store.authenticate,
+        routes: greenlaneRoutes({
+          conn,
+          store,
+          assess,
+          log: { log, witness: openWitness(conn) },
+          ...(risk.screening
+            ? {
+                screening: {
+                  index: () => risk.screening!.index,
+                  ...(workers > 0 ? { screener: pooled } : {}),
+                  store: risk.screening.store,
+                  resolveCountry: loadCountryResolver(dataDir()),
+                  refresh: risk.screening.refresh,
+                  isCleared: risk.screening.isCleared,
+                  recordHits: risk.screening.recordHits,
+                  onAdjudicated: () => log.drainRecords(),
+                },
+              }
+            : {}),
+        }),
+        logger,
+        bodyLimitBytes,
+        rateLimits: limits,
+      });
+      const server = serve({ fetch: app.fetch, port, hostname: opts.host });
+      await new Promise<void>((resolve, reject) => {
+        server.once('listening', resolve);
+        server.once('error', reject);
+      });
+      if (risk.screening && workers > 0) {
+        screeningPool = openScreeningPool({
+          index: risk.screening.index,
+          dataDirectory: dataDir(),
+          size: workers,
+        });
+        screeningPool.ready.catch((err) => logger.error({ err }, 'screening worker'));
+      }
+      const address = server.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      process.stderr.write(`greenlane: serving http://${host}:${address.port}/ (OpenAPI at /openapi.json)\n`);
+      if (demoKey && 'created' in demoKey) {
+        const secret = demoKey.created.secret;
+        process.stderr.write(
+          `greenlane: demo administration ${DEMO_ADMINISTRATION}, API key (shown once): ${secret}\n` +
+            `greenlane: open the queue signed in: http://${host === '127.0.0.1' || host === '[::1]' ? 'localhost' : host}:${address.port}/#key=${secret}\n`,
+        );
+      } else if (demoKey) {
+        process.stderr.write(
+          `greenlane: demo API key ${demoKey.existingId} was minted at this installation's first start and shown then ` +
+            `(greenlane keys list); for another: greenlane keys create --administration ${DEMO_ADMINISTRATION} --role admin --label <who>\n`,
+        );
+      }
+
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.stderr.write('greenlane: shutting down\n');
+          server.close(() => resolve());
+          // Idle keep-alive connections would otherwise hold the shutdown for their timeout.
+          if ('closeIdleConnections' in server) server.closeIdleConnections();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await screeningPool?.close();
+      await risk.close();
+      await log.close();
+      await conn.close();
+    });
+}

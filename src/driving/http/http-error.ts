@@ -1,0 +1,115 @@
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
+import { StoreError, type StoreErrorCode } from '../../driven/store/store-error.ts';
+
+/** Closed set of machine codes an API client can switch on; the message is for people. */
+export const API_ERROR_CODES = [
+  'invalid_json',
+  'invalid_body',
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'unavailable',
+  'internal',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** One problem inside a request: where (RFC 6901 JSON pointer), what (code) and why (plain words). */
+export const ApiErrorDetailSchema = z.object({
+  path: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+export type ApiErrorDetail = z.infer<typeof ApiErrorDetailSchema>;
+
+/** The one error shape of every non-2xx response: `{"error":{"code","message","details"?}}`. */
+export const ApiErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(API_ERROR_CODES),
+    message: z.string(),
+    details: z.array(ApiErrorDetailSchema).optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
+
+/**
+ * The one HTTP error type of the API boundary. Route handlers throw it; the app's error handler
+ * turns it (and anything else thrown) into {@link ApiErrorSchema}.
+ *
+ * @example
+ * throw new HttpError(404, 'not_found', `declaration ${id} does not exist`);
+ */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  /** Response headers that go with the error (`Retry-After` of a 429 or 503). */
+  readonly headers: Readonly<Record<string, string>>;
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: ApiErrorDetail[],
+    options?: { cause?: unknown; headers?: Record<string, string> },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.headers = options?.headers ?? {};
+  }
+
+  toBody(): ApiErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details && this.details.length > 0 ? { details: this.details } : {}),
+      },
+    };
+  }
+}
+
+const CODE_BY_STATUS: Partial<Record<number, ApiErrorCode>> = {
+  400: 'invalid_body',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+const STORE_ERRORS: Record<StoreErrorCode, [ContentfulStatusCode, ApiErrorCode]> = {
+  NOT_FOUND: [404, 'not_found'],
+  CONFLICT: [409, 'conflict'],
+  INVALID_INPUT: [400, 'invalid_body'],
+  // The key's administration vanished: the key is no longer good for anything.
+  UNKNOWN_ADMINISTRATION: [403, 'forbidden'],
+  // The pipeline re-assesses on it; one that still escapes is a race lost too often: retry.
+  STALE_VERSION: [409, 'conflict'],
+};
+
+/**
+ * Normalises whatever a handler or middleware threw. Hono's own `HTTPException`s (body limit,
+ * media-type gate) keep their status, the store's errors map by code; an unknown error becomes a 500 whose message reveals nothing
+ * of the internals (the cause is logged, not sent).
+ */
+export function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof StoreError) {
+    const [status, code] = STORE_ERRORS[err.code];
+    return new HttpError(status, code, err.message, undefined, { cause: err });
+  }
+  if (err instanceof HTTPException) {
+    const code = CODE_BY_STATUS[err.status];
+    if (code)
+      return new HttpError(err.status, code, err.message || code.replaceAll('_', ' '), undefined, {
+        cause: err,
+      });
+  }
+  return new HttpError(500, 'internal', 'internal server error', undefined, { cause: err });
+}

@@ -1,0 +1,108 @@
+import type { MiddlewareHandler } from 'hono';
+import type { ApiKeyRole } from '../../driven/store/store-records.ts';
+import type { AuthVariables } from './api-key-auth.ts';
+import { HttpError } from './http-error.ts';
+
+/**
+ * Who may call a route. A protected route names the roles allowed and always works inside the
+ * key's administration (another administration's object answers exactly like a missing one); a
+ * public route says why it may be public.
+ */
+export type RouteAccess =
+  | {
+      readonly roles: readonly ApiKeyRole[];
+      /** True for a route served but left out of the OpenAPI document (the web page's fragment). */
+      readonly hidden?: true;
+    }
+  | {
+      readonly public: string;
+      /**
+       * A public route that shows more to a key of these roles (of the object's administration):
+       * the key is optional, and one that is sent and invalid is refused (401).
+       */
+      readonly readers?: readonly ApiKeyRole[];
+      readonly hidden?: true;
+    };
+
+/**
+ * The role table: every route the server answers, as `METHOD /path` with OpenAPI path templates,
+ * and who may call it. Route files take their role check from here ({@link requireRoute}), and
+ * `test/api-tenancy.test.ts` calls every route of the OpenAPI document and of the app with every
+ * role, no key and a revoked key, on its own and on another administration's objects, and fails
+ * when a route is missing here or an entry has no route; docs/API.md shows the same table
+ * (checked by `route-access.test.ts`). Change access here, nowhere else.
+ */
+export const ROUTE_ACCESS = {
+  'GET /': { public: 'the page shell: no data until a key is pasted', hidden: true },
+  'GET /assets/queue.js': { public: 'static script of the page', hidden: true },
+  'GET /assets/queue.css': { public: 'static stylesheet of the page', hidden: true },
+  'GET /openapi.json': { public: 'the API description', hidden: true },
+  'GET /healthz': { public: 'load balancers probe without a key; says only ok or unavailable' },
+
+  // The clearance system submits; an officer may lodge one by hand (a traveller at a land border).
+  'POST /v1/declarations': { roles: ['admin', 'ingest', 'officer'] },
+  // The clearance system reads back decisions; people read explanations.
+  'GET /v1/declarations/{id}': { roles: ['admin', 'analyst', 'officer', 'ingest'] },
+  // Only people who inspect or supervise record outcomes and change channels.
+  'POST /v1/declarations/{id}/outcome': { roles: ['admin', 'officer'] },
+  'POST /v1/declarations/{id}/override': { roles: ['admin', 'analyst', 'officer'] },
+  'GET /v1/queue': { roles: ['admin', 'analyst', 'officer'] },
+  'GET /ui/queue': { roles: ['admin', 'analyst', 'officer'], hidden: true },
+
+  // Ingest keys (the clearance system) do not screen: the pipeline screens what they submit.
+  'POST /v1/screen': { roles: ['admin', 'analyst', 'officer'] },
+  'GET /v1/screening/hits': { roles: ['admin', 'analyst', 'officer'] },
+  'GET /v1/screening/hits/{id}': { roles: ['admin', 'analyst', 'officer'] },
+  'POST /v1/screening/hits/{id}/adjudication': { roles: ['admin', 'analyst'] },
+  'POST /v1/screening/hits/{id}/confirmation': { roles: ['admin', 'analyst'] },
+  'GET /v1/screening/good-parties': { roles: ['admin', 'analyst', 'officer'] },
+  'GET /v1/screening/lists': { roles: ['admin', 'analyst', 'officer'] },
+
+  'GET /v1/log/checkpoint': { public: 'partners verify the log with its public key alone' },
+  'GET /v1/log/entries/{index}': {
+    public: 'the leaf (a salted commitment) and its hash: partners verify the log with its public key alone',
+    // The record and its salt go only to these roles of the record's administration.
+    readers: ['admin', 'analyst', 'officer'],
+  },
+  'GET /v1/log/proof/inclusion': { public: 'partners verify the log with its public key alone' },
+  'GET /v1/log/proof/consistency': { public: 'partners verify the log with its public key alone' },
+  'GET /v1/log/public-key': { public: 'partners verify the log with its public key alone' },
+  'POST /v1/witness/add-checkpoint': {
+    public: 'C2SP tlog-witness: the request is authenticated by the log signature it carries',
+  },
+  'GET /v1/witness/public-key': { public: 'partners verify cosignatures with it' },
+} as const satisfies Record<string, RouteAccess>;
+
+export type RouteKey = keyof typeof ROUTE_ACCESS;
+/** The routes that need a key (the ones {@link requireRoute} accepts). */
+export type ProtectedRouteKey = {
+  [K in RouteKey]: (typeof ROUTE_ACCESS)[K] extends { roles: unknown } ? K : never;
+}[RouteKey];
+
+/** The roles allowed on a protected route. */
+export function rolesOf(route: ProtectedRouteKey): readonly ApiKeyRole[] {
+  return ROUTE_ACCESS[route].roles;
+}
+
+/**
+ * The role check of one route, from {@link ROUTE_ACCESS}; use as a `createRoute` middleware
+ * after the app's API-key authentication. A role not in the table is 403 `forbidden`, decided
+ * before any object is looked up, so it says nothing about what exists.
+ *
+ * @example
+ * createRoute({ method: 'get', path: '/v1/queue', middleware: [requireRoute('GET /v1/queue')] as const, ... })
+ */
+export function requireRoute(route: ProtectedRouteKey): MiddlewareHandler<{ Variables: AuthVariables }> {
+  const roles = rolesOf(route);
+  return async (c, next) => {
+    const { role } = c.get('principal');
+    if (!roles.includes(role)) {
+      throw new HttpError(
+        403,
+        'forbidden',
+        `${route} needs one of the roles ${roles.join(', ')}; the key has ${role}`,
+      );
+    }
+    await next();
+  };
+}

@@ -1,0 +1,189 @@
+import { openScreeningContext, type ScreeningContext } from '../driven/lists/screening-context.ts';
+import { readModelFile } from '../driven/model/model-file.ts';
+import { createModelSignalSource } from '../driven/model/model-signal-source.ts';
+import type { StoreConnection } from '../driven/store/database.ts';
+import { ModelRegistry } from '../driven/store/model-registry.ts';
+import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
+import type { Declaration } from '../core/declaration/declaration.ts';
+import type { ModelTarget } from '../core/model/customs-record.ts';
+import {
+  type DeclarationScreening,
+  screenDeclarationParties,
+  screeningSignals,
+} from '../core/screening/signals.ts';
+import type { SavedAssessment, SignalSource } from '../app/assess.ts';
+import { dataDir } from './config.ts';
+
+/** Model probability at which a declaration needs a documentary check, and a physical inspection. */
+export const MODEL_THRESHOLDS = { yellowAt: 0.5, redAt: 0.8 } as const;
+/** Share of model selections drawn for exploration (issue: default 10%). */
+export const EXPLORATION_SHARE = 0.1;
+
+export interface RiskSources {
+  sources: SignalSource[];
+  /** Records what the sources need after a batch is stored (screened parties for delta screening). */
+  afterSave(administration: string, saved: SavedAssessment[]): Promise<void>;
+  /** One line per source for the startup log, e.g. "screening: un, ofac, eu, uk from the store". */
+  describe: string[];
+  screening?: ScreeningContext;
+  close(): Promise<void>;
+}
+
+export interface RiskSourceOptions {
+  databaseUrl: string;
+  /** The store connection, to find each administration's active model in the registry. */
+  conn?: StoreConnection;
+  /** Screen parties and vessels against the sanctions lists (default true). */
+  screening?: boolean;
+  /** Record screened parties and hits so list updates re-screen them (delta screening). */
+  recordParties?: boolean;
+  /** A model file for every administration (CLI); otherwise the registry's active models. */
+  modelFile?: string;
+  policy: SelectionPolicy;
+  /** The secret key exploration draws from (as random selection does). */
+  selectionKey: SelectionKey;
+}
+
+const MODEL_TARGETS: readonly ModelTarget[] = ['fraud', 'critical'];
+
+/** Results kept between scoring and storing; bounded so unchanged (never stored) ones cannot pile up. */
+const MAX_PENDING = 50_000;
+
+/**
+ * Opens the risk sources beyond the profiles: party screening (lists from the store when loaded
+ * there, else from the data directory) and the learned model (a file, or each administration's
+ * active fraud and critical-fraud models from the registry).
+ */
+export async function openRiskSources(options: RiskSourceOptions): Promise<RiskSources> {
+  const sources: SignalSource[] = [];
+  const describe: string[] = [];
+  let screening: ScreeningContext | undefined;
+  const pending = new Map<string, DeclarationScreening>();
+
+  if (options.screening !== false) {
+    const started = performance.now();
+    screening = await openScreeningContext({
+      dataDirectory: dataDir(),
+      databaseUrl: options.databaseUrl,
+      source: 'auto',
+    });
+    const ctx = screening;
+    sources.push({
+      name: 'screening',
+      kind: 'lists',
+      // The administration's good-party list, read before each batch: a clearance applies at once.
+      prepare: (administration) => ctx.refresh(administration),
+      signals(declaration: Declaration, administration: string) {
+        const result = screenDeclarationParties(declaration, ctx.index, {
+          isCleared: (query, hit) => ctx.isCleared(administration, query, hit),
+        });
+        if (options.recordParties) {
+          if (pending.size >= MAX_PENDING) pending.clear();
+          pending.set(`${administration}\u0000${declaration.id}`, result);
+        }
+        return screeningSignals(result);
+      },
+      versions: () => Object.fromEntries(ctx.index.versions.map((label) => [label.split(':')[0]!, label])),
+    });
+    describe.push(
+      `screening: ${ctx.index.versions.join(', ')} (${ctx.origin}, ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+    );
+  }
+
+  const inspectionRate = options.policy.randomRates.red + options.policy.randomRates.yellow;
+  if (options.modelFile) {
+    const { model, meta } = readModelFile(options.modelFile);
+    const version = `file:${model.target}:${meta.createdAt}`;
+    sources.push(
+      createModelSignalSource({
+        model,
+        version,
+        policy: 'probability',
+        ...MODEL_THRESHOLDS,
+        exploration: {
+          share: EXPLORATION_SHARE,
+          inspectionRate: Math.max(inspectionRate, 0.05),
+          key: options.selectionKey,
+        },
+      }),
+    );
+    describe.push(`model: ${version}`);
+  } else if (options.conn) {
+    const models = administrationModels(options.conn.db, (active) =>
+      createModelSignalSource({
+        model: active.model,
+        version: active.summary.id,
+        policy: active.policy,
+        ...MODEL_THRESHOLDS,
+        exploration: {
+          share: EXPLORATION_SHARE,
+          inspectionRate: Math.max(inspectionRate, 0.05),
+          key: options.selectionKey,
+        },
+      }),
+    );
+    const admins = await options.conn.db.selectFrom('administrations').select('id').execute();
+    for (const { id } of admins) {
+      await models.refresh(id);
+      for (const s of models.of(id))
+        describe.push(`model: ${Object.values(s.versions(id)).join(', ')} for ${id}`);
+    }
+    sources.push({
+      name: 'model',
+      kind: 'model',
+      prepare: (administration) => models.refresh(administration),
+      signals: (declaration, administration) =>
+        models.of(administration).flatMap((s) => s.signals(declaration, administration)),
+      versions: (administration) =>
+        Object.assign({}, ...models.of(administration).map((s) => s.versions(administration))),
+    });
+  }
+
+  return {
+    sources,
+    describe,
+    ...(screening ? { screening } : {}),
+    async afterSave(administration, saved) {
+      if (!screening || !options.recordParties) return;
+      for (const { line } of saved) {
+        const key = `${administration}\u0000${line.declarationId}`;
+        const result = pending.get(key);
+        pending.delete(key);
+        if (!result) continue;
+        for (const party of result.parties)
+          await screening.recordHits(administration, party.query, party.hits);
+      }
+    },
+    async close() {
+      await screening?.close();
+    },
+  };
+}
+
+type ActiveModel = Awaited<ReturnType<ModelRegistry['active']>>;
+
+/**
+ * Each administration's active fraud and critical-fraud models, as signal sources. `refresh`
+ * reads the administration's latest activations (two small queries) and loads a model again only
+ * when another was put in force, so an activation applies to that administration's next batch,
+ * and only to it.
+ */
+function administrationModels(db: StoreConnection['db'], toSource: (active: ActiveModel) => SignalSource) {
+  const loaded = new Map<string, { signature: string; sources: SignalSource[] }>();
+  return {
+    of: (administration: string): SignalSource[] => loaded.get(administration)?.sources ?? [],
+    async refresh(administration: string): Promise<void> {
+      const registry = new ModelRegistry(db, administration);
+      const latest = await Promise.all(MODEL_TARGETS.map((t) => registry.history(t).then((h) => h[0])));
+      const signature = JSON.stringify(latest.map((a) => (a ? [a.modelId, a.policy, a.activatedAt] : null)));
+      if (loaded.get(administration)?.signature === signature) return;
+      const sources: SignalSource[] = [];
+      for (const [i, target] of MODEL_TARGETS.entries()) {
+        if (!latest[i]) continue;
+        // No active model of this target for this administration: profiles and screening decide.
+        sources.push(toSource(await registry.active(target)));
+      }
+      loaded.set(administration, { signature, sources });
+    },
+  };
+}
