@@ -10,11 +10,11 @@
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { readCustomsRows } from '../src/driven/model/customs-rows.ts';
-import { dataDir } from '../src/installation/config.ts';
 import { encodeRecord, FEATURE_COUNT, fitAndEncodeTraining } from '../src/core/model/features.ts';
 import { predictRaw, sigmoid } from '../src/core/model/gbdt.ts';
 import { createScorer, trainRiskModel } from '../src/core/model/risk-model.ts';
+import { readCustomsRows } from '../src/driven/model/customs-rows.ts';
+import { dataDir } from '../src/installation/config.ts';
 import { median, writeReportSection } from './report.ts';
 
 const TRAIN_RUNS = 3;

@@ -12,11 +12,6 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { type CustomsRow, customsRowToDeclaration } from '../src/driven/input/customs-csv.ts';
-import { loadProfiles } from '../src/driven/profiles/load-profiles.ts';
-import { loadReferenceData } from '../src/driven/reference/file-reference-data.ts';
-import { dataDir, PACKAGE_ROOT } from '../src/installation/config.ts';
-import { defaultSelectionPolicy } from '../src/installation/runtime.ts';
 import { decideChannel } from '../src/core/decision/decide.ts';
 import {
   type SelectionKey,
@@ -33,6 +28,11 @@ import {
   profileSignals,
 } from '../src/core/rules/evaluate.ts';
 import { PriceBandTable } from '../src/core/rules/price-bands.ts';
+import { type CustomsRow, customsRowToDeclaration } from '../src/driven/input/customs-csv.ts';
+import { loadProfiles } from '../src/driven/profiles/load-profiles.ts';
+import { loadReferenceData } from '../src/driven/reference/file-reference-data.ts';
+import { dataDir, PACKAGE_ROOT } from '../src/installation/config.ts';
+import { defaultSelectionPolicy } from '../src/installation/runtime.ts';
 import { median, writeReportSection } from './report.ts';
 
 const TARGET_PER_SECOND = 20_000;

@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { loadCountryResolver } from '../src/driven/lists/country-resolver.ts';
-import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
-import { dataDir } from '../src/installation/config.ts';
 import { kindOf, type ScreeningIndex, tokenRarity } from '../src/core/screening/candidate-index.ts';
 import { compareNames } from '../src/core/screening/name-compare.ts';
 import { normaliseName } from '../src/core/screening/normalise.ts';
 import { DEFAULT_THRESHOLDS, type ScreeningQuery, screenParty } from '../src/core/screening/screen.ts';
+import { loadCountryResolver } from '../src/driven/lists/country-resolver.ts';
+import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
+import { dataDir } from '../src/installation/config.ts';
 import { median, writeReportSection } from './report.ts';
 
 const RUNS = 3;

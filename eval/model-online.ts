@@ -5,11 +5,12 @@
  * their labels. Pure exploitation is compared with 90% exploit + 10% random exploration, against
  * the oracle that would inspect the week's best 10% knowing the outcomes.
  */
-import type { CustomsRows } from '../src/driven/model/customs-rows.ts';
+
 import { type CustomsRecord, dutyAtStake, type OutcomeLabel } from '../src/core/model/customs-record.ts';
 import { selectForInspection } from '../src/core/model/exploration.ts';
 import { seededRandom } from '../src/core/model/random.ts';
 import { createScorer, trainRiskModel } from '../src/core/model/risk-model.ts';
+import type { CustomsRows } from '../src/driven/model/customs-rows.ts';
 
 const RATE = 0.1;
 const DAY = 86_400_000;

@@ -8,13 +8,13 @@
  */
 import { join } from 'node:path';
 import { writeReportSection } from '../bench/report.ts';
-import { readCustomsRows } from '../src/driven/model/customs-rows.ts';
-import { dataDir } from '../src/installation/config.ts';
 import type { CustomsRecord } from '../src/core/model/customs-record.ts';
 import { evaluateRiskModel, recoveredRevenue } from '../src/core/model/evaluate.ts';
 import { INSPECTION_RATES, type SelectionMetrics, selectionMetrics } from '../src/core/model/metrics.ts';
 import { seededRandom } from '../src/core/model/random.ts';
 import { trainRiskModel } from '../src/core/model/risk-model.ts';
+import { readCustomsRows } from '../src/driven/model/customs-rows.ts';
+import { dataDir } from '../src/installation/config.ts';
 import { runOnlineSimulation } from './model-online.ts';
 
 const args = process.argv.slice(2);

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { median, writeReportSection } from '../bench/report.ts';
+import type { ReferenceData } from '../src/core/reference/reference-data.ts';
 import { loadReferenceData, REFERENCE_FILES } from '../src/driven/reference/file-reference-data.ts';
 import { fetchReferenceData, officialSources } from '../src/driven/reference/official-sources.ts';
 import { dataDir } from '../src/installation/config.ts';
-import type { ReferenceData } from '../src/core/reference/reference-data.ts';
 import { startFixtureServer, writeZip } from '../test/support/reference-sources.ts';
 
 /**

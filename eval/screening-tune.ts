@@ -3,11 +3,12 @@
  * their TUNING half only, for choosing constants without looking at the held-out half. Prints every
  * false alert on non-listed names and every miss on perturbed listed names of the tuning half.
  */
-import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
-import { dataDir } from '../src/installation/config.ts';
+
 import { exactKey } from '../src/core/screening/candidate-index.ts';
 import { normaliseName } from '../src/core/screening/normalise.ts';
 import { screenParty } from '../src/core/screening/screen.ts';
+import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
+import { dataDir } from '../src/installation/config.ts';
 import { negativeSets, positiveSets } from './screening-sets.ts';
 
 const what = process.argv[2] ?? 'both';

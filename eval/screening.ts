@@ -9,9 +9,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { writeReportSection } from '../bench/report.ts';
-import { loadCountryResolver } from '../src/driven/lists/country-resolver.ts';
-import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
-import { dataDir } from '../src/installation/config.ts';
 import { exactKey, kindOf } from '../src/core/screening/candidate-index.ts';
 import { compareNames } from '../src/core/screening/name-compare.ts';
 import { normaliseName } from '../src/core/screening/normalise.ts';
@@ -21,6 +18,9 @@ import {
   type ScreeningHit,
   screenParty,
 } from '../src/core/screening/screen.ts';
+import { loadCountryResolver } from '../src/driven/lists/country-resolver.ts';
+import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
+import { dataDir } from '../src/installation/config.ts';
 import { LOCALES, negativeSets, PERTURBATIONS, positiveSets, syllableSwaps } from './screening-sets.ts';
 
 const data = dataDir();

@@ -3,10 +3,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/driven/database/database.ts';
+import { migrateToLatest } from '../src/driven/database/migrate.ts';
 import { REFERENCE_FILES } from '../src/driven/reference/file-reference-data.ts';
-import { openDatabase } from '../src/driven/store/database.ts';
 import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
-import { migrateToLatest } from '../src/driven/store/migrate.ts';
 import { dataDir } from '../src/installation/config.ts';
 import { openTransparencyLog } from '../src/installation/transparency-log.ts';
 import { createTestDatabase, DIALECTS } from './support/databases.ts';

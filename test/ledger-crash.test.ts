@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { NOTE_ALG_ED25519 } from '../src/core/ledger/signed-note.ts';
+import { openDatabase } from '../src/driven/database/database.ts';
+import { migrateToLatest } from '../src/driven/database/migrate.ts';
 import { loadOrCreateKey } from '../src/driven/ledger/signing-keys.ts';
 import { TransparencyLog } from '../src/driven/ledger/transparency-log.ts';
-import { openDatabase } from '../src/driven/store/database.ts';
-import { migrateToLatest } from '../src/driven/store/migrate.ts';
-import { NOTE_ALG_ED25519 } from '../src/core/ledger/signed-note.ts';
 
 const RUNS = Number(process.env.CRASH_RUNS ?? 20);
 const home = mkdtempSync(join(tmpdir(), 'greenlane-crash-'));

@@ -2,17 +2,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAssessmentService } from '../src/app/assess.ts';
+import type { ReferenceData } from '../src/core/reference/reference-data.ts';
+import { openDatabase } from '../src/driven/database/database.ts';
+import { migrateToLatest } from '../src/driven/database/migrate.ts';
 import type { InputFormat, InputRecord } from '../src/driven/input/input-record.ts';
 import { readRecords } from '../src/driven/input/read-records.ts';
 import { referenceData } from '../src/driven/reference/file-reference-data.ts';
-import { createTestApi } from './support/api-test-kit.ts';
-import { openDatabase } from '../src/driven/store/database.ts';
 import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
-import { migrateToLatest } from '../src/driven/store/migrate.ts';
-import { createAssessmentService } from '../src/app/assess.ts';
 import { dataDir } from '../src/installation/config.ts';
 import { assessmentDeps } from '../src/installation/runtime.ts';
-import type { ReferenceData } from '../src/core/reference/reference-data.ts';
+import { createTestApi } from './support/api-test-kit.ts';
 import { useCliHarness } from './support/cli-harness.ts';
 import {
   type CorpusRecord,

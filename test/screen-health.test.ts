@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../src/driven/store/database.ts';
+import { openDatabase } from '../src/driven/database/database.ts';
+import { migrateToLatest } from '../src/driven/database/migrate.ts';
 import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
-import { migrateToLatest } from '../src/driven/store/migrate.ts';
 import { PACKAGE_ROOT, SCREEN_LIMITS } from '../src/installation/config.ts';
 import { heaviestScreenRequest } from './support/heavy-screen.ts';
 

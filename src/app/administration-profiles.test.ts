@@ -1,19 +1,19 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TEST_PROFILE, testDeclaration } from '../../test/support/api-test-kit.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { migrateTo } from '../../test/support/migrate-to.ts';
 import { testSelectionKey } from '../../test/support/selection-key.ts';
-import { referenceData } from '../driven/reference/file-reference-data.ts';
-import { TEST_PROFILE, testDeclaration } from '../../test/support/api-test-kit.ts';
-import { openDatabase, type StoreConnection } from '../driven/store/database.ts';
-import { DeclarationStore } from '../driven/store/declaration-store.ts';
-import { migrateToLatest } from '../driven/store/migrate.ts';
 import type { SelectionPolicy } from '../core/decision/selection-policy.ts';
 import { compileProfiles } from '../core/rules/evaluate.ts';
 import { RiskProfileSchema } from '../core/rules/risk-profile.ts';
+import { openDatabase, type StoreConnection } from '../driven/database/database.ts';
+import { migrateToLatest } from '../driven/database/migrate.ts';
+import { referenceData } from '../driven/reference/file-reference-data.ts';
+import { DeclarationStore } from '../driven/store/declaration-store.ts';
+import { dataDir } from '../installation/config.ts';
 import { administrationProfiles } from './administration-profiles.ts';
 import { asInputRecords, createAssessmentService } from './assess.ts';
-import { dataDir } from '../installation/config.ts';
 
 const POLICY: SelectionPolicy = {
   thresholds: { yellow: 20, red: 50 },

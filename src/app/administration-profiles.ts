@@ -1,7 +1,7 @@
-import type { DeclarationStore } from '../driven/store/declaration-store.ts';
 import type { ReferenceData } from '../core/reference/reference-data.ts';
 import { type CompiledProfiles, compileProfiles } from '../core/rules/evaluate.ts';
 import { type RiskProfile, RiskProfileSchema } from '../core/rules/risk-profile.ts';
+import type { DeclarationStore } from '../driven/store/declaration-store.ts';
 
 /**
  * Risk profiles per administration for the assessment pipeline (`AssessmentDeps.profilesFor`):

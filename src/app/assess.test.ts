@@ -3,13 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { sampleDeclaration } from '../../test/support/fixtures.ts';
 import { testSelectionKey } from '../../test/support/selection-key.ts';
-import { decisionRecord } from '../driven/ledger/ledger-records.ts';
-import { openDatabase, type StoreConnection } from '../driven/store/database.ts';
-import { DeclarationStore } from '../driven/store/declaration-store.ts';
-import { migrateToLatest } from '../driven/store/migrate.ts';
 import { selectionDraw } from '../core/decision/selection-policy.ts';
 import type { Channel } from '../core/decision/signal.ts';
 import type { DeclarationInput } from '../core/declaration/declaration.ts';
+import { openDatabase, type StoreConnection } from '../driven/database/database.ts';
+import { migrateToLatest } from '../driven/database/migrate.ts';
+import { DeclarationStore } from '../driven/store/declaration-store.ts';
+import { decisionRecord } from '../driven/store/ledger-records.ts';
+import {
+  defaultSelectionPolicy,
+  type RuntimeOptions,
+  assessmentDeps as runtimeDeps,
+} from '../installation/runtime.ts';
 import {
   type AssessedLine,
   type AssessmentLine,
@@ -18,7 +23,6 @@ import {
   type RejectedLine,
   type SignalSource,
 } from './assess.ts';
-import { defaultSelectionPolicy, type RuntimeOptions, assessmentDeps as runtimeDeps } from '../installation/runtime.ts';
 
 const OPTS = { source: 'test', actor: 'tester' };
 const KEY = testSelectionKey('assess');

@@ -1,13 +1,3 @@
-import type { InputRecord, RecordedOutcome } from '../driven/input/input-record.ts';
-import { contentHash } from '../driven/store/content-hash.ts';
-import type { DeclarationStore } from '../driven/store/declaration-store.ts';
-import { StoreError } from '../driven/store/store-error.ts';
-import type {
-  AssessmentItem,
-  DecisionInput,
-  SaveStatus,
-  StoredDecision,
-} from '../driven/store/store-records.ts';
 import { type ChannelDecision, type ChannelFloor, decideChannel } from '../core/decision/decide.ts';
 import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
 import { CHANNEL_RANK, type Channel, type RiskSignal } from '../core/decision/signal.ts';
@@ -21,6 +11,16 @@ import {
   profileVersionsInForce,
 } from '../core/rules/evaluate.ts';
 import type { PriceBandLookup } from '../core/rules/price-bands.ts';
+import { StoreError } from '../driven/database/store-error.ts';
+import type { InputRecord, RecordedOutcome } from '../driven/input/input-record.ts';
+import { contentHash } from '../driven/store/content-hash.ts';
+import type { DeclarationStore } from '../driven/store/declaration-store.ts';
+import type {
+  AssessmentItem,
+  DecisionInput,
+  SaveStatus,
+  StoredDecision,
+} from '../driven/store/store-records.ts';
 
 /** One reason as the CLI and API report it. */
 export interface ReasonLine {

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
+import { validateDeclaration } from '../core/declaration/validation.ts';
+import { PriceBandTable, type UnitPriceObservation } from '../core/rules/price-bands.ts';
 import type { InputFormat } from '../driven/input/input-record.ts';
 import { readRecords } from '../driven/input/read-records.ts';
 import { referenceData } from '../driven/reference/file-reference-data.ts';
-import { validateDeclaration } from '../core/declaration/validation.ts';
-import { PriceBandTable, type UnitPriceObservation } from '../core/rules/price-bands.ts';
 import { dataDir } from './config.ts';
 
 /**

@@ -1,8 +1,4 @@
-import { openScreeningContext, type ScreeningContext } from '../driven/lists/screening-context.ts';
-import { readModelFile } from '../driven/model/model-file.ts';
-import { createModelSignalSource } from '../driven/model/model-signal-source.ts';
-import type { StoreConnection } from '../driven/store/database.ts';
-import { ModelRegistry } from '../driven/store/model-registry.ts';
+import type { SavedAssessment, SignalSource } from '../app/assess.ts';
 import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
 import type { Declaration } from '../core/declaration/declaration.ts';
 import type { ModelTarget } from '../core/model/customs-record.ts';
@@ -11,7 +7,11 @@ import {
   screenDeclarationParties,
   screeningSignals,
 } from '../core/screening/signals.ts';
-import type { SavedAssessment, SignalSource } from '../app/assess.ts';
+import type { StoreConnection } from '../driven/database/database.ts';
+import { openScreeningContext, type ScreeningContext } from '../driven/lists/screening-context.ts';
+import { readModelFile } from '../driven/model/model-file.ts';
+import { ModelRegistry } from '../driven/model/model-registry.ts';
+import { createModelSignalSource } from '../driven/model/model-signal-source.ts';
 import { dataDir } from './config.ts';
 
 /** Model probability at which a declaration needs a documentary check, and a physical inspection. */

@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type LoadedProfile, loadProfiles } from '../driven/profiles/load-profiles.ts';
-import { referenceData } from '../driven/reference/file-reference-data.ts';
-import { openSelectionKeys } from '../driven/selection/selection-keys.ts';
-import type { DeclarationStore } from '../driven/store/declaration-store.ts';
+import type { AssessmentDeps, SignalSource } from '../app/assess.ts';
 import {
   type SelectionKey,
   type SelectionPolicy,
@@ -12,7 +9,10 @@ import {
 import { compileProfiles } from '../core/rules/evaluate.ts';
 import { type PriceBandLookup, PriceBandTable } from '../core/rules/price-bands.ts';
 import type { RiskProfile } from '../core/rules/risk-profile.ts';
-import type { AssessmentDeps, SignalSource } from '../app/assess.ts';
+import { type LoadedProfile, loadProfiles } from '../driven/profiles/load-profiles.ts';
+import { referenceData } from '../driven/reference/file-reference-data.ts';
+import { openSelectionKeys } from '../driven/selection/selection-keys.ts';
+import type { DeclarationStore } from '../driven/store/declaration-store.ts';
 import { dataDir, PACKAGE_ROOT, stateDir } from './config.ts';
 
 /** The starter risk profiles shipped with Greenlane. */

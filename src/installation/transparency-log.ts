@@ -1,12 +1,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { LedgerError } from '../core/ledger/ledger-error.ts';
+import { NOTE_ALG_COSIGNATURE_V1, NOTE_ALG_ED25519, parseVerifierKey } from '../core/ledger/signed-note.ts';
+import type { StoreConnection } from '../driven/database/database.ts';
 import { loadOrCreateKey, newKeyName } from '../driven/ledger/signing-keys.ts';
 import { TransparencyLog } from '../driven/ledger/transparency-log.ts';
 import { WitnessService } from '../driven/ledger/witness-service.ts';
-import type { StoreConnection } from '../driven/store/database.ts';
-import { LedgerError } from '../core/ledger/ledger-error.ts';
-import { NOTE_ALG_COSIGNATURE_V1, NOTE_ALG_ED25519, parseVerifierKey } from '../core/ledger/signed-note.ts';
 import { stateDir } from './config.ts';
 
 /** `stateDir/ledger/witnesses.json`: who cosigns this log's checkpoints and how many must. */

@@ -1,18 +1,18 @@
-import { createTestDatabase } from './databases.ts';
-import { testSelectionKey } from './selection-key.ts';
 import { createAssessmentService } from '../../src/app/assess.ts';
-import { dataDir, type RateLimits } from '../../src/installation/config.ts';
 import type { SelectionPolicy } from '../../src/core/decision/selection-policy.ts';
 import { compileProfiles } from '../../src/core/rules/evaluate.ts';
 import { RiskProfileSchema } from '../../src/core/rules/risk-profile.ts';
+import { type DialectName, openDatabase } from '../../src/driven/database/database.ts';
+import { migrateToLatest } from '../../src/driven/database/migrate.ts';
 import { referenceData } from '../../src/driven/reference/file-reference-data.ts';
-import { type DialectName, openDatabase } from '../../src/driven/store/database.ts';
 import { DeclarationStore } from '../../src/driven/store/declaration-store.ts';
-import { migrateToLatest } from '../../src/driven/store/migrate.ts';
 import type { ApiKeyRole } from '../../src/driven/store/store-records.ts';
 import { createApp } from '../../src/driving/http/app.ts';
 import type { ApiApp } from '../../src/driving/http/route-module.ts';
 import { greenlaneRoutes } from '../../src/driving/http/routes/index.ts';
+import { dataDir, type RateLimits } from '../../src/installation/config.ts';
+import { createTestDatabase } from './databases.ts';
+import { testSelectionKey } from './selection-key.ts';
 
 /**
  * For the API tests only: the real app on a fresh real database (SQLite file or PostgreSQL

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { DialectName } from '../../src/driven/store/database.ts';
+import type { DialectName } from '../../src/driven/database/database.ts';
 import { testPostgresUrl } from '../../src/installation/config.ts';
 
 export interface TestDatabase {

@@ -4,14 +4,14 @@
 // the 20 restarts stay fast.
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { NOTE_ALG_ED25519 } from '../../src/core/ledger/signed-note.ts';
+import type { Database } from '../../src/driven/database/schema.ts';
 import { loadOrCreateKey, newKeyName } from '../../src/driven/ledger/signing-keys.ts';
 import { TransparencyLog } from '../../src/driven/ledger/transparency-log.ts';
-import type { Database } from '../../src/driven/store/schema.ts';
-import { NOTE_ALG_ED25519 } from '../../src/core/ledger/signed-note.ts';
 
 const [file, run, home] = process.argv.slice(2) as [string, string, string];
 const sqlite = new SQLite(file);
-// The same pragmas as openDatabase() (src/driven/store/database.ts).
+// The same pragmas as openDatabase() (src/driven/database/database.ts).
 sqlite.pragma('journal_mode = WAL');
 sqlite.pragma('synchronous = NORMAL');
 sqlite.pragma('busy_timeout = 5000');

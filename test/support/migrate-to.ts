@@ -1,6 +1,6 @@
 import { Migrator, sql } from 'kysely';
-import type { StoreConnection } from '../../src/driven/store/database.ts';
-import { MIGRATIONS } from '../../src/driven/store/migrations/index.ts';
+import type { StoreConnection } from '../../src/driven/database/database.ts';
+import { MIGRATIONS } from '../../src/driven/database/migrations/index.ts';
 
 /**
  * Brings a test database up to one named migration only, so a later migration's handling of

@@ -5,7 +5,7 @@ import { hashLeaf } from '../../core/ledger/merkle-hash.ts';
 import { checkRecordAgainstLeaf, parseCommitmentLeaf } from '../../core/ledger/record-commitment.ts';
 import { noteVerifier, openNote } from '../../core/ledger/signed-note.ts';
 import { readTileNode, TILE_WIDTH, type Tile, TileAppender } from '../../core/ledger/tile-layout.ts';
-import type { LedgerRecord, LedgerRecordStore } from './ledger-records.ts';
+import type { LedgerRecord, LedgerRecordStore } from '../store/ledger-records.ts';
 import type { LogStore, StoredCheckpoint } from './log-store.ts';
 
 /** What `log verify` can find wrong, in the order it matters to an auditor. */

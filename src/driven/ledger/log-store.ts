@@ -10,8 +10,8 @@ import {
   tileAddress,
 } from '../../core/ledger/tile-layout.ts';
 import type { NodeId, NodeReader } from '../../core/ledger/tree-node.ts';
-import type { StoreConnection } from '../store/database.ts';
-import type { Database } from '../store/schema.ts';
+import type { StoreConnection } from '../database/database.ts';
+import type { Database } from '../database/schema.ts';
 
 /** The one row of `ledger_state`. */
 const STATE_ID = 1;

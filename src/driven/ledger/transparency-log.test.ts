@@ -7,8 +7,8 @@ import { parseCheckpoint } from '../../core/ledger/checkpoint.ts';
 import { hashLeaf } from '../../core/ledger/merkle-hash.ts';
 import { verifyConsistency, verifyInclusion } from '../../core/ledger/proof-verify.ts';
 import { NOTE_ALG_ED25519, noteVerifier, openNote } from '../../core/ledger/signed-note.ts';
-import { openDatabase, type StoreConnection } from '../store/database.ts';
-import { migrateToLatest } from '../store/migrate.ts';
+import { openDatabase, type StoreConnection } from '../database/database.ts';
+import { migrateToLatest } from '../database/migrate.ts';
 import { loadOrCreateKey, newKeyName } from './signing-keys.ts';
 import { TransparencyLog } from './transparency-log.ts';
 

@@ -9,7 +9,7 @@ import {
   type WitnessedLog,
   type WitnessedState,
 } from '../../core/ledger/witness.ts';
-import type { StoreConnection } from '../store/database.ts';
+import type { StoreConnection } from '../database/database.ts';
 import type { KeyPair } from './signing-keys.ts';
 
 /** An HTTP-shaped answer to add-checkpoint (C2SP tlog-witness), independent of the HTTP framework. */

@@ -12,8 +12,8 @@ import {
 } from '../../core/screening/entity.ts';
 import type { ScreeningHit, ScreeningQuery, ScreeningThresholds } from '../../core/screening/screen.ts';
 import { screenParty } from '../../core/screening/screen.ts';
-import { openDatabase, type StoreConnection } from '../store/database.ts';
-import { migrateToLatest } from '../store/migrate.ts';
+import { openDatabase, type StoreConnection } from '../database/database.ts';
+import { migrateToLatest } from '../database/migrate.ts';
 import { goodPartyKey, ScreeningStore, type StoredHit } from '../store/screening-store.ts';
 import { releaseJapaneseReader } from './japanese-reader.ts';
 import { loadScreeningIndex, loadScreeningTables } from './load-index.ts';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hanNames } from '../../../test/support/heavy-screen.ts';
-import { dataDir } from '../../installation/config.ts';
 import { buildScreeningIndex, type ScreeningIndex } from '../../core/screening/candidate-index.ts';
 import { addName, newEntity, versionLabel } from '../../core/screening/entity.ts';
 import { type ScreeningQuery, screenParty } from '../../core/screening/screen.ts';
+import { dataDir } from '../../installation/config.ts';
 import { loadScreeningTables } from './load-index.ts';
 import {
   openScreeningPool,

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeDeclaration } from '../../../test/support/declaration-fixture.ts';
 import { testSelectionKey } from '../../../test/support/selection-key.ts';
-import { dataDir, PACKAGE_ROOT } from '../../installation/config.ts';
-import { defaultSelectionPolicy } from '../../installation/runtime.ts';
 import { decideChannel } from '../../core/decision/decide.ts';
 import type { DeclarationInput } from '../../core/declaration/declaration.ts';
 import { validateDeclaration } from '../../core/declaration/validation.ts';
@@ -13,6 +11,8 @@ import {
   profileSignals,
 } from '../../core/rules/evaluate.ts';
 import { PriceBandTable } from '../../core/rules/price-bands.ts';
+import { dataDir, PACKAGE_ROOT } from '../../installation/config.ts';
+import { defaultSelectionPolicy } from '../../installation/runtime.ts';
 import { loadReferenceData } from '../reference/file-reference-data.ts';
 import { loadProfiles } from './load-profiles.ts';
 

@@ -4,8 +4,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../installation/config.ts';
 import { selectionKeyId } from '../../core/decision/selection-policy.ts';
+import { PACKAGE_ROOT } from '../../installation/config.ts';
 import { openSelectionKeys, rotateSelectionKey, selectionKeyFile } from './selection-keys.ts';
 
 const mode = (path: string) => statSync(path).mode & 0o777;

@@ -1,7 +1,7 @@
 import type SQLite from 'better-sqlite3';
 import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
-import type { Database } from './schema.ts';
-import { chunked, rowsPerStatement } from './sql-batches.ts';
+import type { Database } from '../database/schema.ts';
+import { chunked, rowsPerStatement } from '../database/sql-batches.ts';
 
 /** `insert ... on conflict (key) do update set column = excluded.column` (SQLite 3.24+, PostgreSQL 9.5+). */
 export interface Upsert {

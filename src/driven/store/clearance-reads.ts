@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { CHANNELS, type Channel, type RiskSignal } from '../../core/decision/signal.ts';
 import type { Declaration, PartyRole } from '../../core/declaration/declaration.ts';
-import type { Database } from './schema.ts';
+import type { Database } from '../database/schema.ts';
+import { utc } from '../database/utc-instant.ts';
 import {
   type ClearanceSummary,
   DECLARATION_STATUSES,
@@ -10,7 +11,6 @@ import {
   type PartyRecord,
   type TrainingRow,
 } from './store-records.ts';
-import { utc } from './utc-instant.ts';
 
 /**
  * Read-only queries over an administration's cleared declarations: labelled rows for retraining,

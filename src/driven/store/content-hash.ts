@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJsonBytes } from '../../core/ledger/canonical-json.ts';
-import { StoreError } from './store-error.ts';
+import { StoreError } from '../database/store-error.ts';
 
 /**
  * Lower-case hex SHA-256 of the RFC 8785 canonical JSON of a value, so the same content hashes

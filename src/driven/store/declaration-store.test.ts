@@ -3,11 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../test/support/databases.ts';
 import type { Channel } from '../../core/decision/signal.ts';
 import type { Declaration } from '../../core/declaration/declaration.ts';
+import { openDatabase, type StoreConnection } from '../database/database.ts';
+import { migrateToLatest } from '../database/migrate.ts';
+import { StoreError } from '../database/store-error.ts';
 import { contentHash } from './content-hash.ts';
-import { openDatabase, type StoreConnection } from './database.ts';
 import { DeclarationStore } from './declaration-store.ts';
-import { migrateToLatest } from './migrate.ts';
-import { StoreError } from './store-error.ts';
 import type { AssessmentItem, DecisionInput } from './store-records.ts';
 
 const A = 'ADM-A';

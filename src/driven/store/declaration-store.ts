@@ -9,18 +9,6 @@ import { DecisionError } from '../../core/decision/decision-error.ts';
 import { CHANNEL_RANK, CHANNELS, type Channel, type RiskSignal } from '../../core/decision/signal.ts';
 import { type Declaration, type PartyRole, partiesOf } from '../../core/declaration/declaration.ts';
 import type { ValidationIssue } from '../../core/declaration/validation.ts';
-import {
-  decisionRecord,
-  type LedgerRecordInput,
-  outcomeRecord,
-  overrideRecord,
-  profileRecord,
-  writeLedgerRecords,
-} from '../ledger/ledger-records.ts';
-import { apiKeyIdOf, hashApiKeySecret, newApiKeySecret, sameHash } from './api-key-secret.ts';
-import { BulkWriter } from './bulk-writer.ts';
-import * as clearanceReads from './clearance-reads.ts';
-import { contentHash } from './content-hash.ts';
 import type {
   AuditLogTable,
   DecisionsTable,
@@ -30,12 +18,26 @@ import type {
   InspectionOutcomesTable,
   LifecycleEventsTable,
   RejectsTable,
-} from './core-tables.ts';
-import type { StoreConnection } from './database.ts';
-import { decodeCursor, encodeCursor } from './keyset-cursor.ts';
-import type { Database } from './schema.ts';
-import { chunked } from './sql-batches.ts';
-import { isUniqueViolation, StoreError } from './store-error.ts';
+} from '../database/core-tables.ts';
+import type { StoreConnection } from '../database/database.ts';
+import { decodeCursor, encodeCursor } from '../database/keyset-cursor.ts';
+import type { Database } from '../database/schema.ts';
+import { chunked } from '../database/sql-batches.ts';
+import { isUniqueViolation, StoreError } from '../database/store-error.ts';
+import { timeOrderedId } from '../database/time-ordered-id.ts';
+import { utc } from '../database/utc-instant.ts';
+import { apiKeyIdOf, hashApiKeySecret, newApiKeySecret, sameHash } from './api-key-secret.ts';
+import { BulkWriter } from './bulk-writer.ts';
+import * as clearanceReads from './clearance-reads.ts';
+import { contentHash } from './content-hash.ts';
+import {
+  decisionRecord,
+  type LedgerRecordInput,
+  outcomeRecord,
+  overrideRecord,
+  profileRecord,
+  writeLedgerRecords,
+} from './ledger-records.ts';
 import {
   API_KEY_ROLES,
   type ApiKeyRole,
@@ -73,8 +75,6 @@ import {
   type StoredReject,
   type TrainingRow,
 } from './store-records.ts';
-import { timeOrderedId } from './time-ordered-id.ts';
-import { utc } from './utc-instant.ts';
 
 /** The actor of what the engine does by itself (automatic decisions, derived events). */
 export const SYSTEM_ACTOR = 'system';

@@ -2,15 +2,15 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../test/support/databases.ts';
 import { migrateTo } from '../../../test/support/migrate-to.ts';
-import { dataDir } from '../../installation/config.ts';
 import { buildScreeningIndex } from '../../core/screening/candidate-index.ts';
 import { partyFingerprint } from '../../core/screening/delta.ts';
 import { addName, type ListVersion, newEntity, type SanctionedEntity } from '../../core/screening/entity.ts';
 import { screenParty } from '../../core/screening/screen.ts';
 import { testNameTables } from '../../core/screening/test-tables.ts';
+import { dataDir } from '../../installation/config.ts';
+import { openDatabase, type StoreConnection } from '../database/database.ts';
+import { migrateToLatest } from '../database/migrate.ts';
 import { applyListUpdate, hitFingerprints } from '../lists/screening-context.ts';
-import { openDatabase, type StoreConnection } from './database.ts';
-import { migrateToLatest } from './migrate.ts';
 import { needsFourEyes, ScreeningStore } from './screening-store.ts';
 
 function entity(id: string, name: string, dobYear?: number): SanctionedEntity {

@@ -7,10 +7,10 @@ import {
   versionLabel,
 } from '../../core/screening/entity.ts';
 import type { ScreeningHit, ScreeningQuery } from '../../core/screening/screen.ts';
-import { adjudicationRecord, writeLedgerRecords } from '../ledger/ledger-records.ts';
-import type { Database } from './schema.ts';
-import { StoreError } from './store-error.ts';
-import { timeOrderedId } from './time-ordered-id.ts';
+import type { Database } from '../database/schema.ts';
+import { StoreError } from '../database/store-error.ts';
+import { timeOrderedId } from '../database/time-ordered-id.ts';
+import { adjudicationRecord, writeLedgerRecords } from './ledger-records.ts';
 
 /** An analyst's verdict on a hit. */
 export const VERDICTS = ['true_positive', 'false_positive'] as const;

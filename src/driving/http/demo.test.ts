@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
 import { testSelectionKey } from '../../../test/support/selection-key.ts';
 import { createAssessmentService } from '../../app/assess.ts';
+import { openDatabase, type StoreConnection } from '../../driven/database/database.ts';
+import { migrateToLatest } from '../../driven/database/migrate.ts';
+import { DeclarationStore } from '../../driven/store/declaration-store.ts';
 import { dataDir } from '../../installation/config.ts';
 import { assessmentDeps } from '../../installation/runtime.ts';
-import { openDatabase, type StoreConnection } from '../../driven/store/database.ts';
-import { DeclarationStore } from '../../driven/store/declaration-store.ts';
-import { migrateToLatest } from '../../driven/store/migrate.ts';
 import { createDemoKey, DEMO_ADMINISTRATION, demoDeclarationsFile, seedDemoQueue } from './demo.ts';
 
 describe('serve --demo', () => {

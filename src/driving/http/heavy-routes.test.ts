@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS } from '../../installation/config.ts';
 import { createTestApi, type TestApi, testDeclaration } from '../../../test/support/api-test-kit.ts';
+import { DEFAULT_RATE_LIMITS } from '../../installation/config.ts';
 
 type Json = any;
 

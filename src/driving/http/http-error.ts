@@ -1,7 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
-import { StoreError, type StoreErrorCode } from '../../driven/store/store-error.ts';
+import { StoreError, type StoreErrorCode } from '../../driven/database/store-error.ts';
 
 /** Closed set of machine codes an API client can switch on; the message is for people. */
 export const API_ERROR_CODES = [

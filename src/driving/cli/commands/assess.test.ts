@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { useCliHarness } from '../../../../test/support/cli-harness.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
 import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
 
 const cli = useCliHarness('greenlane-assess-');

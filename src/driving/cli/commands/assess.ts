@@ -4,8 +4,15 @@ import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import { type AssessmentLine, createAssessmentService } from '../../../app/assess.ts';
+import { openDatabase, type StoreConnection } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
+import { INPUT_FORMATS, type InputFormat, type InputRecord } from '../../../driven/input/input-record.ts';
+import { readRecords, sniffFormat } from '../../../driven/input/read-records.ts';
+import type { TransparencyLog } from '../../../driven/ledger/transparency-log.ts';
+import { loadProfiles } from '../../../driven/profiles/load-profiles.ts';
+import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
 import { defaultDatabaseUrl } from '../../../installation/config.ts';
-import { LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
+import { LoggedDeclarationStore, logDecisions } from '../../../installation/ledger-recording.ts';
 import { openRiskSources } from '../../../installation/risk-sources.ts';
 import {
   assessmentDeps,
@@ -15,13 +22,6 @@ import {
   storeProfiles,
 } from '../../../installation/runtime.ts';
 import { openTransparencyLog } from '../../../installation/transparency-log.ts';
-import { INPUT_FORMATS, type InputFormat, type InputRecord } from '../../../driven/input/input-record.ts';
-import { readRecords, sniffFormat } from '../../../driven/input/read-records.ts';
-import type { TransparencyLog } from '../../../driven/ledger/transparency-log.ts';
-import { loadProfiles } from '../../../driven/profiles/load-profiles.ts';
-import { openDatabase, type StoreConnection } from '../../../driven/store/database.ts';
-import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
 import { progressBar } from '../progress.ts';
 import { UsageError } from '../usage-error.ts';
 

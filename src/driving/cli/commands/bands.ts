@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { observationsFrom } from '../../../installation/price-bands.ts';
 import { PriceBandTable } from '../../../core/rules/price-bands.ts';
 import { INPUT_FORMATS, type InputFormat } from '../../../driven/input/input-record.ts';
 import { sniffFormat } from '../../../driven/input/read-records.ts';
+import { observationsFrom } from '../../../installation/price-bands.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface BandsFlags {

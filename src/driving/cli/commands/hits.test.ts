@@ -5,9 +5,9 @@ import { buildScreeningIndex } from '../../../core/screening/candidate-index.ts'
 import { addName, newEntity } from '../../../core/screening/entity.ts';
 import { screenParty } from '../../../core/screening/screen.ts';
 import { testNameTables } from '../../../core/screening/test-tables.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { hitFingerprints } from '../../../driven/lists/screening-context.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
 import { ScreeningStore } from '../../../driven/store/screening-store.ts';
 
 const cli = useCliHarness('greenlane-cli-hits-');

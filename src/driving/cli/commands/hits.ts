@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { defaultDatabaseUrl } from '../../../installation/config.ts';
-import { syncLog } from '../../../app/ledger-recording.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
+import { StoreError } from '../../../driven/database/store-error.ts';
 import {
   type AdjudicationResult,
   HIT_STATUSES,
@@ -11,7 +10,8 @@ import {
   VERDICTS,
   type Verdict,
 } from '../../../driven/store/screening-store.ts';
-import { StoreError } from '../../../driven/store/store-error.ts';
+import { defaultDatabaseUrl } from '../../../installation/config.ts';
+import { syncLog } from '../../../installation/ledger-recording.ts';
 import { UsageError } from '../usage-error.ts';
 
 const ADMINISTRATION_OPTION = [

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCliHarness } from '../../../../test/support/cli-harness.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
 import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
 
 const cli = useCliHarness('greenlane-cli-keys-');

@@ -1,11 +1,11 @@
 import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
-import { defaultDatabaseUrl } from '../../../installation/config.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
+import { StoreError } from '../../../driven/database/store-error.ts';
 import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
-import { StoreError } from '../../../driven/store/store-error.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../../../driven/store/store-records.ts';
+import { defaultDatabaseUrl } from '../../../installation/config.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** Who ran the command, for the audit log (the operating-system user at the server). */

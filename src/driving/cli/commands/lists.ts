@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { dataDir, defaultDatabaseUrl } from '../../../installation/config.ts';
-import { syncLog } from '../../../app/ledger-recording.ts';
 import { LIST_SOURCES, type ListSource } from '../../../core/screening/entity.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { loadCountryResolver } from '../../../driven/lists/country-resolver.ts';
 import { ListLoadError, loadList, OFFICIAL_URLS } from '../../../driven/lists/list-sources.ts';
 import { applyListUpdate } from '../../../driven/lists/screening-context.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
 import { ScreeningStore } from '../../../driven/store/screening-store.ts';
+import { dataDir, defaultDatabaseUrl } from '../../../installation/config.ts';
+import { syncLog } from '../../../installation/ledger-recording.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface LoadFlags {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useCliHarness } from '../../../../test/support/cli-harness.ts';
-import { syncLog } from '../../../app/ledger-recording.ts';
+import { syncLog } from '../../../installation/ledger-recording.ts';
 
 const cli = useCliHarness('greenlane-log-cli-');
 const savedHome = process.env.GREENLANE_HOME;

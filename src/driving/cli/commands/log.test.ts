@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openTransparencyLog } from '../../../installation/transparency-log.ts';
 import { openCheckpoint, verifyEntryInCheckpoint } from '../../../core/ledger/checkpoint-proof.ts';
 import { treeRoot } from '../../../core/ledger/merkle-proof.ts';
 import { verifyConsistency } from '../../../core/ledger/proof-verify.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
+import { openTransparencyLog } from '../../../installation/transparency-log.ts';
 import { main } from '../main.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'greenlane-cli-log-'));

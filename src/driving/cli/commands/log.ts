@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { checkRecordAgainstLeaf, type RecordCheck } from '../../../core/ledger/record-commitment.ts';
+import { openDatabase, type StoreConnection } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
+import type { TransparencyLog } from '../../../driven/ledger/transparency-log.ts';
+import { disclosedRecord } from '../../../driven/store/ledger-records.ts';
 import { defaultDatabaseUrl } from '../../../installation/config.ts';
 import { addWitness, openTransparencyLog, openWitness } from '../../../installation/transparency-log.ts';
-import { checkRecordAgainstLeaf, type RecordCheck } from '../../../core/ledger/record-commitment.ts';
-import { disclosedRecord } from '../../../driven/ledger/ledger-records.ts';
-import type { TransparencyLog } from '../../../driven/ledger/transparency-log.ts';
-import { openDatabase, type StoreConnection } from '../../../driven/store/database.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
 import { UsageError } from '../usage-error.ts';
 
 const DB_HELP = 'database URL (sqlite:<file> or postgres://...)';

@@ -1,8 +1,6 @@
 import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Presets, SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
-import { defaultDatabaseUrl } from '../../../installation/config.ts';
-import { syncLog } from '../../../app/ledger-recording.ts';
 import { DeclarationSchema } from '../../../core/declaration/declaration.ts';
 import {
   type CustomsRecord,
@@ -15,14 +13,21 @@ import type { RoundInfo } from '../../../core/model/gbdt.ts';
 import { scoreItems } from '../../../core/model/model-signals.ts';
 import { RANKING_POLICIES, type RankingPolicy } from '../../../core/model/ranking.ts';
 import { createScorer, type LabelledRecords, trainRiskModel } from '../../../core/model/risk-model.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { guessFormat, readRecords } from '../../../driven/input/read-records.ts';
 import { type CustomsRows, parseCustomsRows } from '../../../driven/model/customs-rows.ts';
-import { type ModelFileMeta, modelToJson, readModelFile, writeModelFile } from '../../../driven/model/model-file.ts';
-import { trainingSetFromStore } from '../../../driven/model/store-training.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
+import {
+  type ModelFileMeta,
+  modelToJson,
+  readModelFile,
+  writeModelFile,
+} from '../../../driven/model/model-file.ts';
+import { ModelRegistry, ModelRegistryError } from '../../../driven/model/model-registry.ts';
 import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
-import { ModelRegistry, ModelRegistryError } from '../../../driven/store/model-registry.ts';
+import { trainingSetFromStore } from '../../../driven/store/training-rows.ts';
+import { defaultDatabaseUrl } from '../../../installation/config.ts';
+import { syncLog } from '../../../installation/ledger-recording.ts';
 import { UsageError } from '../usage-error.ts';
 
 /**

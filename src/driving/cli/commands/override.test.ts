@@ -4,10 +4,10 @@ import { useCliHarness } from '../../../../test/support/cli-harness.ts';
 import { sampleDeclaration } from '../../../../test/support/fixtures.ts';
 import { testSelectionKey } from '../../../../test/support/selection-key.ts';
 import { asInputRecords, createAssessmentService } from '../../../app/assess.ts';
-import { assessmentDeps } from '../../../installation/runtime.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
+import { assessmentDeps } from '../../../installation/runtime.ts';
 
 const cli = useCliHarness('greenlane-cli-override-');
 const greenlane = cli.run;

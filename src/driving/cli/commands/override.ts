@@ -1,13 +1,13 @@
 import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
-import { defaultDatabaseUrl } from '../../../installation/config.ts';
-import { LoggedDeclarationStore } from '../../../app/ledger-recording.ts';
-import { openTransparencyLog } from '../../../installation/transparency-log.ts';
 import { overrideReasonProblem } from '../../../core/decision/decide.ts';
 import { CHANNELS, type Channel } from '../../../core/decision/signal.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
-import { StoreError } from '../../../driven/store/store-error.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
+import { StoreError } from '../../../driven/database/store-error.ts';
+import { defaultDatabaseUrl } from '../../../installation/config.ts';
+import { LoggedDeclarationStore } from '../../../installation/ledger-recording.ts';
+import { openTransparencyLog } from '../../../installation/transparency-log.ts';
 import { UsageError } from '../usage-error.ts';
 
 /**

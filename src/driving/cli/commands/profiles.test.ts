@@ -2,9 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useCliHarness } from '../../../../test/support/cli-harness.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
 
 const cli = useCliHarness('greenlane-cli-profiles-');
 const greenlane = cli.run;

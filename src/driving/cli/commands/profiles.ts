@@ -1,16 +1,20 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { lintProfile } from '../../../core/rules/lint-profile.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
+import { StoreError } from '../../../driven/database/store-error.ts';
+import {
+  loadProfiles,
+  type ProfileFileIssue,
+  readProfileDirectory,
+} from '../../../driven/profiles/load-profiles.ts';
+import { referenceData } from '../../../driven/reference/file-reference-data.ts';
 import { dataDir, defaultDatabaseUrl, PACKAGE_ROOT } from '../../../installation/config.ts';
-import { LoggedDeclarationStore } from '../../../app/ledger-recording.ts';
+import { LoggedDeclarationStore } from '../../../installation/ledger-recording.ts';
 import { storeProfiles } from '../../../installation/runtime.ts';
 import { openTransparencyLog } from '../../../installation/transparency-log.ts';
-import { lintProfile } from '../../../core/rules/lint-profile.ts';
-import { loadProfiles, type ProfileFileIssue, readProfileDirectory } from '../../../driven/profiles/load-profiles.ts';
-import { referenceData } from '../../../driven/reference/file-reference-data.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
-import { StoreError } from '../../../driven/store/store-error.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** A reference-data lint finding: the profile is valid but part of it can never match. */

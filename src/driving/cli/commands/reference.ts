@@ -2,7 +2,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { dataDir, PACKAGE_ROOT } from '../../../installation/config.ts';
 import { loadReferenceData } from '../../../driven/reference/file-reference-data.ts';
 import {
   DATASET_FOLDERS,
@@ -13,6 +12,7 @@ import {
   type ReferenceDataset,
 } from '../../../driven/reference/official-sources.ts';
 import { ReferenceFetchError } from '../../../driven/reference/reference-fetch-error.ts';
+import { dataDir, PACKAGE_ROOT } from '../../../installation/config.ts';
 import { UsageError } from '../usage-error.ts';
 
 /**

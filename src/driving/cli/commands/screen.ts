@@ -5,7 +5,6 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { dataDir, defaultDatabaseUrl } from '../../../installation/config.ts';
 import type { ScreeningIndex } from '../../../core/screening/candidate-index.ts';
 import { normaliseImo } from '../../../core/screening/entity.ts';
 import { parseQueryDate } from '../../../core/screening/evidence.ts';
@@ -19,6 +18,7 @@ import {
 import { matchOf, screenUncleared } from '../../../core/screening/signals.ts';
 import { type CountryResolver, loadCountryResolver } from '../../../driven/lists/country-resolver.ts';
 import { openScreeningContext, parseLists } from '../../../driven/lists/screening-context.ts';
+import { dataDir, defaultDatabaseUrl } from '../../../installation/config.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** Input columns of `greenlane screen` CSV files (NDJSON records use the same keys). */

@@ -3,11 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useCliHarness } from '../../../../test/support/cli-harness.ts';
 import { sampleDeclaration } from '../../../../test/support/fixtures.ts';
 import { asInputRecords, createAssessmentService } from '../../../app/assess.ts';
-import { assessmentDeps, defaultSelectionPolicy } from '../../../installation/runtime.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { openSelectionKeys } from '../../../driven/selection/selection-keys.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
 import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
+import { assessmentDeps, defaultSelectionPolicy } from '../../../installation/runtime.ts';
 
 const cli = useCliHarness('greenlane-cli-selection-');
 const greenlane = cli.run;

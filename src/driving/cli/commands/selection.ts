@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
-import { defaultDatabaseUrl, stateDir } from '../../../installation/config.ts';
 import { verifySelection } from '../../../core/decision/decide.ts';
-import { openSelectionKeys, rotateSelectionKey, selectionKeyFile } from '../../../driven/selection/selection-keys.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
+import { StoreError } from '../../../driven/database/store-error.ts';
+import {
+  openSelectionKeys,
+  rotateSelectionKey,
+  selectionKeyFile,
+} from '../../../driven/selection/selection-keys.ts';
 import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
-import { StoreError } from '../../../driven/store/store-error.ts';
 import type { StoredDecision } from '../../../driven/store/store-records.ts';
+import { defaultDatabaseUrl, stateDir } from '../../../installation/config.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** What `selection verify` prints per decision: never the key. */

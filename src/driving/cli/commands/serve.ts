@@ -4,8 +4,18 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { administrationProfiles } from '../../../app/administration-profiles.ts';
 import { createAssessmentService } from '../../../app/assess.ts';
+import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
+import { openDatabase } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
+import { loadCountryResolver } from '../../../driven/lists/country-resolver.ts';
+import {
+  openScreeningPool,
+  type PartyScreener,
+  type ScreeningPool,
+} from '../../../driven/lists/screening-pool.ts';
+import { loadProfiles } from '../../../driven/profiles/load-profiles.ts';
 import { dataDir, defaultDatabaseUrl, rateLimits, screeningWorkers } from '../../../installation/config.ts';
-import { LoggedDeclarationStore, logDecisions } from '../../../app/ledger-recording.ts';
+import { LoggedDeclarationStore, logDecisions } from '../../../installation/ledger-recording.ts';
 import { priceBandsFrom } from '../../../installation/price-bands.ts';
 import { openRiskSources } from '../../../installation/risk-sources.ts';
 import {
@@ -16,10 +26,6 @@ import {
   selectionKey,
 } from '../../../installation/runtime.ts';
 import { openTransparencyLog, openWitness } from '../../../installation/transparency-log.ts';
-import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
-import { loadCountryResolver } from '../../../driven/lists/country-resolver.ts';
-import { openScreeningPool, type PartyScreener, type ScreeningPool } from '../../../driven/lists/screening-pool.ts';
-import { loadProfiles } from '../../../driven/profiles/load-profiles.ts';
 import { createApp, DEFAULT_BODY_LIMIT_BYTES } from '../../http/app.ts';
 import {
   createDemoKey,
@@ -29,8 +35,6 @@ import {
   seedDemoQueue,
 } from '../../http/demo.ts';
 import { greenlaneRoutes } from '../../http/routes/index.ts';
-import { openDatabase } from '../../../driven/store/database.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** Declarations the demo queue is seeded with: enough for every channel, quick to assess. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../../test/support/databases.ts';
 import { createTestApi, type TestApi, testDeclaration } from '../../../../test/support/api-test-kit.ts';
+import { DIALECTS } from '../../../../test/support/databases.ts';
 import {
   AssessmentResponseSchema,
   DecisionSchema,

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { StoreConnection } from '../../../driven/store/database.ts';
+import type { StoreConnection } from '../../../driven/database/database.ts';
 import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { webRoutes } from '../../web/web-routes.ts';
 import type { RouteModule } from '../route-module.ts';
+import { webRoutes } from '../web/web-routes.ts';
 import { type AssessRecords, declarationRoutes } from './declarations.ts';
 import { healthRoutes } from './health.ts';
 import { type LogRouteDeps, logRoutes } from './log.ts';

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/databases.ts';
-import { DEFAULT_RATE_LIMITS, type RateLimits, SCREEN_LIMITS } from '../../../installation/config.ts';
 import { buildScreeningIndex } from '../../../core/screening/candidate-index.ts';
 import { addName, newEntity } from '../../../core/screening/entity.ts';
 import { testNameTables } from '../../../core/screening/test-tables.ts';
-import { openDatabase, type StoreConnection } from '../../../driven/store/database.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
+import { openDatabase, type StoreConnection } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { ScreeningStore } from '../../../driven/store/screening-store.ts';
 import type { ApiKeyRole } from '../../../driven/store/store-records.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits, SCREEN_LIMITS } from '../../../installation/config.ts';
 import { createApp } from '../app.ts';
 import type { ApiApp } from '../route-module.ts';
 import { screeningRoutes } from './screening.ts';

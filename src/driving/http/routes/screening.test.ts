@@ -3,9 +3,9 @@ import { createTestDatabase, type TestDatabase } from '../../../../test/support/
 import { buildScreeningIndex } from '../../../core/screening/candidate-index.ts';
 import { addName, newEntity } from '../../../core/screening/entity.ts';
 import { testNameTables } from '../../../core/screening/test-tables.ts';
+import { openDatabase, type StoreConnection } from '../../../driven/database/database.ts';
+import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { hitFingerprints } from '../../../driven/lists/screening-context.ts';
-import { openDatabase, type StoreConnection } from '../../../driven/store/database.ts';
-import { migrateToLatest } from '../../../driven/store/migrate.ts';
 import { ScreeningStore } from '../../../driven/store/screening-store.ts';
 import { createApp } from '../app.ts';
 import type { ApiApp } from '../route-module.ts';

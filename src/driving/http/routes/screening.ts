@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { ZodError } from 'zod';
-import { SCREEN_LIMITS } from '../../../installation/config.ts';
 import type { ScreeningIndex } from '../../../core/screening/candidate-index.ts';
 import { LIST_SOURCES } from '../../../core/screening/entity.ts';
 import { parseQueryDate } from '../../../core/screening/evidence.ts';
@@ -13,7 +12,11 @@ import {
 } from '../../../core/screening/screen.ts';
 import { matchOf } from '../../../core/screening/signals.ts';
 import type { CountryResolver } from '../../../driven/lists/country-resolver.ts';
-import { inThreadScreener, type PartyScreener, ScreeningPoolBusyError } from '../../../driven/lists/screening-pool.ts';
+import {
+  inThreadScreener,
+  type PartyScreener,
+  ScreeningPoolBusyError,
+} from '../../../driven/lists/screening-pool.ts';
 import {
   type AdjudicationResult,
   type GoodParty,
@@ -24,6 +27,7 @@ import {
   type StoredHit,
   VERDICTS,
 } from '../../../driven/store/screening-store.ts';
+import { SCREEN_LIMITS } from '../../../installation/config.ts';
 import { actorOf } from '../api-key-auth.ts';
 import { validationFailed } from '../app.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';

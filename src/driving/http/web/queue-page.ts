@@ -1,6 +1,6 @@
-import type { Channel } from '../../core/decision/signal.ts';
-import { CHANNELS } from '../../core/decision/signal.ts';
-import type { Page, QueueEntry } from '../../driven/store/store-records.ts';
+import type { Channel } from '../../../core/decision/signal.ts';
+import { CHANNELS } from '../../../core/decision/signal.ts';
+import type { Page, QueueEntry } from '../../../driven/store/store-records.ts';
 import { html, type SafeHtml } from './html.ts';
 
 /**

@@ -32,7 +32,7 @@ async function load(cursor) {
     return;
   }
   $('status').textContent = '';
-  // The fragment is rendered and HTML-escaped by the server (src/driving/web/queue-page.ts).
+  // The fragment is rendered and HTML-escaped by the server (src/driving/http/web/queue-page.ts).
   $('queue').innerHTML = await res.text();
   const more = $('more');
   if (more) more.addEventListener('click', () => load(more.dataset.cursor));

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-/** The model registry (src/driven/store/model-tables.ts); portable column types only. */
+/** The model registry (src/driven/database/model-tables.ts); portable column types only. */
 export const modelMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema

@@ -4,9 +4,9 @@ import type { ModelTarget } from '../../core/model/customs-record.ts';
 import type { SelectionMetrics } from '../../core/model/metrics.ts';
 import type { RankingPolicy } from '../../core/model/ranking.ts';
 import type { RiskModel } from '../../core/model/risk-model.ts';
-import { modelActivationRecord, writeLedgerRecords } from '../ledger/ledger-records.ts';
-import { type ModelFileMeta, modelFromJson, modelToJson } from '../model/model-file.ts';
-import type { Database } from './schema.ts';
+import type { Database } from '../database/schema.ts';
+import { modelActivationRecord, writeLedgerRecords } from '../store/ledger-records.ts';
+import { type ModelFileMeta, modelFromJson, modelToJson } from './model-file.ts';
 
 export type ModelRegistryErrorCode = 'UNKNOWN_MODEL' | 'NO_ACTIVE_MODEL';
 

@@ -1,12 +1,13 @@
+import type { Channel } from '../core/decision/signal.ts';
+import { openDatabase, type StoreConnection } from '../driven/database/database.ts';
+import { migrateToLatest } from '../driven/database/migrate.ts';
+import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
+import { DeclarationStore } from '../driven/store/declaration-store.ts';
 import {
   type LedgerRecordInput,
   type RecordKind,
   writeLedgerRecords,
-} from '../driven/ledger/ledger-records.ts';
-import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
-import { openDatabase, type StoreConnection } from '../driven/store/database.ts';
-import { DeclarationStore } from '../driven/store/declaration-store.ts';
-import { migrateToLatest } from '../driven/store/migrate.ts';
+} from '../driven/store/ledger-records.ts';
 import type {
   OutcomeInput,
   ProfileInput,
@@ -14,8 +15,7 @@ import type {
   StoredDecision,
   StoredOutcome,
 } from '../driven/store/store-records.ts';
-import type { Channel } from '../core/decision/signal.ts';
-import { openTransparencyLog } from '../installation/transparency-log.ts';
+import { openTransparencyLog } from './transparency-log.ts';
 
 /**
  * The pipeline hook: the batch's decisions were stored with their pending log entries in one

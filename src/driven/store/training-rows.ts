@@ -4,7 +4,7 @@ import {
   type OutcomeLabel,
 } from '../../core/model/customs-record.ts';
 import type { LabelledRecords } from '../../core/model/risk-model.ts';
-import type { DeclarationStore } from '../store/declaration-store.ts';
+import type { DeclarationStore } from './declaration-store.ts';
 
 /**
  * Training rows from the outcomes recorded in the store, which closes the loop "select, inspect,

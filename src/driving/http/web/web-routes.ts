@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { requireRoute } from '../http/route-access.ts';
-import type { RouteModule } from '../http/route-module.ts';
-import { QueueQuerySchema, type ReadQueue, toQueueFilter } from '../http/routes/queue.ts';
+import { requireRoute } from '../route-access.ts';
+import type { RouteModule } from '../route-module.ts';
+import { QueueQuerySchema, type ReadQueue, toQueueFilter } from '../routes/queue.ts';
 import { QUEUE_SCRIPT, QUEUE_STYLE } from './queue-assets.ts';
 import { PAGE_HEADERS, renderQueueFragment, renderQueueShell } from './queue-page.ts';
 

@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-/** Party screening tables (src/driven/store/screening-tables.ts); portable column types only. */
+/** Party screening tables (src/driven/database/screening-tables.ts); portable column types only. */
 export const screeningMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
     await db.schema

@@ -3,11 +3,11 @@ import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../test/s
 import type { Declaration } from '../../core/declaration/declaration.ts';
 import { createScorer, trainRiskModel } from '../../core/model/risk-model.ts';
 import { syntheticRecords } from '../../core/model/test-records.ts';
-import { trainingSetFromStore } from '../model/store-training.ts';
-import { contentHash } from './content-hash.ts';
-import { openDatabase, type StoreConnection } from './database.ts';
-import { DeclarationStore } from './declaration-store.ts';
-import { migrateToLatest } from './migrate.ts';
+import { openDatabase, type StoreConnection } from '../database/database.ts';
+import { migrateToLatest } from '../database/migrate.ts';
+import { contentHash } from '../store/content-hash.ts';
+import { DeclarationStore } from '../store/declaration-store.ts';
+import { trainingSetFromStore } from '../store/training-rows.ts';
 import { ModelRegistry, ModelRegistryError } from './model-registry.ts';
 
 const model = trainRiskModel(syntheticRecords(400, 51), { target: 'fraud', params: { maxTrees: 10 } });
