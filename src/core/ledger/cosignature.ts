@@ -22,12 +22,10 @@ export function cosignedMessage(checkpointText: Buffer, timestamp: number): Buff
 
 /**
  * A witness's cosigner (signature type 0x04): the signature is `timestamped_signature`, a big-endian
- * u64 POSIX time followed by the Ed25519 signature over `cosignedMessage`.
+ * u64 POSIX time followed by the Ed25519 signature over `cosignedMessage`. The clock is passed in
+ * (the core reads none).
  */
-export function cosigner(
-  privateKey: string,
-  nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
-): NoteSigner {
+export function cosigner(privateKey: string, nowSeconds: () => number): NoteSigner {
   const key = parseSignerKey(privateKey);
   if (key.alg !== NOTE_ALG_COSIGNATURE_V1) throw new LedgerError('MALFORMED_KEY', 'not a cosignature/v1 key');
   return {

@@ -121,7 +121,10 @@ describe('cosignatures (C2SP tlog-cosignature)', () => {
   });
 
   it('does not count cosignatures over another checkpoint, from unknown keys or malformed lines', () => {
-    const line = signatureLine(text, cosigner(witness.privateKey));
+    const line = signatureLine(
+      text,
+      cosigner(witness.privateKey, () => 1679315147),
+    );
     const other = formatCheckpoint({
       origin: 'o.example/log',
       size: 6,
@@ -131,12 +134,25 @@ describe('cosignatures (C2SP tlog-cosignature)', () => {
     const stranger = generateNoteKey('witness.example/w2', NOTE_ALG_COSIGNATURE_V1);
     const v = [cosignatureVerifier(witness.verifierKey)];
     expect(verifiedCosigners(other, [line], v)).toEqual([]);
-    expect(verifiedCosigners(text, [signatureLine(text, cosigner(stranger.privateKey))], v)).toEqual([]);
+    expect(
+      verifiedCosigners(
+        text,
+        [
+          signatureLine(
+            text,
+            cosigner(stranger.privateKey, () => 1679315147),
+          ),
+        ],
+        v,
+      ),
+    ).toEqual([]);
     expect(verifiedCosigners(text, ['garbage'], v)).toEqual([]);
   });
 
   it('keeps log keys and cosigner keys apart', () => {
-    expect(() => cosigner(SKEY)).toThrow(expect.objectContaining({ code: 'MALFORMED_KEY' }));
+    expect(() => cosigner(SKEY, () => 1679315147)).toThrow(
+      expect.objectContaining({ code: 'MALFORMED_KEY' }),
+    );
     expect(() => noteSigner(witness.privateKey)).toThrow(expect.objectContaining({ code: 'MALFORMED_KEY' }));
   });
 });

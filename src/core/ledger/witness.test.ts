@@ -23,7 +23,7 @@ import {
 const ORIGIN = 'customs.example/log';
 const logKey = generateNoteKey(ORIGIN, NOTE_ALG_ED25519);
 const witnessKey = generateNoteKey('partner.example/witness', NOTE_ALG_COSIGNATURE_V1);
-const signer = cosigner(witnessKey.privateKey);
+const signer = cosigner(witnessKey.privateKey, () => 1679315147);
 const logs: WitnessedLog[] = [{ origin: ORIGIN, verifierKeys: [logKey.verifierKey] }];
 
 function treeOf(entries: string[]): MemoryTree {

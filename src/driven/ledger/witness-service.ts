@@ -33,7 +33,7 @@ export class WitnessService {
     private readonly conn: StoreConnection,
     readonly key: KeyPair,
   ) {
-    this.signer = cosigner(key.privateKey);
+    this.signer = cosigner(key.privateKey, () => Math.floor(Date.now() / 1000));
   }
 
   /** Starts following a log by its verifier key (its key name is the log origin). Keeps state if already followed. */
