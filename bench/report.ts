@@ -6,6 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
  * each benchmark and evaluation owns its part of the file.
  */
 export function writeReportSection(file: string, name: string, markdown: string): void {
+  // bench:compare runs benchmarks as children and writes one table of its own.
+  if (process.env.GREENLANE_BENCH_NO_REPORT === '1') return;
   const start = `<!-- section:${name} -->`;
   const end = `<!-- /section:${name} -->`;
   const block = `${start}\n${markdown.trim()}\n${end}`;
