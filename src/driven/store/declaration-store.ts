@@ -29,7 +29,7 @@ import { RejectRepository } from './reject-repository.ts';
  * and the documentation are there). Every tenant-owned read and write is scoped by the
  * administration passed in.
  */
-class Repositories implements AssessmentStore, ProfileVersionStore {
+class DeclarationRepositories implements AssessmentStore, ProfileVersionStore {
   private readonly administrations: AdministrationRepository;
   private readonly assessments: AssessmentRepository;
   private readonly rejects: RejectRepository;
@@ -191,7 +191,7 @@ class Repositories implements AssessmentStore, ProfileVersionStore {
  * `new DeclarationStore(conn)` and the installation's `LoggedDeclarationStore` (which appends
  * overrides, outcomes and profile changes to the transparency log as they commit) provide it.
  */
-export type DeclarationStore = Pick<Repositories, keyof Repositories>;
+export type DeclarationStore = Pick<DeclarationRepositories, keyof DeclarationRepositories>;
 
 /**
  * Persistence of declarations, their versions and decisions, rejects, lifecycle events,
@@ -204,4 +204,4 @@ export type DeclarationStore = Pick<Repositories, keyof Repositories>;
  * await store.ensureAdministration('NL', 'Netherlands Customs');
  * const [result] = await store.saveAssessments('NL', [{ declaration, contentHash, source: 'api', decision }]);
  */
-export const DeclarationStore = Repositories;
+export const DeclarationStore = DeclarationRepositories;
