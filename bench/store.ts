@@ -6,13 +6,13 @@
  */
 
 import { loadavg } from 'node:os';
+import type { AssessmentItem } from '../src/app/ports/assessment-store.ts';
 import type { Channel } from '../src/core/decision/signal.ts';
+import { contentHash } from '../src/core/declaration/content-hash.ts';
 import type { Declaration } from '../src/core/declaration/declaration.ts';
 import { type DialectName, openDatabase } from '../src/driven/database/database.ts';
 import { migrateToLatest } from '../src/driven/database/migrate.ts';
-import { contentHash } from '../src/driven/store/content-hash.ts';
 import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
-import type { AssessmentItem } from '../src/driven/store/store-records.ts';
 import { createTestDatabase } from '../test/support/databases.ts';
 import { median, writeReportSection } from './report.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DialectName } from '../src/driven/database/database.ts';
-import { API_KEY_ROLES, type ApiKeyRole } from '../src/driven/store/store-records.ts';
+import { API_KEY_ROLES, type ApiKeyRole } from '../src/driven/store/api-key-records.ts';
 import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from '../src/driving/http/route-access.ts';
 import { testDeclaration } from './support/api-test-kit.ts';
 import { createFullTestApi, type FullTestApi, LISTED_NAMES } from './support/full-api.ts';

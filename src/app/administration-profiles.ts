@@ -1,7 +1,7 @@
 import type { ReferenceData } from '../core/reference/reference-data.ts';
 import { type CompiledProfiles, compileProfiles } from '../core/rules/evaluate.ts';
 import { type RiskProfile, RiskProfileSchema } from '../core/rules/risk-profile.ts';
-import type { DeclarationStore } from '../driven/store/declaration-store.ts';
+import type { ProfileVersionStore } from './ports/profile-versions.ts';
 
 /**
  * Risk profiles per administration for the assessment pipeline (`AssessmentDeps.profilesFor`):
@@ -14,7 +14,7 @@ import type { DeclarationStore } from '../driven/store/declaration-store.ts';
  * createAssessmentService({ ...deps, profilesFor: administrationProfiles(store, reference, files) });
  */
 export function administrationProfiles(
-  store: DeclarationStore,
+  store: ProfileVersionStore,
   reference: ReferenceData,
   defaults: readonly RiskProfile[],
 ): (administration: string) => Promise<CompiledProfiles> {

@@ -1,6 +1,7 @@
 import { type ChannelDecision, type ChannelFloor, decideChannel } from '../core/decision/decide.ts';
 import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
 import { CHANNEL_RANK, type Channel, type RiskSignal } from '../core/decision/signal.ts';
+import { contentHash } from '../core/declaration/content-hash.ts';
 import { type Declaration, PARTY_ROLES, type PartyRole } from '../core/declaration/declaration.ts';
 import { textFault, type ValidationIssue, validateDeclaration } from '../core/declaration/validation.ts';
 import type { ReferenceData } from '../core/reference/reference-data.ts';
@@ -11,16 +12,15 @@ import {
   profileVersionsInForce,
 } from '../core/rules/evaluate.ts';
 import type { PriceBandLookup } from '../core/rules/price-bands.ts';
-import { StoreError } from '../driven/database/store-error.ts';
-import type { InputRecord, RecordedOutcome } from '../driven/input/input-record.ts';
-import { contentHash } from '../driven/store/content-hash.ts';
-import type { DeclarationStore } from '../driven/store/declaration-store.ts';
 import type {
   AssessmentItem,
-  DecisionInput,
+  AssessmentResult,
+  AssessmentStore,
   SaveStatus,
-  StoredDecision,
-} from '../driven/store/store-records.ts';
+} from './ports/assessment-store.ts';
+import type { DecisionInput, StoredDecision } from './ports/decision-records.ts';
+import type { InputRecord, RecordedOutcome } from './ports/input-record.ts';
+import { StaleVersionError } from './ports/stale-version-error.ts';
 
 /** One reason as the CLI and API report it. */
 export interface ReasonLine {
@@ -88,7 +88,7 @@ export interface AssessmentDeps {
   /** The secret key of random selection (`openSelectionKeys(stateDir()).current`). */
   selectionKey: SelectionKey;
   /** Without a store, decisions are computed and returned but nothing is kept. */
-  store?: DeclarationStore;
+  store?: AssessmentStore;
   priceBands?: PriceBandLookup;
   sources?: SignalSource[];
   /** Called with what was stored (new versions only), e.g. to append decisions to the transparency log. */
@@ -126,7 +126,7 @@ function partyKey(role: PartyRole, declaration: Declaration): string | undefined
 
 /**
  * Times a batch is re-assessed when another submission moved one of its declarations on between
- * reading the heads and saving (`STALE_VERSION`). Each retry re-reads them, so only a declaration
+ * reading the heads and saving (`StaleVersionError`). Each retry re-reads them, so only a declaration
  * amended this often while one batch is scored runs out.
  */
 const STALE_ATTEMPTS = 5;
@@ -339,14 +339,13 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
         errors: r.line.errors,
         raw: r.raw,
       }));
-      let saved: Awaited<ReturnType<DeclarationStore['saveAssessments']>>;
+      let saved: AssessmentResult[];
       for (let attempt = 1; ; attempt++) {
         try {
           saved = await store.saveAssessments(administration, await decideBatch(), storedRejects);
           break;
         } catch (err) {
-          if (!(err instanceof StoreError && err.code === 'STALE_VERSION') || attempt >= STALE_ATTEMPTS)
-            throw err;
+          if (!(err instanceof StaleVersionError) || attempt >= STALE_ATTEMPTS) throw err;
         }
       }
       const assessed: SavedAssessment[] = [];

@@ -5,7 +5,10 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../test/support/databases.ts';
 import { makeDeclaration } from '../../test/support/declaration-fixture.ts';
+import type { AssessmentItem } from '../app/ports/assessment-store.ts';
+import type { DecisionInput } from '../app/ports/decision-records.ts';
 import type { Channel } from '../core/decision/signal.ts';
+import { contentHash } from '../core/declaration/content-hash.ts';
 import { checkRecordAgainstLeaf } from '../core/ledger/record-commitment.ts';
 import { trainRiskModel } from '../core/model/risk-model.ts';
 import { syntheticRecords } from '../core/model/test-records.ts';
@@ -13,8 +16,6 @@ import { openDatabase, type StoreConnection } from '../driven/database/database.
 import { migrateToLatest } from '../driven/database/migrate.ts';
 import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
 import { ModelRegistry } from '../driven/model/model-registry.ts';
-import { contentHash } from '../driven/store/content-hash.ts';
-import type { AssessmentItem, DecisionInput } from '../driven/store/store-records.ts';
 import { LoggedDeclarationStore, logDecisions, syncLog } from './ledger-recording.ts';
 import { openTransparencyLog } from './transparency-log.ts';
 

@@ -11,8 +11,8 @@ import { type DialectName, openDatabase } from '../../src/driven/database/databa
 import { migrateToLatest } from '../../src/driven/database/migrate.ts';
 import { goodPartyScreening } from '../../src/driven/lists/screening-context.ts';
 import { referenceData } from '../../src/driven/reference/file-reference-data.ts';
+import { API_KEY_ROLES, type ApiKeyRole } from '../../src/driven/store/api-key-records.ts';
 import { ScreeningStore } from '../../src/driven/store/screening-store.ts';
-import { API_KEY_ROLES, type ApiKeyRole } from '../../src/driven/store/store-records.ts';
 import { createApp } from '../../src/driving/http/app.ts';
 import type { ApiApp } from '../../src/driving/http/route-module.ts';
 import { greenlaneRoutes } from '../../src/driving/http/routes/index.ts';

@@ -3,16 +3,12 @@
  * - `NOT_FOUND`: the declaration, decision or key does not exist for this administration;
  * - `CONFLICT`: a concurrent writer won a race (safe to retry) or the change contradicts the state;
  * - `INVALID_INPUT`: a value the store cannot accept (bad cursor, empty reason, negative amount...);
- * - `UNKNOWN_ADMINISTRATION`: the tenant does not exist;
- * - `STALE_VERSION`: a declaration moved on since it was assessed (`AssessmentItem.expected`);
- *   nothing was written, assess it again.
+ * - `UNKNOWN_ADMINISTRATION`: the tenant does not exist.
+ *
+ * A declaration that moved on since it was assessed is the app's `StaleVersionError`
+ * (`src/app/ports/stale-version-error.ts`), which the store throws.
  */
-export type StoreErrorCode =
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'INVALID_INPUT'
-  | 'UNKNOWN_ADMINISTRATION'
-  | 'STALE_VERSION';
+export type StoreErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'INVALID_INPUT' | 'UNKNOWN_ADMINISTRATION';
 
 /** The one error type the store throws on purpose; anything else is a bug or an outage. */
 export class StoreError extends Error {

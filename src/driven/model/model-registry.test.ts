@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../test/support/databases.ts';
+import { contentHash } from '../../core/declaration/content-hash.ts';
 import type { Declaration } from '../../core/declaration/declaration.ts';
 import { createScorer, trainRiskModel } from '../../core/model/risk-model.ts';
 import { syntheticRecords } from '../../core/model/test-records.ts';
 import { openDatabase, type StoreConnection } from '../database/database.ts';
 import { migrateToLatest } from '../database/migrate.ts';
-import { contentHash } from '../store/content-hash.ts';
 import { DeclarationStore } from '../store/declaration-store.ts';
 import { trainingSetFromStore } from '../store/training-rows.ts';
 import { ModelRegistry, ModelRegistryError } from './model-registry.ts';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
+import type { StoredDecision } from '../../app/ports/decision-records.ts';
 import { canonicalJson } from '../../core/ledger/canonical-json.ts';
 import { commitmentLeaf, RECORD_SALT_BYTES, recordCommitment } from '../../core/ledger/record-commitment.ts';
 import type { StoreConnection } from '../database/database.ts';
 import type { Database } from '../database/schema.ts';
-import type { StoredDecision, StoredOutcome } from './store-records.ts';
+import type { StoredOutcome } from './lifecycle-records.ts';
 
 /** What the log records; each stored record of these kinds has exactly one log entry. */
 export type RecordKind =

@@ -4,7 +4,7 @@ import {
   type OutcomeLabel,
 } from '../../core/model/customs-record.ts';
 import type { LabelledRecords } from '../../core/model/risk-model.ts';
-import type { DeclarationStore } from './declaration-store.ts';
+import type { ClearanceReads } from './clearance-reads.ts';
 
 /**
  * Training rows from the outcomes recorded in the store, which closes the loop "select, inspect,
@@ -12,7 +12,7 @@ import type { DeclarationStore } from './declaration-store.ts';
  * item, labelled with its latest outcome (critical fraud > fraud > no fraud).
  */
 export async function trainingSetFromStore(
-  store: DeclarationStore,
+  store: Pick<ClearanceReads, 'trainingRows'>,
   administration: string,
   range: { from?: string; to?: string } = {},
 ): Promise<LabelledRecords & { declarations: number; randomlySelected: number }> {

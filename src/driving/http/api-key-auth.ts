@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { ApiPrincipal } from '../../driven/store/store-records.ts';
+import type { ApiPrincipal } from '../../driven/store/api-key-records.ts';
 import { HttpError } from './http-error.ts';
 
 /**

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { INSPECTION_RESULTS } from '../../app/ports/assessment-store.ts';
 import { OVERRIDE_REASON_LENGTH, overrideReasonProblem } from '../../core/decision/decide.ts';
 import { CHANNELS } from '../../core/decision/signal.ts';
 import { DeclarationSchema } from '../../core/declaration/declaration.ts';
-import { DECLARATION_STATUSES, INSPECTION_RESULTS } from '../../driven/store/store-records.ts';
+import { DECLARATION_STATUSES } from '../../driven/store/declaration-records.ts';
 import { ApiErrorDetailSchema } from './http-error.ts';
 import { isStorableText, STORABLE_TEXT_MESSAGE } from './storable-text.ts';
 

@@ -2,8 +2,8 @@ import { createReadStream, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { InputRecord } from '../../driven/input/input-record.ts';
 import { readRecords } from '../../driven/input/read-records.ts';
+import type { CreatedApiKey } from '../../driven/store/api-key-records.ts';
 import type { DeclarationStore } from '../../driven/store/declaration-store.ts';
-import type { CreatedApiKey } from '../../driven/store/store-records.ts';
 import type { AssessRecords } from './routes/declarations.ts';
 
 /** The tenant `greenlane serve --demo` creates; real installations name their own. */

@@ -1,6 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { StaleVersionError } from '../../app/ports/stale-version-error.ts';
 import { StoreError, type StoreErrorCode } from '../../driven/database/store-error.ts';
 
 /** Closed set of machine codes an API client can switch on; the message is for people. */
@@ -89,8 +90,6 @@ const STORE_ERRORS: Record<StoreErrorCode, [ContentfulStatusCode, ApiErrorCode]>
   INVALID_INPUT: [400, 'invalid_body'],
   // The key's administration vanished: the key is no longer good for anything.
   UNKNOWN_ADMINISTRATION: [403, 'forbidden'],
-  // The pipeline re-assesses on it; one that still escapes is a race lost too often: retry.
-  STALE_VERSION: [409, 'conflict'],
 };
 
 /**
@@ -104,6 +103,9 @@ export function toHttpError(err: unknown): HttpError {
     const [status, code] = STORE_ERRORS[err.code];
     return new HttpError(status, code, err.message, undefined, { cause: err });
   }
+  // The pipeline re-assesses on it; one that still escapes is a race lost too often: retry.
+  if (err instanceof StaleVersionError)
+    return new HttpError(409, 'conflict', err.message, undefined, { cause: err });
   if (err instanceof HTTPException) {
     const code = CODE_BY_STATUS[err.status];
     if (code)

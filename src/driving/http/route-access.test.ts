@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { API_KEY_ROLES, type ApiKeyRole } from '../../driven/store/store-records.ts';
+import { API_KEY_ROLES, type ApiKeyRole } from '../../driven/store/api-key-records.ts';
 import type { Principal } from './api-key-auth.ts';
 import { createApp } from './app.ts';
 import { ROUTE_ACCESS, requireRoute, rolesOf } from './route-access.ts';

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { ApiKeyRole } from '../../driven/store/store-records.ts';
+import type { ApiKeyRole } from '../../driven/store/api-key-records.ts';
 import type { AuthVariables } from './api-key-auth.ts';
 import { HttpError } from './http-error.ts';
 

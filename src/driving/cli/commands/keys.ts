@@ -3,8 +3,8 @@ import { type Command, Option } from 'commander';
 import { openDatabase } from '../../../driven/database/database.ts';
 import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { StoreError } from '../../../driven/database/store-error.ts';
+import { API_KEY_ROLES, type ApiKeyRole } from '../../../driven/store/api-key-records.ts';
 import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { API_KEY_ROLES, type ApiKeyRole } from '../../../driven/store/store-records.ts';
 import { defaultDatabaseUrl } from '../../../installation/config.ts';
 import { UsageError } from '../usage-error.ts';
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { StoredDecision } from '../../../app/ports/decision-records.ts';
 import { verifySelection } from '../../../core/decision/decide.ts';
 import { openDatabase } from '../../../driven/database/database.ts';
 import { migrateToLatest } from '../../../driven/database/migrate.ts';
@@ -9,7 +10,6 @@ import {
   selectionKeyFile,
 } from '../../../driven/selection/selection-keys.ts';
 import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import type { StoredDecision } from '../../../driven/store/store-records.ts';
 import { defaultDatabaseUrl, stateDir } from '../../../installation/config.ts';
 import { UsageError } from '../usage-error.ts';
 

@@ -3,10 +3,10 @@ import type { Channel } from '../../../core/decision/signal.ts';
 import { instantMs, isValidInstant } from '../../../core/declaration/validation.ts';
 import {
   DECLARATION_STATUSES,
-  type Page,
   type QueueEntry,
   type QueueFilter,
-} from '../../../driven/store/store-records.ts';
+} from '../../../driven/store/declaration-records.ts';
+import type { Page } from '../../../driven/store/page.ts';
 import { ChannelSchema, RiskSignalSchema } from '../declaration-schemas.ts';
 import { ApiErrorSchema } from '../http-error.ts';
 import { requireRoute } from '../route-access.ts';

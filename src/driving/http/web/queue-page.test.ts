@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { QueueEntry } from '../../../driven/store/store-records.ts';
+import type { QueueEntry } from '../../../driven/store/declaration-records.ts';
 import { renderChannelMix, renderQueueFragment, renderQueueShell } from './queue-page.ts';
 
 function entry(over: Partial<QueueEntry>): QueueEntry {

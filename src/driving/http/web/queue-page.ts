@@ -1,6 +1,7 @@
 import type { Channel } from '../../../core/decision/signal.ts';
 import { CHANNELS } from '../../../core/decision/signal.ts';
-import type { Page, QueueEntry } from '../../../driven/store/store-records.ts';
+import type { QueueEntry } from '../../../driven/store/declaration-records.ts';
+import type { Page } from '../../../driven/store/page.ts';
 import { html, type SafeHtml } from './html.ts';
 
 /**

@@ -1,0 +1,315 @@
+import type { Insertable } from 'kysely';
+import { INSPECTION_RESULTS, type OutcomeInput } from '../../app/ports/assessment-store.ts';
+import type { StoredDecision } from '../../app/ports/decision-records.ts';
+import { applyOverride, checkOverrideReason } from '../../core/decision/decide.ts';
+import { DecisionError } from '../../core/decision/decision-error.ts';
+import type { Channel } from '../../core/decision/signal.ts';
+import type {
+  AuditLogTable,
+  InspectionOutcomesTable,
+  LifecycleEventsTable,
+} from '../database/core-tables.ts';
+import type { StoreConnection } from '../database/database.ts';
+import { chunked } from '../database/sql-batches.ts';
+import { StoreError } from '../database/store-error.ts';
+import { timeOrderedId } from '../database/time-ordered-id.ts';
+import { utc } from '../database/utc-instant.ts';
+import { auditRow, writeAudit } from './audit-log.ts';
+import { BulkWriter } from './bulk-writer.ts';
+import type { DeclarationStatus } from './declaration-records.ts';
+import {
+  decisionRow,
+  heads,
+  requireHead,
+  storedDecision,
+  toDecision,
+  toOutcome,
+} from './declaration-rows.ts';
+import { outcomeRecord, overrideRecord, writeLedgerRecords } from './ledger-records.ts';
+import {
+  type EventInput,
+  LIFECYCLE_EVENTS,
+  type LifecycleEventName,
+  type StoredEvent,
+  type StoredOutcome,
+} from './lifecycle-records.ts';
+import { boundedText, checkChannel, type Db, IN_LIST, notFound } from './store-support.ts';
+
+/** Events a client may report; `decision` and `outcome` come only from their own methods. */
+const REPORTABLE_EVENTS: ReadonlySet<LifecycleEventName> = new Set([
+  'arrival',
+  'lodgement',
+  'inspection_start',
+  'inspection_end',
+  'release',
+]);
+
+/** How a reported event moves the declaration's status. */
+const STATUS_AFTER: Partial<Record<LifecycleEventName, DeclarationStatus>> = {
+  inspection_start: 'under_inspection',
+  release: 'released',
+};
+
+/** The override reason rule of the core, as a store error naming the field. */
+function overrideReason(reason: unknown): string {
+  try {
+    return checkOverrideReason(reason);
+  } catch (err) {
+    if (err instanceof DecisionError) throw new StoreError('INVALID_INPUT', err.message, { cause: err });
+    throw err;
+  }
+}
+
+/**
+ * What happens to a declaration after its decision: inspection outcomes, an officer's override of
+ * the channel, and the Time Release Study milestones. Each write is one transaction with its
+ * lifecycle event, audit entry and (outcomes, overrides) pending log entry.
+ */
+export class LifecycleRepository {
+  private readonly db: Db;
+  private readonly bulk: BulkWriter;
+
+  constructor(conn: StoreConnection) {
+    this.db = conn.db;
+    this.bulk = new BulkWriter(conn.sqlite);
+  }
+
+  /**
+   * Records what an inspection found, against the current version unless another is named
+   * (see {@link recordOutcomes}).
+   *
+   * @throws StoreError `NOT_FOUND` for an unknown declaration, `INVALID_INPUT` for a bad value.
+   */
+  async recordOutcome(
+    admin: string,
+    id: string,
+    outcome: OutcomeInput,
+    actor: string,
+  ): Promise<StoredOutcome> {
+    const [stored] = await this.recordOutcomes(admin, [{ id, outcome }], actor);
+    return stored!;
+  }
+
+  /**
+   * Records inspection outcomes, against each declaration's current version unless another is
+   * named, in one transaction, all or nothing: what an officer, a clearance system or a labelled
+   * historical import sends. Moves each declaration to `inspected` (unless already released) and
+   * writes an `outcome` event.
+   *
+   * @throws StoreError `NOT_FOUND` for an unknown declaration, `INVALID_INPUT` for a bad value.
+   */
+  async recordOutcomes(
+    admin: string,
+    entries: ReadonlyArray<{ id: string; outcome: OutcomeInput }>,
+    actor: string,
+  ): Promise<StoredOutcome[]> {
+    const officer = boundedText(actor, 'actor', 200);
+    const now = new Date().toISOString();
+    const checked = entries.map(({ id, outcome }) => {
+      if (!(INSPECTION_RESULTS as readonly string[]).includes(outcome.result)) {
+        throw new StoreError(
+          'INVALID_INPUT',
+          `${id}: result must be one of ${INSPECTION_RESULTS.join(', ')}`,
+        );
+      }
+      const revenue = outcome.revenueRecovered ?? null;
+      if (revenue !== null && (!Number.isFinite(revenue) || revenue < 0)) {
+        throw new StoreError('INVALID_INPUT', `${id}: revenueRecovered must be a finite number >= 0`);
+      }
+      return {
+        id,
+        outcome,
+        revenue,
+        notes: outcome.notes ? boundedText(outcome.notes, `${id}: notes`) : null,
+        recordedAt: outcome.recordedAt === undefined ? now : utc(outcome.recordedAt, `${id}: recordedAt`),
+      };
+    });
+    if (checked.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      const found = await heads(trx, admin, [...new Set(checked.map((c) => c.id))]);
+      const rows: Insertable<InspectionOutcomesTable>[] = [];
+      const events: Insertable<LifecycleEventsTable>[] = [];
+      const audits: Insertable<AuditLogTable>[] = [];
+      for (const c of checked) {
+        const head = found.get(c.id);
+        if (!head) throw notFound(c.id);
+        const version = c.outcome.version ?? head.version;
+        if (!Number.isInteger(version) || version < 1 || version > head.version) {
+          throw new StoreError('INVALID_INPUT', `${c.id} has no version ${version}`);
+        }
+        const decisionId =
+          version === head.version ? head.decisionId : await this.latestDecisionOf(trx, admin, c.id, version);
+        rows.push({
+          id: timeOrderedId(),
+          administration: admin,
+          declaration_id: c.id,
+          version,
+          decision_id: decisionId,
+          result: c.outcome.result,
+          fraud: c.outcome.fraud ? 1 : 0,
+          critical: c.outcome.critical ? 1 : 0,
+          revenue_recovered: c.revenue,
+          notes: c.notes,
+          officer,
+          recorded_at: c.recordedAt,
+        });
+        events.push({
+          id: timeOrderedId(),
+          administration: admin,
+          declaration_id: c.id,
+          version,
+          event: 'outcome',
+          at: c.recordedAt,
+          actor: officer,
+        });
+        audits.push(
+          auditRow(admin, officer, 'outcome.record', c.id, {
+            version,
+            result: c.outcome.result,
+            fraud: c.outcome.fraud,
+            critical: c.outcome.critical,
+          }),
+        );
+      }
+      await this.bulk.insert(trx, 'inspection_outcomes', rows);
+      await writeLedgerRecords(
+        trx,
+        rows.map((r) => outcomeRecord(admin, r.declaration_id, toOutcome(r))),
+      );
+      await this.bulk.insert(trx, 'lifecycle_events', events);
+      await this.bulk.insert(trx, 'audit_log', audits);
+      for (const ids of chunked([...found.keys()], IN_LIST)) {
+        await trx
+          .updateTable('declarations')
+          .set({ status: 'inspected' })
+          .where('administration', '=', admin)
+          .where('id', 'in', ids)
+          .where('status', '!=', 'released')
+          .execute();
+      }
+      return rows.map(toOutcome);
+    });
+  }
+
+  /**
+   * An officer changes the channel: a new decision of kind `override` that keeps the engine's
+   * explanation, names the officer and reason, and points to the decision it replaces.
+   *
+   * @throws StoreError `NOT_FOUND`; `CONFLICT` when another decision landed meanwhile.
+   */
+  async overrideDecision(
+    admin: string,
+    id: string,
+    change: { channel: Channel; reason: string },
+    actor: string,
+  ): Promise<StoredDecision> {
+    const channel = checkChannel(change.channel);
+    const reason = overrideReason(change.reason);
+    const officer = boundedText(actor, 'actor', 200);
+    return this.db.transaction().execute(async (trx) => {
+      const head = await requireHead(trx, admin, id);
+      const previous = await trx
+        .selectFrom('decisions')
+        .selectAll()
+        .where('administration', '=', admin)
+        .where('id', '=', head.decisionId)
+        .executeTakeFirstOrThrow();
+      const before = toDecision(previous);
+      const decidedAt = new Date().toISOString();
+      // The core writes the officer-facing explanation: an override signal first, the engine's after.
+      const changed = applyOverride(
+        { ...before, declarationId: id },
+        { channel, reason, officer, at: decidedAt },
+      );
+      const next = storedDecision(
+        timeOrderedId(),
+        id,
+        head.version,
+        { ...before, channel, summary: changed.summary, reasons: changed.reasons, decidedAt },
+        { officer, reason, supersedes: before.id },
+      );
+      await trx.insertInto('decisions').values(decisionRow(admin, next)).execute();
+      await writeLedgerRecords(trx, [overrideRecord(admin, next)]);
+      const updated = await trx
+        .updateTable('declarations')
+        .set({ current_decision_id: next.id, channel, decided_at: decidedAt })
+        .where('administration', '=', admin)
+        .where('id', '=', id)
+        .where('current_decision_id', '=', before.id)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) {
+        throw new StoreError('CONFLICT', `the decision on ${id} changed meanwhile; reload and retry`);
+      }
+      await this.insertEvent(trx, admin, id, head.version, 'decision', decidedAt, officer);
+      await writeAudit(trx, admin, officer, 'decision.override', id, {
+        from: before.channel,
+        to: channel,
+        reason,
+        supersedes: before.id,
+      });
+      return next;
+    });
+  }
+
+  /**
+   * Records a Time Release Study milestone reported by the clearance system or an officer
+   * (`arrival`, `lodgement`, `inspection_start`, `inspection_end`, `release`).
+   */
+  async recordEvent(admin: string, id: string, input: EventInput, actor: string): Promise<StoredEvent> {
+    if (!(LIFECYCLE_EVENTS as readonly string[]).includes(input.event)) {
+      throw new StoreError('INVALID_INPUT', `event must be one of ${LIFECYCLE_EVENTS.join(', ')}`);
+    }
+    if (!REPORTABLE_EVENTS.has(input.event)) {
+      throw new StoreError('INVALID_INPUT', `"${input.event}" events are written by the store itself`);
+    }
+    const who = boundedText(actor, 'actor', 200);
+    const at = input.at === undefined ? new Date().toISOString() : utc(input.at, 'at');
+    return this.db.transaction().execute(async (trx) => {
+      const head = await requireHead(trx, admin, id);
+      const version = input.version ?? head.version;
+      if (!Number.isInteger(version) || version < 1 || version > head.version) {
+        throw new StoreError('INVALID_INPUT', `${id} has no version ${version}`);
+      }
+      const event = await this.insertEvent(trx, admin, id, version, input.event, at, who);
+      const status = STATUS_AFTER[input.event];
+      if (status) {
+        await trx
+          .updateTable('declarations')
+          .set({ status })
+          .where('administration', '=', admin)
+          .where('id', '=', id)
+          .execute();
+      }
+      return event;
+    });
+  }
+
+  private async latestDecisionOf(db: Db, admin: string, id: string, version: number): Promise<string> {
+    const row = await db
+      .selectFrom('decisions')
+      .select('id')
+      .where('administration', '=', admin)
+      .where('declaration_id', '=', id)
+      .where('version', '=', version)
+      .orderBy('decided_at', 'desc')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  private async insertEvent(
+    db: Db,
+    admin: string,
+    declarationId: string,
+    version: number,
+    event: LifecycleEventName,
+    at: string,
+    actor: string,
+  ): Promise<StoredEvent> {
+    const id = timeOrderedId();
+    await db
+      .insertInto('lifecycle_events')
+      .values({ id, administration: admin, declaration_id: declarationId, version, event, at, actor })
+      .execute();
+    return { id, version, event, at, actor };
+  }
+}
