@@ -5,7 +5,7 @@ import {
   type FeatureState,
   type GroupStats,
   type PriceBand,
-} from '../../core/model/features.ts';
+} from '../../core/model/feature-set.ts';
 import type { GbdtModel, Tree } from '../../core/model/gbdt.ts';
 import type { SelectionMetrics } from '../../core/model/metrics.ts';
 import type { RiskModel } from '../../core/model/risk-model.ts';
