@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { CustomsRecord, OutcomeLabel } from '../../core/model/customs-record.ts';
 import { KCS_TRANSPORT_MODES } from '../input/customs-csv.ts';
+import { parseDecimal } from '../input/decimal-number.ts';
 
 /**
  * Fast reader of the synthetic customs CSV (`customs-declarations/df_syn_*_eng.csv`) straight
@@ -36,7 +37,8 @@ const REQUIRED = [
   'Item Price',
 ] as const;
 
-const num = (v: string | undefined) => (v === undefined || v === '' ? Number.NaN : Number(v));
+/** NaN (not declared) when a value is empty or not a decimal number. */
+const num = (v: string | undefined) => parseDecimal(v ?? '') ?? Number.NaN;
 
 /** Parses customs CSV text; labels (`Fraud`, `Critical Fraud`) are read when present. */
 export function parseCustomsRows(text: string): CustomsRows {
