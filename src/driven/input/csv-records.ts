@@ -1,5 +1,6 @@
 import { PARTY_ROLES } from '../../core/declaration/declaration.ts';
 import type { ValidationIssue } from '../../core/declaration/validation.ts';
+import { GreenlaneError, type GreenlaneErrorOptions } from '../../core/error.ts';
 import { type CheckedRow, type CsvRow, checkRow, csvRows } from './csv-rows.ts';
 import { numericField } from './decimal-number.ts';
 import { type InputRecord, MAX_RECORD_CHARS, tooLarge } from './input-record.ts';
@@ -54,8 +55,11 @@ export const CSV_COLUMNS: readonly string[] = [...CSV_DECLARATION_COLUMNS, ...CS
 const KNOWN = new Set(CSV_COLUMNS);
 
 /** A bad header stops the whole file: nothing in it could be read reliably. */
-export class CsvHeaderError extends Error {
+export class CsvHeaderError extends GreenlaneError<'BAD_HEADER'> {
   override name = 'CsvHeaderError';
+  constructor(message: string, options?: GreenlaneErrorOptions) {
+    super('BAD_HEADER', message, options);
+  }
 }
 
 function str(value: string | undefined): string | undefined {

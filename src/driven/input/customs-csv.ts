@@ -1,5 +1,6 @@
 import type { DeclarationInput } from '../../core/declaration/declaration.ts';
 import type { ValidationIssue } from '../../core/declaration/validation.ts';
+import { GreenlaneError, type GreenlaneErrorOptions } from '../../core/error.ts';
 import { type CsvRow, checkRow, csvRows } from './csv-rows.ts';
 import { numericField } from './decimal-number.ts';
 import type { InputRecord, RecordedOutcome } from './input-record.ts';
@@ -46,8 +47,11 @@ export const KCS_TRANSPORT_MODES: Record<string, NonNullable<DeclarationInput['t
   '90': 'unknown',
 };
 
-export class CustomsCsvHeaderError extends Error {
+export class CustomsCsvHeaderError extends GreenlaneError<'BAD_HEADER'> {
   override name = 'CustomsCsvHeaderError';
+  constructor(message: string, options?: GreenlaneErrorOptions) {
+    super('BAD_HEADER', message, options);
+  }
 }
 
 export type CustomsRow = Record<string, string>;

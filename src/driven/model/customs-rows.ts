@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { GreenlaneError } from '../../core/error.ts';
 import type { CustomsRecord, OutcomeLabel } from '../../core/model/customs-record.ts';
 import { KCS_TRANSPORT_MODES } from '../input/customs-csv.ts';
 import { parseDecimal } from '../input/decimal-number.ts';
@@ -16,14 +17,8 @@ export interface CustomsRows {
   labelled: boolean;
 }
 
-export class CustomsRowsError extends Error {
+export class CustomsRowsError extends GreenlaneError<'MISSING_COLUMNS' | 'BAD_LABEL'> {
   override name = 'CustomsRowsError';
-  constructor(
-    readonly code: 'MISSING_COLUMNS' | 'BAD_LABEL',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const REQUIRED = [

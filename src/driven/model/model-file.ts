@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { GreenlaneError } from '../../core/error.ts';
 import { MODEL_TARGETS } from '../../core/model/customs-record.ts';
 import {
   FEATURE_NAMES,
@@ -23,14 +24,8 @@ export type ModelFileErrorCode =
   | 'INCOMPATIBLE_FEATURES'
   | 'MALFORMED';
 
-export class ModelFileError extends Error {
+export class ModelFileError extends GreenlaneError<ModelFileErrorCode> {
   override name = 'ModelFileError';
-  constructor(
-    readonly code: ModelFileErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** What travels with the model: evaluation figures and provenance. */
