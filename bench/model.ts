@@ -10,7 +10,8 @@
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { encodeRecord, FEATURE_COUNT, fitAndEncodeTraining } from '../src/core/model/features.ts';
+import { FEATURE_COUNT } from '../src/core/model/feature-set.ts';
+import { encodeRecord, fitAndEncodeTraining } from '../src/core/model/features.ts';
 import { predictRaw, sigmoid } from '../src/core/model/gbdt.ts';
 import { createScorer, trainRiskModel } from '../src/core/model/risk-model.ts';
 import { readCustomsRows } from '../src/driven/model/customs-rows.ts';

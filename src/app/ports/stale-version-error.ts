@@ -1,3 +1,5 @@
+import { GreenlaneError } from '../../core/error.ts';
+
 /** The one code of {@link StaleVersionError}. */
 export type StaleVersionErrorCode = 'STALE_VERSION';
 
@@ -6,10 +8,9 @@ export type StaleVersionErrorCode = 'STALE_VERSION';
  * saving a decision made against it (`AssessmentItem.expected`). The store writes nothing of the
  * batch and throws this; the pipeline decides the batch again on the new heads.
  */
-export class StaleVersionError extends Error {
+export class StaleVersionError extends GreenlaneError<StaleVersionErrorCode> {
   override name = 'StaleVersionError';
-  readonly code: StaleVersionErrorCode = 'STALE_VERSION';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('STALE_VERSION', message, options);
   }
 }

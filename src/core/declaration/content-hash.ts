@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
+import { GreenlaneError } from '../error.ts';
 import { canonicalJsonBytes } from '../ledger/canonical-json.ts';
 
 /** Closed set of codes for content that cannot be hashed. */
 export type ContentHashErrorCode = 'NOT_JSON';
 
 /** The value given to {@link contentHash} is not JSON (NaN, a lone surrogate, a cycle, a function...). */
-export class ContentHashError extends Error {
+export class ContentHashError extends GreenlaneError<ContentHashErrorCode> {
   override name = 'ContentHashError';
-  constructor(
-    readonly code: ContentHashErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**

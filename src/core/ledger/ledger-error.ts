@@ -1,3 +1,5 @@
+import { GreenlaneError } from '../error.ts';
+
 /**
  * Every failure of the transparency-log domain carries one of these codes, so callers (CLI, HTTP,
  * witness) can map them without parsing messages.
@@ -16,15 +18,8 @@ export type LedgerErrorCode =
   | 'KEY_MISMATCH';
 
 /** The one error type of the ledger core; `code` is a closed union, `cause` keeps the origin. */
-export class LedgerError extends Error {
+export class LedgerError extends GreenlaneError<LedgerErrorCode> {
   override name = 'LedgerError';
-  constructor(
-    readonly code: LedgerErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** Rejects anything that is not a non-negative safe integer (tree sizes and indexes). */

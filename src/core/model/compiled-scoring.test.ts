@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { compileFeatures, encodeCompiled } from './compiled-features.ts';
 import type { CustomsRecord } from './customs-record.ts';
-import { compileFeatures, encodeCompiled, encodeRecord, FEATURE_COUNT, FEATURE_NAMES } from './features.ts';
-import {
-  compileForest,
-  forestFunction,
-  type GbdtModel,
-  predictForest,
-  predictForestBatch,
-  predictRaw,
-  sigmoid,
-  type Tree,
-} from './gbdt.ts';
+import { BANDS, FEATURE_COUNT, FEATURE_NAMES } from './feature-set.ts';
+import { encodeRecord } from './features.ts';
+import { compileForest, predictForest, predictForestBatch } from './forest.ts';
+import { forestFunction } from './forest-code.ts';
+import { type GbdtModel, predictRaw, sigmoid, type Tree } from './gbdt.ts';
 import { createScorer, trainRiskModel } from './risk-model.ts';
 import { syntheticRecords } from './test-records.ts';
 
@@ -62,6 +57,24 @@ describe('compiled scoring', () => {
       }
     });
     expect(mismatches).toEqual([]);
+  });
+
+  it('indexes every fitted price band by field ids, whatever the order of BANDS', () => {
+    // A band key the compiled tables cannot resolve would still score right (through the string
+    // lookup of `encodeRecord`) but slowly: every fitted band must land in its id-indexed table.
+    const compiled = compileFeatures(model.features);
+    expect(BANDS.length).toBe(model.features.bands.length);
+    BANDS.forEach((band, b) => {
+      const table = compiled.bandTables[b]!;
+      let present = 0;
+      for (let i = 0; i < table.length; i += 2) if (!Number.isNaN(table[i]!)) present++;
+      expect(model.features.bands[b]!.size).toBeGreaterThan(0);
+      expect({ band: band.name, present }).toEqual({
+        band: band.name,
+        present: model.features.bands[b]!.size,
+      });
+      expect(compiled.bandEntries[b] === null).toBe(band.fields.length === 1);
+    });
   });
 
   it('walks the compiled forest to the raw score of predictRaw, one row and in batches', () => {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  encodeRecords,
-  FEATURE_COUNT,
-  FEATURE_NAMES,
-  fitAndEncodeTraining,
-  fitFeatures,
-} from './features.ts';
+import { FEATURE_COUNT, FEATURE_NAMES } from './feature-set.ts';
+import { encodeRecords, fitAndEncodeTraining, fitFeatures } from './features.ts';
 import { trainRiskModel } from './risk-model.ts';
 import { syntheticRecords } from './test-records.ts';
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureMatrix } from './binning.ts';
-import { pathContributions, predictRaw, sigmoid, trainGbdt } from './gbdt.ts';
+import { predictRaw, sigmoid } from './gbdt.ts';
+import { trainGbdt } from './gbdt-training.ts';
 import { auc } from './metrics.ts';
+import { pathContributions } from './path-contributions.ts';
 import { seededRandom } from './random.ts';
 
 /** Rows with 4 uniform features; the label is the rule `x0 > 0.6 && x2 < 0.3` (x1, x3 are noise). */

@@ -1,28 +1,12 @@
+import { compileFeatures, encodeCompiled } from './compiled-features.ts';
 import { type CustomsRecord, type ModelTarget, type OutcomeLabel, targetLabel } from './customs-record.ts';
-import {
-  compileFeatures,
-  describeFeature,
-  encodeCompiled,
-  encodeRecords,
-  FEATURE_COUNT,
-  FEATURE_NAMES,
-  type FeatureOptions,
-  type FeatureState,
-  fitAndEncodeTraining,
-} from './features.ts';
-import {
-  compileForest,
-  type ForestFunction,
-  forestFunction,
-  type GbdtModel,
-  type GbdtParams,
-  pathContributions,
-  predictForest,
-  predictForestBatch,
-  type RoundInfo,
-  sigmoid,
-  trainGbdt,
-} from './gbdt.ts';
+import { FEATURE_COUNT, FEATURE_NAMES, type FeatureOptions, type FeatureState } from './feature-set.ts';
+import { describeFeature, encodeRecords, fitAndEncodeTraining } from './features.ts';
+import { compileForest, predictForest, predictForestBatch } from './forest.ts';
+import { type ForestFunction, forestFunction } from './forest-code.ts';
+import { type GbdtModel, type GbdtParams, type RoundInfo, sigmoid } from './gbdt.ts';
+import { trainGbdt } from './gbdt-training.ts';
+import { pathContributions } from './path-contributions.ts';
 
 /**
  * A trained risk model: the fitted features and the boosted trees, for one target (fraud or

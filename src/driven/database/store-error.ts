@@ -1,3 +1,5 @@
+import { GreenlaneError } from '../../core/error.ts';
+
 /**
  * Why a store operation failed. A closed set, so the HTTP and CLI layers can map every code:
  * - `NOT_FOUND`: the declaration, decision or key does not exist for this administration;
@@ -11,16 +13,8 @@
 export type StoreErrorCode = 'NOT_FOUND' | 'CONFLICT' | 'INVALID_INPUT' | 'UNKNOWN_ADMINISTRATION';
 
 /** The one error type the store throws on purpose; anything else is a bug or an outage. */
-export class StoreError extends Error {
+export class StoreError extends GreenlaneError<StoreErrorCode> {
   override readonly name = 'StoreError';
-
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**

@@ -1,6 +1,8 @@
 import { PARTY_ROLES } from '../../core/declaration/declaration.ts';
 import type { ValidationIssue } from '../../core/declaration/validation.ts';
+import { GreenlaneError, type GreenlaneErrorOptions } from '../../core/error.ts';
 import { type CheckedRow, type CsvRow, checkRow, csvRows } from './csv-rows.ts';
+import { numericField } from './decimal-number.ts';
 import { type InputRecord, MAX_RECORD_CHARS, tooLarge } from './input-record.ts';
 
 const ROLE_FIELDS = ['id', 'name', 'country', 'eori', 'tin', 'trusted'] as const;
@@ -53,15 +55,11 @@ export const CSV_COLUMNS: readonly string[] = [...CSV_DECLARATION_COLUMNS, ...CS
 const KNOWN = new Set(CSV_COLUMNS);
 
 /** A bad header stops the whole file: nothing in it could be read reliably. */
-export class CsvHeaderError extends Error {
+export class CsvHeaderError extends GreenlaneError<'BAD_HEADER'> {
   override name = 'CsvHeaderError';
-}
-
-/** Numbers stay strings when they do not parse, so validation reports the field with its path. */
-function num(value: string): number | string | undefined {
-  if (value === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value.trim()) ? n : value;
+  constructor(message: string, options?: GreenlaneErrorOptions) {
+    super('BAD_HEADER', message, options);
+  }
 }
 
 function str(value: string | undefined): string | undefined {
@@ -112,7 +110,7 @@ function declarationFrom(rows: Row[]): Record<string, unknown> {
     arrivalAt: str(h.arrival_at),
     procedure: str(h.procedure),
     currency: str(h.currency),
-    invoiceTotal: num(h.invoice_total ?? ''),
+    invoiceTotal: numericField(h.invoice_total ?? ''),
     dispatchCountry: str(h.dispatch_country),
     destinationCountry: str(h.destination_country),
     route: list(h.route),
@@ -145,18 +143,18 @@ function declarationFrom(rows: Row[]): Record<string, unknown> {
   decl.items = rows.map(
     (r, i) =>
       prune({
-        sequence: num(r.item_sequence ?? '') ?? i + 1,
+        sequence: numericField(r.item_sequence ?? '') ?? i + 1,
         hsCode: str(r.hs_code)?.replaceAll('.', ''),
         hsEdition: str(r.hs_edition),
         description: str(r.description),
         originCountry: str(r.origin_country),
-        netMass: num(r.net_mass ?? ''),
-        grossMass: num(r.gross_mass ?? ''),
-        supplementaryQuantity: num(r.supplementary_quantity ?? ''),
+        netMass: numericField(r.net_mass ?? ''),
+        grossMass: numericField(r.gross_mass ?? ''),
+        supplementaryQuantity: numericField(r.supplementary_quantity ?? ''),
         supplementaryUnit: str(r.supplementary_unit),
-        invoiceValue: num(r.invoice_value ?? ''),
-        customsValue: num(r.customs_value ?? ''),
-        dutyRate: num(r.duty_rate ?? ''),
+        invoiceValue: numericField(r.invoice_value ?? ''),
+        customsValue: numericField(r.customs_value ?? ''),
+        dutyRate: numericField(r.duty_rate ?? ''),
         taxType: str(r.tax_type),
         preference: str(r.preference),
         gtin: str(r.gtin),

@@ -1,6 +1,8 @@
 import type { DeclarationInput } from '../../core/declaration/declaration.ts';
 import type { ValidationIssue } from '../../core/declaration/validation.ts';
+import { GreenlaneError, type GreenlaneErrorOptions } from '../../core/error.ts';
 import { type CsvRow, checkRow, csvRows } from './csv-rows.ts';
+import { numericField } from './decimal-number.ts';
 import type { InputRecord, RecordedOutcome } from './input-record.ts';
 
 /**
@@ -45,14 +47,11 @@ export const KCS_TRANSPORT_MODES: Record<string, NonNullable<DeclarationInput['t
   '90': 'unknown',
 };
 
-export class CustomsCsvHeaderError extends Error {
+export class CustomsCsvHeaderError extends GreenlaneError<'BAD_HEADER'> {
   override name = 'CustomsCsvHeaderError';
-}
-
-function num(value: string | undefined): number | string | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : value;
+  constructor(message: string, options?: GreenlaneErrorOptions) {
+    super('BAD_HEADER', message, options);
+  }
 }
 
 export type CustomsRow = Record<string, string>;
@@ -81,7 +80,7 @@ export function customsRowToDeclaration(row: CustomsRow): DeclarationInput {
     dispatchCountry: row['Country of Departure'] || undefined,
     destinationCountry: 'KR',
     currency: 'KRW',
-    invoiceTotal: num(row['Item Price']),
+    invoiceTotal: numericField(row['Item Price']),
     additionalInformation: {
       processType: row['Process Type'] ?? '',
       importUse: row['Import Use'] ?? '',
@@ -95,9 +94,9 @@ export function customsRowToDeclaration(row: CustomsRow): DeclarationInput {
         // The data cover 2020-2021: codes are HS 2017 (see the data set's SOURCE.md).
         hsEdition: '2017',
         originCountry: row['Country of Origin'],
-        netMass: num(row['Net Mass']),
-        customsValue: num(row['Item Price']),
-        dutyRate: num(row['Tax Rate']),
+        netMass: numericField(row['Net Mass']),
+        customsValue: numericField(row['Item Price']),
+        dutyRate: numericField(row['Tax Rate']),
         taxType,
         // Tax types starting with F are FTA preferential rates (e.g. FEU1, FCN1).
         preference: taxType?.startsWith('F') ? taxType : undefined,

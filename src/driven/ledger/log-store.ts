@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import { sql, type Transaction } from 'kysely';
+import { GreenlaneError, type GreenlaneErrorOptions } from '../../core/error.ts';
 import { LedgerError } from '../../core/ledger/ledger-error.ts';
 import { hashLeaf } from '../../core/ledger/merkle-hash.ts';
 import {
@@ -37,8 +38,11 @@ export interface StoredCheckpoint {
 }
 
 /** Thrown when another process appended between our read of the size and our write. */
-export class AppendConflictError extends Error {
+export class AppendConflictError extends GreenlaneError<'APPEND_CONFLICT'> {
   override name = 'AppendConflictError';
+  constructor(message: string, options?: GreenlaneErrorOptions) {
+    super('APPEND_CONFLICT', message, options);
+  }
 }
 
 /**

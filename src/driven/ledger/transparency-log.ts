@@ -1,3 +1,4 @@
+import { GreenlaneError, type GreenlaneErrorOptions } from '../../core/error.ts';
 import { canonicalJson } from '../../core/ledger/canonical-json.ts';
 import { formatCheckpoint } from '../../core/ledger/checkpoint.ts';
 import { cosignatureVerifier, verifiedCosigners } from '../../core/ledger/cosignature.ts';
@@ -14,8 +15,11 @@ import type { KeyPair } from './signing-keys.ts';
 import { type CosignResult, requestCosignature, type WitnessTarget } from './witness-client.ts';
 
 /** Thrown in an append transaction when another appender already gave a record its index. */
-class RecordsClaimedError extends Error {
+class RecordsClaimedError extends GreenlaneError<'RECORDS_CLAIMED'> {
   override name = 'RecordsClaimedError';
+  constructor(message: string, options?: GreenlaneErrorOptions) {
+    super('RECORDS_CLAIMED', message, options);
+  }
 }
 
 /** How the log is run. */

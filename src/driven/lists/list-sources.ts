@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { GreenlaneError } from '../../core/error.ts';
 import type { ListSource, ListVersion, SanctionedEntity } from '../../core/screening/entity.ts';
 import { type CountryResolver, loadCountryResolver } from './country-resolver.ts';
 import { parseEuDerivedCsv, parseEuXml } from './eu.ts';
@@ -17,15 +18,8 @@ export type ListLoadErrorCode =
   | 'LIST_FETCH_FAILED'
   | 'LIST_EMPTY';
 
-export class ListLoadError extends Error {
+export class ListLoadError extends GreenlaneError<ListLoadErrorCode> {
   override name = 'ListLoadError';
-  constructor(
-    readonly code: ListLoadErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**

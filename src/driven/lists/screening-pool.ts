@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { GreenlaneError, type GreenlaneErrorOptions } from '../../core/error.ts';
 import type { ScreeningIndex } from '../../core/screening/candidate-index.ts';
 import type { ListSource, ListVersion } from '../../core/screening/entity.ts';
 import { type ScreeningHit, type ScreeningQuery, screenParty } from '../../core/screening/screen.ts';
@@ -23,8 +24,11 @@ export function inThreadScreener(index: () => ScreeningIndex): PartyScreener {
 }
 
 /** Thrown when more requests wait for the workers than the pool accepts (the API answers 503). */
-export class ScreeningPoolBusyError extends Error {
+export class ScreeningPoolBusyError extends GreenlaneError<'BUSY'> {
   override name = 'ScreeningPoolBusyError';
+  constructor(message: string, options?: GreenlaneErrorOptions) {
+    super('BUSY', message, options);
+  }
 }
 
 /** What a worker thread is started with (`workerData`). */

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { GreenlaneError } from '../../core/error.ts';
 import type { CustomsRecord, OutcomeLabel } from '../../core/model/customs-record.ts';
 import { KCS_TRANSPORT_MODES } from '../input/customs-csv.ts';
+import { parseDecimal } from '../input/decimal-number.ts';
 
 /**
  * Fast reader of the synthetic customs CSV (`customs-declarations/df_syn_*_eng.csv`) straight
@@ -15,14 +17,8 @@ export interface CustomsRows {
   labelled: boolean;
 }
 
-export class CustomsRowsError extends Error {
+export class CustomsRowsError extends GreenlaneError<'MISSING_COLUMNS' | 'BAD_LABEL'> {
   override name = 'CustomsRowsError';
-  constructor(
-    readonly code: 'MISSING_COLUMNS' | 'BAD_LABEL',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const REQUIRED = [
@@ -36,7 +32,8 @@ const REQUIRED = [
   'Item Price',
 ] as const;
 
-const num = (v: string | undefined) => (v === undefined || v === '' ? Number.NaN : Number(v));
+/** NaN (not declared) when a value is empty or not a decimal number. */
+const num = (v: string | undefined) => parseDecimal(v ?? '') ?? Number.NaN;
 
 /** Parses customs CSV text; labels (`Fraud`, `Critical Fraud`) are read when present. */
 export function parseCustomsRows(text: string): CustomsRows {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeRecord, FEATURE_COUNT } from '../../core/model/features.ts';
+import { FEATURE_COUNT } from '../../core/model/feature-set.ts';
+import { encodeRecord } from '../../core/model/features.ts';
 import { predictRaw, sigmoid } from '../../core/model/gbdt.ts';
 import { createScorer, trainRiskModel } from '../../core/model/risk-model.ts';
 import { syntheticRecords } from '../../core/model/test-records.ts';

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { GreenlaneError } from '../../core/error.ts';
 import { MODEL_TARGETS } from '../../core/model/customs-record.ts';
 import {
   FEATURE_NAMES,
   type FeatureState,
   type GroupStats,
   type PriceBand,
-} from '../../core/model/features.ts';
+} from '../../core/model/feature-set.ts';
 import type { GbdtModel, Tree } from '../../core/model/gbdt.ts';
 import type { SelectionMetrics } from '../../core/model/metrics.ts';
 import type { RiskModel } from '../../core/model/risk-model.ts';
@@ -23,14 +24,8 @@ export type ModelFileErrorCode =
   | 'INCOMPATIBLE_FEATURES'
   | 'MALFORMED';
 
-export class ModelFileError extends Error {
+export class ModelFileError extends GreenlaneError<ModelFileErrorCode> {
   override name = 'ModelFileError';
-  constructor(
-    readonly code: ModelFileErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** What travels with the model: evaluation figures and provenance. */

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { GreenlaneError } from '../../core/error.ts';
 import type { ModelTarget } from '../../core/model/customs-record.ts';
 import type { SelectionMetrics } from '../../core/model/metrics.ts';
 import type { RankingPolicy } from '../../core/model/ranking.ts';
@@ -10,14 +11,8 @@ import { type ModelFileMeta, modelFromJson, modelToJson } from './model-file.ts'
 
 export type ModelRegistryErrorCode = 'UNKNOWN_MODEL' | 'NO_ACTIVE_MODEL';
 
-export class ModelRegistryError extends Error {
+export class ModelRegistryError extends GreenlaneError<ModelRegistryErrorCode> {
   override name = 'ModelRegistryError';
-  constructor(
-    readonly code: ModelRegistryErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** A registered model version without its (large) content. */

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { GreenlaneError } from '../../core/error.ts';
 import { profileContentHash } from '../../core/rules/profile-hash.ts';
 import { parseRiskProfiles, type RiskProfile } from '../../core/rules/risk-profile.ts';
 
@@ -29,16 +30,16 @@ export interface ProfileDirectory {
   issues: ProfileFileIssue[];
 }
 
-export class ProfileLoadError extends Error {
+/** Every problem found in a profile directory; `code` is the first problem's. */
+export class ProfileLoadError extends GreenlaneError<ProfileLoadErrorCode> {
   override name = 'ProfileLoadError';
-  readonly code: ProfileLoadErrorCode;
   constructor(readonly issues: readonly ProfileFileIssue[]) {
     super(
+      issues[0]?.code ?? 'INVALID_PROFILE',
       `${issues.length} problem(s) in risk profiles:\n${issues
         .map((i) => `  ${i.file}${i.line ? `:${i.line}` : ''} ${i.path || '(file)'}: ${i.message}`)
         .join('\n')}`,
     );
-    this.code = issues[0]?.code ?? 'INVALID_PROFILE';
   }
 }
 

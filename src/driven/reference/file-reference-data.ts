@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { GreenlaneError, type GreenlaneErrorOptions } from '../../core/error.ts';
 import type {
   Country,
   HsNomenclature,
@@ -19,8 +20,11 @@ export const REFERENCE_FILES = {
   regulatory: 'hs-regulatory/hs2022-regulatory-flags.csv',
 } as const;
 
-export class ReferenceDataError extends Error {
+export class ReferenceDataError extends GreenlaneError<'MISSING_FILE'> {
   override name = 'ReferenceDataError';
+  constructor(message: string, options?: GreenlaneErrorOptions) {
+    super('MISSING_FILE', message, options);
+  }
 }
 
 type Row = Record<string, string>;

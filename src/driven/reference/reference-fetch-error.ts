@@ -1,3 +1,5 @@
+import { GreenlaneError } from '../../core/error.ts';
+
 /** Closed set of reasons a reference-data fetch fails. */
 export type ReferenceFetchErrorCode =
   | 'BAD_OPTION'
@@ -10,13 +12,6 @@ export type ReferenceFetchErrorCode =
   | 'WRITE_FAILED';
 
 /** A fetch that failed; the message names the source and its URL. Nothing was installed. */
-export class ReferenceFetchError extends Error {
+export class ReferenceFetchError extends GreenlaneError<ReferenceFetchErrorCode> {
   override name = 'ReferenceFetchError';
-  constructor(
-    readonly code: ReferenceFetchErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -1,18 +1,12 @@
 import { crc32, inflateRawSync } from 'node:zlib';
+import { GreenlaneError } from '../../core/error.ts';
 
 /** Closed set of reasons a ZIP archive is refused. */
 export type ZipErrorCode = 'NOT_A_ZIP' | 'UNSUPPORTED' | 'CORRUPT' | 'CRC_MISMATCH' | 'TOO_LARGE';
 
 /** A ZIP archive that cannot be read safely; `code` says why. */
-export class ZipError extends Error {
+export class ZipError extends GreenlaneError<ZipErrorCode> {
   override name = 'ZipError';
-  constructor(
-    readonly code: ZipErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** One file of an archive, not yet decompressed. */

@@ -1,9 +1,10 @@
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { registerCommands } from './commands/index.ts';
-import { UsageError } from './usage-error.ts';
+import { errorText, exitCodeOf } from './exit-code.ts';
 
 /**
- * `greenlane` command line. Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.
+ * `greenlane` command line. Exit codes (`exit-code.ts`): 0 processed (rejects included), 1 fatal
+ * error, 2 bad usage.
  */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('greenlane')
@@ -14,18 +15,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    if (err instanceof CommanderError) {
-      // commander already printed help/version or the usage problem.
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    if (err instanceof UsageError) {
-      process.stderr.write(`greenlane: ${err.message}\n`);
-      process.exitCode = 2;
-      return;
-    }
-    process.stderr.write(`greenlane: ${err instanceof Error ? err.message : String(err)}\n`);
-    if (process.env.GREENLANE_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    process.exitCode = 1;
+    const text = errorText(err, Boolean(process.env.GREENLANE_DEBUG));
+    if (text) process.stderr.write(text);
+    process.exitCode = exitCodeOf(err);
   }
 }

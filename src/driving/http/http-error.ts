@@ -2,6 +2,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import { StaleVersionError } from '../../app/ports/stale-version-error.ts';
+import { GreenlaneError } from '../../core/error.ts';
 import { StoreError, type StoreErrorCode } from '../../driven/database/store-error.ts';
 
 /** Closed set of machine codes an API client can switch on; the message is for people. */
@@ -46,18 +47,21 @@ export type ApiErrorBody = z.infer<typeof ApiErrorSchema>;
  * @example
  * throw new HttpError(404, 'not_found', `declaration ${id} does not exist`);
  */
-export class HttpError extends Error {
+export class HttpError extends GreenlaneError<ApiErrorCode> {
   override name = 'HttpError';
   /** Response headers that go with the error (`Retry-After` of a 429 or 503). */
   readonly headers: Readonly<Record<string, string>>;
   constructor(
     readonly status: ContentfulStatusCode,
-    readonly code: ApiErrorCode,
+    code: ApiErrorCode,
     message: string,
-    readonly details?: ApiErrorDetail[],
+    details?: readonly ApiErrorDetail[],
     options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, {
+      ...(details ? { details } : {}),
+      ...(options?.cause === undefined ? {} : { cause: options.cause }),
+    });
     this.headers = options?.headers ?? {};
   }
 
@@ -66,7 +70,7 @@ export class HttpError extends Error {
       error: {
         code: this.code,
         message: this.message,
-        ...(this.details && this.details.length > 0 ? { details: this.details } : {}),
+        ...(this.details && this.details.length > 0 ? { details: [...this.details] } : {}),
       },
     };
   }
@@ -84,7 +88,10 @@ const CODE_BY_STATUS: Partial<Record<number, ApiErrorCode>> = {
   503: 'unavailable',
 };
 
-const STORE_ERRORS: Record<StoreErrorCode, [ContentfulStatusCode, ApiErrorCode]> = {
+/** How a coded error reaches an API client: the response status and the API's error code. */
+type HttpMapping = readonly [ContentfulStatusCode, ApiErrorCode];
+
+const STORE_ERRORS: Record<StoreErrorCode, HttpMapping> = {
   NOT_FOUND: [404, 'not_found'],
   CONFLICT: [409, 'conflict'],
   INVALID_INPUT: [400, 'invalid_body'],
@@ -93,19 +100,39 @@ const STORE_ERRORS: Record<StoreErrorCode, [ContentfulStatusCode, ApiErrorCode]>
 };
 
 /**
+ * The coded errors (`GreenlaneError`) a client can act on, by error type, then by code. Only these
+ * reach the client with their message and details; any other coded error is a 500. The table goes
+ * by type as well as code because a code can be the client's doing in one type and an internal
+ * fault in another (the log's `NOT_FOUND` for an incomplete stored range is not the client's).
+ */
+const CLIENT_ERRORS: ReadonlyArray<
+  readonly [abstract new (...args: never[]) => GreenlaneError, Readonly<Record<string, HttpMapping>>]
+> = [
+  [StoreError, STORE_ERRORS],
+  // The pipeline re-assesses on it; one that still escapes is a race lost too often: retry.
+  [StaleVersionError, { STALE_VERSION: [409, 'conflict'] }],
+];
+
+/** The status and API code of a coded error a client can act on, or undefined. */
+function clientMapping(err: GreenlaneError): HttpMapping | undefined {
+  for (const [type, codes] of CLIENT_ERRORS) {
+    if (err instanceof type && Object.hasOwn(codes, err.code)) return codes[err.code];
+  }
+  return undefined;
+}
+
+/**
  * Normalises whatever a handler or middleware threw. Hono's own `HTTPException`s (body limit,
- * media-type gate) keep their status, the store's errors map by code; an unknown error becomes a 500 whose message reveals nothing
- * of the internals (the cause is logged, not sent).
+ * media-type gate) keep their status; coded errors map by `CLIENT_ERRORS`, with their details;
+ * anything else becomes a 500 whose message reveals nothing of the internals (the cause is
+ * logged, not sent).
  */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  if (err instanceof StoreError) {
-    const [status, code] = STORE_ERRORS[err.code];
-    return new HttpError(status, code, err.message, undefined, { cause: err });
+  if (err instanceof GreenlaneError) {
+    const mapping = clientMapping(err);
+    if (mapping) return new HttpError(mapping[0], mapping[1], err.message, err.details, { cause: err });
   }
-  // The pipeline re-assesses on it; one that still escapes is a race lost too often: retry.
-  if (err instanceof StaleVersionError)
-    return new HttpError(409, 'conflict', err.message, undefined, { cause: err });
   if (err instanceof HTTPException) {
     const code = CODE_BY_STATUS[err.status];
     if (code)
