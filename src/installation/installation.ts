@@ -3,6 +3,7 @@ import { openDatabase } from '../driven/database/database.ts';
 import { migrateToLatest } from '../driven/database/migrate.ts';
 import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
 import type { WitnessService } from '../driven/ledger/witness-service.ts';
+import { type CountryResolver, loadCountryResolver } from '../driven/lists/country-resolver.ts';
 import { loadScreeningContext, type ScreeningContext } from '../driven/lists/screening-context.ts';
 import { openScreeningPool, type ScreeningPool } from '../driven/lists/screening-pool.ts';
 import { ModelRegistry } from '../driven/model/model-registry.ts';
@@ -81,6 +82,8 @@ export interface LogPart {
 
 export interface ScreeningPart {
   screening: ScreeningContext;
+  /** Country names and codes of screening queries to ISO 3166 alpha-2 (from the data directory). */
+  resolveCountry: CountryResolver;
   /** Starts `size` screening worker threads over the index (see `openScreeningPool`); closed with the installation. */
   startScreeningPool(size: number): ScreeningPool;
 }
@@ -252,6 +255,7 @@ export async function openInstallation<const O extends OpenOptions = Record<neve
     if (screening) {
       const context = screening;
       installation.screening = context;
+      installation.resolveCountry = loadCountryResolver(config.dataDirectory);
       installation.startScreeningPool = (size) => {
         const pool = openScreeningPool({ index: context.index, dataDirectory: config.dataDirectory, size });
         opened.add('screening pool', () => pool.close());

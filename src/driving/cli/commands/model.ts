@@ -14,7 +14,6 @@ import { scoreItems } from '../../../core/model/model-signals.ts';
 import { RANKING_POLICIES, type RankingPolicy } from '../../../core/model/ranking.ts';
 import { createScorer, type LabelledRecords, trainRiskModel } from '../../../core/model/risk-model.ts';
 import { guessFormat, readRecords } from '../../../driven/input/read-records.ts';
-import type { TransparencyLog } from '../../../driven/ledger/transparency-log.ts';
 import { type CustomsRows, parseCustomsRows } from '../../../driven/model/customs-rows.ts';
 import {
   type ModelFileMeta,
@@ -112,12 +111,14 @@ export function registerModelCommand(program: Command): void {
     .option('--administration <id>', 'administration (tenant)', 'local')
     .action(
       async (id: string, opts: { by: string; rank: RankingPolicy; db?: string; administration: string }) => {
-        await withRegistry({ ...opts, log: true }, async (registry, log) => {
-          const a = await registry.activate(id, opts.by, opts.rank);
-          // Stored with its pending log entry: append it now.
-          await log?.drainRecords();
-          process.stdout.write(`${JSON.stringify(a)}\n`);
-        });
+        await usageOnRegistryError(() =>
+          withInstallation(installationConfig(opts.db), {}, async (inst) => {
+            const a = await inst.models(opts.administration).activate(id, opts.by, opts.rank);
+            // Stored with its pending log entry: append it now.
+            await inst.log.drainRecords();
+            process.stdout.write(`${JSON.stringify(a)}\n`);
+          }),
+        );
       },
     );
 
@@ -191,19 +192,26 @@ interface TrainFlags {
   trees: string;
 }
 
-/** The administration's model registry; with `log`, the transparency log too (for an activation). */
-async function withRegistry<T>(
-  opts: { db?: string; administration: string; log?: boolean },
-  fn: (registry: ModelRegistry, log: TransparencyLog | undefined) => Promise<T>,
-): Promise<T> {
+/** An unknown model version (or none in force) is the user's to fix: exit code 2. */
+async function usageOnRegistryError<T>(run: () => Promise<T>): Promise<T> {
   try {
-    return await withInstallation(installationConfig(opts.db), { log: opts.log === true }, (inst) =>
-      fn(inst.models(opts.administration), inst.log),
-    );
+    return await run();
   } catch (err) {
     if (err instanceof ModelRegistryError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** The administration's model registry. */
+function withRegistry<T>(
+  opts: { db?: string; administration: string },
+  fn: (registry: ModelRegistry) => Promise<T>,
+): Promise<T> {
+  return usageOnRegistryError(() =>
+    withInstallation(installationConfig(opts.db), { log: false }, (inst) =>
+      fn(inst.models(opts.administration)),
+    ),
+  );
 }
 
 /** Labelled rows from the outcomes recorded in the store. */

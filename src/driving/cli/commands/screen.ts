@@ -16,7 +16,7 @@ import {
   type ScreeningThresholds,
 } from '../../../core/screening/screen.ts';
 import { matchOf, screenUncleared } from '../../../core/screening/signals.ts';
-import { type CountryResolver, loadCountryResolver } from '../../../driven/lists/country-resolver.ts';
+import type { CountryResolver } from '../../../driven/lists/country-resolver.ts';
 import { parseLists } from '../../../driven/lists/screening-context.ts';
 import { defaultDatabaseUrl, installationConfig } from '../../../installation/config.ts';
 import { openInstallation } from '../../../installation/installation.ts';
@@ -272,7 +272,7 @@ async function runScreen(file: string, flags: ScreenFlags): Promise<void> {
       context.index,
       out,
       {
-        resolveCountry: loadCountryResolver(inst.config.dataDirectory),
+        resolveCountry: inst.resolveCountry,
         thresholds,
         isCleared: (query, hit) => context.isCleared(admin, query, hit),
         ...(flags.record ? { onHits: (query, hits) => context.recordHits(admin, query, hits) } : {}),

@@ -3,7 +3,6 @@ import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import pino, { type Logger } from 'pino';
 import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
-import { loadCountryResolver } from '../../../driven/lists/country-resolver.ts';
 import type { PartyScreener, ScreeningPool } from '../../../driven/lists/screening-pool.ts';
 import {
   defaultDatabaseUrl,
@@ -147,7 +146,7 @@ async function serveInstallation(
     }
   }
 
-  const screening = inst.screening;
+  const { screening, resolveCountry } = inst;
   const app = createApp({
     authenticate: store.authenticate,
     routes: greenlaneRoutes({
@@ -155,13 +154,13 @@ async function serveInstallation(
       store,
       assess,
       log: { log, witness: inst.witness() },
-      ...(screening
+      ...(screening && resolveCountry
         ? {
             screening: {
               index: () => screening.index,
               ...(workers > 0 ? { screener: pooled } : {}),
               store: screening.store,
-              resolveCountry: loadCountryResolver(inst.config.dataDirectory),
+              resolveCountry,
               refresh: screening.refresh,
               isCleared: screening.isCleared,
               recordHits: screening.recordHits,
