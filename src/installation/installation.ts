@@ -149,7 +149,8 @@ class OpenedResources {
  * @example
  * // A worker that assesses batches from a queue: the same wiring as `greenlane serve`.
  * const inst = await openInstallation(installationConfig(process.env.GREENLANE_DB), {
- *   log: { onError: (err) => logger.error({ err }, 'transparency log') },
+ *   log: { onError: (err: unknown) => logger.error({ err }, 'transparency log') },
+ *   screening: true,
  *   assessment: { profilesDir: DEFAULT_PROFILES_DIR, profiles: 'stored', actor: 'greenlane worker' },
  * });
  * try {
