@@ -7,6 +7,7 @@ import { compileProfiles } from '../src/core/rules/evaluate.ts';
 import { addName, newEntity } from '../src/core/screening/entity.ts';
 import { openDatabase, type StoreConnection } from '../src/driven/database/database.ts';
 import { migrateToLatest } from '../src/driven/database/migrate.ts';
+import { loadScreeningContext } from '../src/driven/lists/screening-context.ts';
 import { ModelRegistry } from '../src/driven/model/model-registry.ts';
 import { referenceData } from '../src/driven/reference/file-reference-data.ts';
 import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
@@ -94,9 +95,11 @@ for (const dialect of DIALECTS) {
         keys[name] = (await store.createApiKey(admin, name, role)).secret;
       await new ScreeningStore(conn.db).saveListVersion(UN_VERSION, 'test');
       risk = await openRiskSources({
-        databaseUrl: database.url,
         conn,
-        screening: true,
+        screening: await loadScreeningContext(new ScreeningStore(conn.db), {
+          dataDirectory: dataDir(),
+          source: 'auto',
+        }),
         recordParties: true,
         policy: POLICY,
         selectionKey: testSelectionKey('tenancy-test'),
@@ -130,7 +133,6 @@ for (const dialect of DIALECTS) {
       });
     }, 120_000);
     afterAll(async () => {
-      await risk?.close();
       await conn?.close();
       await database?.dispose();
     });

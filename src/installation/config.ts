@@ -27,6 +27,28 @@ export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string
   return env.GREENLANE_DB ?? `sqlite:${resolve(stateDir(env), 'greenlane.db')}`;
 }
 
+/**
+ * What an installation is built from (`openInstallation`): its database, and the environment its
+ * state directory (`GREENLANE_HOME`: log and selection keys, witnesses), log origin and random
+ * rates are read from. Server-only settings (rate limits, screening workers) are read by
+ * {@link rateLimits} and {@link screeningWorkers} where a server starts.
+ */
+export interface InstallationConfig {
+  /** `sqlite:<file>`, `sqlite::memory:` or `postgres://...` (see `openDatabase`). */
+  databaseUrl: string;
+  /** The reference-data directory (sanctions lists, reference tables). */
+  dataDirectory: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The installation's configuration: `databaseUrl` when given (`--db`), else {@link defaultDatabaseUrl}. */
+export function installationConfig(
+  databaseUrl: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): InstallationConfig {
+  return { databaseUrl: databaseUrl ?? defaultDatabaseUrl(env), dataDirectory: dataDir(env), env };
+}
+
 /** PostgreSQL used by the test suites (trust auth on this machine kind). */
 export function testPostgresUrl(env: NodeJS.ProcessEnv = process.env): string {
   return env.GREENLANE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -16,7 +16,14 @@ import { openDatabase, type StoreConnection } from '../driven/database/database.
 import { migrateToLatest } from '../driven/database/migrate.ts';
 import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
 import { ModelRegistry } from '../driven/model/model-registry.ts';
-import { LoggedDeclarationStore, logDecisions, syncLog } from './ledger-recording.ts';
+import { installationConfig } from './config.ts';
+import { type Installation, withInstallation } from './installation.ts';
+import { LoggedDeclarationStore, logDecisions } from './ledger-recording.ts';
+
+/** What a command outside a server does: store records with their pending entries, append them. */
+const logRecords = (url: string, records: Parameters<Installation<{ log: true }>['logRecords']>[0] = []) =>
+  withInstallation(installationConfig(url), { log: true }, (inst) => inst.logRecords(records));
+
 import { openTransparencyLog } from './transparency-log.ts';
 
 let dir: string;
@@ -31,10 +38,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('syncLog', () => {
+describe('logRecords (the installation, for commands outside a server)', () => {
   it('stores records with their pending entries and appends them, readable back by index', async () => {
     const url = `sqlite:${join(dir, 'g.db')}`;
-    const indexes = await syncLog(url, [
+    const indexes = await logRecords(url, [
       {
         kind: 'list-version',
         recordId: 'un:1',
@@ -49,7 +56,7 @@ describe('syncLog', () => {
       },
     ]);
     expect(indexes).toEqual([0, 1]);
-    expect(await syncLog(url)).toEqual([]);
+    expect(await logRecords(url)).toEqual([]);
 
     const conn = openDatabase(url);
     const log = await openTransparencyLog(conn);

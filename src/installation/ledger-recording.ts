@@ -109,29 +109,3 @@ export class LoggedDeclarationStore implements DeclarationStore {
   readonly summary: DeclarationStore['summary'] = (...a) => this.store.summary(...a);
   readonly parties: DeclarationStore['parties'] = (...a) => this.store.parties(...a);
 }
-
-/**
- * For commands that run outside a server (a model put in force, a list version loaded, a hit
- * adjudicated): stores `records` (if any) with their pending entries, then appends every pending
- * record of the installation, over a connection of its own. Returns the log index of each given record.
- */
-export async function syncLog(
-  databaseUrl: string,
-  records: readonly LedgerRecordInput[] = [],
-): Promise<number[]> {
-  const conn = openDatabase(databaseUrl);
-  try {
-    await migrateToLatest(conn);
-    if (records.length > 0) await conn.db.transaction().execute((trx) => writeLedgerRecords(trx, records));
-    const log = await openTransparencyLog(conn);
-    try {
-      const indexes: number[] = [];
-      for (const r of records) indexes.push((await log.records.indexOf(r.kind as RecordKind, r.recordId))!);
-      return indexes;
-    } finally {
-      await log.close();
-    }
-  } finally {
-    await conn.close();
-  }
-}

@@ -8,33 +8,48 @@ import {
   screeningSignals,
 } from '../core/screening/signals.ts';
 import type { StoreConnection } from '../driven/database/database.ts';
-import { openScreeningContext, type ScreeningContext } from '../driven/lists/screening-context.ts';
-import { readModelFile } from '../driven/model/model-file.ts';
-import { ModelRegistry } from '../driven/model/model-registry.ts';
+import type { ScreeningContext } from '../driven/lists/screening-context.ts';
+import { ModelFileError, readModelFile } from '../driven/model/model-file.ts';
+import { ModelRegistry, ModelRegistryError } from '../driven/model/model-registry.ts';
 import { createModelSignalSource } from '../driven/model/model-signal-source.ts';
-import { dataDir } from './config.ts';
 
 /** Model probability at which a declaration needs a documentary check, and a physical inspection. */
 export const MODEL_THRESHOLDS = { yellowAt: 0.5, redAt: 0.8 } as const;
 /** Share of model selections drawn for exploration (issue: default 10%). */
 export const EXPLORATION_SHARE = 0.1;
 
+export type RiskSourceErrorCode = 'MODEL_UNREADABLE' | 'MODEL_REGISTRY_UNAVAILABLE';
+
+/**
+ * A risk source could not be opened or refreshed: an active model (or a `--model` file) that
+ * cannot be read, or the database the registry lives in failing. It fails the start or the batch
+ * that needed the source; "no active model" is not an error (profiles and screening decide).
+ */
+export class RiskSourceError extends Error {
+  override name = 'RiskSourceError';
+  constructor(
+    readonly code: RiskSourceErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 export interface RiskSources {
   sources: SignalSource[];
   /** Records what the sources need after a batch is stored (screened parties for delta screening). */
   afterSave(administration: string, saved: SavedAssessment[]): Promise<void>;
-  /** One line per source for the startup log, e.g. "screening: un, ofac, eu, uk from the store". */
+  /** One line per model for the startup log, e.g. "model: NL:fraud:v3 for NL". */
   describe: string[];
   screening?: ScreeningContext;
-  close(): Promise<void>;
 }
 
 export interface RiskSourceOptions {
-  databaseUrl: string;
   /** The store connection, to find each administration's active model in the registry. */
-  conn?: StoreConnection;
-  /** Screen parties and vessels against the sanctions lists (default true). */
-  screening?: boolean;
+  conn: StoreConnection;
+  /** Screen parties and vessels against the sanctions lists of this context (none: no screening). */
+  screening?: ScreeningContext;
   /** Record screened parties and hits so list updates re-screen them (delta screening). */
   recordParties?: boolean;
   /** A model file for every administration (CLI); otherwise the registry's active models. */
@@ -50,23 +65,19 @@ const MODEL_TARGETS: readonly ModelTarget[] = ['fraud', 'critical'];
 const MAX_PENDING = 50_000;
 
 /**
- * Opens the risk sources beyond the profiles: party screening (lists from the store when loaded
- * there, else from the data directory) and the learned model (a file, or each administration's
- * active fraud and critical-fraud models from the registry).
+ * Opens the risk sources beyond the profiles: party screening (over the installation's screening
+ * context) and the learned model (a file, or each administration's active fraud and
+ * critical-fraud models from the registry). A model that cannot be read, or a registry that
+ * cannot be queried, rejects with a {@link RiskSourceError} saying what failed: at the start here,
+ * or for the batch whose `prepare` met it.
  */
 export async function openRiskSources(options: RiskSourceOptions): Promise<RiskSources> {
   const sources: SignalSource[] = [];
   const describe: string[] = [];
-  let screening: ScreeningContext | undefined;
+  const screening = options.screening;
   const pending = new Map<string, DeclarationScreening>();
 
-  if (options.screening !== false) {
-    const started = performance.now();
-    screening = await openScreeningContext({
-      dataDirectory: dataDir(),
-      databaseUrl: options.databaseUrl,
-      source: 'auto',
-    });
+  if (screening) {
     const ctx = screening;
     sources.push({
       name: 'screening',
@@ -85,14 +96,11 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
       },
       versions: () => Object.fromEntries(ctx.index.versions.map((label) => [label.split(':')[0]!, label])),
     });
-    describe.push(
-      `screening: ${ctx.index.versions.join(', ')} (${ctx.origin}, ${((performance.now() - started) / 1000).toFixed(1)} s)`,
-    );
   }
 
   const inspectionRate = options.policy.randomRates.red + options.policy.randomRates.yellow;
   if (options.modelFile) {
-    const { model, meta } = readModelFile(options.modelFile);
+    const { model, meta } = readModelFileOrFail(options.modelFile);
     const version = `file:${model.target}:${meta.createdAt}`;
     sources.push(
       createModelSignalSource({
@@ -108,7 +116,7 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
       }),
     );
     describe.push(`model: ${version}`);
-  } else if (options.conn) {
+  } else {
     const models = administrationModels(options.conn.db, (active) =>
       createModelSignalSource({
         model: active.model,
@@ -122,7 +130,9 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
         },
       }),
     );
-    const admins = await options.conn.db.selectFrom('administrations').select('id').execute();
+    const admins = await registryRead('listing the administrations', () =>
+      options.conn.db.selectFrom('administrations').select('id').execute(),
+    );
     for (const { id } of admins) {
       await models.refresh(id);
       for (const s of models.of(id))
@@ -154,10 +164,34 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
           await screening.recordHits(administration, party.query, party.hits);
       }
     },
-    async close() {
-      await screening?.close();
-    },
   };
+}
+
+function readModelFileOrFail(file: string): ReturnType<typeof readModelFile> {
+  try {
+    return readModelFile(file);
+  } catch (err) {
+    throw new RiskSourceError(
+      'MODEL_UNREADABLE',
+      `model file "${file}" cannot be read: ${(err as Error).message}`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
+
+/** Runs a registry query; a database failure becomes a {@link RiskSourceError} naming what was read. */
+async function registryRead<T>(what: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    throw new RiskSourceError(
+      'MODEL_REGISTRY_UNAVAILABLE',
+      `the model registry failed while ${what}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
 }
 
 type ActiveModel = Awaited<ReturnType<ModelRegistry['active']>>;
@@ -174,16 +208,50 @@ function administrationModels(db: StoreConnection['db'], toSource: (active: Acti
     of: (administration: string): SignalSource[] => loaded.get(administration)?.sources ?? [],
     async refresh(administration: string): Promise<void> {
       const registry = new ModelRegistry(db, administration);
-      const latest = await Promise.all(MODEL_TARGETS.map((t) => registry.history(t).then((h) => h[0])));
+      const latest = await registryRead(
+        `reading the model activations of administration "${administration}"`,
+        () => Promise.all(MODEL_TARGETS.map((t) => registry.history(t).then((h) => h[0]))),
+      );
       const signature = JSON.stringify(latest.map((a) => (a ? [a.modelId, a.policy, a.activatedAt] : null)));
       if (loaded.get(administration)?.signature === signature) return;
       const sources: SignalSource[] = [];
       for (const [i, target] of MODEL_TARGETS.entries()) {
-        if (!latest[i]) continue;
+        const activation = latest[i];
         // No active model of this target for this administration: profiles and screening decide.
-        sources.push(toSource(await registry.active(target)));
+        if (!activation) continue;
+        const active = await activeModel(registry, administration, target, activation.modelId);
+        if (active) sources.push(toSource(active));
       }
       loaded.set(administration, { signature, sources });
     },
   };
+}
+
+/**
+ * The model in force for a target, or undefined when there is none. Only a missing model means
+ * "no active model"; a model whose stored content does not read back is `MODEL_UNREADABLE`, and a
+ * failing database `MODEL_REGISTRY_UNAVAILABLE`: neither is passed off as "no model".
+ */
+async function activeModel(
+  registry: ModelRegistry,
+  administration: string,
+  target: ModelTarget,
+  modelId: string,
+): Promise<ActiveModel | undefined> {
+  try {
+    return await registry.active(target);
+  } catch (err) {
+    if (err instanceof ModelRegistryError && err.code === 'NO_ACTIVE_MODEL') return undefined;
+    if (err instanceof ModelFileError)
+      throw new RiskSourceError(
+        'MODEL_UNREADABLE',
+        `the active ${target} model ${modelId} of administration "${administration}" cannot be read: ${err.message}`,
+        { cause: err },
+      );
+    throw new RiskSourceError(
+      'MODEL_REGISTRY_UNAVAILABLE',
+      `the model registry failed while loading the active ${target} model ${modelId} of administration "${administration}": ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
 }

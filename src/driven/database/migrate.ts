@@ -16,8 +16,11 @@ async function currentSchema(conn: StoreConnection): Promise<string | undefined>
   return rows[0]?.schema;
 }
 
-/** Brings the database to the latest schema; throws with the failing migration's name. */
-export async function migrateToLatest(conn: StoreConnection): Promise<void> {
+/**
+ * Brings the database to the latest schema and returns the names of the migrations it applied;
+ * throws with the failing migration's name. Called once per process start, by `openInstallation`.
+ */
+export async function migrateToLatest(conn: StoreConnection): Promise<string[]> {
   const schema = await currentSchema(conn);
   const migrator = new Migrator({
     db: conn.db,
@@ -35,4 +38,5 @@ export async function migrateToLatest(conn: StoreConnection): Promise<void> {
       cause: error,
     });
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

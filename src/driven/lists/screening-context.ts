@@ -12,9 +12,7 @@ import {
 } from '../../core/screening/entity.ts';
 import type { ScreeningHit, ScreeningQuery, ScreeningThresholds } from '../../core/screening/screen.ts';
 import { screenParty } from '../../core/screening/screen.ts';
-import { openDatabase, type StoreConnection } from '../database/database.ts';
-import { migrateToLatest } from '../database/migrate.ts';
-import { goodPartyKey, ScreeningStore, type StoredHit } from '../store/screening-store.ts';
+import { goodPartyKey, type ScreeningStore, type StoredHit } from '../store/screening-store.ts';
 import { releaseJapaneseReader } from './japanese-reader.ts';
 import { loadScreeningIndex, loadScreeningTables } from './load-index.ts';
 
@@ -48,13 +46,9 @@ export interface ScreeningContext {
   isCleared(administration: string, query: ScreeningQuery, hit: ScreeningHit): boolean;
   /** Stores the party and its new hits for the administration. */
   recordHits(administration: string, query: ScreeningQuery, hits: ScreeningHit[]): Promise<void>;
-  close(): Promise<void>;
 }
 
-/**
- * Per-administration good-party checks and hit recording over a store and an index: the part of
- * {@link ScreeningContext} that needs no connection of its own.
- */
+/** Per-administration good-party checks and hit recording over a store and an index. */
 export function goodPartyScreening(
   store: ScreeningStore,
   index: ScreeningIndex,
@@ -96,46 +90,40 @@ export function hitFingerprints(
 }
 
 /**
- * Opens the database, and builds the index from the latest stored list versions (`store`), from
- * the data directory (`data`), or from the store when it holds versions and else the data
- * directory (`auto`).
+ * Builds the index from the latest stored list versions (`store`), from the data directory
+ * (`data`), or from the store when it holds versions and else the data directory (`auto`). The
+ * store comes from the installation (`src/installation/installation.ts`), which opened and
+ * migrated its database; this opens nothing, so there is nothing to close.
+ *
+ * @example
+ * const context = await loadScreeningContext(new ScreeningStore(conn.db), { dataDirectory, source: 'auto' });
+ * await context.refresh('NL');
  */
-export async function openScreeningContext(options: {
-  dataDirectory: string;
-  databaseUrl: string;
-  source: 'auto' | 'store' | 'data';
-  lists?: string;
-}): Promise<ScreeningContext> {
+export async function loadScreeningContext(
+  store: ScreeningStore,
+  options: { dataDirectory: string; source: 'auto' | 'store' | 'data'; lists?: string },
+): Promise<ScreeningContext> {
   const lists = parseLists(options.lists);
-  const conn: StoreConnection = openDatabase(options.databaseUrl);
-  try {
-    await migrateToLatest(conn);
-    const store = new ScreeningStore(conn.db);
-    let versions: ListVersion[] | undefined;
-    if (options.source !== 'data') {
-      versions = await store.latestVersions(lists);
-      if (versions.length === 0) {
-        if (options.source === 'store')
-          throw new Error('no list versions stored: run `greenlane lists load` first');
-        versions = undefined;
-      }
+  let versions: ListVersion[] | undefined;
+  if (options.source !== 'data') {
+    versions = await store.latestVersions(lists);
+    if (versions.length === 0) {
+      if (options.source === 'store')
+        throw new Error('no list versions stored: run `greenlane lists load` first');
+      versions = undefined;
     }
-    const { index } = await loadScreeningIndex({
-      dataDirectory: options.dataDirectory,
-      lists,
-      ...(versions ? { versions } : {}),
-    });
-    return {
-      index,
-      origin: versions ? 'store' : 'data directory',
-      store,
-      ...goodPartyScreening(store, index),
-      close: () => conn.close(),
-    };
-  } catch (err) {
-    await conn.close();
-    throw err;
   }
+  const { index } = await loadScreeningIndex({
+    dataDirectory: options.dataDirectory,
+    lists,
+    ...(versions ? { versions } : {}),
+  });
+  return {
+    index,
+    origin: versions ? 'store' : 'data directory',
+    store,
+    ...goodPartyScreening(store, index),
+  };
 }
 
 export interface ListUpdateResult {

@@ -3,25 +3,12 @@ import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
-import { type AssessmentLine, createAssessmentService } from '../../../app/assess.ts';
-import { openDatabase, type StoreConnection } from '../../../driven/database/database.ts';
-import { migrateToLatest } from '../../../driven/database/migrate.ts';
+import type { AssessmentLine } from '../../../app/assess.ts';
 import { INPUT_FORMATS, type InputFormat, type InputRecord } from '../../../driven/input/input-record.ts';
 import { readRecords, sniffFormat } from '../../../driven/input/read-records.ts';
-import type { TransparencyLog } from '../../../driven/ledger/transparency-log.ts';
-import { loadProfiles } from '../../../driven/profiles/load-profiles.ts';
-import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { defaultDatabaseUrl } from '../../../installation/config.ts';
-import { LoggedDeclarationStore, logDecisions } from '../../../installation/ledger-recording.ts';
-import { openRiskSources } from '../../../installation/risk-sources.ts';
-import {
-  assessmentDeps,
-  DEFAULT_PROFILES_DIR,
-  defaultSelectionPolicy,
-  selectionKey,
-  storeProfiles,
-} from '../../../installation/runtime.ts';
-import { openTransparencyLog } from '../../../installation/transparency-log.ts';
+import { defaultDatabaseUrl, installationConfig } from '../../../installation/config.ts';
+import { openInstallation } from '../../../installation/installation.ts';
+import { DEFAULT_PROFILES_DIR } from '../../../installation/runtime.ts';
 import { progressBar } from '../progress.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -91,42 +78,23 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
         }
       }
       const format = flags.format ?? (fromStdin ? 'ndjson' : sniffFormat(file));
-      const profiles = loadProfiles(flags.profiles);
-      let conn: StoreConnection | undefined;
-      let store: DeclarationStore | undefined;
-      let log: TransparencyLog | undefined;
-      if (flags.db) {
-        conn = openDatabase(flags.db);
-        await migrateToLatest(conn);
-        log = await openTransparencyLog(conn);
-        store = new LoggedDeclarationStore(conn, log);
-        await store.ensureAdministration(flags.administration, flags.administration);
-        await storeProfiles(store, flags.administration, 'cli', profiles);
-      }
-      const policy = defaultSelectionPolicy();
-      const key = selectionKey();
-      const risk = await openRiskSources({
-        databaseUrl: flags.db ?? 'sqlite::memory:',
-        ...(conn ? { conn } : {}),
+      // Without --db the declarations are assessed, not stored: an in-memory database holds
+      // nothing but what screening needs (no list versions: lists from the data directory).
+      const inst = await openInstallation(installationConfig(flags.db ?? 'sqlite::memory:'), {
+        log: flags.db !== undefined,
         screening: flags.screening,
-        recordParties: store !== undefined,
-        ...(flags.model ? { modelFile: flags.model } : {}),
-        policy,
-        selectionKey: key,
-      });
-      for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
-      const service = createAssessmentService({
-        ...assessmentDeps({
+        assessment: {
           profilesDir: flags.profiles,
-          loadedProfiles: profiles,
-          policy,
-          selectionKey: key,
-          sources: risk.sources,
-          ...(store ? { store } : {}),
+          store: flags.db !== undefined,
+          profiles: { administration: flags.administration },
+          actor: 'cli',
+          ...(flags.model ? { modelFile: flags.model } : {}),
           ...(flags.priceBands ? { priceBandsFile: flags.priceBands } : {}),
-        }),
-        afterSave: [risk.afterSave, ...(log ? [logDecisions(log)] : [])],
+        },
       });
+      const stored = flags.db !== undefined;
+      for (const line of inst.assessment.describe) process.stderr.write(`greenlane: ${line}\n`);
+      const service = inst.assessment;
       const input = fromStdin ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
       const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
       const counts = { records: 0, green: 0, yellow: 0, red: 0, rejected: 0, unchanged: 0, amended: 0 };
@@ -170,17 +138,15 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
           out.end();
           await once(out, 'finish');
         }
-        await risk.close();
-        await log?.close();
-        await conn?.close();
+        await inst.close();
       }
       const seconds = (performance.now() - started) / 1000;
       const decided = counts.records - counts.rejected;
       process.stderr.write(
         `assessed ${counts.records} record(s) in ${seconds.toFixed(1)} s: ${decided} decided ` +
           `(green ${counts.green}, yellow ${counts.yellow}, red ${counts.red}` +
-          `${store ? `; ${counts.unchanged} unchanged, ${counts.amended} amended` : ''}), ${counts.rejected} rejected` +
-          `${store ? ` — stored in ${flags.db}` : ''}\n`,
+          `${stored ? `; ${counts.unchanged} unchanged, ${counts.amended} amended` : ''}), ${counts.rejected} rejected` +
+          `${stored ? ` — stored in ${flags.db}` : ''}\n`,
       );
     });
 }

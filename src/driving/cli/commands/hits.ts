@@ -1,17 +1,15 @@
 import type { Command } from 'commander';
-import { openDatabase } from '../../../driven/database/database.ts';
-import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { StoreError } from '../../../driven/database/store-error.ts';
 import {
   type AdjudicationResult,
   HIT_STATUSES,
   type HitStatus,
-  ScreeningStore,
+  type ScreeningStore,
   VERDICTS,
   type Verdict,
 } from '../../../driven/store/screening-store.ts';
-import { defaultDatabaseUrl } from '../../../installation/config.ts';
-import { syncLog } from '../../../installation/ledger-recording.ts';
+import { defaultDatabaseUrl, installationConfig } from '../../../installation/config.ts';
+import { withInstallation } from '../../../installation/installation.ts';
 import { UsageError } from '../usage-error.ts';
 
 const ADMINISTRATION_OPTION = [
@@ -20,18 +18,31 @@ const ADMINISTRATION_OPTION = [
   'local',
 ] as const;
 
-async function withStore<T>(url: string, fn: (store: ScreeningStore) => Promise<T>): Promise<T> {
-  const conn = openDatabase(url);
+/** Runs `fn` on the screening store; the store's own refusals (no such hit, four-eyes, bad input) are usage errors. */
+async function usageOnRefusal<T>(run: () => Promise<T>): Promise<T> {
   try {
-    await migrateToLatest(conn);
-    return await fn(new ScreeningStore(conn.db));
+    return await run();
   } catch (err) {
-    // The store's own refusals (no such hit, four-eyes, bad input) are the user's to fix.
     if (err instanceof StoreError && err.code !== 'UNKNOWN_ADMINISTRATION') throw new UsageError(err.message);
     throw err;
-  } finally {
-    await conn.close();
   }
+}
+
+function withStore<T>(url: string, fn: (store: ScreeningStore) => Promise<T>): Promise<T> {
+  return usageOnRefusal(() =>
+    withInstallation(installationConfig(url), { log: false }, (inst) => fn(inst.screeningStore)),
+  );
+}
+
+/** An adjudication is stored with its pending log entry: it is appended before the command returns. */
+function adjudicated(url: string, fn: (store: ScreeningStore) => Promise<AdjudicationResult>) {
+  return usageOnRefusal(() =>
+    withInstallation(installationConfig(url), {}, async (inst) => {
+      const result = await fn(inst.screeningStore);
+      await inst.log.drainRecords();
+      return result;
+    }),
+  );
 }
 
 function positiveInteger(value: string, name: string): number {
@@ -40,9 +51,7 @@ function positiveInteger(value: string, name: string): number {
   return n;
 }
 
-/** The adjudication was stored with its pending log entry: append it now, then report. */
-async function logged(db: string, result: AdjudicationResult) {
-  await syncLog(db);
+function report(result: AdjudicationResult) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
   if (result.stage === 'pending')
     process.stderr.write(
@@ -114,13 +123,13 @@ export function registerHitsCommand(program: Command): void {
         if (!(VERDICTS as readonly string[]).includes(flags.verdict)) {
           throw new UsageError('--verdict must be true_positive or false_positive');
         }
-        const result = await withStore(flags.db, (store) =>
+        const result = await adjudicated(flags.db, (store) =>
           store.adjudicate(flags.administration, hitId, flags.verdict as Verdict, {
             analyst: flags.analyst,
             note: flags.note,
           }),
         );
-        await logged(flags.db, result);
+        report(result);
       },
     );
   hits
@@ -135,10 +144,10 @@ export function registerHitsCommand(program: Command): void {
     .option('--db <url>', 'database URL', defaultDatabaseUrl())
     .action(
       async (hitId: string, flags: { analyst: string; note: string; administration: string; db: string }) => {
-        const result = await withStore(flags.db, (store) =>
+        const result = await adjudicated(flags.db, (store) =>
           store.confirmClearance(flags.administration, hitId, { analyst: flags.analyst, note: flags.note }),
         );
-        await logged(flags.db, result);
+        report(result);
       },
     );
   hits

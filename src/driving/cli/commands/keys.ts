@@ -1,11 +1,10 @@
 import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
-import { openDatabase } from '../../../driven/database/database.ts';
-import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { StoreError } from '../../../driven/database/store-error.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../../../driven/store/api-key-records.ts';
-import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { defaultDatabaseUrl } from '../../../installation/config.ts';
+import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
+import { defaultDatabaseUrl, installationConfig } from '../../../installation/config.ts';
+import { withInstallation } from '../../../installation/installation.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** Who ran the command, for the audit log (the operating-system user at the server). */
@@ -13,14 +12,8 @@ function cliActor(): string {
   return `cli:${userInfo().username}`;
 }
 
-async function withStore<T>(url: string, run: (store: DeclarationStore) => Promise<T>): Promise<T> {
-  const conn = openDatabase(url);
-  try {
-    await migrateToLatest(conn);
-    return await run(new DeclarationStore(conn));
-  } finally {
-    await conn.close();
-  }
+function withStore<T>(url: string, run: (store: DeclarationStore) => Promise<T>): Promise<T> {
+  return withInstallation(installationConfig(url), { log: false }, (inst) => run(inst.store));
 }
 
 /**

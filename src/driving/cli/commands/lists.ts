@@ -1,13 +1,10 @@
 import type { Command } from 'commander';
 import { LIST_SOURCES, type ListSource } from '../../../core/screening/entity.ts';
-import { openDatabase } from '../../../driven/database/database.ts';
-import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { loadCountryResolver } from '../../../driven/lists/country-resolver.ts';
 import { ListLoadError, loadList, OFFICIAL_URLS } from '../../../driven/lists/list-sources.ts';
 import { applyListUpdate } from '../../../driven/lists/screening-context.ts';
-import { ScreeningStore } from '../../../driven/store/screening-store.ts';
-import { dataDir, defaultDatabaseUrl } from '../../../installation/config.ts';
-import { syncLog } from '../../../installation/ledger-recording.ts';
+import { defaultDatabaseUrl, installationConfig } from '../../../installation/config.ts';
+import { withInstallation } from '../../../installation/installation.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface LoadFlags {
@@ -27,13 +24,12 @@ async function runLoad(flags: LoadFlags): Promise<void> {
   if (flags.from && lists.length > 1)
     throw new UsageError('--from needs a single --source (the path holds one list)');
   if (flags.official && flags.from) throw new UsageError('--official and --from are exclusive');
-  const dataDirectory = dataDir();
+  const config = installationConfig(flags.db);
+  const dataDirectory = config.dataDirectory;
   const resolveCountry = loadCountryResolver(dataDirectory);
-  const conn = openDatabase(flags.db);
   const report: unknown[] = [];
-  try {
-    await migrateToLatest(conn);
-    const store = new ScreeningStore(conn.db);
+  await withInstallation(config, {}, async (inst) => {
+    const store = inst.screeningStore;
     for (const list of lists) {
       const from = flags.official ? OFFICIAL_URLS[list] : flags.from;
       if (flags.official && !from) {
@@ -57,7 +53,7 @@ async function runLoad(flags: LoadFlags): Promise<void> {
       }
       const update = await applyListUpdate(store, version, { dataDirectory, loadedBy: flags.by });
       if (update.stored) {
-        await syncLog(flags.db, [
+        await inst.logRecords([
           {
             kind: 'list-version',
             recordId: update.versionId,
@@ -110,22 +106,16 @@ async function runLoad(flags: LoadFlags): Promise<void> {
         })),
       });
     }
-  } finally {
-    await conn.close();
-  }
+  });
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
 async function runVersions(flags: { db: string }): Promise<void> {
-  const conn = openDatabase(flags.db);
-  try {
-    await migrateToLatest(conn);
-    const versions = await new ScreeningStore(conn.db).listVersions();
-    for (const v of versions) process.stdout.write(`${JSON.stringify(v)}\n`);
-    process.stderr.write(`${versions.length} list versions stored\n`);
-  } finally {
-    await conn.close();
-  }
+  const versions = await withInstallation(installationConfig(flags.db), { log: false }, (inst) =>
+    inst.screeningStore.listVersions(),
+  );
+  for (const v of versions) process.stdout.write(`${JSON.stringify(v)}\n`);
+  process.stderr.write(`${versions.length} list versions stored\n`);
 }
 
 /** `greenlane lists load|versions`: sanctions list versions (dated, hashed, stored). */

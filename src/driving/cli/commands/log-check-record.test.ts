@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useCliHarness } from '../../../../test/support/cli-harness.ts';
-import { syncLog } from '../../../installation/ledger-recording.ts';
+import { installationConfig } from '../../../installation/config.ts';
+import { withInstallation } from '../../../installation/installation.ts';
 
 const cli = useCliHarness('greenlane-log-cli-');
 const savedHome = process.env.GREENLANE_HOME;
@@ -17,14 +18,16 @@ afterEach(() => {
 describe('greenlane log check-record (auditor) and verify with records', () => {
   it('an auditor checks the record and salt against the public leaf; a tampered record fails', async () => {
     const db = `sqlite:${join(cli.work, 'g.db')}`;
-    await syncLog(db, [
-      {
-        kind: 'list-version',
-        recordId: 'un:1',
-        administration: null,
-        content: { type: 'list-version', list: 'un', entities: 1002 },
-      },
-    ]);
+    await withInstallation(installationConfig(db), { log: true }, (inst) =>
+      inst.logRecords([
+        {
+          kind: 'list-version',
+          recordId: 'un:1',
+          administration: null,
+          content: { type: 'list-version', list: 'un', entities: 1002 },
+        },
+      ]),
+    );
     expect(await cli.run('log', 'entry', '0', '--db', db)).toBe(0);
     const served = JSON.parse(cli.stdout) as { entry: string; record: { content: string; salt: string } };
     expect(JSON.parse(served.record.content)).toMatchObject({ list: 'un', entities: 1002 });

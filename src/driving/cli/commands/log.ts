@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { checkRecordAgainstLeaf, type RecordCheck } from '../../../core/ledger/record-commitment.ts';
-import { openDatabase, type StoreConnection } from '../../../driven/database/database.ts';
-import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import type { TransparencyLog } from '../../../driven/ledger/transparency-log.ts';
+import type { WitnessService } from '../../../driven/ledger/witness-service.ts';
 import { disclosedRecord } from '../../../driven/store/ledger-records.ts';
-import { defaultDatabaseUrl } from '../../../installation/config.ts';
-import { addWitness, openTransparencyLog, openWitness } from '../../../installation/transparency-log.ts';
+import { installationConfig } from '../../../installation/config.ts';
+import { withInstallation } from '../../../installation/installation.ts';
+import { addWitness } from '../../../installation/transparency-log.ts';
 import { UsageError } from '../usage-error.ts';
 
 const DB_HELP = 'database URL (sqlite:<file> or postgres://...)';
@@ -19,30 +19,23 @@ function nonNegative(value: string, what: string, min = 0): number {
   return Number(value);
 }
 
-async function withConnection<T>(
-  db: string | undefined,
-  run: (conn: StoreConnection) => Promise<T>,
-): Promise<T> {
-  const conn = openDatabase(db ?? defaultDatabaseUrl());
-  try {
-    await migrateToLatest(conn);
-    return await run(conn);
-  } finally {
-    await conn.close();
-  }
+/** The witness of this installation; the log stays closed. */
+function withWitness<T>(db: string | undefined, run: (witness: WitnessService) => Promise<T>): Promise<T> {
+  return withInstallation(installationConfig(db), { log: false }, (inst) => run(inst.witness()));
 }
 
-async function withLog<T>(db: string | undefined, run: (log: TransparencyLog) => Promise<T>): Promise<T> {
-  return withConnection(db, async (conn) => {
-    const log = await openTransparencyLog(conn, {
-      onError: (err) => process.stderr.write(`greenlane: ${(err as Error).message}\n`),
-    });
-    try {
-      return await run(log);
-    } finally {
-      await log.settle();
-    }
-  });
+/** The log, for inspection: background failures on stderr, and no checkpoint signed at the end. */
+function withLog<T>(db: string | undefined, run: (log: TransparencyLog) => Promise<T>): Promise<T> {
+  return withInstallation(
+    installationConfig(db),
+    {
+      log: {
+        onError: (err: unknown) => process.stderr.write(`greenlane: ${(err as Error).message}\n`),
+        finalCheckpoint: false,
+      },
+    },
+    (inst) => run(inst.log),
+  );
 }
 
 function readJsonFile(file: string): unknown {
@@ -235,8 +228,8 @@ export function registerLogCommand(program: Command): void {
     .argument('<verifier-key>', "the log's signed-note verifier key")
     .option('--db <url>', DB_HELP)
     .action(async (vkey: string, opts: { db?: string }) => {
-      await withConnection(opts.db, async (conn) => {
-        const origin = await openWitness(conn).follow(vkey);
+      await withWitness(opts.db, async (witness) => {
+        const origin = await witness.follow(vkey);
         process.stderr.write(`following ${origin}\n`);
       });
     });
@@ -245,8 +238,8 @@ export function registerLogCommand(program: Command): void {
     .description('Print the followed logs and the latest checkpoint cosigned of each (JSON lines)')
     .option('--db <url>', DB_HELP)
     .action(async (opts: { db?: string }) => {
-      await withConnection(opts.db, async (conn) => {
-        for (const l of await openWitness(conn).followed()) {
+      await withWitness(opts.db, async (witness) => {
+        for (const l of await witness.followed()) {
           json({ origin: l.origin, size: l.size, rootHash: l.rootHash?.toString('base64') ?? null });
         }
       });
@@ -256,9 +249,9 @@ export function registerLogCommand(program: Command): void {
     .description("Print this installation's cosigner verifier key (give it to the logs you witness)")
     .option('--db <url>', DB_HELP)
     .action(async (opts: { db?: string }) => {
-      await withConnection(
+      await withWitness(
         opts.db,
-        async (conn) => void process.stdout.write(`${openWitness(conn).key.verifierKey}\n`),
+        async (witness) => void process.stdout.write(`${witness.key.verifierKey}\n`),
       );
     });
 }

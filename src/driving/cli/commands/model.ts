@@ -13,8 +13,6 @@ import type { RoundInfo } from '../../../core/model/gbdt.ts';
 import { scoreItems } from '../../../core/model/model-signals.ts';
 import { RANKING_POLICIES, type RankingPolicy } from '../../../core/model/ranking.ts';
 import { createScorer, type LabelledRecords, trainRiskModel } from '../../../core/model/risk-model.ts';
-import { openDatabase } from '../../../driven/database/database.ts';
-import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { guessFormat, readRecords } from '../../../driven/input/read-records.ts';
 import { type CustomsRows, parseCustomsRows } from '../../../driven/model/customs-rows.ts';
 import {
@@ -23,11 +21,10 @@ import {
   readModelFile,
   writeModelFile,
 } from '../../../driven/model/model-file.ts';
-import { ModelRegistry, ModelRegistryError } from '../../../driven/model/model-registry.ts';
-import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
+import { type ModelRegistry, ModelRegistryError } from '../../../driven/model/model-registry.ts';
 import { trainingSetFromStore } from '../../../driven/store/training-rows.ts';
-import { defaultDatabaseUrl } from '../../../installation/config.ts';
-import { syncLog } from '../../../installation/ledger-recording.ts';
+import { defaultDatabaseUrl, installationConfig } from '../../../installation/config.ts';
+import { withInstallation } from '../../../installation/installation.ts';
 import { UsageError } from '../usage-error.ts';
 
 /**
@@ -114,12 +111,14 @@ export function registerModelCommand(program: Command): void {
     .option('--administration <id>', 'administration (tenant)', 'local')
     .action(
       async (id: string, opts: { by: string; rank: RankingPolicy; db?: string; administration: string }) => {
-        await withRegistry(opts, async (registry) => {
-          const a = await registry.activate(id, opts.by, opts.rank);
-          // Stored with its pending log entry: append it now.
-          await syncLog(opts.db ?? defaultDatabaseUrl());
-          process.stdout.write(`${JSON.stringify(a)}\n`);
-        });
+        await usageOnRegistryError(() =>
+          withInstallation(installationConfig(opts.db), {}, async (inst) => {
+            const a = await inst.models(opts.administration).activate(id, opts.by, opts.rank);
+            // Stored with its pending log entry: append it now.
+            await inst.log.drainRecords();
+            process.stdout.write(`${JSON.stringify(a)}\n`);
+          }),
+        );
       },
     );
 
@@ -193,37 +192,37 @@ interface TrainFlags {
   trees: string;
 }
 
-async function withRegistry<T>(
-  opts: { db?: string; administration: string },
-  fn: (registry: ModelRegistry) => Promise<T>,
-): Promise<T> {
-  const conn = openDatabase(opts.db ?? defaultDatabaseUrl());
+/** An unknown model version (or none in force) is the user's to fix: exit code 2. */
+async function usageOnRegistryError<T>(run: () => Promise<T>): Promise<T> {
   try {
-    await migrateToLatest(conn);
-    return await fn(new ModelRegistry(conn.db, opts.administration));
+    return await run();
   } catch (err) {
     if (err instanceof ModelRegistryError) throw new UsageError(err.message);
     throw err;
-  } finally {
-    await conn.close();
   }
+}
+
+/** The administration's model registry. */
+function withRegistry<T>(
+  opts: { db?: string; administration: string },
+  fn: (registry: ModelRegistry) => Promise<T>,
+): Promise<T> {
+  return usageOnRegistryError(() =>
+    withInstallation(installationConfig(opts.db), { log: false }, (inst) =>
+      fn(inst.models(opts.administration)),
+    ),
+  );
 }
 
 /** Labelled rows from the outcomes recorded in the store. */
 async function storeRows(opts: TrainFlags): Promise<LabelledRecords> {
-  const conn = openDatabase(opts.db ?? defaultDatabaseUrl());
-  try {
-    await migrateToLatest(conn);
-    const set = await trainingSetFromStore(new DeclarationStore(conn), opts.administration, {
-      ...(opts.since ? { from: opts.since } : {}),
-    });
-    process.stderr.write(
-      `store: ${set.declarations} inspected declarations (${set.randomlySelected} drawn at random), ${set.records.length} goods items\n`,
-    );
-    return set;
-  } finally {
-    await conn.close();
-  }
+  const set = await withInstallation(installationConfig(opts.db), { log: false }, (inst) =>
+    trainingSetFromStore(inst.store, opts.administration, { ...(opts.since ? { from: opts.since } : {}) }),
+  );
+  process.stderr.write(
+    `store: ${set.declarations} inspected declarations (${set.randomlySelected} drawn at random), ${set.records.length} goods items\n`,
+  );
+  return set;
 }
 
 function positiveInt(value: string, flag: string, allowZero = false): number {

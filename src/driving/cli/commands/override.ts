@@ -2,12 +2,9 @@ import { userInfo } from 'node:os';
 import { type Command, Option } from 'commander';
 import { overrideReasonProblem } from '../../../core/decision/decide.ts';
 import { CHANNELS, type Channel } from '../../../core/decision/signal.ts';
-import { openDatabase } from '../../../driven/database/database.ts';
-import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { StoreError } from '../../../driven/database/store-error.ts';
-import { defaultDatabaseUrl } from '../../../installation/config.ts';
-import { LoggedDeclarationStore } from '../../../installation/ledger-recording.ts';
-import { openTransparencyLog } from '../../../installation/transparency-log.ts';
+import { defaultDatabaseUrl, installationConfig } from '../../../installation/config.ts';
+import { withInstallation } from '../../../installation/installation.ts';
 import { UsageError } from '../usage-error.ts';
 
 /**
@@ -34,29 +31,22 @@ export function registerOverrideCommand(program: Command): void {
         const problem = overrideReasonProblem(opts.reason);
         if (problem !== undefined) throw new UsageError(`--reason ${problem}`);
         const officer = opts.officer ?? `cli:${userInfo().username}`;
-        const conn = openDatabase(opts.db);
         try {
-          await migrateToLatest(conn);
-          const log = await openTransparencyLog(conn);
-          try {
-            const store = new LoggedDeclarationStore(conn, log);
-            const decision = await store.overrideDecision(
+          // The logged store: the override is appended to the transparency log before this returns.
+          const decision = await withInstallation(installationConfig(opts.db), {}, (inst) =>
+            inst.store.overrideDecision(
               opts.administration,
               declarationId,
               { channel: opts.channel, reason: opts.reason },
               officer,
-            );
-            process.stdout.write(`${JSON.stringify(decision)}\n`);
-          } finally {
-            await log.close();
-          }
+            ),
+          );
+          process.stdout.write(`${JSON.stringify(decision)}\n`);
         } catch (err) {
           if (err instanceof StoreError && (err.code === 'NOT_FOUND' || err.code === 'INVALID_INPUT')) {
             throw new UsageError(err.message);
           }
           throw err;
-        } finally {
-          await conn.close();
         }
       },
     );

@@ -2,8 +2,6 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { lintProfile } from '../../../core/rules/lint-profile.ts';
-import { openDatabase } from '../../../driven/database/database.ts';
-import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { StoreError } from '../../../driven/database/store-error.ts';
 import {
   loadProfiles,
@@ -11,10 +9,14 @@ import {
   readProfileDirectory,
 } from '../../../driven/profiles/load-profiles.ts';
 import { referenceData } from '../../../driven/reference/file-reference-data.ts';
-import { dataDir, defaultDatabaseUrl, PACKAGE_ROOT } from '../../../installation/config.ts';
-import { LoggedDeclarationStore } from '../../../installation/ledger-recording.ts';
+import {
+  dataDir,
+  defaultDatabaseUrl,
+  installationConfig,
+  PACKAGE_ROOT,
+} from '../../../installation/config.ts';
+import { withInstallation } from '../../../installation/installation.ts';
 import { storeProfiles } from '../../../installation/runtime.ts';
-import { openTransparencyLog } from '../../../installation/transparency-log.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** A reference-data lint finding: the profile is valid but part of it can never match. */
@@ -107,30 +109,17 @@ export function registerProfilesCommand(program: Command): void {
       } catch (err) {
         throw new UsageError((err as Error).message);
       }
-      const conn = openDatabase(opts.db);
       try {
-        await migrateToLatest(conn);
-        const log = await openTransparencyLog(conn);
-        try {
-          const results = await storeProfiles(
-            new LoggedDeclarationStore(conn, log),
-            opts.administration,
-            opts.actor,
-            loaded,
-          );
-          for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
-          const changed = results.filter((r) => r.status !== 'unchanged').length;
-          process.stderr.write(
-            `${results.length} profile(s) for ${opts.administration}, ${changed} changed\n`,
-          );
-        } finally {
-          await log.close();
-        }
+        // The logged store: each profile change is appended to the transparency log.
+        const results = await withInstallation(installationConfig(opts.db), {}, (inst) =>
+          storeProfiles(inst.store, opts.administration, opts.actor, loaded),
+        );
+        for (const r of results) process.stdout.write(`${JSON.stringify(r)}\n`);
+        const changed = results.filter((r) => r.status !== 'unchanged').length;
+        process.stderr.write(`${results.length} profile(s) for ${opts.administration}, ${changed} changed\n`);
       } catch (err) {
         if (err instanceof StoreError) throw new UsageError(err.message);
         throw err;
-      } finally {
-        await conn.close();
       }
     });
 }

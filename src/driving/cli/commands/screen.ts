@@ -16,9 +16,10 @@ import {
   type ScreeningThresholds,
 } from '../../../core/screening/screen.ts';
 import { matchOf, screenUncleared } from '../../../core/screening/signals.ts';
-import { type CountryResolver, loadCountryResolver } from '../../../driven/lists/country-resolver.ts';
-import { openScreeningContext, parseLists } from '../../../driven/lists/screening-context.ts';
-import { dataDir, defaultDatabaseUrl } from '../../../installation/config.ts';
+import type { CountryResolver } from '../../../driven/lists/country-resolver.ts';
+import { parseLists } from '../../../driven/lists/screening-context.ts';
+import { defaultDatabaseUrl, installationConfig } from '../../../installation/config.ts';
+import { openInstallation } from '../../../installation/installation.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** Input columns of `greenlane screen` CSV files (NDJSON records use the same keys). */
@@ -245,12 +246,14 @@ async function runScreen(file: string, flags: ScreenFlags): Promise<void> {
       input.once('error', (err: Error) => reject(new UsageError(`cannot read ${file}: ${err.message}`)));
     });
   }
-  const context = await openScreeningContext({
-    dataDirectory: dataDir(),
-    databaseUrl: flags.db,
-    source: flags.source as 'auto' | 'store' | 'data',
-    ...(flags.lists ? { lists: flags.lists } : {}),
+  const inst = await openInstallation(installationConfig(flags.db), {
+    log: false,
+    screening: {
+      source: flags.source as 'auto' | 'store' | 'data',
+      ...(flags.lists ? { lists: flags.lists } : {}),
+    },
   });
+  const context = inst.screening;
   const admin = flags.administration;
   const out = flags.out ? createWriteStream(flags.out) : process.stdout;
   let bar: SingleBar | undefined;
@@ -269,7 +272,7 @@ async function runScreen(file: string, flags: ScreenFlags): Promise<void> {
       context.index,
       out,
       {
-        resolveCountry: loadCountryResolver(dataDir()),
+        resolveCountry: inst.resolveCountry,
         thresholds,
         isCleared: (query, hit) => context.isCleared(admin, query, hit),
         ...(flags.record ? { onHits: (query, hits) => context.recordHits(admin, query, hits) } : {}),
@@ -285,7 +288,7 @@ async function runScreen(file: string, flags: ScreenFlags): Promise<void> {
     );
   } finally {
     bar?.stop();
-    await context.close();
+    await inst.close();
   }
 }
 

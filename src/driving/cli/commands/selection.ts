@@ -1,16 +1,14 @@
 import type { Command } from 'commander';
 import type { StoredDecision } from '../../../app/ports/decision-records.ts';
 import { verifySelection } from '../../../core/decision/decide.ts';
-import { openDatabase } from '../../../driven/database/database.ts';
-import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { StoreError } from '../../../driven/database/store-error.ts';
 import {
   openSelectionKeys,
   rotateSelectionKey,
   selectionKeyFile,
 } from '../../../driven/selection/selection-keys.ts';
-import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
-import { defaultDatabaseUrl, stateDir } from '../../../installation/config.ts';
+import { defaultDatabaseUrl, installationConfig, stateDir } from '../../../installation/config.ts';
+import { withInstallation } from '../../../installation/installation.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** What `selection verify` prints per decision: never the key. */
@@ -65,17 +63,16 @@ export function registerSelectionCommand(program: Command): void {
     .option('--db <url>', 'database URL', defaultDatabaseUrl())
     .action(async (declarationId: string, opts: { administration: string; db: string }) => {
       const ring = openSelectionKeys(stateDir());
-      const conn = openDatabase(opts.db);
       let decisions: StoredDecision[];
       try {
-        await migrateToLatest(conn);
-        decisions = (await new DeclarationStore(conn).getDeclaration(opts.administration, declarationId))
-          .decisions;
+        decisions = await withInstallation(
+          installationConfig(opts.db),
+          { log: false },
+          async (inst) => (await inst.store.getDeclaration(opts.administration, declarationId)).decisions,
+        );
       } catch (err) {
         if (err instanceof StoreError && err.code === 'NOT_FOUND') throw new UsageError(err.message);
         throw err;
-      } finally {
-        await conn.close();
       }
       let failed = 0;
       for (const decision of decisions) {

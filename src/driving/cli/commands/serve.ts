@@ -1,31 +1,23 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
-import pino from 'pino';
-import { administrationProfiles } from '../../../app/administration-profiles.ts';
-import { createAssessmentService } from '../../../app/assess.ts';
+import pino, { type Logger } from 'pino';
 import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
-import { openDatabase } from '../../../driven/database/database.ts';
-import { migrateToLatest } from '../../../driven/database/migrate.ts';
-import { loadCountryResolver } from '../../../driven/lists/country-resolver.ts';
+import type { PartyScreener, ScreeningPool } from '../../../driven/lists/screening-pool.ts';
 import {
-  openScreeningPool,
-  type PartyScreener,
-  type ScreeningPool,
-} from '../../../driven/lists/screening-pool.ts';
-import { loadProfiles } from '../../../driven/profiles/load-profiles.ts';
-import { dataDir, defaultDatabaseUrl, rateLimits, screeningWorkers } from '../../../installation/config.ts';
-import { LoggedDeclarationStore, logDecisions } from '../../../installation/ledger-recording.ts';
+  defaultDatabaseUrl,
+  installationConfig,
+  type RateLimits,
+  rateLimits,
+  screeningWorkers,
+} from '../../../installation/config.ts';
+import {
+  type AssessmentOptions,
+  type Installation,
+  openInstallation,
+} from '../../../installation/installation.ts';
 import { priceBandsFrom } from '../../../installation/price-bands.ts';
-import { openRiskSources } from '../../../installation/risk-sources.ts';
-import {
-  assessmentDeps,
-  DEFAULT_PROFILES_DIR,
-  defaultSelectionPolicy,
-  seedProfiles,
-  selectionKey,
-} from '../../../installation/runtime.ts';
-import { openTransparencyLog, openWitness } from '../../../installation/transparency-log.ts';
+import { DEFAULT_PROFILES_DIR, seedProfiles } from '../../../installation/runtime.ts';
 import { createApp, DEFAULT_BODY_LIMIT_BYTES } from '../../http/app.ts';
 import {
   createDemoKey,
@@ -75,7 +67,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (opts: ServeOptions) => {
       const port = integerOption(opts.port, '--port', 0, 65535);
       const bodyLimitBytes = integerOption(opts.bodyLimit, '--body-limit', 1024, 1024 * 1024 * 1024);
-      let limits: ReturnType<typeof rateLimits>;
+      let limits: RateLimits;
       let workers: number;
       try {
         limits = rateLimits();
@@ -85,147 +77,135 @@ export function registerServeCommand(program: Command): void {
       }
       // One JSON line per request on stdout; GREENLANE_LOG_LEVEL=warn keeps only failures.
       const logger = pino({ name: 'greenlane', level: process.env.GREENLANE_LOG_LEVEL ?? 'info' });
-      const profiles = loadProfiles(opts.profiles);
-      const conn = openDatabase(opts.db);
-      await migrateToLatest(conn);
-      const log = await openTransparencyLog(conn, {
-        onError: (err) => logger.error({ err }, 'transparency log'),
-      });
-      const store = new LoggedDeclarationStore(conn, log);
-      const admins = (await conn.db.selectFrom('administrations').select('id').execute()).map((a) => a.id);
-      const seeded = await seedProfiles(store, admins, 'greenlane serve', profiles);
-      if (seeded.length > 0)
-        process.stderr.write(`greenlane: profiles from ${opts.profiles} for ${seeded.join(', ')}\n`);
-      const policy = defaultSelectionPolicy();
-      const key = selectionKey();
-      const risk = await openRiskSources({
-        databaseUrl: opts.db,
-        conn,
-        screening: opts.screening,
-        recordParties: true,
-        policy,
-        selectionKey: key,
-      });
-      for (const line of risk.describe) process.stderr.write(`greenlane: ${line}\n`);
-      // POST /v1/screen scores names in worker threads, so a large request never stalls the API.
-      // The pool opens as soon as the server listens (not to slow the start, the demo seeding
-      // included); screening requests wait until its workers have built their index.
-      let screeningPool: ScreeningPool | undefined;
-      const pooled: PartyScreener = { screen: (queries) => screeningPool!.screen(queries) };
-      if (risk.screening)
-        process.stderr.write(
-          `greenlane: screening API: ${workers > 0 ? `${workers} worker thread(s)` : 'on the event loop (GREENLANE_SCREENING_WORKERS=0)'}\n`,
-        );
+      const config = installationConfig(opts.db);
       let priceBands: PriceBandLookup | undefined;
       if (opts.demo && !process.env.GREENLANE_PRICE_BANDS) {
         // The demo's declarations are in KRW: bands from the data set's training year.
-        const train = demoTrainingFile(dataDir());
+        const train = demoTrainingFile(config.dataDirectory);
         if (train) priceBands = await priceBandsFrom(train, 'customs-csv', 'KRW');
       }
-      const deps = assessmentDeps({
-        store,
-        profilesDir: opts.profiles,
-        loadedProfiles: profiles,
-        policy,
-        selectionKey: key,
-        sources: risk.sources,
-        ...(priceBands ? { priceBands } : {}),
+      const inst = await openInstallation(config, {
+        log: { onError: (err: unknown) => logger.error({ err }, 'transparency log') },
+        screening: opts.screening,
+        assessment: {
+          profilesDir: opts.profiles,
+          profiles: 'stored',
+          actor: 'greenlane serve',
+          ...(priceBands ? { priceBands } : {}),
+        },
       });
-      const { assess } = createAssessmentService({
-        ...deps,
-        // Each administration's stored profiles, read before each of its batches.
-        profilesFor: administrationProfiles(
-          store,
-          deps.reference,
-          profiles.map((l) => l.profile),
-        ),
-        afterSave: [risk.afterSave, logDecisions(log)],
-      });
-
-      let demoKey: Awaited<ReturnType<typeof createDemoKey>> | undefined;
-      if (opts.demo) {
-        demoKey = await createDemoKey(store);
-        // The demo administration may have been created just now, after the seeding above.
-        await seedProfiles(store, [DEMO_ADMINISTRATION], 'greenlane serve', profiles);
-        const file = demoDeclarationsFile(dataDir());
-        const started = performance.now();
-        const seeded = await seedDemoQueue(store, assess, file, DEMO_SEED_SIZE);
-        if (seeded) {
-          const seconds = ((performance.now() - started) / 1000).toFixed(1);
-          process.stderr.write(
-            `greenlane: seeded ${seeded.accepted} demo declarations (${seeded.rejected} rejected) in ${seconds} s\n`,
-          );
-        }
+      try {
+        await serveInstallation(inst, opts, { port, bodyLimitBytes, limits, workers, logger });
+      } finally {
+        await inst.close();
       }
-
-      const app = createApp({
-        authenticate: store.authenticate,
-        routes: greenlaneRoutes({
-          conn,
-          store,
-          assess,
-          log: { log, witness: openWitness(conn) },
-          ...(risk.screening
-            ? {
-                screening: {
-                  index: () => risk.screening!.index,
-                  ...(workers > 0 ? { screener: pooled } : {}),
-                  store: risk.screening.store,
-                  resolveCountry: loadCountryResolver(dataDir()),
-                  refresh: risk.screening.refresh,
-                  isCleared: risk.screening.isCleared,
-                  recordHits: risk.screening.recordHits,
-                  onAdjudicated: () => log.drainRecords(),
-                },
-              }
-            : {}),
-        }),
-        logger,
-        bodyLimitBytes,
-        rateLimits: limits,
-      });
-      const server = serve({ fetch: app.fetch, port, hostname: opts.host });
-      await new Promise<void>((resolve, reject) => {
-        server.once('listening', resolve);
-        server.once('error', reject);
-      });
-      if (risk.screening && workers > 0) {
-        screeningPool = openScreeningPool({
-          index: risk.screening.index,
-          dataDirectory: dataDir(),
-          size: workers,
-        });
-        screeningPool.ready.catch((err) => logger.error({ err }, 'screening worker'));
-      }
-      const address = server.address() as AddressInfo;
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      process.stderr.write(`greenlane: serving http://${host}:${address.port}/ (OpenAPI at /openapi.json)\n`);
-      if (demoKey && 'created' in demoKey) {
-        const secret = demoKey.created.secret;
-        process.stderr.write(
-          `greenlane: demo administration ${DEMO_ADMINISTRATION}, API key (shown once): ${secret}\n` +
-            `greenlane: open the queue signed in: http://${host === '127.0.0.1' || host === '[::1]' ? 'localhost' : host}:${address.port}/#key=${secret}\n`,
-        );
-      } else if (demoKey) {
-        process.stderr.write(
-          `greenlane: demo API key ${demoKey.existingId} was minted at this installation's first start and shown then ` +
-            `(greenlane keys list); for another: greenlane keys create --administration ${DEMO_ADMINISTRATION} --role admin --label <who>\n`,
-        );
-      }
-
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.stderr.write('greenlane: shutting down\n');
-          server.close(() => resolve());
-          // Idle keep-alive connections would otherwise hold the shutdown for their timeout.
-          if ('closeIdleConnections' in server) server.closeIdleConnections();
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await screeningPool?.close();
-      await risk.close();
-      await log.close();
-      await conn.close();
     });
+}
+
+type ServedInstallation = Installation<{
+  log: { onError: (err: unknown) => void };
+  screening: boolean;
+  assessment: AssessmentOptions;
+}>;
+
+/** Seeds the demo when asked, listens, and returns when a signal asks the server to stop. */
+async function serveInstallation(
+  inst: ServedInstallation,
+  opts: ServeOptions,
+  settings: { port: number; bodyLimitBytes: number; limits: RateLimits; workers: number; logger: Logger },
+): Promise<void> {
+  const { store, log, assessment } = inst;
+  const { assess } = assessment;
+  const { workers, logger } = settings;
+  if (assessment.seeded.length > 0)
+    process.stderr.write(`greenlane: profiles from ${opts.profiles} for ${assessment.seeded.join(', ')}\n`);
+  for (const line of assessment.describe) process.stderr.write(`greenlane: ${line}\n`);
+  // POST /v1/screen scores names in worker threads, so a large request never stalls the API.
+  // The pool opens as soon as the server listens (not to slow the start, the demo seeding
+  // included); screening requests wait until its workers have built their index.
+  let screeningPool: ScreeningPool | undefined;
+  const pooled: PartyScreener = { screen: (queries) => screeningPool!.screen(queries) };
+  if (inst.screening)
+    process.stderr.write(
+      `greenlane: screening API: ${workers > 0 ? `${workers} worker thread(s)` : 'on the event loop (GREENLANE_SCREENING_WORKERS=0)'}\n`,
+    );
+
+  let demoKey: Awaited<ReturnType<typeof createDemoKey>> | undefined;
+  if (opts.demo) {
+    demoKey = await createDemoKey(store);
+    // The demo administration may have been created just now, after the seeding at the start.
+    await seedProfiles(store, [DEMO_ADMINISTRATION], 'greenlane serve', assessment.profiles);
+    const file = demoDeclarationsFile(inst.config.dataDirectory);
+    const started = performance.now();
+    const seeded = await seedDemoQueue(store, assess, file, DEMO_SEED_SIZE);
+    if (seeded) {
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      process.stderr.write(
+        `greenlane: seeded ${seeded.accepted} demo declarations (${seeded.rejected} rejected) in ${seconds} s\n`,
+      );
+    }
+  }
+
+  const { screening, resolveCountry } = inst;
+  const app = createApp({
+    authenticate: store.authenticate,
+    routes: greenlaneRoutes({
+      conn: inst.conn,
+      store,
+      assess,
+      log: { log, witness: inst.witness() },
+      ...(screening && resolveCountry
+        ? {
+            screening: {
+              index: () => screening.index,
+              ...(workers > 0 ? { screener: pooled } : {}),
+              store: screening.store,
+              resolveCountry,
+              refresh: screening.refresh,
+              isCleared: screening.isCleared,
+              recordHits: screening.recordHits,
+              onAdjudicated: () => log.drainRecords(),
+            },
+          }
+        : {}),
+    }),
+    logger,
+    bodyLimitBytes: settings.bodyLimitBytes,
+    rateLimits: settings.limits,
+  });
+  const server = serve({ fetch: app.fetch, port: settings.port, hostname: opts.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  if (inst.startScreeningPool && workers > 0) {
+    screeningPool = inst.startScreeningPool(workers);
+    screeningPool.ready.catch((err) => logger.error({ err }, 'screening worker'));
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  process.stderr.write(`greenlane: serving http://${host}:${address.port}/ (OpenAPI at /openapi.json)\n`);
+  if (demoKey && 'created' in demoKey) {
+    const secret = demoKey.created.secret;
+    process.stderr.write(
+      `greenlane: demo administration ${DEMO_ADMINISTRATION}, API key (shown once): ${secret}\n` +
+        `greenlane: open the queue signed in: http://${host === '127.0.0.1' || host === '[::1]' ? 'localhost' : host}:${address.port}/#key=${secret}\n`,
+    );
+  } else if (demoKey) {
+    process.stderr.write(
+      `greenlane: demo API key ${demoKey.existingId} was minted at this installation's first start and shown then ` +
+        `(greenlane keys list); for another: greenlane keys create --administration ${DEMO_ADMINISTRATION} --role admin --label <who>\n`,
+    );
+  }
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.stderr.write('greenlane: shutting down\n');
+      server.close(() => resolve());
+      // Idle keep-alive connections would otherwise hold the shutdown for their timeout.
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }

@@ -48,7 +48,7 @@ export interface ScreeningRouteDeps {
   screener?: PartyScreener;
   store: ScreeningStore;
   resolveCountry: CountryResolver;
-  /** Reads the administration's good-party list again before a screening (see `openScreeningContext`). */
+  /** Reads the administration's good-party list again before a screening (see `loadScreeningContext`). */
   refresh?: (administration: string) => Promise<void>;
   /** The administration's good-party check; nothing is cleared when absent. */
   isCleared?: (administration: string, query: ScreeningQuery, hit: ScreeningHit) => boolean;
