@@ -81,6 +81,7 @@ describe('greenlane model', () => {
       expect(Object.keys(metrics.precisionAt)).toEqual(['1', '2', '5', '10']);
       expect(metrics.rows).toBe(300);
       for (const k of ['precisionAt', 'recallAt', 'revenueAt']) {
+        expect(Object.keys(metrics[k])).toEqual(['1', '2', '5', '10']);
         for (const v of Object.values(metrics[k]) as number[]) expect(v >= 0 && v <= 1).toBe(true);
       }
     }
