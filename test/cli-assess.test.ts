@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS } from './support/databases.ts';
 import { sampleDeclaration } from './support/fixtures.ts';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'greenlane.mjs');
@@ -96,39 +97,42 @@ describe('greenlane assess on a mixed file', { timeout: 320_000 }, () => {
     expect(lines(readFileSync(out, 'utf8'))[0]!.declarationId).toBe('STDIN-1');
   });
 
-  it('stores decisions: a re-run is a no-op, changed content is an amendment', () => {
-    const db = `sqlite:${join(dir, 'store.db')}`;
-    const file = join(dir, 'two.ndjson');
-    writeFileSync(file, `${good('ST-1')}\n${good('ST-2')}\n`);
-    const first = lines(greenlane(['assess', file, '--db', db, '--no-screening']).stdout);
-    expect(first.map((l) => [l.status, l.version])).toEqual([
-      ['created', 1],
-      ['created', 1],
-    ]);
-    const again = lines(greenlane(['assess', file, '--db', db, '--no-screening']).stdout);
-    expect(again.map((l) => [l.status, l.version])).toEqual([
-      ['unchanged', 1],
-      ['unchanged', 1],
-    ]);
-    writeFileSync(file, `${good('ST-1', { invoiceTotal: 999 })}\n`);
-    const amended = lines(greenlane(['assess', file, '--db', db, '--no-screening']).stdout);
-    expect(amended.map((l) => [l.status, l.version])).toEqual([['amended', 2]]);
-    // The decisions (after the risk profiles in force) went into the transparency log, which verifies.
-    const verify = greenlane(['log', 'verify', '--db', db]);
-    expect(verify.code, verify.stderr + verify.stdout).toBe(0);
-    // C2SP checkpoint: origin, then the tree size; the amendment's decision is the last entry.
-    const size = Number(greenlane(['log', 'checkpoint', '--db', db]).stdout.split('\n')[1]);
-    const entry = JSON.parse(greenlane(['log', 'entry', String(size - 1), '--db', db]).stdout);
-    // The public leaf is a commitment; the operator's view adds the record it commits to.
-    const leaf = JSON.parse(Buffer.from(entry.entry, 'base64').toString('utf8'));
-    expect(Object.keys(leaf)).toEqual(['commitment']);
-    expect(JSON.parse(entry.record.content)).toMatchObject({
-      type: 'decision',
-      declarationId: 'ST-1',
-      version: 2,
-    });
-    // Six CLI processes in a row: allow for a loaded machine (the suite's crash tests run alongside).
-  }, 180_000);
+  for (const dialect of DIALECTS)
+    it(`stores decisions on ${dialect}: a re-run is a no-op, changed content is an amendment`, async () => {
+      const testDb = await createTestDatabase(dialect);
+      const db = testDb.url;
+      const file = join(dir, `two-${dialect}.ndjson`);
+      writeFileSync(file, `${good('ST-1')}\n${good('ST-2')}\n`);
+      const first = lines(greenlane(['assess', file, '--db', db, '--no-screening']).stdout);
+      expect(first.map((l) => [l.status, l.version])).toEqual([
+        ['created', 1],
+        ['created', 1],
+      ]);
+      const again = lines(greenlane(['assess', file, '--db', db, '--no-screening']).stdout);
+      expect(again.map((l) => [l.status, l.version])).toEqual([
+        ['unchanged', 1],
+        ['unchanged', 1],
+      ]);
+      writeFileSync(file, `${good('ST-1', { invoiceTotal: 999 })}\n`);
+      const amended = lines(greenlane(['assess', file, '--db', db, '--no-screening']).stdout);
+      expect(amended.map((l) => [l.status, l.version])).toEqual([['amended', 2]]);
+      // The decisions (after the risk profiles in force) went into the transparency log, which verifies.
+      const verify = greenlane(['log', 'verify', '--db', db]);
+      expect(verify.code, verify.stderr + verify.stdout).toBe(0);
+      // C2SP checkpoint: origin, then the tree size; the amendment's decision is the last entry.
+      const size = Number(greenlane(['log', 'checkpoint', '--db', db]).stdout.split('\n')[1]);
+      const entry = JSON.parse(greenlane(['log', 'entry', String(size - 1), '--db', db]).stdout);
+      // The public leaf is a commitment; the operator's view adds the record it commits to.
+      const leaf = JSON.parse(Buffer.from(entry.entry, 'base64').toString('utf8'));
+      expect(Object.keys(leaf)).toEqual(['commitment']);
+      expect(JSON.parse(entry.record.content)).toMatchObject({
+        type: 'decision',
+        declarationId: 'ST-1',
+        version: 2,
+      });
+      await testDb.dispose();
+      // Six CLI processes in a row: allow for a loaded machine (the suite's crash tests run alongside).
+    }, 180_000);
 
   it('sends a declaration with a sanctioned party red, with the hit as the reason', () => {
     const file = join(dir, 'sanctioned.ndjson');

@@ -38,41 +38,45 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('logRecords (the installation, for commands outside a server)', () => {
-  it('stores records with their pending entries and appends them, readable back by index', async () => {
-    const url = `sqlite:${join(dir, 'g.db')}`;
-    const indexes = await logRecords(url, [
-      {
-        kind: 'list-version',
-        recordId: 'un:1',
-        administration: null,
-        content: { type: 'list-version', list: 'un' },
-      },
-      {
-        kind: 'list-version',
-        recordId: 'un:2',
-        administration: null,
-        content: { type: 'list-version', list: 'un' },
-      },
-    ]);
-    expect(indexes).toEqual([0, 1]);
-    expect(await logRecords(url)).toEqual([]);
+for (const dialect of DIALECTS) {
+  describe(`logRecords (the installation, for commands outside a server) (${dialect})`, () => {
+    it('stores records with their pending entries and appends them, readable back by index', async () => {
+      const testDb = await createTestDatabase(dialect);
+      const url = testDb.url;
+      const indexes = await logRecords(url, [
+        {
+          kind: 'list-version',
+          recordId: 'un:1',
+          administration: null,
+          content: { type: 'list-version', list: 'un' },
+        },
+        {
+          kind: 'list-version',
+          recordId: 'un:2',
+          administration: null,
+          content: { type: 'list-version', list: 'un' },
+        },
+      ]);
+      expect(indexes).toEqual([0, 1]);
+      expect(await logRecords(url)).toEqual([]);
 
-    const conn = openDatabase(url);
-    const log = await openTransparencyLog(conn);
-    try {
-      const leaf = (await log.entry(1)).toString('utf8');
-      expect(leaf).not.toContain('un');
-      const record = (await log.records.atIndex(1))!;
-      expect(JSON.parse(record.content!)).toEqual({ type: 'list-version', list: 'un' });
-      expect(checkRecordAgainstLeaf(leaf, record.content!, record.salt!)).toEqual({ ok: true });
-      expect((await log.verify()).ok).toBe(true);
-    } finally {
-      await log.close();
-      await conn.close();
-    }
+      const conn = openDatabase(url);
+      const log = await openTransparencyLog(conn);
+      try {
+        const leaf = (await log.entry(1)).toString('utf8');
+        expect(leaf).not.toContain('un');
+        const record = (await log.records.atIndex(1))!;
+        expect(JSON.parse(record.content!)).toEqual({ type: 'list-version', list: 'un' });
+        expect(checkRecordAgainstLeaf(leaf, record.content!, record.salt!)).toEqual({ ok: true });
+        expect((await log.verify()).ok).toBe(true);
+      } finally {
+        await log.close();
+        await conn.close();
+        await testDb.dispose();
+      }
+    });
   });
-});
+}
 
 const model = trainRiskModel(syntheticRecords(200, 51), { target: 'fraud', params: { maxTrees: 3 } });
 

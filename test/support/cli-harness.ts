@@ -2,11 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, vi } from 'vitest';
+import type { DialectName } from '../../src/driven/database/database.ts';
 import { main } from '../../src/driving/cli/main.ts';
+import { createTestDatabase } from './databases.ts';
 
 export interface CliHarness {
   /** A fresh temporary directory per test. */
   work: string;
+  /**
+   * A fresh database URL per test for `--db`: a SQLite file in `work`, or a PostgreSQL schema
+   * inside a `describe` that called {@link useCliDatabase}.
+   */
+  db: string;
   /** What the command wrote to stdout / stderr during the current test. */
   stdout: string;
   stderr: string;
@@ -21,6 +28,7 @@ export interface CliHarness {
 export function useCliHarness(prefix: string): CliHarness {
   const harness: CliHarness = {
     work: '',
+    db: '',
     stdout: '',
     stderr: '',
     async run(...args) {
@@ -31,6 +39,7 @@ export function useCliHarness(prefix: string): CliHarness {
   };
   beforeEach(() => {
     harness.work = mkdtempSync(join(tmpdir(), prefix));
+    harness.db = `sqlite:${join(harness.work, 'g.db')}`;
     harness.stdout = '';
     harness.stderr = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -48,4 +57,22 @@ export function useCliHarness(prefix: string): CliHarness {
     rmSync(harness.work, { recursive: true, force: true });
   });
   return harness;
+}
+
+/**
+ * Gives each test of the enclosing `describe` a fresh database of `dialect` as `harness.db`, so
+ * the commands run on SQLite and PostgreSQL alike:
+ *
+ * @example
+ * const cli = useCliHarness('greenlane-cli-keys-');
+ * for (const dialect of DIALECTS) describe(`greenlane keys (${dialect})`, () => {
+ *   useCliDatabase(cli, dialect);
+ *   it('...', async () => expect(await cli.run('keys', 'list', '--db', cli.db)).toBe(0));
+ * });
+ */
+export function useCliDatabase(harness: CliHarness, dialect: DialectName): void {
+  beforeEach(async () => {
+    // SQLite keeps the file in `work` (removed with it); a PostgreSQL schema is dropped at the next run.
+    if (dialect === 'postgres') harness.db = (await createTestDatabase(dialect)).url;
+  });
 }

@@ -148,6 +148,7 @@ describe('fetchReferenceData', () => {
     const sourceMd = read('un-locode', 'SOURCE.md');
     expect(sourceMd).toContain('2026-11-28T20:00:00.000Z');
     expect(sourceMd).toContain(`${server.baseUrl}/service.unece.org/trade/locode/loc251csv.zip`);
+    expect(locode.files.length).toBeGreaterThan(0);
     for (const file of locode.files) expect(sourceMd).toContain(file.sha256);
     expect(sourceMd).toMatch(
       /1 rows without a valid country \+ location code were left out, e\.g\. CHB1\? Broken code/,
@@ -170,6 +171,7 @@ describe('fetchReferenceData', () => {
     writeFileSync(join(data, 'hs', 'keep.txt'), 'mine');
     const report = await fetchReferenceData(options({ only: ['currencies'] }));
     expect(report.datasets.map((d) => d.dataset)).toEqual(['currencies']);
+    expect(server.requests.length).toBeGreaterThan(0);
     expect(server.requests.every((p) => p.startsWith('www.six-group.com/'))).toBe(true);
     expect(read('hs', 'keep.txt')).toBe('mine');
     expect(existsSync(join(data, 'currencies', 'codes-all.csv'))).toBe(true);

@@ -1,17 +1,23 @@
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../test/support/databases.ts';
 import { migrateTo } from '../../../test/support/migrate-to.ts';
 import { buildScreeningIndex } from '../../core/screening/candidate-index.ts';
 import { partyFingerprint } from '../../core/screening/delta.ts';
-import { addName, type ListVersion, newEntity, type SanctionedEntity } from '../../core/screening/entity.ts';
-import { screenParty } from '../../core/screening/screen.ts';
+import {
+  addName,
+  type ListVersion,
+  newEntity,
+  type SanctionedEntity,
+  versionLabel,
+} from '../../core/screening/entity.ts';
+import { type ScreeningHit, screenParty } from '../../core/screening/screen.ts';
 import { testNameTables } from '../../core/screening/test-tables.ts';
 import { dataDir } from '../../installation/config.ts';
 import { openDatabase, type StoreConnection } from '../database/database.ts';
 import { migrateToLatest } from '../database/migrate.ts';
 import { applyListUpdate, hitFingerprints } from '../lists/screening-context.ts';
-import { needsFourEyes, ScreeningStore } from './screening-store.ts';
+import { goodPartyKey, needsFourEyes, ScreeningStore, type Verdict } from './screening-store.ts';
 
 function entity(id: string, name: string, dobYear?: number): SanctionedEntity {
   const e = newEntity('un', id, 'person');
@@ -342,6 +348,224 @@ for (const dialect of DIALECTS) {
           hit.entityFingerprint,
         ),
       ).toBe(true);
+    });
+  });
+}
+
+/** A hit of `entity` for `name`, as the screening core reports it (no index needed). */
+function hitOn(version: ListVersion, entityId: string, score = 0.9): ScreeningHit {
+  return {
+    list: version.list,
+    entityId,
+    ids: [`${version.list}:${entityId}`],
+    name: entityId,
+    matchedName: entityId,
+    score,
+    nameScore: score,
+    decision: 'review',
+    reasons: ['test'],
+    version: versionLabel(version),
+    evidence: [],
+  };
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+for (const dialect of DIALECTS) {
+  describe(`screening store, method by method (${dialect})`, () => {
+    let testDb: TestDatabase;
+    let conn: StoreConnection;
+    let store: ScreeningStore;
+    const unV1 = version('2026-01-01', 'a', [
+      entity('QDi.1', 'Ivan Petrov'),
+      entity('QDi.2', 'Olga Smirnova'),
+    ]);
+    const unV2 = version('2026-02-01', 'b', [entity('QDi.1', 'Ivan Petrov', 1960)]);
+    const ofac = ofacVersion([entity('9001', 'Karim Haddad')]);
+    const fp = (h: ScreeningHit) => `fp-${h.entityId}`;
+
+    beforeAll(async () => {
+      testDb = await createTestDatabase(dialect);
+      conn = openDatabase(testDb.url);
+      await migrateToLatest(conn);
+      store = new ScreeningStore(conn.db);
+      // Loaded one after the other, so the load times order them.
+      for (const v of [unV1, ofac, unV2]) {
+        expect((await store.saveListVersion(v, 'loader')).stored).toBe(true);
+        await sleep(5);
+      }
+    });
+    afterAll(async () => {
+      await conn.close();
+      await testDb.dispose();
+    });
+
+    it('listVersions: every stored version, newest load first, with its metadata', async () => {
+      const all = await store.listVersions();
+      expect(all.map((v) => v.id)).toEqual([versionLabel(unV2), versionLabel(ofac), versionLabel(unV1)]);
+      expect(all[2]).toEqual({
+        id: 'un:2026-01-01:aaaaaaaaaaaa',
+        list: 'un',
+        publishedOn: '2026-01-01',
+        sha256: 'a'.repeat(64),
+        origin: ['test'],
+        entityCount: 2,
+        loadedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        loadedBy: 'loader',
+      });
+    });
+
+    it('latestVersions: the newest version of each list with its entities, or of the lists asked for', async () => {
+      const latest = await store.latestVersions();
+      expect(latest.map((v) => [v.list, v.publishedOn, v.entities.map((e) => e.entityId)]).sort()).toEqual([
+        ['ofac', '2026-01-01', ['9001']],
+        ['un', '2026-02-01', ['QDi.1']],
+      ]);
+      expect(latest.find((v) => v.list === 'un')!.entities[0]!.birthDates).toEqual([{ year: 1960 }]);
+      expect((await store.latestVersions(['ofac'])).map((v) => v.list)).toEqual(['ofac']);
+      expect(await store.latestVersions(['eu'])).toEqual([]);
+    });
+
+    it('previousVersion: the version of the same list loaded before; the latest for an unknown id', async () => {
+      expect(await store.previousVersion('un', versionLabel(unV2))).toBe(versionLabel(unV1));
+      expect(await store.previousVersion('un', versionLabel(unV1))).toBeUndefined();
+      expect(await store.previousVersion('ofac', versionLabel(ofac))).toBeUndefined();
+      expect(await store.previousVersion('un', 'un:not-stored')).toBe(versionLabel(unV2));
+      expect(await store.previousVersion('eu', 'eu:not-stored')).toBeUndefined();
+    });
+
+    it('fingerprints: entity id to data fingerprint of one version; a changed entity changes it', async () => {
+      const v1 = await store.fingerprints(versionLabel(unV1));
+      const v2 = await store.fingerprints(versionLabel(unV2));
+      expect([...v1.keys()].sort()).toEqual(['QDi.1', 'QDi.2']);
+      expect(v1.get('QDi.2')).toMatch(/\S/);
+      expect(v2.get('QDi.1')).not.toBe(v1.get('QDi.1'));
+      expect((await store.fingerprints('un:not-stored')).size).toBe(0);
+    });
+
+    it('recordParty and parties: one row per administration and party data, for delta screening', async () => {
+      const query = { name: 'Ivan  PETROV', type: 'person' as const };
+      const key = await store.recordParty('PA', query);
+      expect(key).toBe(partyFingerprint(query));
+      expect(await store.recordParty('PA', { ...query, name: 'ivan petrov' })).toBe(key);
+      expect(await store.recordParty('PB', query)).toBe(key);
+      const parties = (await store.parties()).filter((p) => p.partyKey === key);
+      expect(parties).toEqual([
+        { administration: 'PA', partyKey: key, query },
+        { administration: 'PB', partyKey: key, query },
+      ]);
+      await expect(store.recordParty('', query)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    });
+
+    it('recordHits and hits: new hits only, filtered by status, limited, newest first, per administration', async () => {
+      const key = await store.recordParty('HA', { name: 'Karim Haddad', type: 'person' });
+      const hits = [hitOn(unV2, 'QDi.1'), hitOn(ofac, '9001', 0.95)];
+      const created = await store.recordHits('HA', key, hits, fp, 'screen');
+      expect(created.map((h) => [h.entityId, h.entityFingerprint, h.status, h.cause, h.score])).toEqual([
+        ['QDi.1', 'fp-QDi.1', 'open', 'screen', 0.9],
+        ['9001', 'fp-9001', 'open', 'screen', 0.95],
+      ]);
+      // The same pair with the same entity data is not raised twice; changed data raises it again.
+      expect(await store.recordHits('HA', key, hits, fp, 'delta')).toEqual([]);
+      const changed = await store.recordHits('HA', key, [hitOn(unV2, 'QDi.1')], () => 'fp-changed', 'delta');
+      expect(changed.map((h) => [h.entityId, h.cause])).toEqual([['QDi.1', 'delta']]);
+
+      expect((await store.hits('HA')).map((h) => h.id)).toEqual(
+        [...created, ...changed].map((h) => h.id).reverse(),
+      );
+      expect((await store.hits('HA', { limit: 1 })).map((h) => h.id)).toEqual([changed[0]!.id]);
+      await store.adjudicate('HA', created[1]!.id, 'true_positive', { analyst: 'ana' });
+      expect((await store.hits('HA', { status: 'true_positive' })).map((h) => h.id)).toEqual([
+        created[1]!.id,
+      ]);
+      expect((await store.hits('HA', { status: 'open' })).map((h) => h.entityFingerprint)).toEqual([
+        'fp-changed',
+        'fp-QDi.1',
+      ]);
+      expect(await store.hits('HB')).toEqual([]);
+      await expect(store.recordHits(' ', key, hits, fp, 'screen')).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+      });
+    });
+
+    it("hit: one of the administration's hits with its party query; NOT_FOUND otherwise", async () => {
+      const query = { name: 'Olga Smirnova', type: 'person' as const, country: 'RU' };
+      const key = await store.recordParty('TA', query);
+      const [created] = await store.recordHits('TA', key, [hitOn(unV1, 'QDi.2')], fp, 'screen');
+      expect(await store.hit('TA', created!.id)).toEqual(created);
+      expect((await store.hit('TA', created!.id)).query).toEqual(query);
+      await expect(store.hit('TB', created!.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(store.hit('TA', 'nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(store.hit('', created!.id)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    });
+
+    it('adjudicate: refuses an unknown verdict and an analyst name or note beyond its limit, storing nothing', async () => {
+      const key = await store.recordParty('VA', { name: 'Ivan Petrov', type: 'person' });
+      const [hit] = await store.recordHits('VA', key, [hitOn(ofac, '9001')], fp, 'screen');
+      const refused = [
+        () => store.adjudicate('VA', hit!.id, 'maybe' as Verdict, { analyst: 'ana' }),
+        () => store.adjudicate('VA', hit!.id, 'false_positive', { analyst: 'a'.repeat(201) }),
+        () => store.adjudicate('VA', hit!.id, 'false_positive', { analyst: 'ana', note: 'n'.repeat(2001) }),
+        () => store.adjudicate('', hit!.id, 'false_positive', { analyst: 'ana' }),
+        () => store.confirmClearance('VA', hit!.id, { analyst: '' }),
+      ];
+      for (const attempt of refused) await expect(attempt()).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      expect(await store.adjudications('VA', hit!.id)).toEqual([]);
+      expect((await store.hit('VA', hit!.id)).status).toBe('open');
+      // At the limits it is accepted, and stored as given (the name trimmed).
+      const done = await store.adjudicate('VA', hit!.id, 'false_positive', {
+        analyst: ` ${'a'.repeat(200)} `,
+        note: 'n'.repeat(2000),
+      });
+      expect(done.stage).toBe('final');
+      const [stored] = await store.adjudications('VA', hit!.id);
+      expect([stored!.analyst.length, stored!.note.length, stored!.analystKey]).toEqual([200, 2000, null]);
+    });
+
+    it('goodParties, goodPartyKeys and isCleared: the cleared pairs of one administration, newest first', async () => {
+      const cleared: string[] = [];
+      for (const [i, name] of ['Ivan Petrov', 'Olga Smirnova', 'Karim Haddad'].entries()) {
+        const key = await store.recordParty('GA', { name, type: 'person' });
+        const [hit] = await store.recordHits(
+          'GA',
+          key,
+          [hitOn(ofac, '9001')],
+          (h) => `fp-${h.entityId}-${i}`,
+          'screen',
+        );
+        await store.adjudicate('GA', hit!.id, 'false_positive', { analyst: 'ana' });
+        cleared.push(key);
+        await sleep(5);
+      }
+      const good = await store.goodParties('GA');
+      expect(good.map((g) => g.query.name)).toEqual(['Karim Haddad', 'Olga Smirnova', 'Ivan Petrov']);
+      expect(good[0]).toMatchObject({ list: 'ofac', entityId: '9001', entityFingerprint: 'fp-9001-2' });
+      expect((await store.goodParties('GA', { limit: 2 })).map((g) => g.query.name)).toEqual([
+        'Karim Haddad',
+        'Olga Smirnova',
+      ]);
+      expect([...(await store.goodPartyKeys('GA'))].sort()).toEqual(
+        cleared.map((key, i) => goodPartyKey(key, 'ofac', '9001', `fp-9001-${i}`)).sort(),
+      );
+      expect(await store.isCleared('GA', cleared[0]!, 'ofac', '9001', 'fp-9001-0')).toBe(true);
+      // Another fingerprint (the entity's data changed) or another administration is not cleared.
+      expect(await store.isCleared('GA', cleared[0]!, 'ofac', '9001', 'fp-9001-1')).toBe(false);
+      expect(await store.isCleared('GB', cleared[0]!, 'ofac', '9001', 'fp-9001-0')).toBe(false);
+      expect(await store.goodParties('GB')).toEqual([]);
+      expect((await store.goodPartyKeys('GB')).size).toBe(0);
+      await expect(store.goodParties(' ')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(store.goodPartyKeys('')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(store.isCleared('', cleared[0]!, 'ofac', '9001', 'x')).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+      });
+      // A cleared pair is not raised again by recordHits.
+      const again = await store.recordHits(
+        'GA',
+        cleared[1]!,
+        [hitOn(ofac, '9001')],
+        () => 'fp-9001-1',
+        'delta',
+      );
+      expect(again).toEqual([]);
     });
   });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createTestDatabase, DIALECTS } from '../../../../test/support/databases.ts';
 import { syntheticRecords } from '../../../core/model/test-records.ts';
 import { registerModelCommand } from './model.ts';
 
@@ -81,6 +82,7 @@ describe('greenlane model', () => {
       expect(Object.keys(metrics.precisionAt)).toEqual(['1', '2', '5', '10']);
       expect(metrics.rows).toBe(300);
       for (const k of ['precisionAt', 'recallAt', 'revenueAt']) {
+        expect(Object.keys(metrics[k])).toEqual(['1', '2', '5', '10']);
         for (const v of Object.values(metrics[k]) as number[]) expect(v >= 0 && v <= 1).toBe(true);
       }
     }
@@ -116,23 +118,26 @@ describe('greenlane model', () => {
     expect(scored.score).toBeGreaterThan(0);
   });
 
-  it('registers, activates and lists versions in the store; --from-store needs recorded outcomes', async () => {
-    const db = `sqlite:${join(dir, 'registry.db')}`;
-    const v = JSON.parse(await run(['register', '--model', model, '--by', 'analyst', '--db', db]));
-    expect(v).toMatchObject({ id: 'local:fraud:v1', version: 1, active: false });
-    const a = JSON.parse(await run(['activate', v.id, '--by', 'head', '--rank', 'blend', '--db', db]));
-    expect(a).toMatchObject({ modelId: v.id, activatedBy: 'head', policy: 'blend' });
-    const listed = (await run(['list', '--db', db]))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
-    expect(listed.map((x) => [x.id, x.active])).toEqual([[v.id, true]]);
-    await expect(run(['activate', 'local:fraud:v9', '--by', 'x', '--db', db])).rejects.toThrow(
-      /no model version/,
-    );
-    await expect(run(['train', '--from-store', '--db', db])).rejects.toThrow(/no labelled rows/);
-    await expect(run(['train', '--from-store', '--data', train, '--db', db])).rejects.toThrow(/either/);
-  });
+  for (const dialect of DIALECTS) {
+    it(`registers, activates and lists versions in the store on ${dialect}; --from-store needs recorded outcomes`, async () => {
+      const db =
+        dialect === 'sqlite' ? `sqlite:${join(dir, 'registry.db')}` : (await createTestDatabase(dialect)).url;
+      const v = JSON.parse(await run(['register', '--model', model, '--by', 'analyst', '--db', db]));
+      expect(v).toMatchObject({ id: 'local:fraud:v1', version: 1, active: false });
+      const a = JSON.parse(await run(['activate', v.id, '--by', 'head', '--rank', 'blend', '--db', db]));
+      expect(a).toMatchObject({ modelId: v.id, activatedBy: 'head', policy: 'blend' });
+      const listed = (await run(['list', '--db', db]))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(listed.map((x) => [x.id, x.active])).toEqual([[v.id, true]]);
+      await expect(run(['activate', 'local:fraud:v9', '--by', 'x', '--db', db])).rejects.toThrow(
+        /no model version/,
+      );
+      await expect(run(['train', '--from-store', '--db', db])).rejects.toThrow(/no labelled rows/);
+      await expect(run(['train', '--from-store', '--data', train, '--db', db])).rejects.toThrow(/either/);
+    });
+  }
 
   it('rejects a bad ranking policy as a usage error', async () => {
     await expect(run(['eval', '--model', model, '--data', test, '--rank', 'luck'])).rejects.toThrow();

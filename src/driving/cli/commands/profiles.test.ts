@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { useCliHarness } from '../../../../test/support/cli-harness.ts';
+import { useCliDatabase, useCliHarness } from '../../../../test/support/cli-harness.ts';
+import { DIALECTS } from '../../../../test/support/databases.ts';
 import { openDatabase } from '../../../driven/database/database.ts';
 import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import { DeclarationStore } from '../../../driven/store/declaration-store.ts';
@@ -59,26 +60,29 @@ describe('greenlane profiles check', () => {
   });
 });
 
-describe('greenlane profiles load', () => {
-  it("stores the files as one administration's profiles and leaves the others' alone", async () => {
-    const db = `sqlite:${join(cli.work, 'g.db')}`;
-    const conn = openDatabase(db);
-    await migrateToLatest(conn);
-    const store = new DeclarationStore(conn);
-    for (const admin of ['XA', 'XB']) await store.ensureAdministration(admin, admin);
-    const dir = join(cli.work, 'profiles');
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'p.yaml'), profile('  hsPrefix: ["30"]'));
-    try {
-      expect(await greenlane('profiles', 'load', dir, '--administration', 'XA', '--db', db)).toBe(0);
-      expect(JSON.parse(cli.stdout)).toEqual({ id: 'CHECK-ME', status: 'created', version: 1 });
-      expect(cli.stderr).toContain('1 profile(s) for XA, 1 changed');
-      expect((await store.activeProfiles('XA')).map((p) => p.id)).toEqual(['CHECK-ME']);
-      expect(await store.activeProfiles('XB')).toEqual([]);
-      expect(await greenlane('profiles', 'load', dir, '--administration', 'NOBODY', '--db', db)).toBe(2);
-      expect(cli.stderr).toContain('administration "NOBODY" does not exist');
-    } finally {
-      await conn.close();
-    }
+for (const dialect of DIALECTS) {
+  describe(`greenlane profiles load (${dialect})`, () => {
+    useCliDatabase(cli, dialect);
+    it("stores the files as one administration's profiles and leaves the others' alone", async () => {
+      const db = cli.db;
+      const conn = openDatabase(db);
+      await migrateToLatest(conn);
+      const store = new DeclarationStore(conn);
+      for (const admin of ['XA', 'XB']) await store.ensureAdministration(admin, admin);
+      const dir = join(cli.work, 'profiles');
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'p.yaml'), profile('  hsPrefix: ["30"]'));
+      try {
+        expect(await greenlane('profiles', 'load', dir, '--administration', 'XA', '--db', db)).toBe(0);
+        expect(JSON.parse(cli.stdout)).toEqual({ id: 'CHECK-ME', status: 'created', version: 1 });
+        expect(cli.stderr).toContain('1 profile(s) for XA, 1 changed');
+        expect((await store.activeProfiles('XA')).map((p) => p.id)).toEqual(['CHECK-ME']);
+        expect(await store.activeProfiles('XB')).toEqual([]);
+        expect(await greenlane('profiles', 'load', dir, '--administration', 'NOBODY', '--db', db)).toBe(2);
+        expect(cli.stderr).toContain('administration "NOBODY" does not exist');
+      } finally {
+        await conn.close();
+      }
+    });
   });
-});
+}

@@ -1,127 +1,135 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi, testDeclaration } from '../../../../test/support/api-test-kit.ts';
+import { DIALECTS } from '../../../../test/support/databases.ts';
 import { ApiErrorSchema } from '../http-error.ts';
 import { QueuePageSchema } from './queue.ts';
 
 const auth = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
 const EVIL_ID = '<b>X&"1';
 
-describe('queue API and web page', () => {
-  let api: TestApi;
-  const queue = async (query: string, key = api.keys.officer) => {
-    const res = await api.app.request(`/v1/queue${query}`, auth(key));
-    expect(res.status).toBe(200);
-    return QueuePageSchema.parse(await res.json());
-  };
-  const errorOf = async (res: Response, status: number) => {
-    expect(res.status).toBe(status);
-    return ApiErrorSchema.parse(await res.json()).error;
-  };
+for (const dialect of DIALECTS) {
+  describe(`queue API and web page (${dialect})`, () => {
+    let api: TestApi;
+    const queue = async (query: string, key = api.keys.officer) => {
+      const res = await api.app.request(`/v1/queue${query}`, auth(key));
+      expect(res.status).toBe(200);
+      return QueuePageSchema.parse(await res.json());
+    };
+    const errorOf = async (res: Response, status: number) => {
+      expect(res.status).toBe(status);
+      return ApiErrorSchema.parse(await res.json()).error;
+    };
 
-  beforeAll(async () => {
-    api = await createTestApi('sqlite');
-    const batch = [
-      testDeclaration('Q1', 'DE', 'OFFICE-A'),
-      testDeclaration('Q2', 'CN', 'OFFICE-A'),
-      testDeclaration('Q3', 'DE', 'OFFICE-B'),
-      testDeclaration('Q4', 'CN', 'OFFICE-B'),
-      testDeclaration(EVIL_ID, 'CN', 'OFFICE-<i>'),
-    ];
-    const res = await api.app.request('/v1/declarations', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${api.keys.ingest}`, 'content-type': 'application/json' },
-      body: JSON.stringify(batch),
+    beforeAll(async () => {
+      api = await createTestApi(dialect);
+      const batch = [
+        testDeclaration('Q1', 'DE', 'OFFICE-A'),
+        testDeclaration('Q2', 'CN', 'OFFICE-A'),
+        testDeclaration('Q3', 'DE', 'OFFICE-B'),
+        testDeclaration('Q4', 'CN', 'OFFICE-B'),
+        testDeclaration(EVIL_ID, 'CN', 'OFFICE-<i>'),
+      ];
+      const res = await api.app.request('/v1/declarations', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${api.keys.ingest}`, 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      });
+      expect(res.status).toBe(200);
     });
-    expect(res.status).toBe(200);
-  });
-  afterAll(async () => api?.dispose());
+    afterAll(async () => api?.dispose());
 
-  it('filters by channel, office and decision date', async () => {
-    expect((await queue('?channel=red')).items.map((e) => e.declarationId).sort()).toEqual(
-      [EVIL_ID, 'Q2', 'Q4'].sort(),
-    );
-    expect((await queue('?office=OFFICE-B')).items.map((e) => e.declarationId).sort()).toEqual(['Q3', 'Q4']);
-    expect((await queue('?channel=green&office=OFFICE-A')).items.map((e) => e.declarationId)).toEqual(['Q1']);
-    const today = new Date().toISOString().slice(0, 10);
-    expect((await queue(`?date=${today}`)).items).toHaveLength(5);
-    expect((await queue('?date=2001-01-01')).items).toHaveLength(0);
-    expect((await queue('?from=2001-01-01&to=2001-01-02T00:00:00Z')).items).toHaveLength(0);
-    const red = (await queue('?channel=red')).items[0];
-    expect(red?.reasons[0]?.code).toBe('TEST-ORIGIN-CN');
-  });
+    it('filters by channel, office and decision date', async () => {
+      expect((await queue('?channel=red')).items.map((e) => e.declarationId).sort()).toEqual(
+        [EVIL_ID, 'Q2', 'Q4'].sort(),
+      );
+      expect((await queue('?office=OFFICE-B')).items.map((e) => e.declarationId).sort()).toEqual([
+        'Q3',
+        'Q4',
+      ]);
+      expect((await queue('?channel=green&office=OFFICE-A')).items.map((e) => e.declarationId)).toEqual([
+        'Q1',
+      ]);
+      const today = new Date().toISOString().slice(0, 10);
+      expect((await queue(`?date=${today}`)).items).toHaveLength(5);
+      expect((await queue('?date=2001-01-01')).items).toHaveLength(0);
+      expect((await queue('?from=2001-01-01&to=2001-01-02T00:00:00Z')).items).toHaveLength(0);
+      const red = (await queue('?channel=red')).items[0];
+      expect(red?.reasons[0]?.code).toBe('TEST-ORIGIN-CN');
+    });
 
-  it('pages with an opaque cursor, without overlap', async () => {
-    const first = await queue('?limit=2');
-    expect(first.items).toHaveLength(2);
-    expect(first.nextCursor).not.toBeNull();
-    const rest = await queue(`?limit=10&cursor=${encodeURIComponent(first.nextCursor!)}`);
-    expect(rest.items).toHaveLength(3);
-    expect(rest.nextCursor).toBeNull();
-    const ids = [...first.items, ...rest.items].map((e) => e.declarationId);
-    expect(new Set(ids).size).toBe(5);
-  });
+    it('pages with an opaque cursor, without overlap', async () => {
+      const first = await queue('?limit=2');
+      expect(first.items).toHaveLength(2);
+      expect(first.nextCursor).not.toBeNull();
+      const rest = await queue(`?limit=10&cursor=${encodeURIComponent(first.nextCursor!)}`);
+      expect(rest.items).toHaveLength(3);
+      expect(rest.nextCursor).toBeNull();
+      const ids = [...first.items, ...rest.items].map((e) => e.declarationId);
+      expect(new Set(ids).size).toBe(5);
+    });
 
-  it('refuses bad filters and roles that do not work the queue', async () => {
-    const bad = async (query: string) =>
-      await errorOf(await api.app.request(`/v1/queue${query}`, auth(api.keys.officer)), 400);
-    expect((await bad('?channel=purple')).details?.[0]?.path).toBe('/channel');
-    expect((await bad('?limit=0')).code).toBe('validation_failed');
-    expect((await bad('?date=2026-02-30')).code).toBe('validation_failed');
-    expect((await bad('?date=2026-01-01&from=2026-01-01')).code).toBe('validation_failed');
-    expect((await bad('?cursor=not-a-cursor')).code).toBe('invalid_body');
-    expect((await bad('?unknown=1')).code).toBe('validation_failed');
-    expect((await errorOf(await api.app.request('/v1/queue', auth(api.keys.ingest)), 403)).code).toBe(
-      'forbidden',
-    );
-    expect((await errorOf(await api.app.request('/v1/queue'), 401)).code).toBe('unauthorized');
-  });
+    it('refuses bad filters and roles that do not work the queue', async () => {
+      const bad = async (query: string) =>
+        await errorOf(await api.app.request(`/v1/queue${query}`, auth(api.keys.officer)), 400);
+      expect((await bad('?channel=purple')).details?.[0]?.path).toBe('/channel');
+      expect((await bad('?limit=0')).code).toBe('validation_failed');
+      expect((await bad('?date=2026-02-30')).code).toBe('validation_failed');
+      expect((await bad('?date=2026-01-01&from=2026-01-01')).code).toBe('validation_failed');
+      expect((await bad('?cursor=not-a-cursor')).code).toBe('invalid_body');
+      expect((await bad('?unknown=1')).code).toBe('validation_failed');
+      expect((await errorOf(await api.app.request('/v1/queue', auth(api.keys.ingest)), 403)).code).toBe(
+        'forbidden',
+      );
+      expect((await errorOf(await api.app.request('/v1/queue'), 401)).code).toBe('unauthorized');
+    });
 
-  it('keeps administrations apart', async () => {
-    expect((await queue('', api.keys.otherAdministration)).items).toHaveLength(0);
-  });
+    it('keeps administrations apart', async () => {
+      expect((await queue('', api.keys.otherAdministration)).items).toHaveLength(0);
+    });
 
-  it('serves a public page without data and an authenticated, escaped queue fragment', async () => {
-    const page = await api.app.request('/');
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-    const shell = await page.text();
-    expect(shell).not.toContain('Q1');
-    const script = await api.app.request('/assets/queue.js');
-    expect(script.headers.get('content-type')).toContain('text/javascript');
-    expect(await script.text()).toContain('sessionStorage');
+    it('serves a public page without data and an authenticated, escaped queue fragment', async () => {
+      const page = await api.app.request('/');
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+      const shell = await page.text();
+      expect(shell).not.toContain('Q1');
+      const script = await api.app.request('/assets/queue.js');
+      expect(script.headers.get('content-type')).toContain('text/javascript');
+      expect(await script.text()).toContain('sessionStorage');
 
-    expect((await errorOf(await api.app.request('/ui/queue'), 401)).code).toBe('unauthorized');
-    const fragment = await api.app.request('/ui/queue?channel=red', auth(api.keys.officer));
-    expect(fragment.status).toBe(200);
-    expect(fragment.headers.get('content-type')).toContain('text/html');
-    const html = await fragment.text();
-    expect(html).toContain('&lt;b&gt;X&amp;&quot;1');
-    expect(html).toContain('OFFICE-&lt;i&gt;');
-    expect(html).not.toContain('<b>X');
-    expect(html).not.toContain('Q1');
-    expect(html).toContain('red 3');
-  });
+      expect((await errorOf(await api.app.request('/ui/queue'), 401)).code).toBe('unauthorized');
+      const fragment = await api.app.request('/ui/queue?channel=red', auth(api.keys.officer));
+      expect(fragment.status).toBe(200);
+      expect(fragment.headers.get('content-type')).toContain('text/html');
+      const html = await fragment.text();
+      expect(html).toContain('&lt;b&gt;X&amp;&quot;1');
+      expect(html).toContain('OFFICE-&lt;i&gt;');
+      expect(html).not.toContain('<b>X');
+      expect(html).not.toContain('Q1');
+      expect(html).toContain('red 3');
+    });
 
-  it('documents every route in OpenAPI 3.1, protected routes with their security', async () => {
-    const doc: any = await (await api.app.request('/openapi.json')).json();
-    expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual([
-      '/healthz',
-      '/v1/declarations',
-      '/v1/declarations/{id}',
-      '/v1/declarations/{id}/outcome',
-      '/v1/declarations/{id}/override',
-      '/v1/queue',
-    ]);
-    for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(doc.paths)) {
-      for (const op of Object.values(operations))
-        expect(op.security !== undefined).toBe(path.startsWith('/v1/'));
-    }
-    expect(JSON.stringify(doc.paths['/v1/declarations'].post.requestBody)).toContain(
-      '#/components/schemas/Declaration',
-    );
-    expect(doc.components.schemas.Declaration.required).toEqual(
-      expect.arrayContaining(['id', 'type', 'customsOffice', 'lodgedAt', 'currency', 'items']),
-    );
+    it('documents every route in OpenAPI 3.1, protected routes with their security', async () => {
+      const doc: any = await (await api.app.request('/openapi.json')).json();
+      expect(doc.openapi).toBe('3.1.0');
+      expect(Object.keys(doc.paths).sort()).toEqual([
+        '/healthz',
+        '/v1/declarations',
+        '/v1/declarations/{id}',
+        '/v1/declarations/{id}/outcome',
+        '/v1/declarations/{id}/override',
+        '/v1/queue',
+      ]);
+      for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(doc.paths)) {
+        for (const op of Object.values(operations))
+          expect(op.security !== undefined).toBe(path.startsWith('/v1/'));
+      }
+      expect(JSON.stringify(doc.paths['/v1/declarations'].post.requestBody)).toContain(
+        '#/components/schemas/Declaration',
+      );
+      expect(doc.components.schemas.Declaration.required).toEqual(
+        expect.arrayContaining(['id', 'type', 'customsOffice', 'lodgedAt', 'currency', 'items']),
+      );
+    });
   });
-});
+}
