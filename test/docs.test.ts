@@ -209,8 +209,25 @@ function sourceFiles(): string[] {
 /** What a reader reads as prose: all of a Markdown file, the comments of a code file. */
 function prose(file: string): string {
   const text = readFileSync(file, 'utf8');
-  if (file.endsWith('.md')) return text;
+  if (file.endsWith('.md')) return withoutPlannedSections(text);
   return (text.match(/\/\*[\s\S]*?\*\/|\/\/.*$/gm) ?? []).join('\n');
+}
+
+/**
+ * A Markdown section whose heading says "(planned" describes files that do not exist yet (a worked
+ * example of where a coming capability will go): its paths are not checked, up to the next heading
+ * of the same or a higher level.
+ */
+function withoutPlannedSections(markdown: string): string {
+  const out: string[] = [];
+  let skipping = 0; // the level of the planned heading being skipped, 0 when not skipping
+  for (const line of markdown.split('\n')) {
+    const heading = /^(#{1,6})\s/.exec(line);
+    if (heading && skipping && heading[1]!.length <= skipping) skipping = 0;
+    if (heading && !skipping && /\(planned\b/i.test(line)) skipping = heading[1]!.length;
+    if (!skipping) out.push(line);
+  }
+  return out.join('\n');
 }
 
 /** Top-level folders of the repository, and the layers of `src/` that docs name without `src/`. */

@@ -61,7 +61,7 @@ export function layerOf(path: string): Layer | undefined {
   return (LAYERS as readonly string[]).includes(layer!) ? (layer as Layer) : undefined;
 }
 
-/** `src/driven/store/x.ts` -> `driven/store`; files directly in a layer folder are their own unit. */
+/** `src/driven/store/ledger-records.ts` -> `driven/store`; files directly in a layer folder are their own unit. */
 export function unitOf(path: string): string | undefined {
   const parts = path.split('/');
   if (parts[0] !== 'src' || parts.length < 3) return undefined;
