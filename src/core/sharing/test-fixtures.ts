@@ -1,4 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import type { ReferenceData } from '../reference/reference-data.ts';
 import type { SeizureReport, SeizureReportInput } from './seizure.ts';
 import { SeizureReportSchema } from './seizure.ts';
 
@@ -44,3 +45,16 @@ export function ed25519Pair(): { privateKey: KeyObject; publicKey: KeyObject; ra
   const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
   return { privateKey, publicKey, raw };
 }
+
+/** Reference data with nothing loaded: enough for criteria that need no HS or regulatory table. */
+export const EMPTY_REFERENCE: ReferenceData = {
+  hs: {
+    '2022': { edition: '2022', subheadings: new Map(), headings: new Map(), chapters: new Map() },
+    '2017': { edition: '2017', subheadings: new Map(), headings: new Map(), chapters: new Map() },
+  },
+  countries: new Map(),
+  currencies: new Set(),
+  locodes: new Set(),
+  regulatory: new Map(),
+  version: 'empty',
+};
