@@ -64,8 +64,21 @@ export const DETECTION_METHODS = [
   'other',
 ] as const;
 
-/** Units of quantity (UN/ECE Recommendation 20 common codes, and pieces). */
-export const QUANTITY_UNITS = ['kg', 'g', 'l', 'ml', 'pieces', 'doses', 'cigarettes', 'rounds'] as const;
+/**
+ * Units of quantity: mass and volume, counts, and `currency-units` for cash and bearer
+ * instruments (the amount, in the currency of `estimatedValue`).
+ */
+export const QUANTITY_UNITS = [
+  'kg',
+  'g',
+  'l',
+  'ml',
+  'pieces',
+  'doses',
+  'cigarettes',
+  'rounds',
+  'currency-units',
+] as const;
 
 /** A natural person involved in a seizure: national record only. */
 export const SeizurePersonSchema = z.strictObject({
