@@ -67,13 +67,7 @@ function alertBody(i: number) {
 async function buildStream(): Promise<{
   requests: Array<{ request: HttpMessage; body: Buffer }>;
   partner: () => PartnerState & {
-    apply(a: {
-      lastSeq: number;
-      lastCheckpoint: { size: number; rootHash: Buffer };
-      itemId: string;
-      itemCommitment: string;
-      nonce: string;
-    }): void;
+    apply(a: PartnerAdvance): void;
   };
 }> {
   const tree = new MemoryTree();
@@ -141,13 +135,7 @@ async function buildStream(): Promise<{
       lastCheckpoint: undefined as { size: number; rootHash: Buffer } | undefined,
       seenItem: (id: string) => items.get(id),
       seenNonce: (n: string) => nonces.has(n),
-      apply(a: {
-        lastSeq: number;
-        lastCheckpoint: { size: number; rootHash: Buffer };
-        itemId: string;
-        itemCommitment: string;
-        nonce: string;
-      }) {
+      apply(a: PartnerAdvance) {
         state.lastSeq = a.lastSeq;
         state.lastCheckpoint = a.lastCheckpoint;
         items.set(a.itemId, a.itemCommitment);
@@ -166,11 +154,15 @@ console.log(
     `(mean body ${Math.round(requests.reduce((s, r) => s + r.body.length, 0) / requests.length)} bytes)`,
 );
 
+// The machine is shared: wall-clock rates fall with the load, so the figure that answers "on one
+// core" is per CPU-second of this (single-threaded) loop, measured with process.cpuUsage().
 const rates: number[] = [];
+const cpuRates: number[] = [];
 for (let run = 1; run <= RUNS; run++) {
   const state = partner();
   const now = Date.now();
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   for (const { request, body } of requests) {
     const verdict = verifyEnvelope({ request, body, now, authority: 'b.example' }, state);
     if (!verdict.accepted || verdict.duplicate) {
@@ -181,15 +173,20 @@ for (let run = 1; run <= RUNS; run++) {
     state.apply(verdict.advance);
   }
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   rates.push(requests.length / seconds);
+  cpuRates.push(requests.length / cpuSeconds);
   console.log(
-    `run ${run}: ${requests.length} verified and accepted in ${seconds.toFixed(2)} s = ${Math.round(requests.length / seconds)}/s`,
+    `run ${run}: ${requests.length} verified and accepted in ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} CPU-s: ` +
+      `${Math.round(requests.length / seconds)}/s wall, ${Math.round(requests.length / cpuSeconds)}/CPU-s`,
   );
 }
-const m = median(rates);
+const m = median(cpuRates);
+const load = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ');
 console.log(
-  `median ${Math.round(m)} envelopes verified/s on one core (target >= 2000: ${m >= 2000 ? 'met' : 'MISSED'}); ` +
-    `load average at the end ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}; node ${process.version}`,
+  `median ${Math.round(m)} envelopes verified per CPU-second (one core; target >= 2000: ${m >= 2000 ? 'met' : 'MISSED'}), ` +
+    `median ${Math.round(median(rates))}/s wall clock; load average at the end ${load}; node ${process.version}`,
 );

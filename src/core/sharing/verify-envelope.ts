@@ -1,13 +1,14 @@
 import type { KeyObject } from 'node:crypto';
+import type { Checkpoint } from '../ledger/checkpoint.ts';
 import { openCheckpoint } from '../ledger/checkpoint-proof.ts';
 import { hashLeaf } from '../ledger/merkle-hash.ts';
 import { verifyConsistency, verifyInclusion } from '../ledger/proof-verify.ts';
+import { commitmentLeaf } from '../ledger/record-commitment.ts';
 import {
   FEDERATION_LABEL,
   type FederationEnvelope,
   FederationEnvelopeSchema,
   itemCommitment,
-  sharedItemLogEntry,
   sharedItemOf,
 } from './envelope.ts';
 import {
@@ -224,12 +225,13 @@ export function verifyEnvelope(
 
   const item = sharedItemOf(envelope);
   const salt = Buffer.from(envelope.salt, 'hex');
-  let commitment: string;
+  let commitmentBytes: Buffer;
   try {
-    commitment = itemCommitment(item, salt).toString('hex');
+    commitmentBytes = itemCommitment(item, salt);
   } catch (err) {
     return refuse('MALFORMED', `the item is not canonical JSON: ${(err as Error).message}`);
   }
+  const commitment = commitmentBytes.toString('hex');
   const seen = partner.seenItem(envelope.itemId);
   if (seen !== undefined) {
     if (seen === commitment) return { accepted: true, duplicate: true, envelope, nonce };
@@ -241,7 +243,7 @@ export function verifyEnvelope(
 
   let checkpoint: { size: number; rootHash: Buffer };
   try {
-    checkpoint = openCheckpoint(envelope.checkpoint, partner.logVerifierKey);
+    checkpoint = openCheckpointOnce(envelope.checkpoint, partner.logVerifierKey);
   } catch (err) {
     return refuse(
       'BAD_PROOF',
@@ -250,7 +252,7 @@ export function verifyEnvelope(
   }
   try {
     verifyInclusion(
-      hashLeaf(sharedItemLogEntry(item, salt)),
+      hashLeaf(Buffer.from(commitmentLeaf(commitmentBytes), 'utf8')),
       envelope.logIndex,
       checkpoint.size,
       envelope.inclusionProof.map((h) => Buffer.from(h, 'base64')),
@@ -293,6 +295,26 @@ export function verifyEnvelope(
       nonce,
     },
   };
+}
+
+/** Checkpoints already opened, by verifier key and note: a sender seals many envelopes with one checkpoint. */
+const openedCheckpoints = new Map<string, Checkpoint>();
+const OPENED_CHECKPOINTS_KEPT = 1024;
+
+/**
+ * `openCheckpoint`, remembered: the same note under the same key opens to the same checkpoint,
+ * so its signature is checked once (a memo of a pure function; failures are not remembered).
+ */
+function openCheckpointOnce(note: string, verifierKey: string): Checkpoint {
+  const key = `${verifierKey}\n${note}`;
+  const known = openedCheckpoints.get(key);
+  if (known) return known;
+  const checkpoint = openCheckpoint(note, verifierKey);
+  if (openedCheckpoints.size >= OPENED_CHECKPOINTS_KEPT) {
+    openedCheckpoints.delete(openedCheckpoints.keys().next().value!);
+  }
+  openedCheckpoints.set(key, checkpoint);
+  return checkpoint;
 }
 
 /** Why the new checkpoint cannot be the same log as the last one seen, or undefined. */
