@@ -38,7 +38,7 @@ const KEYID = `${SENDER}#1`;
 /** A realistic alert body (about 1 KB of JSON), different per item. */
 function alertBody(i: number) {
   return {
-    id: `${SENDER}:alert-${i}`,
+    alertId: `${SENDER}:alert-${i}`,
     version: 1,
     content: {
       title: `Falsified medicaments from IN, wave ${i}`,

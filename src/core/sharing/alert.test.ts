@@ -223,3 +223,20 @@ describe('transitionAlert', () => {
     );
   });
 });
+
+describe('receiveAlert with the envelope handling', () => {
+  it('refuses an alert whose content names another handling code than its envelope', () => {
+    const r = receiveAlert(
+      { id: 'a-1', issuer: 'nl-customs', version: 1, content: file, handling: 'GREEN' },
+      NOW,
+    );
+    expect(r).toMatchObject({
+      status: 'refused',
+      statusReason: 'the envelope travelled under TLP:GREEN, the alert says TLP:AMBER',
+    });
+    expect(
+      receiveAlert({ id: 'a-1', issuer: 'nl-customs', version: 1, content: file, handling: 'AMBER' }, NOW)
+        .status,
+    ).toBe('accepted');
+  });
+});

@@ -14,7 +14,7 @@ import {
   text,
 } from './shared-fields.ts';
 import { SharingError, type SharingIssue } from './sharing-error.ts';
-import { TlpCodeSchema } from './tlp.ts';
+import { type TlpCode, TlpCodeSchema } from './tlp.ts';
 
 /**
  * An alert (WCO CEN/CENcomm "alert", ICS2 referral, lookout): an analyst tells chosen partners or
@@ -148,11 +148,12 @@ export function issueAlert(
 
 /**
  * The receiver's record of an alert that arrived (after `verifyEnvelope` accepted its envelope):
- * content that does not validate or has expired is kept as `refused`, with the reason, so the
- * sender can be told; anything else is `accepted`.
+ * content that does not validate, has expired, or names another handling code than the envelope
+ * it came in (pass `handling`) is kept as `refused`, with the reason, so the sender can be told;
+ * anything else is `accepted`.
  */
 export function receiveAlert(
-  input: { id: string; issuer: string; version: number; content: unknown },
+  input: { id: string; issuer: string; version: number; content: unknown; handling?: TlpCode },
   now: number,
 ): AlertRecord {
   assertMeta(input.id, input.issuer);
@@ -169,7 +170,10 @@ export function receiveAlert(
       statusReason: `invalid alert: ${issuesText(parsed.issues)}`,
     };
   }
-  const fault = receivedAlertFault(parsed.value, now);
+  const fault =
+    input.handling !== undefined && input.handling !== parsed.value.handling
+      ? `the envelope travelled under TLP:${input.handling}, the alert says TLP:${parsed.value.handling}`
+      : receivedAlertFault(parsed.value, now);
   return fault
     ? { ...base, content: parsed.value, status: 'refused', statusReason: fault }
     : { ...base, content: parsed.value, status: 'accepted' };

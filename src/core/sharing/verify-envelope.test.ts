@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { envelopeRequest } from './envelope.ts';
 import type { HttpMessage } from './http-signature.ts';
-import { ed25519Pair, FED_NOW_SECONDS, MemoryPartner, TestSender } from './test-fixtures.ts';
+import { releaseForm } from './release-policy.ts';
+import { ed25519Pair, FED_NOW_SECONDS, MemoryPartner, makeSeizure, TestSender } from './test-fixtures.ts';
 import { type EnvelopeInput, signatureKeyId, verifyEnvelope } from './verify-envelope.ts';
 
 const NOW = FED_NOW_SECONDS * 1000;
-const alertBody = { id: 'a.example:alert-1', version: 1, content: { title: 'x' } };
+const alertBody = { alertId: 'a.example:alert-1', version: 1, content: { title: 'x' } };
+const globalSeizure = { form: 'global', report: releaseForm(makeSeizure(), 'global') };
 
 function input(d: { request: HttpMessage; body: Buffer }, now = NOW): EnvelopeInput {
   return { request: d.request, body: d.body, now, authority: 'b.example' };
@@ -46,9 +48,12 @@ describe('verifyEnvelope accepts', () => {
   it('the next item with a consistency proof from the checkpoint seen before', async () => {
     const { a, partner } = await setup();
     a.appendOther('more records');
-    const d = await a.deliver(a.share('alert-withdrawal', { id: 'a.example:alert-1' }), {
-      lastSeenSize: partner.lastCheckpoint!.size,
-    });
+    const d = await a.deliver(
+      a.share('alert-withdrawal', { alertId: 'a.example:alert-1', reason: 'case closed' }),
+      {
+        lastSeenSize: partner.lastCheckpoint!.size,
+      },
+    );
     const verdict = verifyEnvelope(input(d), partner);
     expect(verdict).toMatchObject({ accepted: true, duplicate: false, advance: { lastSeq: 2 } });
   });
@@ -67,7 +72,7 @@ describe('verifyEnvelope accepts', () => {
   it('a GREEN item re-shared by a partner', async () => {
     const a = new TestSender('a.example');
     const d = await a.deliver(
-      a.share('seizure', { id: 'S-1' }, { handling: 'GREEN', originator: 'c.example' }),
+      a.share('seizure', globalSeizure, { handling: 'GREEN', originator: 'c.example' }),
     );
     expect(verifyEnvelope(input(d), new MemoryPartner(a)).accepted).toBe(true);
   });
@@ -199,9 +204,12 @@ describe('verifyEnvelope refuses', () => {
       code: 'REPLAYED',
       reason: 'seq 1 is not after the last accepted seq 1',
     });
-    const reused = await a.deliver(a.share('alert', { changed: true }, { itemId: 'a.example:item-1' }), {
-      lastSeenSize: partner.lastCheckpoint!.size,
-    });
+    const reused = await a.deliver(
+      a.share('alert', { ...alertBody, content: { title: 'changed' } }, { itemId: 'a.example:item-1' }),
+      {
+        lastSeenSize: partner.lastCheckpoint!.size,
+      },
+    );
     expect(refusal(verifyEnvelope(input(reused), partner))).toEqual({
       code: 'REPLAYED',
       reason: 'item a.example:item-1 was accepted before with other content',
@@ -299,7 +307,9 @@ describe('verifyEnvelope refuses', () => {
     const seenSize = partner.lastCheckpoint!.size;
     const fork = new TestSender('a.example');
     Object.assign(fork, { note: a.note, http: a.http });
-    const sameSize = await fork.deliver(fork.share('alert', { other: true }, { seq: 5 }));
+    const sameSize = await fork.deliver(
+      fork.share('alert', { ...alertBody, content: { other: true } }, { seq: 5 }),
+    );
     expect(refusal(verifyEnvelope(input(sameSize), partner))).toEqual({
       code: 'SPLIT_VIEW',
       reason: `root at size ${seenSize} differs from the one seen before: the log was rewritten`,
@@ -330,6 +340,38 @@ describe('verifyEnvelope refuses', () => {
       code: 'HANDLING_FORBIDS',
       reason:
         "a.example passed on c.example's item: re-sharing refused: TLP:AMBER+STRICT restricts sharing to the recipient's own organization, so it may not go to a community member it was not addressed to",
+    });
+  });
+
+  it('MALFORMED: a body that does not fit its kind, or a global seizure report carrying persons', async () => {
+    const { a, partner } = await setup();
+    const last = () => ({ lastSeenSize: partner.lastCheckpoint!.size });
+    const noAlertId = await a.deliver(a.share('alert', { version: 1, content: {} }), last());
+    expect(refusal(verifyEnvelope(input(noAlertId), partner))).toMatchObject({
+      code: 'MALFORMED',
+      reason: expect.stringContaining('not a valid alert: /body/alertId'),
+    });
+    const leaky = {
+      form: 'global',
+      report: { ...globalSeizure.report, persons: [{ role: 'suspect', name: 'X' }] },
+    };
+    const d = await a.deliver(a.share('seizure', leaky, { handling: 'GREEN' }), last());
+    expect(refusal(verifyEnvelope(input(d), partner))).toEqual({
+      code: 'MALFORMED',
+      reason: 'not a valid seizure: /body/report/persons: "persons" is not a known field',
+    });
+  });
+
+  it('HANDLING_FORBIDS: a national seizure report under a label that lets it travel', async () => {
+    const { a, partner } = await setup();
+    const national = { form: 'national', report: makeSeizure() };
+    const d = await a.deliver(a.share('seizure', national, { handling: 'AMBER' }), {
+      lastSeenSize: partner.lastCheckpoint!.size,
+    });
+    expect(refusal(verifyEnvelope(input(d), partner))).toEqual({
+      code: 'HANDLING_FORBIDS',
+      reason:
+        'a national seizure report carries personal data: it travels under AMBER+STRICT or RED, not AMBER',
     });
   });
 

@@ -18,6 +18,7 @@ import {
   readSignature,
   verifySignature,
 } from './http-signature.ts';
+import { bodyHandling, parseSharedBody } from './shared-bodies.ts';
 import { issuesText, parseWith } from './shared-fields.ts';
 import { mayReshare } from './tlp.ts';
 
@@ -138,7 +139,8 @@ function header(request: HttpMessage, name: string): string | undefined {
 
 /**
  * Verifies one incoming federation request, in this order: signature (RFC 9421, Ed25519) and its
- * key, freshness (created window, nonce, receiver), body digest (RFC 9530), envelope fields,
+ * key, freshness (created window, nonce, receiver), body digest (RFC 9530), envelope fields and
+ * the body its kind requires,
  * idempotency and order (item id, seq), the item's inclusion in the sender's signed checkpoint
  * (RFC 9162 §2.1.3.2), that checkpoint's consistency with the last one seen (§2.1.4.2, as a
  * witness), and the handling code.
@@ -223,6 +225,9 @@ export function verifyEnvelope(
     );
   }
 
+  const content = parseSharedBody(envelope.kind, envelope.body);
+  if (!content.ok) return refuse('MALFORMED', `not a valid ${envelope.kind}: ${issuesText(content.issues)}`);
+
   const item = sharedItemOf(envelope);
   const salt = Buffer.from(envelope.salt, 'hex');
   let commitmentBytes: Buffer;
@@ -271,6 +276,8 @@ export function verifyEnvelope(
     if (view) return refuse('SPLIT_VIEW', view);
   }
 
+  const demanded = bodyHandling(envelope.kind, envelope.body, envelope.handling);
+  if (!demanded.allowed) return refuse('HANDLING_FORBIDS', demanded.reason);
   if (envelope.originator !== envelope.sender) {
     // A re-share: the federation is the originator's community, so only what TLP lets travel
     // there may come from a third party.
