@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { envelopeRequest } from './envelope.ts';
 import type { HttpMessage } from './http-signature.ts';
@@ -397,5 +398,31 @@ describe('verifyEnvelope refuses', () => {
         nonces: [...partner.nonces],
       }),
     ).toBe(before);
+  });
+});
+
+describe('property: tampering is always refused', () => {
+  it('any change to one byte of the body, or to a covered header, is refused and nothing is applied', async () => {
+    const { a, partner } = await setup();
+    const d = await a.deliver(a.share('alert', alertBody), { lastSeenSize: partner.lastCheckpoint!.size });
+    expect(verifyEnvelope(input(d), partner).accepted).toBe(true);
+    fc.assert(
+      fc.property(fc.nat({ max: d.body.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, xor) => {
+        const body = Buffer.from(d.body);
+        body[at] = body[at]! ^ xor;
+        const verdict = verifyEnvelope(input({ ...d, body }), partner);
+        expect(verdict.accepted).toBe(false);
+        if (!verdict.accepted) expect(verdict.code).toBe('BODY_CHANGED');
+      }),
+    );
+    const covered = ['content-type', 'content-digest'] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...covered), fc.string({ minLength: 1, maxLength: 3 }), (name, extra) => {
+        const headers = { ...d.request.headers, [name]: `${d.request.headers[name] as string}${extra}` };
+        expect(verifyEnvelope(input({ ...d, request: { ...d.request, headers } }), partner).accepted).toBe(
+          false,
+        );
+      }),
+    );
   });
 });
