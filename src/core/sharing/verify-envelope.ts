@@ -140,10 +140,9 @@ function header(request: HttpMessage, name: string): string | undefined {
 /**
  * Verifies one incoming federation request, in this order: signature (RFC 9421, Ed25519) and its
  * key, freshness (created window, nonce, receiver), body digest (RFC 9530), envelope fields and
- * the body its kind requires,
- * idempotency and order (item id, seq), the item's inclusion in the sender's signed checkpoint
- * (RFC 9162 §2.1.3.2), that checkpoint's consistency with the last one seen (§2.1.4.2, as a
- * witness), and the handling code.
+ * the body its kind requires, idempotency and order (item id, seq), the item's inclusion in the
+ * sender's signed checkpoint (RFC 9162 §2.1.3.2), that checkpoint's consistency with the last one
+ * seen (§2.1.4.2, as a witness), and the handling code.
  *
  * @example
  * const partner = partners.byKeyId(signatureKeyId(request));
@@ -190,7 +189,8 @@ export function verifyEnvelope(
   }
   const nonce = sig.params.nonce!;
   if (partner.seenNonce(nonce)) return refuse('REPLAYED', `nonce "${nonce}" was used before`);
-  if (input.authority !== undefined && sig.components.includes('@authority')) {
+  // @authority is covered (REQUIRED), so the signed authority is the URL's host.
+  if (input.authority !== undefined) {
     const signedFor = new URL(request.url).host;
     if (signedFor !== input.authority.toLowerCase()) {
       return refuse('REPLAYED', `signed for ${signedFor}, received at ${input.authority}`);
