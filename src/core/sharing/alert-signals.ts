@@ -1,0 +1,166 @@
+import type { RiskSignal } from '../decision/signal.ts';
+import type { Declaration, GoodsItem } from '../declaration/declaration.ts';
+import { instantMs } from '../declaration/validation.ts';
+import type { ReferenceData } from '../reference/reference-data.ts';
+import {
+  type CompiledCriterion,
+  compileCriterion,
+  type EvaluationScope,
+  type Facts,
+  validUntilMs,
+} from '../rules/compile-criteria.ts';
+import type { ProfileContext } from '../rules/evaluate.ts';
+import type { AlertContent, AlertRecord } from './alert.ts';
+import { normaliseContainerNumber } from './container-number.ts';
+
+/**
+ * Accepted alerts as live signals: the receiver's pipeline evaluates them like risk profiles,
+ * with the alert id as the signal code, so a declaration that matches an accepted alert gets a
+ * reason with source "alert" and code the alert id. Withdrawn, refused and expired alerts never
+ * match.
+ */
+
+/**
+ * A signal raised by a partner's alert. `core/decision/signal.ts` does not list `'alert'` as a
+ * source yet; until it does, this is a RiskSignal in every field but the source's type.
+ */
+export type AlertSignal = Omit<RiskSignal, 'source'> & { source: 'alert' };
+
+interface CompiledAlert {
+  record: AlertRecord & { content: AlertContent };
+  criterion: CompiledCriterion | undefined;
+  containers: ReadonlySet<string>;
+  vessels: ReadonlySet<string>;
+  from: number;
+  until: number;
+}
+
+/** Accepted alerts compiled against one reference data set; build once per change, match many declarations. */
+export interface CompiledAlerts {
+  readonly reference: ReferenceData;
+  readonly alerts: readonly CompiledAlert[];
+}
+
+/** Keeps the accepted alerts (others can never match) and compiles their criteria to closures. */
+export function compileAlerts(records: readonly AlertRecord[], reference: ReferenceData): CompiledAlerts {
+  const alerts: CompiledAlert[] = [];
+  for (const record of records) {
+    if (record.status !== 'accepted' || record.content === null) continue;
+    const { content } = record;
+    alerts.push({
+      record: { ...record, content },
+      criterion: content.criteria === undefined ? undefined : compileCriterion(content.criteria, reference),
+      containers: new Set(content.containers),
+      vessels: new Set(content.vessels),
+      from: content.validFrom === undefined ? Number.NEGATIVE_INFINITY : instantMs(content.validFrom),
+      until: validUntilMs(content.validUntil),
+    });
+  }
+  return { reference, alerts };
+}
+
+const compiledCache = new WeakMap<readonly AlertRecord[], WeakMap<ReferenceData, CompiledAlerts>>();
+
+function compiledFor(records: readonly AlertRecord[], reference: ReferenceData): CompiledAlerts {
+  let perReference = compiledCache.get(records);
+  if (!perReference) {
+    perReference = new WeakMap();
+    compiledCache.set(records, perReference);
+  }
+  let compiled = perReference.get(reference);
+  if (!compiled) {
+    compiled = compileAlerts(records, reference);
+    perReference.set(reference, compiled);
+  }
+  return compiled;
+}
+
+const normaliseImo = (value: string) => value.replace(/^IMO\s*/i, '').trim();
+
+/** At most this many fired items are spelled out in a message; the signal still lists them all. */
+const MAX_EXPLAINED_ITEMS = 3;
+
+function matchOne(alert: CompiledAlert, scope: EvaluationScope): AlertSignal | undefined {
+  const { declaration } = scope;
+  const facts: string[] = [];
+  if (alert.containers.size > 0) {
+    const hit = declaration.containers.map(normaliseContainerNumber).find((c) => alert.containers.has(c));
+    if (hit === undefined) return undefined;
+    facts.push(`container ${hit} is named in the alert`);
+  }
+  if (alert.vessels.size > 0) {
+    const imo = declaration.transport?.vesselImo;
+    if (imo === undefined || !alert.vessels.has(normaliseImo(imo))) return undefined;
+    facts.push(`vessel IMO ${normaliseImo(imo)} is named in the alert`);
+  }
+  let items: GoodsItem[] = [];
+  const criterion = alert.criterion;
+  if (criterion) {
+    if (criterion.perItem) {
+      items = declaration.items.filter((item) => criterion.test(scope, item));
+      if (items.length === 0) return undefined;
+    } else if (!criterion.test(scope, undefined)) return undefined;
+    const declarationFacts = new Set<string>();
+    const itemFacts: string[] = [];
+    for (const item of criterion.perItem ? items.slice(0, MAX_EXPLAINED_ITEMS) : [undefined]) {
+      const out: Facts = { declaration: [], item: [] };
+      criterion.explain(scope, item, out);
+      for (const f of out.declaration) declarationFacts.add(f);
+      if (item && out.item.length > 0) itemFacts.push(`item ${item.sequence}: ${out.item.join(', ')}`);
+    }
+    if (items.length > MAX_EXPLAINED_ITEMS)
+      itemFacts.push(`and ${items.length - MAX_EXPLAINED_ITEMS} more items`);
+    facts.push(...declarationFacts, ...itemFacts);
+  }
+  const { record } = alert;
+  const { content } = record;
+  const signal: AlertSignal = {
+    source: 'alert',
+    code: record.id,
+    message: `Alert from ${record.issuer}: ${content.reason.replace(/[.\s]+$/, '')}: ${facts.join('; ')}.`,
+    score: content.weight,
+    minChannel: content.minChannel,
+    instructions: content.instructions,
+    evidence: {
+      issuer: record.issuer,
+      alertVersion: record.version,
+      title: content.title,
+      handling: content.handling,
+      facts,
+    },
+  };
+  if (items.length > 0) signal.items = items.map((i) => i.sequence);
+  return signal;
+}
+
+/**
+ * The signals a declaration raises against the accepted alerts in force at `now` (epoch ms; the
+ * alert's validity is the receiver's live window, not the lodgement time). An alert matches when
+ * every facet it has holds: its criteria (per item, like a risk profile), one of its containers,
+ * its vessel.
+ *
+ * @example
+ * const signals = alertSignals(acceptedAlerts, declaration, Date.parse(now), { reference });
+ * // [{ source: 'alert', code: 'nl-customs:alert-1', minChannel: 'red', ... }]
+ */
+export function alertSignals(
+  alerts: readonly AlertRecord[] | CompiledAlerts,
+  declaration: Declaration,
+  now: number,
+  ctx: ProfileContext,
+): AlertSignal[] {
+  const compiled = 'alerts' in alerts ? alerts : compiledFor(alerts, ctx.reference);
+  const scope: EvaluationScope = {
+    declaration,
+    lodgedAt: instantMs(declaration.lodgedAt),
+    priceBands: ctx.priceBands,
+    firstTimeTraders: ctx.firstTimeTraders,
+  };
+  const signals: AlertSignal[] = [];
+  for (const alert of compiled.alerts) {
+    if (now < alert.from || now > alert.until) continue;
+    const signal = matchOne(alert, scope);
+    if (signal) signals.push(signal);
+  }
+  return signals;
+}
