@@ -376,11 +376,16 @@ function compareForms(
   phonetics = true,
 ): NameComparison {
   const abjad = queryForm.abjad || candidateForm.abjad;
-  const script = abjad
-    ? SCRIPT_ABJAD
-    : queryForm.syllabic || candidateForm.syllabic
-      ? SCRIPT_SYLLABIC
-      : SCRIPT_LATIN;
+  // Two names both written in an abjad transliterate letter for letter the same way: their letters
+  // are compared as written, with no consonant skeleton or phonetic key, which would read "علی" (ly)
+  // as "ولی" (wly) or "حسنہ" as "حسن". The skeleton is for a name written with its vowels.
+  const sameAbjad = queryForm.abjad && candidateForm.abjad;
+  const script =
+    abjad && !sameAbjad
+      ? SCRIPT_ABJAD
+      : queryForm.syllabic || candidateForm.syllabic
+        ? SCRIPT_SYLLABIC
+        : SCRIPT_LATIN;
   // Two names in the same syllabic script compare syllable for syllable as written: the Latin
   // spelling equivalents (정 Jeong = Jong) are for matching against romanised names only.
   const sameScript = queryForm.syllabic && candidateForm.syllabic;
@@ -409,7 +414,7 @@ function compareForms(
         q.skeleton[i]!,
         c.skeleton[j]!,
         script,
-        phonetics,
+        phonetics && !sameAbjad,
         initials,
       );
       // A typo in a variant spelling ("Adbul") is closer to the spelling as written than to its canonical form.
@@ -516,7 +521,7 @@ function compareForms(
   const omissionPenalty =
     namePairs < 2 || script === SCRIPT_SYLLABIC
       ? SUBSTITUTION_PENALTY
-      : script === SCRIPT_ABJAD
+      : abjad
         ? ABJAD_OMISSION_PENALTY
         : queryForm.organization || candidateForm.organization
           ? ORG_OMISSION_PENALTY
