@@ -242,9 +242,7 @@ export function tokenSimilarity(
   // Short tokens and romanised syllables differ by one letter between different names ("Jong" /
   // "Yong", "Li" / "Le"): they need a closer likeness than long ones.
   const floor =
-    script === SCRIPT_SYLLABIC || Math.min(a.length, b.length) <= 4
-      ? SHORT_TOKEN_SIMILARITY
-      : MIN_TOKEN_SIMILARITY;
+    script === SCRIPT_SYLLABIC || shortToken(a, b) ? SHORT_TOKEN_SIMILARITY : MIN_TOKEN_SIMILARITY;
   return s >= floor ? [s, kind] : [0, kind];
 }
 
@@ -254,6 +252,7 @@ export const SCRIPT_LATIN: ScriptHint = 0;
 export const SCRIPT_ABJAD: ScriptHint = 1;
 export const SCRIPT_SYLLABIC: ScriptHint = 2;
 const SHORT_TOKEN_SIMILARITY = 0.8;
+const SHORT_TOKEN_LENGTH = 4;
 
 function sideOf(form: NameForm, asWritten = false): Side {
   return {
@@ -308,6 +307,11 @@ function joinTokens(a: Side, b: Side, abjad: boolean): Side {
     }
   }
   return a;
+}
+
+/** Tokens of four letters or fewer differ by a letter between different names ("Jong" / "Yong"). */
+function shortToken(a: string, b: string): boolean {
+  return Math.min(a.length, b.length) <= SHORT_TOKEN_LENGTH;
 }
 
 function byRank(x: { rank: number }, y: { rank: number }): number {
@@ -514,8 +518,11 @@ function compareForms(
   const omitted = Math.max(leftQ, leftC) - substituted;
   // Omission is only cheap when at least two name parts agree, in an alphabetic script: one shared
   // token ("John", "Leblanc") or a few shared syllables of a Chinese or Korean name prove little.
+  // A short sound-alike is not such a part ("Liz Costa" omits nothing of "Luis Fernando da
+  // Costa"); a longer one is ("Serej Lavrov" / "Sergey Viktorovich Lavrov").
   let namePairs = 0;
-  for (const p of pairs) if (p.kind !== 'initial') namePairs++;
+  for (const p of pairs)
+    if (p.kind !== 'initial' && !(p.kind === 'phonetic' && shortToken(p.query, p.candidate))) namePairs++;
   // Vowel-less abjad transliterations match by skeleton, which is looser: omission costs more there.
   // An organisation's extra word usually names a different subsidiary ("Banco Santander Mexico").
   const omissionPenalty =

@@ -71,4 +71,14 @@ describe('names that are not listed', () => {
     // Against a name written with its vowels the skeleton still applies.
     expect(score('ولی جان', 'Wali Jan')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.review);
   });
+
+  it('makes omitted name parts cheap only beside agreeing parts that are more than short sound-alikes', () => {
+    expect(score('Liz Costa', 'Luis Fernando da Costa')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    expect(score('Ahmad Rafi', 'Ahmed Alif Rauf')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    // A longer sound-alike still agrees: a patronymic left out costs little.
+    expect(score('Serej Lavrov', 'Sergey Viktorovich Lavrov')).toBeGreaterThanOrEqual(
+      DEFAULT_THRESHOLDS.match,
+    );
+    expect(score('Luis Costa', 'Luis Fernando da Costa')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.match);
+  });
 });
