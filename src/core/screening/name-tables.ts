@@ -222,6 +222,19 @@ const HONORIFICS = [
   'hajji',
   'sheikh',
   'shaykh',
+  // Written in their own scripts, as names in Urdu, Persian, Arabic and Hindi or Nepali are:
+  // Janab, Mohtaram, Mohtarma (Urdu), Aqa-ye (Persian), al-Sayyid, al-Sayyida, al-Sheikh (Arabic),
+  // Shri, Shrimati, Sushri (Devanagari).
+  'جناب',
+  'محترم',
+  'محترمہ',
+  'آقای',
+  'السيد',
+  'السيدة',
+  'الشيخ',
+  'श्री',
+  'श्रीमती',
+  'सुश्री',
 ];
 
 /** Raw tables as the rigour YAML files hold them, already parsed (the adapter reads the files). */

@@ -81,4 +81,11 @@ describe('names that are not listed', () => {
     );
     expect(score('Luis Costa', 'Luis Fernando da Costa')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.match);
   });
+
+  it('drops titles written in Arabic script or Devanagari before a name', () => {
+    const tokens = (name: string) => normaliseName(name, tables, 'person').tokens;
+    expect(tokens('محترمہ. عایشہ علی')).toEqual(tokens('عایشہ علی'));
+    expect(tokens('جناب علی')).toEqual(tokens('علی'));
+    expect(tokens('श्रीमती सीता')).toEqual(tokens('सीता'));
+  });
 });
