@@ -269,7 +269,7 @@ function sideOf(form: NameForm, asWritten = false): Side {
  * Merges adjacent tokens of `a` (optionally across a particle: "abd al rahman") when the
  * concatenation is a token of `b` that `a` does not otherwise contain.
  */
-function joinTokens(a: Side, b: Side, abjad: boolean): Side {
+function joinTokens(a: Side, b: Side, abjad: boolean, syllabic: boolean): Side {
   if (a.tokens.length < 2) return a;
   for (let j = 0; j < b.tokens.length; j++) {
     // Joined as written: a legal form glued to the name ("SiemensAG") is joined by its letters.
@@ -286,7 +286,8 @@ function joinTokens(a: Side, b: Side, abjad: boolean): Side {
         const sameSkeleton = abjad && skeletonOf(joined) === skeletonOf(target);
         if (!sameSkeleton) {
           if (joined[0] !== target[0] || Math.abs(joined.length - target.length) > 2) continue;
-          if (joined !== target && editSimilarity(joined, target) < 0.8) continue;
+          // Romanised syllables join only into the very word: "cheon a" is not "cheong".
+          if (joined !== target && (syllabic || editSimilarity(joined, target) < 0.8)) continue;
         }
         const tokens = [...a.tokens.slice(0, i), joined, ...a.tokens.slice(i + span)];
         const roles = Uint8Array.from([...a.roles.slice(0, i), TOKEN_NAME, ...a.roles.slice(i + span)]);
@@ -302,6 +303,7 @@ function joinTokens(a: Side, b: Side, abjad: boolean): Side {
           },
           b,
           abjad,
+          syllabic,
         );
       }
     }
@@ -395,8 +397,8 @@ function compareForms(
   const sameScript = queryForm.syllabic && candidateForm.syllabic;
   let q = sideOf(queryForm, sameScript);
   let c = sideOf(candidateForm, sameScript);
-  q = joinTokens(q, c, abjad);
-  c = joinTokens(c, q, abjad);
+  q = joinTokens(q, c, abjad, script === SCRIPT_SYLLABIC);
+  c = joinTokens(c, q, abjad, script === SCRIPT_SYLLABIC);
   const nq = q.tokens.length;
   const nc = c.tokens.length;
   // A single letter in a ship's or company's name is a letter, not a given name's initial: the ship
@@ -436,6 +438,9 @@ function compareForms(
         );
         if (w > s) [s, kind] = [w, 'fuzzy'];
       }
+      // Two names in the same syllabic script agree syllable for syllable or not at all: 적 (jeog) and
+      // 정 (jeong) are different syllables however alike their romanisations.
+      if (sameScript && s < 1) s = 0;
       // Prefer aligning tokens at the same position when similarities tie (given name to given name).
       if (s > 0) candidates.push({ i, j, s, rank: s - Math.abs(i - j) * 1e-6, kind });
     }

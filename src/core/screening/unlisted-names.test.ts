@@ -88,4 +88,13 @@ describe('names that are not listed', () => {
     expect(tokens('جناب علی')).toEqual(tokens('علی'));
     expect(tokens('श्रीमती सीता')).toEqual(tokens('सीता'));
   });
+
+  it('joins and compares romanised syllables only as the very syllables', () => {
+    // 천아진 (Cheon A-jin): "cheon" + "a" is not "cheong".
+    expect(score('천아진', 'Cheong Jin')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    // 적 (jeog) and 정 (jeong) are different syllables.
+    expect(score('적명택', '정명택')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    expect(score('정명택', '정명택')).toBe(1);
+    expect(score('천아진', 'Cheon A-jin')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.match);
+  });
 });
