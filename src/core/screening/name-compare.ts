@@ -99,9 +99,10 @@ function givenNameSwapped(q: Side, c: Side, matchOf: Int16Array): boolean {
 }
 
 /**
- * A company named by one word and a legal form ("Sören GmbH", "Pintér Kft.") whose word is a short
- * listed one-word name with a letter or two changed ("SOREH", "POINTER LLC") is most often another
- * name. Such a lone fuzzy match of a word of at most LONE_SHORT_LENGTH letters counts
+ * A company named by one word and a legal form or generic company word ("Sören GmbH", "Pintér
+ * Kft.", "Μακρή Όμιλος") whose word is a short listed one-word name with a letter or two changed,
+ * joined or sounding alike ("SOREH", "POINTER LLC", "JAK-A", "MAKRO GRUPP") is most often another
+ * name. Such a lone inexact match of a word of at most LONE_SHORT_LENGTH letters counts
  * LONE_SHORT_FACTOR of its score when the listed name lacks the query's legal form, and
  * LONE_SHORT_SAME_FORM_FACTOR when it states the same kind of legal form written otherwise (another
  * country's: "Kft." / "OOO"). Written alike ("MEAFON PAO" / "MEGAFON PAO", "Appel Inc." / "Apple
@@ -116,25 +117,31 @@ function loneShortEdit(q: Side, c: Side, pairs: TokenPair[]): number {
   let names = 0;
   let legal = 0;
   for (let i = 0; i < q.roles.length; i++) {
-    if (q.roles[i] === TOKEN_NAME) names++;
-    else if (q.roles[i] === TOKEN_LEGAL_FORM) legal++;
+    if (q.roles[i] === TOKEN_LEGAL_FORM || GENERIC_ORG_WORDS.has(q.tokens[i]!)) legal++;
+    else if (q.roles[i] === TOKEN_NAME) names++;
   }
   if (names !== 1 || legal === 0) return 1;
-  for (let j = 0; j < c.roles.length; j++) if (c.roles[j] === TOKEN_NAME && --names < 0) return 1;
+  for (let j = 0; j < c.roles.length; j++)
+    if (c.roles[j] === TOKEN_NAME && !GENERIC_ORG_WORDS.has(c.tokens[j]!) && --names < 0) return 1;
   let only: TokenPair | undefined;
   let sameForm = false;
   for (const p of pairs) {
-    // A legal form pairs only with a legal form.
     const i = q.tokens.indexOf(p.query);
-    if (q.roles[i] !== TOKEN_LEGAL_FORM) {
-      if (p.kind === 'fuzzy' && p.similarity < 1) only = p;
-      continue;
+    // The listed name writes the query's legal form or generic word as the query does ("Appel
+    // Inc." / "Apple Inc.", "Ltd" / "Limited", "General Mortars Company" / "General Motors
+    // Company"): likely the same company, mistyped.
+    const alike = () => sameWriting(q.written[i]!, c.written[c.tokens.indexOf(p.candidate)] ?? '');
+    if (q.roles[i] === TOKEN_LEGAL_FORM) {
+      if (alike()) return 1;
+      // Written otherwise, the same kind of legal form is another country's ("Pintér Kft." / "OOO
+      // POINTER").
+      sameForm = true;
+    } else if (GENERIC_ORG_WORDS.has(p.query)) {
+      if (alike()) return 1;
+    } else if (p.kind !== 'exact' && p.kind !== 'initial' && p.similarity < 1) {
+      // The name word matched otherwise than exactly (a letter changed, joined, by sound).
+      only = p;
     }
-    // The listed name writes the query's legal form as the query does ("Appel Inc." / "Apple
-    // Inc.", "Ltd" / "Limited"): likely the same company, mistyped. Written otherwise, the same
-    // kind of legal form is another country's ("Pintér Kft." / "OOO POINTER").
-    if (sameWriting(q.written[i]!, c.written[c.tokens.indexOf(p.candidate)] ?? '')) return 1;
-    sameForm = true;
   }
   if (!only || Math.min(only.query.length, only.candidate.length) > LONE_SHORT_LENGTH) return 1;
   return sameForm ? LONE_SHORT_SAME_FORM_FACTOR : LONE_SHORT_FACTOR;

@@ -16,6 +16,7 @@ const tables = buildNameTables(
       { display: 'LLC', generic: 'LLC', aliases: ['Limited Liability Company', 'OOO'] },
       { display: 'Ltd', generic: 'LLC', aliases: ['Limited', 'Ltd.'] },
     ],
+    symbols: { group: ['group', 'grupp'] },
   },
   foldTokens,
 );
@@ -96,5 +97,25 @@ describe('names that are not listed', () => {
     expect(score('적명택', '정명택')).toBeLessThan(DEFAULT_THRESHOLDS.review);
     expect(score('정명택', '정명택')).toBe(1);
     expect(score('천아진', 'Cheon A-jin')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.match);
+  });
+
+  it('takes one word and a legal form or generic word matched other than exactly for a lone word', () => {
+    // Joined from the listed "JAK-A", or beside a generic word written otherwise ("Grupp").
+    expect(score('Jakab Ltd', 'JAK-A', 'organization')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    // "Group" is among the commonest words of listed company names: it weighs little.
+    const common = (token: string) => (token === 'group' ? 0.35 : 1);
+    const makri = compareNames(
+      normaliseName('Makri Group', tables, 'organization'),
+      normaliseName('OOO Makro Grupp', tables, 'organization'),
+      common,
+    );
+    expect(makri.score).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    // Written alike, a typo is likely: the match stands.
+    expect(score('General Mortars Company', 'General Motors Company', 'organization')).toBeGreaterThanOrEqual(
+      DEFAULT_THRESHOLDS.match,
+    );
+    expect(score('Makro Group', 'OOO Makro Grupp', 'organization')).toBeGreaterThanOrEqual(
+      DEFAULT_THRESHOLDS.match,
+    );
   });
 });
