@@ -237,6 +237,25 @@ const HONORIFICS = [
   'सुश्री',
 ];
 
+/**
+ * Legal forms the rigour tables lack, as companies write them in their own script: Persian
+ * (sherkat-e ba mas'uliyat-e mahdud, sherkat-e sahami-ye khass / am) and Urdu (private limited).
+ * The listed name that is only such a form ("شرکت بامسیولیت محدود") is then a legal form too.
+ */
+const ORG_TYPES: NonNullable<RawNameTables['orgTypes']> = [
+  {
+    generic: 'LLC',
+    aliases: [
+      'شرکت با مسئولیت محدود',
+      'شرکت با مسیولیت محدود',
+      'شرکت بامسئولیت محدود',
+      'شرکت بامسیولیت محدود',
+    ],
+  },
+  { generic: 'JSC', aliases: ['شرکت سهامی خاص', 'شرکت سهامی عام', 'سهامی خاص', 'سهامی عام'] },
+  { generic: 'LLC', aliases: ['لمیٹڈ', 'پرائیویٹ لمیٹڈ'] },
+];
+
 /** Raw tables as the rigour YAML files hold them, already parsed (the adapter reads the files). */
 export interface RawNameTables {
   /** `stopwords.yml` `PERSON_NAME_PREFIXES`. */
@@ -262,7 +281,7 @@ export function buildNameTables(raw: RawNameTables, normalise: (s: string) => st
   }
   const legalForms = new Map<string, string>();
   let legalFormMaxTokens = 1;
-  for (const t of raw.orgTypes ?? []) {
+  for (const t of [...(raw.orgTypes ?? []), ...ORG_TYPES]) {
     const canonical = normalise(t.generic ?? t.compare ?? t.display ?? '').join('');
     if (!canonical) continue;
     for (const alias of [...(t.aliases ?? []), t.display ?? '', t.compare ?? '']) {

@@ -118,4 +118,13 @@ describe('names that are not listed', () => {
       DEFAULT_THRESHOLDS.match,
     );
   });
+
+  it('reads Persian and Urdu legal forms written in their own script', () => {
+    const form = normaliseName('عارف شرکت با مسئولیت محدود', tables, 'organization');
+    expect(form.tokens).toEqual([normaliseName('عارف', tables, 'organization').tokens[0], 'llc']);
+    // A listed name that is only the legal form ("limited liability company") is no company's name.
+    expect(score('عارف شرکت با مسئولیت محدود', 'شرکت بامسیولیت محدود', 'organization')).toBeLessThan(
+      DEFAULT_THRESHOLDS.review,
+    );
+  });
 });
