@@ -224,7 +224,17 @@ export function tokenSimilarity(
   const lev = editSimilarity(a, b);
   let s = (jw + lev) / 2;
   let kind: TokenMatchKind = 'fuzzy';
-  if (phonetics && script !== SCRIPT_SYLLABIC && phonA && phonA === phonB && lev >= 0.5 && s < 0.88) {
+  // Names of four letters or fewer that sound alike but begin otherwise are most often different
+  // names ("Egor" / "Igor", "Aron" / "Orion"): their phonetic key raises nothing.
+  if (
+    phonetics &&
+    script !== SCRIPT_SYLLABIC &&
+    phonA &&
+    phonA === phonB &&
+    lev >= 0.5 &&
+    s < 0.88 &&
+    (a.charCodeAt(0) === b.charCodeAt(0) || !shortToken(a, b))
+  ) {
     s = 0.88;
     kind = 'phonetic';
   }

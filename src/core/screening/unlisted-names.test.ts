@@ -127,4 +127,11 @@ describe('names that are not listed', () => {
       DEFAULT_THRESHOLDS.review,
     );
   });
+
+  it('raises no short name that begins otherwise by its sound alone', () => {
+    expect(score('Subbotin Egor', 'Igor Subotin')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    // Beginning alike, a short sound-alike still counts ("Tom" / "Tim", "John" / "Juan").
+    expect(score('Tom Cook', 'Tim Cook')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.match);
+    expect(score('Igor Subotin', 'Igor Subbotin')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.match);
+  });
 });
