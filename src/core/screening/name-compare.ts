@@ -303,8 +303,11 @@ function joinTokens(a: Side, b: Side, abjad: boolean, syllabic: boolean): Side {
         const sameSkeleton = abjad && skeletonOf(joined) === skeletonOf(target);
         if (!sameSkeleton) {
           if (joined[0] !== target[0] || Math.abs(joined.length - target.length) > 2) continue;
-          // Romanised syllables join only into the very word: "cheon a" is not "cheong".
-          if (joined !== target && (syllabic || editSimilarity(joined, target) < 0.8)) continue;
+          // Romanised syllables join only into the very word ("cheon a" is not "cheong"), and so
+          // does a name with the article of the next name part ("Hasan al-Rida": "hasanal" is not
+          // "Hasanah").
+          const exactOnly = syllabic || a.roles[i + span - 1] === TOKEN_PARTICLE;
+          if (joined !== target && (exactOnly || editSimilarity(joined, target) < 0.8)) continue;
         }
         const tokens = [...a.tokens.slice(0, i), joined, ...a.tokens.slice(i + span)];
         const roles = Uint8Array.from([...a.roles.slice(0, i), TOKEN_NAME, ...a.roles.slice(i + span)]);

@@ -134,4 +134,11 @@ describe('names that are not listed', () => {
     expect(score('Tom Cook', 'Tim Cook')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.match);
     expect(score('Igor Subotin', 'Igor Subbotin')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.match);
   });
+
+  it('joins a name with the article of the next name part only into the very word', () => {
+    expect(score('Karimah Hasanah', 'Karim Hasan al-Rida')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    expect(score('Karim Hasanal Rida', 'Karim Hasan al-Rida')).toBeGreaterThanOrEqual(
+      DEFAULT_THRESHOLDS.match,
+    );
+  });
 });
