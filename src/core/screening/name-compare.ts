@@ -349,6 +349,21 @@ function startsTarget(tokens: string[], target: string): boolean {
   return false;
 }
 
+/**
+ * Rarity of each token of a name, kept per token array: a listed name is compared with thousands
+ * of queries and a query with dozens of listed names, so each token's rarity is looked up once.
+ */
+const rarityCache = new WeakMap<string[], { rarity: (token: string) => number; values: Float64Array }>();
+
+function raritiesOf(tokens: string[], rarity: (token: string) => number): Float64Array {
+  let cached = rarityCache.get(tokens);
+  if (cached === undefined || cached.rarity !== rarity) {
+    cached = { rarity, values: Float64Array.from(tokens, rarity) };
+    rarityCache.set(tokens, cached);
+  }
+  return cached.values;
+}
+
 /** Token weights of one side: length and role, times rarity; legal forms 0 unless both sides have one. */
 function weights(
   side: Side,
@@ -356,11 +371,11 @@ function weights(
   rarity: ((token: string) => number) | undefined,
 ): Float64Array {
   const out = new Float64Array(side.tokens.length);
+  const rare = rarity ? raritiesOf(side.tokens, rarity) : undefined;
   for (let i = 0; i < out.length; i++) {
     const role = side.roles[i]!;
     if (role === TOKEN_LEGAL_FORM && !countLegal) continue;
-    const token = side.tokens[i]!;
-    out[i] = weightOf(token, role) * (rarity ? rarity(token) : 1);
+    out[i] = weightOf(side.tokens[i]!, role) * (rare ? rare[i]! : 1);
   }
   return out;
 }
