@@ -73,6 +73,28 @@ const EAST_ASIAN_SURNAMES = new Set(
   ).split(' '),
 );
 
+/**
+ * True when two name parts or more differ only by the feminine ending "-a" of Slavic, Greek and
+ * Baltic names, on the same side ("Aleksandra Popova" / "Aleksandr Popov", "Jana Novakova" / "Jan
+ * Novakov"): a woman's given name and surname against a man's, another person of the family at
+ * most. One such part alone is a spelling ("Dmitri" / "Dmitria" is a typo, not a woman).
+ */
+function otherGender(pairs: TokenPair[]): boolean {
+  let longerQuery = 0;
+  let longerCandidate = 0;
+  for (const p of pairs) {
+    if (p.query.length === p.candidate.length + 1 && p.query.endsWith('a') && p.query.startsWith(p.candidate))
+      longerQuery++;
+    else if (
+      p.candidate.length === p.query.length + 1 &&
+      p.candidate.endsWith('a') &&
+      p.candidate.startsWith(p.query)
+    )
+      longerCandidate++;
+  }
+  return longerQuery >= 2 || longerCandidate >= 2;
+}
+
 /** Position of the surname of a Korean or Chinese name of three syllables (first or last), or -1. */
 function surnameAt(s: Side, other: number): number {
   if (s.tokens.length !== 3 || s.tokens.some((t, i) => t.length > 5 || s.roles[i] !== TOKEN_NAME)) return -1;
@@ -582,6 +604,7 @@ function compareForms(
         SUBSTITUTION_PENALTY * (substituted + numbersOmitted) +
         omissionPenalty * (omitted - numbersOmitted))) *
     (nasabReversed(q, c) ? NASAB_REVERSAL_FACTOR : 1) *
-    (givenNameSwapped(q, c, matchOf) ? NASAB_REVERSAL_FACTOR : 1);
+    (givenNameSwapped(q, c, matchOf) ? NASAB_REVERSAL_FACTOR : 1) *
+    (otherGender(pairs) ? NASAB_REVERSAL_FACTOR : 1);
   return { score, pairs, unmatchedQuery, unmatchedCandidate };
 }

@@ -141,4 +141,10 @@ describe('names that are not listed', () => {
       DEFAULT_THRESHOLDS.match,
     );
   });
+
+  it("takes a woman's given name and surname against a man's for another person", () => {
+    expect(score('Aleksandra Popova', 'Aleksandr Nikolaevich Popov')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    // One part with the ending is a spelling, not another person.
+    expect(score('Aleksandr Popova', 'Aleksandr Popov')).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.match);
+  });
 });
