@@ -9,18 +9,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { writeReportSection } from '../bench/report.ts';
-import { exactKey, kindOf } from '../src/core/screening/candidate-index.ts';
-import { compareNames } from '../src/core/screening/name-compare.ts';
+import { exactKey } from '../src/core/screening/candidate-index.ts';
 import { normaliseName } from '../src/core/screening/normalise.ts';
-import {
-  DEFAULT_THRESHOLDS,
-  type QueryType,
-  type ScreeningHit,
-  screenParty,
-} from '../src/core/screening/screen.ts';
+import { DEFAULT_THRESHOLDS, type ScreeningHit, screenParty } from '../src/core/screening/screen.ts';
 import { loadCountryResolver } from '../src/driven/lists/country-resolver.ts';
 import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
 import { dataDir } from '../src/installation/config.ts';
+import { crossScriptPairs, labelledPairs } from './screening-pairs.ts';
 import { LOCALES, negativeSets, PERTURBATIONS, positiveSets, syllableSwaps } from './screening-sets.ts';
 
 const data = dataDir();
@@ -179,69 +174,20 @@ const negativeScores: number[] = [];
 
 // 4. Labelled name pairs: F1 at the match threshold, beside OpenSanctions logic-v2 on the same file.
 {
-  const cases = csv('nomenklatura_name_bench_cases.csv');
-  const kind = (schema: string): QueryType =>
-    schema === 'Person' ? 'person' : schema === 'Vessel' ? 'vessel' : 'organization';
-  const f1 = (pairs: Array<{ predicted: boolean; actual: boolean }>) => {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (const p of pairs) {
-      if (p.predicted && p.actual) tp++;
-      else if (p.predicted) fp++;
-      else if (p.actual) fn++;
-    }
-    const precision = tp / (tp + fp);
-    const recall = tp / (tp + fn);
-    return { f1: (2 * precision * recall) / (precision + recall), precision, recall };
-  };
-  const ours = cases.map((c) => {
-    const k = kind(c.schema ?? '');
-    const nk = k === 'any' ? 'any' : kindOf(k === 'organization' ? 'organization' : k);
-    const a = normaliseName(c.name1 ?? '', index.tables, nk);
-    const b = normaliseName(c.name2 ?? '', index.tables, nk);
-    const score = Math.max(compareNames(a, b).score, compareNames(b, a).score);
-    return { predicted: score >= match, actual: c.is_match === 'true' };
-  });
-  const mine = f1(ours);
-  const logic = csv('nomenklatura_name_bench_logicv2_scores.csv').map((r) => ({
-    predicted: r.predicted_match === 'true',
-    actual: r.is_match === 'true',
-  }));
-  const theirs = f1(logic);
+  const { cases, mine, theirs, theirCases } = labelledPairs(index, evalDir, match);
   result(
-    `labelled name pairs (${cases.length}): F1 at match threshold ${match}`,
+    `labelled name pairs (${cases}): F1 at match threshold ${match}`,
     '>= 0.85 (logic-v2: 0.79)',
-    `${mine.f1.toFixed(3)} (P ${mine.precision.toFixed(3)}, R ${mine.recall.toFixed(3)}); logic-v2 frozen scores on its ${logic.length} pairs: F1 ${theirs.f1.toFixed(3)}`,
+    `${mine.f1.toFixed(3)} (P ${mine.precision.toFixed(3)}, R ${mine.recall.toFixed(3)}); logic-v2 frozen scores on its ${theirCases} pairs: F1 ${theirs.f1.toFixed(3)}`,
     mine.f1 >= 0.85,
   );
 }
 
 // 5. Cross-script pairs: our name score at least the pair's expected minimum.
 {
-  const pairs = (
-    parse(readFileSync(join(evalDir, 'watchman_cross_script_pairs.csv')), {
-      comment: '#',
-      skip_empty_lines: true,
-      relax_column_count: true,
-    }) as string[][]
-  ).filter((r) => r.length >= 3);
-  let pass = 0;
-  const failed: string[] = [];
-  for (const [query, expected, min] of pairs) {
-    const a = normaliseName(query!, index.tables, 'person');
-    const b = normaliseName(expected!, index.tables, 'person');
-    const score = compareNames(a, b).score;
-    if (score >= Number(min)) pass++;
-    else failed.push(`${query} / ${expected}: ${score.toFixed(3)} < ${min}`);
-  }
-  const rate = pass / pairs.length;
-  result(
-    'cross-script pairs pass',
-    '>= 90%',
-    `${(rate * 100).toFixed(1)}% (${pass}/${pairs.length})`,
-    rate >= 0.9,
-  );
+  const { pass, total, failed } = crossScriptPairs(index, evalDir);
+  const rate = pass / total;
+  result('cross-script pairs pass', '>= 90%', `${(rate * 100).toFixed(1)}% (${pass}/${total})`, rate >= 0.9);
   if (failed.length) details.push(`Cross-script failures:\n\n${failed.map((m) => `- ${m}`).join('\n')}`);
 }
 

@@ -73,6 +73,28 @@ const EAST_ASIAN_SURNAMES = new Set(
   ).split(' '),
 );
 
+/**
+ * True when two name parts or more differ only by the feminine ending "-a" of Slavic, Greek and
+ * Baltic names, on the same side ("Aleksandra Popova" / "Aleksandr Popov", "Jana Novakova" / "Jan
+ * Novakov"): a woman's given name and surname against a man's, another person of the family at
+ * most. One such part alone is a spelling ("Dmitri" / "Dmitria" is a typo, not a woman).
+ */
+function otherGender(pairs: TokenPair[]): boolean {
+  let longerQuery = 0;
+  let longerCandidate = 0;
+  for (const p of pairs) {
+    if (p.query.length === p.candidate.length + 1 && p.query.endsWith('a') && p.query.startsWith(p.candidate))
+      longerQuery++;
+    else if (
+      p.candidate.length === p.query.length + 1 &&
+      p.candidate.endsWith('a') &&
+      p.candidate.startsWith(p.query)
+    )
+      longerCandidate++;
+  }
+  return longerQuery >= 2 || longerCandidate >= 2;
+}
+
 /** Position of the surname of a Korean or Chinese name of three syllables (first or last), or -1. */
 function surnameAt(s: Side, other: number): number {
   if (s.tokens.length !== 3 || s.tokens.some((t, i) => t.length > 5 || s.roles[i] !== TOKEN_NAME)) return -1;
@@ -99,9 +121,10 @@ function givenNameSwapped(q: Side, c: Side, matchOf: Int16Array): boolean {
 }
 
 /**
- * A company named by one word and a legal form ("Sören GmbH", "Pintér Kft.") whose word is a short
- * listed one-word name with a letter or two changed ("SOREH", "POINTER LLC") is most often another
- * name. Such a lone fuzzy match of a word of at most LONE_SHORT_LENGTH letters counts
+ * A company named by one word and a legal form or generic company word ("Sören GmbH", "Pintér
+ * Kft.", "Μακρή Όμιλος") whose word is a short listed one-word name with a letter or two changed,
+ * joined or sounding alike ("SOREH", "POINTER LLC", "JAK-A", "MAKRO GRUPP") is most often another
+ * name. Such a lone inexact match of a word of at most LONE_SHORT_LENGTH letters counts
  * LONE_SHORT_FACTOR of its score when the listed name lacks the query's legal form, and
  * LONE_SHORT_SAME_FORM_FACTOR when it states the same kind of legal form written otherwise (another
  * country's: "Kft." / "OOO"). Written alike ("MEAFON PAO" / "MEGAFON PAO", "Appel Inc." / "Apple
@@ -116,25 +139,31 @@ function loneShortEdit(q: Side, c: Side, pairs: TokenPair[]): number {
   let names = 0;
   let legal = 0;
   for (let i = 0; i < q.roles.length; i++) {
-    if (q.roles[i] === TOKEN_NAME) names++;
-    else if (q.roles[i] === TOKEN_LEGAL_FORM) legal++;
+    if (q.roles[i] === TOKEN_LEGAL_FORM || GENERIC_ORG_WORDS.has(q.tokens[i]!)) legal++;
+    else if (q.roles[i] === TOKEN_NAME) names++;
   }
   if (names !== 1 || legal === 0) return 1;
-  for (let j = 0; j < c.roles.length; j++) if (c.roles[j] === TOKEN_NAME && --names < 0) return 1;
+  for (let j = 0; j < c.roles.length; j++)
+    if (c.roles[j] === TOKEN_NAME && !GENERIC_ORG_WORDS.has(c.tokens[j]!) && --names < 0) return 1;
   let only: TokenPair | undefined;
   let sameForm = false;
   for (const p of pairs) {
-    // A legal form pairs only with a legal form.
     const i = q.tokens.indexOf(p.query);
-    if (q.roles[i] !== TOKEN_LEGAL_FORM) {
-      if (p.kind === 'fuzzy' && p.similarity < 1) only = p;
-      continue;
+    // The listed name writes the query's legal form or generic word as the query does ("Appel
+    // Inc." / "Apple Inc.", "Ltd" / "Limited", "General Mortars Company" / "General Motors
+    // Company"): likely the same company, mistyped.
+    const alike = () => sameWriting(q.written[i]!, c.written[c.tokens.indexOf(p.candidate)] ?? '');
+    if (q.roles[i] === TOKEN_LEGAL_FORM) {
+      if (alike()) return 1;
+      // Written otherwise, the same kind of legal form is another country's ("Pintér Kft." / "OOO
+      // POINTER").
+      sameForm = true;
+    } else if (GENERIC_ORG_WORDS.has(p.query)) {
+      if (alike()) return 1;
+    } else if (p.kind !== 'exact' && p.kind !== 'initial' && p.similarity < 1) {
+      // The name word matched otherwise than exactly (a letter changed, joined, by sound).
+      only = p;
     }
-    // The listed name writes the query's legal form as the query does ("Appel Inc." / "Apple
-    // Inc.", "Ltd" / "Limited"): likely the same company, mistyped. Written otherwise, the same
-    // kind of legal form is another country's ("Pintér Kft." / "OOO POINTER").
-    if (sameWriting(q.written[i]!, c.written[c.tokens.indexOf(p.candidate)] ?? '')) return 1;
-    sameForm = true;
   }
   if (!only || Math.min(only.query.length, only.candidate.length) > LONE_SHORT_LENGTH) return 1;
   return sameForm ? LONE_SHORT_SAME_FORM_FACTOR : LONE_SHORT_FACTOR;
@@ -217,7 +246,17 @@ export function tokenSimilarity(
   const lev = editSimilarity(a, b);
   let s = (jw + lev) / 2;
   let kind: TokenMatchKind = 'fuzzy';
-  if (phonetics && script !== SCRIPT_SYLLABIC && phonA && phonA === phonB && lev >= 0.5 && s < 0.88) {
+  // Names of four letters or fewer that sound alike but begin otherwise are most often different
+  // names ("Egor" / "Igor", "Aron" / "Orion"): their phonetic key raises nothing.
+  if (
+    phonetics &&
+    script !== SCRIPT_SYLLABIC &&
+    phonA &&
+    phonA === phonB &&
+    lev >= 0.5 &&
+    s < 0.88 &&
+    (a.charCodeAt(0) === b.charCodeAt(0) || !shortToken(a, b))
+  ) {
     s = 0.88;
     kind = 'phonetic';
   }
@@ -242,9 +281,7 @@ export function tokenSimilarity(
   // Short tokens and romanised syllables differ by one letter between different names ("Jong" /
   // "Yong", "Li" / "Le"): they need a closer likeness than long ones.
   const floor =
-    script === SCRIPT_SYLLABIC || Math.min(a.length, b.length) <= 4
-      ? SHORT_TOKEN_SIMILARITY
-      : MIN_TOKEN_SIMILARITY;
+    script === SCRIPT_SYLLABIC || shortToken(a, b) ? SHORT_TOKEN_SIMILARITY : MIN_TOKEN_SIMILARITY;
   return s >= floor ? [s, kind] : [0, kind];
 }
 
@@ -254,6 +291,7 @@ export const SCRIPT_LATIN: ScriptHint = 0;
 export const SCRIPT_ABJAD: ScriptHint = 1;
 export const SCRIPT_SYLLABIC: ScriptHint = 2;
 const SHORT_TOKEN_SIMILARITY = 0.8;
+const SHORT_TOKEN_LENGTH = 4;
 
 function sideOf(form: NameForm, asWritten = false): Side {
   return {
@@ -270,7 +308,7 @@ function sideOf(form: NameForm, asWritten = false): Side {
  * Merges adjacent tokens of `a` (optionally across a particle: "abd al rahman") when the
  * concatenation is a token of `b` that `a` does not otherwise contain.
  */
-function joinTokens(a: Side, b: Side, abjad: boolean): Side {
+function joinTokens(a: Side, b: Side, abjad: boolean, syllabic: boolean): Side {
   if (a.tokens.length < 2) return a;
   for (let j = 0; j < b.tokens.length; j++) {
     // Joined as written: a legal form glued to the name ("SiemensAG") is joined by its letters.
@@ -287,7 +325,11 @@ function joinTokens(a: Side, b: Side, abjad: boolean): Side {
         const sameSkeleton = abjad && skeletonOf(joined) === skeletonOf(target);
         if (!sameSkeleton) {
           if (joined[0] !== target[0] || Math.abs(joined.length - target.length) > 2) continue;
-          if (joined !== target && editSimilarity(joined, target) < 0.8) continue;
+          // Romanised syllables join only into the very word ("cheon a" is not "cheong"), and so
+          // does a name with the article of the next name part ("Hasan al-Rida": "hasanal" is not
+          // "Hasanah").
+          const exactOnly = syllabic || a.roles[i + span - 1] === TOKEN_PARTICLE;
+          if (joined !== target && (exactOnly || editSimilarity(joined, target) < 0.8)) continue;
         }
         const tokens = [...a.tokens.slice(0, i), joined, ...a.tokens.slice(i + span)];
         const roles = Uint8Array.from([...a.roles.slice(0, i), TOKEN_NAME, ...a.roles.slice(i + span)]);
@@ -303,11 +345,17 @@ function joinTokens(a: Side, b: Side, abjad: boolean): Side {
           },
           b,
           abjad,
+          syllabic,
         );
       }
     }
   }
   return a;
+}
+
+/** Tokens of four letters or fewer differ by a letter between different names ("Jong" / "Yong"). */
+function shortToken(a: string, b: string): boolean {
+  return Math.min(a.length, b.length) <= SHORT_TOKEN_LENGTH;
 }
 
 function byRank(x: { rank: number }, y: { rank: number }): number {
@@ -323,6 +371,21 @@ function startsTarget(tokens: string[], target: string): boolean {
   return false;
 }
 
+/**
+ * Rarity of each token of a name, kept per token array: a listed name is compared with thousands
+ * of queries and a query with dozens of listed names, so each token's rarity is looked up once.
+ */
+const rarityCache = new WeakMap<string[], { rarity: (token: string) => number; values: Float64Array }>();
+
+function raritiesOf(tokens: string[], rarity: (token: string) => number): Float64Array {
+  let cached = rarityCache.get(tokens);
+  if (cached === undefined || cached.rarity !== rarity) {
+    cached = { rarity, values: Float64Array.from(tokens, rarity) };
+    rarityCache.set(tokens, cached);
+  }
+  return cached.values;
+}
+
 /** Token weights of one side: length and role, times rarity; legal forms 0 unless both sides have one. */
 function weights(
   side: Side,
@@ -330,11 +393,11 @@ function weights(
   rarity: ((token: string) => number) | undefined,
 ): Float64Array {
   const out = new Float64Array(side.tokens.length);
+  const rare = rarity ? raritiesOf(side.tokens, rarity) : undefined;
   for (let i = 0; i < out.length; i++) {
     const role = side.roles[i]!;
     if (role === TOKEN_LEGAL_FORM && !countLegal) continue;
-    const token = side.tokens[i]!;
-    out[i] = weightOf(token, role) * (rarity ? rarity(token) : 1);
+    out[i] = weightOf(side.tokens[i]!, role) * (rare ? rare[i]! : 1);
   }
   return out;
 }
@@ -376,18 +439,23 @@ function compareForms(
   phonetics = true,
 ): NameComparison {
   const abjad = queryForm.abjad || candidateForm.abjad;
-  const script = abjad
-    ? SCRIPT_ABJAD
-    : queryForm.syllabic || candidateForm.syllabic
-      ? SCRIPT_SYLLABIC
-      : SCRIPT_LATIN;
+  // Two names both written in an abjad transliterate letter for letter the same way: their letters
+  // are compared as written, with no consonant skeleton or phonetic key, which would read "علی" (ly)
+  // as "ولی" (wly) or "حسنہ" as "حسن". The skeleton is for a name written with its vowels.
+  const sameAbjad = queryForm.abjad && candidateForm.abjad;
+  const script =
+    abjad && !sameAbjad
+      ? SCRIPT_ABJAD
+      : queryForm.syllabic || candidateForm.syllabic
+        ? SCRIPT_SYLLABIC
+        : SCRIPT_LATIN;
   // Two names in the same syllabic script compare syllable for syllable as written: the Latin
   // spelling equivalents (정 Jeong = Jong) are for matching against romanised names only.
   const sameScript = queryForm.syllabic && candidateForm.syllabic;
   let q = sideOf(queryForm, sameScript);
   let c = sideOf(candidateForm, sameScript);
-  q = joinTokens(q, c, abjad);
-  c = joinTokens(c, q, abjad);
+  q = joinTokens(q, c, abjad, script === SCRIPT_SYLLABIC);
+  c = joinTokens(c, q, abjad, script === SCRIPT_SYLLABIC);
   const nq = q.tokens.length;
   const nc = c.tokens.length;
   // A single letter in a ship's or company's name is a letter, not a given name's initial: the ship
@@ -409,7 +477,7 @@ function compareForms(
         q.skeleton[i]!,
         c.skeleton[j]!,
         script,
-        phonetics,
+        phonetics && !sameAbjad,
         initials,
       );
       // A typo in a variant spelling ("Adbul") is closer to the spelling as written than to its canonical form.
@@ -427,6 +495,9 @@ function compareForms(
         );
         if (w > s) [s, kind] = [w, 'fuzzy'];
       }
+      // Two names in the same syllabic script agree syllable for syllable or not at all: 적 (jeog) and
+      // 정 (jeong) are different syllables however alike their romanisations.
+      if (sameScript && s < 1) s = 0;
       // Prefer aligning tokens at the same position when similarities tie (given name to given name).
       if (s > 0) candidates.push({ i, j, s, rank: s - Math.abs(i - j) * 1e-6, kind });
     }
@@ -509,14 +580,17 @@ function compareForms(
   const omitted = Math.max(leftQ, leftC) - substituted;
   // Omission is only cheap when at least two name parts agree, in an alphabetic script: one shared
   // token ("John", "Leblanc") or a few shared syllables of a Chinese or Korean name prove little.
+  // A short sound-alike is not such a part ("Liz Costa" omits nothing of "Luis Fernando da
+  // Costa"); a longer one is ("Serej Lavrov" / "Sergey Viktorovich Lavrov").
   let namePairs = 0;
-  for (const p of pairs) if (p.kind !== 'initial') namePairs++;
+  for (const p of pairs)
+    if (p.kind !== 'initial' && !(p.kind === 'phonetic' && shortToken(p.query, p.candidate))) namePairs++;
   // Vowel-less abjad transliterations match by skeleton, which is looser: omission costs more there.
   // An organisation's extra word usually names a different subsidiary ("Banco Santander Mexico").
   const omissionPenalty =
     namePairs < 2 || script === SCRIPT_SYLLABIC
       ? SUBSTITUTION_PENALTY
-      : script === SCRIPT_ABJAD
+      : abjad
         ? ABJAD_OMISSION_PENALTY
         : queryForm.organization || candidateForm.organization
           ? ORG_OMISSION_PENALTY
@@ -530,6 +604,7 @@ function compareForms(
         SUBSTITUTION_PENALTY * (substituted + numbersOmitted) +
         omissionPenalty * (omitted - numbersOmitted))) *
     (nasabReversed(q, c) ? NASAB_REVERSAL_FACTOR : 1) *
-    (givenNameSwapped(q, c, matchOf) ? NASAB_REVERSAL_FACTOR : 1);
+    (givenNameSwapped(q, c, matchOf) ? NASAB_REVERSAL_FACTOR : 1) *
+    (otherGender(pairs) ? NASAB_REVERSAL_FACTOR : 1);
   return { score, pairs, unmatchedQuery, unmatchedCandidate };
 }

@@ -222,6 +222,38 @@ const HONORIFICS = [
   'hajji',
   'sheikh',
   'shaykh',
+  // Written in their own scripts, as names in Urdu, Persian, Arabic and Hindi or Nepali are:
+  // Janab, Mohtaram, Mohtarma (Urdu), Aqa-ye (Persian), al-Sayyid, al-Sayyida, al-Sheikh (Arabic),
+  // Shri, Shrimati, Sushri (Devanagari).
+  'جناب',
+  'محترم',
+  'محترمہ',
+  'آقای',
+  'السيد',
+  'السيدة',
+  'الشيخ',
+  'श्री',
+  'श्रीमती',
+  'सुश्री',
+];
+
+/**
+ * Legal forms the rigour tables lack, as companies write them in their own script: Persian
+ * (sherkat-e ba mas'uliyat-e mahdud, sherkat-e sahami-ye khass / am) and Urdu (private limited).
+ * The listed name that is only such a form ("شرکت بامسیولیت محدود") is then a legal form too.
+ */
+const ORG_TYPES: NonNullable<RawNameTables['orgTypes']> = [
+  {
+    generic: 'LLC',
+    aliases: [
+      'شرکت با مسئولیت محدود',
+      'شرکت با مسیولیت محدود',
+      'شرکت بامسئولیت محدود',
+      'شرکت بامسیولیت محدود',
+    ],
+  },
+  { generic: 'JSC', aliases: ['شرکت سهامی خاص', 'شرکت سهامی عام', 'سهامی خاص', 'سهامی عام'] },
+  { generic: 'LLC', aliases: ['لمیٹڈ', 'پرائیویٹ لمیٹڈ'] },
 ];
 
 /** Raw tables as the rigour YAML files hold them, already parsed (the adapter reads the files). */
@@ -249,7 +281,7 @@ export function buildNameTables(raw: RawNameTables, normalise: (s: string) => st
   }
   const legalForms = new Map<string, string>();
   let legalFormMaxTokens = 1;
-  for (const t of raw.orgTypes ?? []) {
+  for (const t of [...(raw.orgTypes ?? []), ...ORG_TYPES]) {
     const canonical = normalise(t.generic ?? t.compare ?? t.display ?? '').join('');
     if (!canonical) continue;
     for (const alias of [...(t.aliases ?? []), t.display ?? '', t.compare ?? '']) {

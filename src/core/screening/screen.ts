@@ -8,7 +8,7 @@ import {
 import type { EntityType, ListSource, NameQuality } from './entity.ts';
 import { countryEvidence, dobEvidence, type Evidence, imoEvidence, parseQueryDate } from './evidence.ts';
 import { compareNames, type NameComparison } from './name-compare.ts';
-import { type NameForm, normaliseName } from './normalise.ts';
+import { type NameForm, normaliseName, TOKEN_NAME } from './normalise.ts';
 
 /** A party to screen, as the CLI (`id,name,type,country,dob,imo`), the API and declarations give it. */
 export interface ScreeningQuery {
@@ -148,13 +148,23 @@ function sameTokens(a: NameForm, b: NameForm): boolean {
   );
 }
 
-/** Weak aliases are too vague to identify anyone alone (the lists say so): they can raise a review, rarely a match. */
+/**
+ * Weak aliases are too vague to identify anyone alone (the lists say so; OFAC does not expect them
+ * screened): they can raise a review, rarely a match, and one word alone not even a review.
+ */
 const QUALITY_FACTOR: Record<NameQuality, number> = { primary: 1, strong: 1, weak: 0.9 };
 const QUALITY_LABEL: Record<NameQuality, string> = {
   primary: 'primary name',
   strong: 'strong alias',
   weak: 'weak alias',
 };
+
+/** True when a name has a single name word besides legal forms and particles. */
+function oneWord(form: NameForm): boolean {
+  let words = 0;
+  for (let i = 0; i < form.roles.length; i++) if (form.roles[i] === TOKEN_NAME && ++words > 1) return false;
+  return true;
+}
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -200,10 +210,14 @@ export function screenParty(
       for (const n of candidateNames(index, form, typeMask, options.candidates ?? 25)) {
         const name = index.names[n]!;
         const cmp = compareNames(form, name.form, rarity);
-        // A weak alias alone stays below the match threshold; evidence (date of birth...) may lift it.
+        // A weak alias alone stays below the match threshold, and a weak alias of one word ("Musa",
+        // "Chairman", "SAI") below review: evidence (date of birth, country) may lift it.
         const score =
           name.quality === 'weak'
-            ? Math.min(cmp.score * QUALITY_FACTOR.weak, thresholds.match - 0.001)
+            ? Math.min(
+                cmp.score * QUALITY_FACTOR.weak,
+                (oneWord(name.form) ? thresholds.review : thresholds.match) - 0.001,
+              )
             : cmp.score * QUALITY_FACTOR[name.quality];
         const e = index.nameEntity[n]!;
         const prev = best.get(e);

@@ -17,6 +17,9 @@ describe('Japanese reader (kuromoji IPADIC)', () => {
     // Hiragana come back as the dictionary's katakana reading; both romanise the same.
     expect(read('やまだ タロウ')).toBe('ヤマダ タロウ');
     expect(read('Li 明')).toMatch(/^Li /);
+    // Written in two words, each word is one name part, however many morphemes it reads as.
+    expect(read('山田 太郎')).toBe('ヤマダ タロウ');
+    expect(read('三浦 悠人')).toBe('ミウラ ユウジン');
   });
 
   it('loads the dictionary synchronously on first use and can drop it until the next Han name', () => {

@@ -129,18 +129,28 @@ export function loadJapaneseReader(): Promise<(text: string) => string | undefin
   return Promise.resolve(readJapanese);
 }
 
+/**
+ * The reading of each morpheme, space-separated. When the name is written in several words
+ * ("三浦 悠人"), each written word is one name part: its morphemes' readings are joined into one
+ * ("ミウラ ユウジン"), so a given name read character by character does not become two name parts.
+ */
 function readingOf(tokenizer: KuromojiTokenizer, text: string): string | undefined {
+  const words = text.normalize('NFKC').split(/\s+/).filter(Boolean);
   const parts: string[] = [];
-  for (const token of tokenizer.tokenize(text.normalize('NFKC'))) {
-    const surface = token.surface_form;
-    const reading = token.reading && token.reading !== '*' ? token.reading : undefined;
-    if (HAN.test(surface)) {
-      if (!reading) return undefined;
-      parts.push(reading);
-    } else {
-      // Kana take their dictionary reading (or stay as written); Latin letters and digits pass through.
-      parts.push(reading ?? surface);
+  for (const word of words) {
+    const morphemes: string[] = [];
+    for (const token of tokenizer.tokenize(word)) {
+      const surface = token.surface_form;
+      const reading = token.reading && token.reading !== '*' ? token.reading : undefined;
+      if (HAN.test(surface)) {
+        if (!reading) return undefined;
+        morphemes.push(reading);
+      } else {
+        // Kana take their dictionary reading (or stay as written); Latin letters and digits pass through.
+        morphemes.push(reading ?? surface);
+      }
     }
+    parts.push(morphemes.join(words.length > 1 ? '' : ' '));
   }
   return parts.join(' ').replace(/\s+/g, ' ').trim();
 }
