@@ -15,7 +15,17 @@ export function maxChannel(a: Channel, b: Channel): Channel {
   return CHANNEL_RANK[a] >= CHANNEL_RANK[b] ? a : b;
 }
 
-export type SignalSource = 'profile' | 'screening' | 'model' | 'random' | 'amendment' | 'override';
+export const SIGNAL_SOURCES = [
+  'profile',
+  'screening',
+  'model',
+  'alert',
+  'random',
+  'amendment',
+  'override',
+] as const;
+/** Where a signal comes from; `alert` is an accepted alert of a partner administration (core/sharing). */
+export type SignalSource = (typeof SIGNAL_SOURCES)[number];
 
 /** One reason a declaration may deserve a look, as the officer will read it. */
 export interface RiskSignal {

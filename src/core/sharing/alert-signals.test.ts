@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeDeclaration } from '../../../test/support/declaration-fixture.ts';
 import { decideChannel } from '../decision/decide.ts';
-import type { RiskSignal } from '../decision/signal.ts';
 import { type AlertRecord, receiveAlert, transitionAlert } from './alert.ts';
 import { alertSignals, compileAlerts } from './alert-signals.ts';
 import { EMPTY_REFERENCE } from './test-fixtures.ts';
@@ -52,8 +51,7 @@ describe('alertSignals', () => {
     const signals = alertSignals([accepted()], medicaments, NOW, ctx);
     const decision = decideChannel(
       { administration: 'be-customs', declarationId: medicaments.id, version: 1 },
-      // SignalSource does not list 'alert' yet (see AlertSignal).
-      signals as unknown as RiskSignal[],
+      signals,
       { thresholds: { yellow: 1000, red: 2000 }, randomRates: { yellow: 0, red: 0 } },
       { id: 'sel_test', secret: new Uint8Array(32) },
     );

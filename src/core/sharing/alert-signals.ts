@@ -20,11 +20,8 @@ import { normaliseContainerNumber } from './container-number.ts';
  * match.
  */
 
-/**
- * A signal raised by a partner's alert. `core/decision/signal.ts` does not list `'alert'` as a
- * source yet; until it does, this is a RiskSignal in every field but the source's type.
- */
-export type AlertSignal = Omit<RiskSignal, 'source'> & { source: 'alert' };
+/** A signal raised by a partner's accepted alert: source `alert`, code the alert id. */
+export type AlertSignal = RiskSignal & { source: 'alert' };
 
 interface CompiledAlert {
   record: AlertRecord & { content: AlertContent };

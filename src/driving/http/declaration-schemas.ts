@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { INSPECTION_RESULTS } from '../../app/ports/assessment-store.ts';
 import { OVERRIDE_REASON_LENGTH, overrideReasonProblem } from '../../core/decision/decide.ts';
-import { CHANNELS } from '../../core/decision/signal.ts';
+import { CHANNELS, SIGNAL_SOURCES } from '../../core/decision/signal.ts';
 import { DeclarationSchema } from '../../core/declaration/declaration.ts';
 import { DECLARATION_STATUSES } from '../../driven/store/declaration-records.ts';
 import { ApiErrorDetailSchema } from './http-error.ts';
@@ -71,7 +71,7 @@ export type AssessmentResponse = z.infer<typeof AssessmentResponseSchema>;
 
 export const RiskSignalSchema = z
   .object({
-    source: z.enum(['profile', 'screening', 'model', 'random', 'amendment', 'override']),
+    source: z.enum(SIGNAL_SOURCES),
     code: z.string(),
     message: z.string(),
     score: z.number(),
