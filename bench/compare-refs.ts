@@ -1,7 +1,7 @@
 /**
  * `npm run bench:compare -- --base <git ref> [--bench assess|screening] [--rounds N] [--section NAME]`
- * — a benchmark on two versions of the code in one run, interleaved (base, head, base, head, …) so
- * a noisy machine affects both alike, medians of the rounds side by side.
+ * — a benchmark on two versions of the code in one run, interleaved (base, head, then head, base,
+ * …) so a noisy machine affects both alike, medians of the rounds side by side.
  *
  * The base version is checked out into a temporary git worktree (sharing this checkout's
  * `node_modules` and reference-data directory); the head is this checkout. Each round runs the
@@ -146,9 +146,20 @@ try {
   symlinkSync(resolve(PACKAGE_ROOT, 'node_modules'), join(baseRoot, 'node_modules'), 'dir');
   const base: Figures[] = [];
   const head: Figures[] = [];
+  // The order flips every round (base first, then head first, …) so whatever a run leaves behind
+  // for the next (page cache, disk writeback of the last one's files) falls on both alike.
   for (let r = 0; r < rounds; r++) {
-    base.push(await runOnce(baseRoot, `round ${r + 1} base ${baseCommit.slice(0, 7)}`));
-    head.push(await runOnce(PACKAGE_ROOT, `round ${r + 1} head ${headCommit.slice(0, 7)}`));
+    const runBase = async () =>
+      base.push(await runOnce(baseRoot, `round ${r + 1} base ${baseCommit.slice(0, 7)}`));
+    const runHead = async () =>
+      head.push(await runOnce(PACKAGE_ROOT, `round ${r + 1} head ${headCommit.slice(0, 7)}`));
+    if (r % 2 === 0) {
+      await runBase();
+      await runHead();
+    } else {
+      await runHead();
+      await runBase();
+    }
   }
   const rows = METRICS.map((m) => {
     const b = median(base.map((f) => f[m.key]!));
@@ -162,7 +173,7 @@ try {
   const md = `## ${benchName}: before and after, interleaved (\`npm run bench:compare -- --base ${baseRef} --bench ${benchName} --rounds ${rounds}\`)
 
 Run ${new Date().toISOString().slice(0, 16)}Z on this 2-core machine (load average ${loadavg()[0]!.toFixed(1)} at the end), Node ${process.version}:
-\`node ${bench.args.join(' ')}\` of base ${baseCommit.slice(0, 7)} and head ${headCommit.slice(0, 7)}${dirty ? ' (with uncommitted changes)' : ''}, alternately,
+\`node ${bench.args.join(' ')}\` of base ${baseCommit.slice(0, 7)} and head ${headCommit.slice(0, 7)}${dirty ? ' (with uncommitted changes)' : ''}, alternately (the order flipping every round),
 ${rounds} rounds each; each figure is the median over the rounds of that round's own figure (${bench.unit}).
 
 | path | base | head | change | |
