@@ -63,7 +63,7 @@ describe('the architecture rules', () => {
     expect(v[0]!.message).toContain('driven/ledger -> driven/lists -> driven/store -> driven/ledger');
   });
 
-  it('flag a file over 800 lines, I/O or a clock in the core, and production code importing tests', () => {
+  it('flag a file over 800 lines, I/O or a clock in the core, production code importing tests, an error class off the base', () => {
     const v = checkArchitecture([
       file('src/core/rules/big.ts', 'x;\n'.repeat(801)),
       file('src/core/rules/fine.ts', 'x;\n'.repeat(800)),
@@ -71,11 +71,14 @@ describe('the architecture rules', () => {
       file('src/core/rules/env.ts', 'const home = process.env.HOME;'),
       file('src/core/rules/clock.ts', 'const t = Date.now();'),
       file('src/driving/http/kit.ts', "import '../../../test/support/databases.ts';"),
+      file('src/driven/lists/list-error.ts', 'export class ListError extends Error {}'),
+      file('src/core/error.ts', 'export class GreenlaneError<Code extends string = string> extends Error {}'),
     ]);
     expect(v.map((x) => `${x.rule} ${x.file}`).sort()).toEqual([
       'core-io src/core/rules/clock.ts',
       'core-io src/core/rules/env.ts',
       'core-io src/core/rules/io.ts',
+      'error-base src/driven/lists/list-error.ts',
       'size src/core/rules/big.ts',
       'src-imports-test src/driving/http/kit.ts',
     ]);

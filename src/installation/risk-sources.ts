@@ -1,6 +1,7 @@
 import type { SavedAssessment, SignalSource } from '../app/assess.ts';
 import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
 import type { Declaration } from '../core/declaration/declaration.ts';
+import { GreenlaneError } from '../core/error.ts';
 import type { ModelTarget } from '../core/model/customs-record.ts';
 import {
   type DeclarationScreening,
@@ -25,15 +26,8 @@ export type RiskSourceErrorCode = 'MODEL_UNREADABLE' | 'MODEL_REGISTRY_UNAVAILAB
  * cannot be read, or the database the registry lives in failing. It fails the start or the batch
  * that needed the source; "no active model" is not an error (profiles and screening decide).
  */
-export class RiskSourceError extends Error {
+export class RiskSourceError extends GreenlaneError<RiskSourceErrorCode> {
   override name = 'RiskSourceError';
-  constructor(
-    readonly code: RiskSourceErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export interface RiskSources {

@@ -32,7 +32,7 @@ export interface SourceFile {
 
 export interface Violation {
   file: string;
-  rule: 'layer' | 'cycle' | 'size' | 'core-io' | 'src-imports-test';
+  rule: 'layer' | 'cycle' | 'size' | 'core-io' | 'src-imports-test' | 'error-base';
   message: string;
 }
 
@@ -84,6 +84,18 @@ export function checkArchitecture(files: readonly SourceFile[]): Violation[] {
     }
     const layer = layerOf(file.path);
     if (!layer) continue;
+    if (!isTest(file.path)) {
+      for (const m of file.text.matchAll(
+        /class (\w+)(?:<[^>]*>)? extends (?:Error|TypeError|RangeError)\b/g,
+      )) {
+        if (file.path === 'src/core/error.ts' && m[1] === 'GreenlaneError') continue;
+        violations.push({
+          file: file.path,
+          rule: 'error-base',
+          message: `${m[1]} extends ${m[0].split(' extends ')[1]} directly: extend GreenlaneError (src/core/error.ts) so it carries a code`,
+        });
+      }
+    }
     for (const spec of importsOf(file.text)) {
       const target = resolveImport(file.path, spec);
       if (layer === 'core' && !isTest(file.path) && !target) {

@@ -1,3 +1,4 @@
+import { GreenlaneError } from '../error.ts';
 /** Closed set of codes for a refused sharing operation (bad input is reported, illegal moves thrown). */
 export type SharingErrorCode =
   | 'INVALID_INPUT'
@@ -8,15 +9,8 @@ export type SharingErrorCode =
   | 'MALFORMED_SIGNATURE';
 
 /** The one error type of the sharing core; `code` is a closed union, `cause` keeps the origin. */
-export class SharingError extends Error {
+export class SharingError extends GreenlaneError<SharingErrorCode> {
   override name = 'SharingError';
-  constructor(
-    readonly code: SharingErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** One problem in shared input: where (RFC 6901 pointer) and what. */
