@@ -15,4 +15,18 @@ describe('timeOrderedId', () => {
     const same = Array.from({ length: 2000 }, () => timeOrderedId(1_700_000_000_000));
     expect(new Set(same).size).toBe(2000);
   });
+
+  it('increases strictly inside one millisecond, past the counter, and when the clock steps back', () => {
+    const at = Date.UTC(2027, 0, 1);
+    // 5,000 ids in one millisecond: more than the 12-bit counter holds, so some borrow the next one.
+    const burst = Array.from({ length: 5000 }, () => timeOrderedId(at));
+    const back = timeOrderedId(at - 60_000);
+    const all = [...burst, back];
+    expect([...all].sort()).toEqual(all);
+    expect(new Set(all).size).toBe(all.length);
+    const ms = (id: string) => Number.parseInt(id.replaceAll('-', '').slice(0, 12), 16);
+    expect(ms(burst[0]!)).toBe(at);
+    expect(ms(back)).toBeGreaterThanOrEqual(at);
+    expect(ms(burst.at(-1)!)).toBeLessThanOrEqual(at + 3);
+  });
 });
