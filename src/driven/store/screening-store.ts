@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { entityFingerprint, partyFingerprint } from '../../core/screening/delta.ts';
 import {
   type ListSource,
@@ -8,6 +8,7 @@ import {
 } from '../../core/screening/entity.ts';
 import type { ScreeningHit, ScreeningQuery } from '../../core/screening/screen.ts';
 import type { Database } from '../database/schema.ts';
+import type { ScreeningHitsTable } from '../database/screening-tables.ts';
 import { StoreError } from '../database/store-error.ts';
 import { timeOrderedId } from '../database/time-ordered-id.ts';
 import { adjudicationRecord, writeLedgerRecords } from './ledger-records.ts';
@@ -652,25 +653,7 @@ function sameAnalyst(
   return norm(first.analyst) === norm(second.name);
 }
 
-function toStoredHit(
-  r: {
-    id: string;
-    administration: string;
-    party_key: string;
-    list: string;
-    entity_id: string;
-    entity_fingerprint: string;
-    version_id: string;
-    score: number;
-    name_score: number;
-    decision: string;
-    reasons: string;
-    status: string;
-    cause: string;
-    raised_at: string;
-  },
-  query: string,
-): StoredHit {
+function toStoredHit(r: Selectable<ScreeningHitsTable>, query: string): StoredHit {
   return {
     id: r.id,
     administration: r.administration,
