@@ -1,7 +1,11 @@
 /** What the API key repository returns: never a stored hash, the secret only once. */
 
-/** What an API key may do; the HTTP layer maps roles to routes. */
-export const API_KEY_ROLES = ['admin', 'analyst', 'officer', 'ingest'] as const;
+/**
+ * What an API key may do; the HTTP layer maps roles to routes. `auditor` reads (decisions, alerts,
+ * seizures, groups, who read personal data) and changes nothing; `partner` is a federated peer's
+ * key (information sharing, docs/SHARING.md): it reaches only the federation routes.
+ */
+export const API_KEY_ROLES = ['admin', 'analyst', 'officer', 'ingest', 'auditor', 'partner'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
 export interface CreatedApiKey {

@@ -41,7 +41,7 @@ describe('requireRoute', () => {
       } else {
         expect(res.status, role).toBe(403);
         expect(((await res.json()) as { error: { message: string } }).error.message).toBe(
-          `GET /v1/queue needs one of the roles admin, analyst, officer; the key has ${role}`,
+          `GET /v1/queue needs one of the roles admin, analyst, officer, auditor; the key has ${role}`,
         );
       }
     }

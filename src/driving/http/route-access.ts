@@ -41,22 +41,22 @@ export const ROUTE_ACCESS = {
 
   // The clearance system submits; an officer may lodge one by hand (a traveller at a land border).
   'POST /v1/declarations': { roles: ['admin', 'ingest', 'officer'] },
-  // The clearance system reads back decisions; people read explanations.
-  'GET /v1/declarations/{id}': { roles: ['admin', 'analyst', 'officer', 'ingest'] },
+  // The clearance system reads back decisions; people read explanations; auditors read, never write.
+  'GET /v1/declarations/{id}': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor'] },
   // Only people who inspect or supervise record outcomes and change channels.
   'POST /v1/declarations/{id}/outcome': { roles: ['admin', 'officer'] },
   'POST /v1/declarations/{id}/override': { roles: ['admin', 'analyst', 'officer'] },
-  'GET /v1/queue': { roles: ['admin', 'analyst', 'officer'] },
-  'GET /ui/queue': { roles: ['admin', 'analyst', 'officer'], hidden: true },
+  'GET /v1/queue': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /ui/queue': { roles: ['admin', 'analyst', 'officer', 'auditor'], hidden: true },
 
   // Ingest keys (the clearance system) do not screen: the pipeline screens what they submit.
   'POST /v1/screen': { roles: ['admin', 'analyst', 'officer'] },
-  'GET /v1/screening/hits': { roles: ['admin', 'analyst', 'officer'] },
-  'GET /v1/screening/hits/{id}': { roles: ['admin', 'analyst', 'officer'] },
+  'GET /v1/screening/hits': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/screening/hits/{id}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'POST /v1/screening/hits/{id}/adjudication': { roles: ['admin', 'analyst'] },
   'POST /v1/screening/hits/{id}/confirmation': { roles: ['admin', 'analyst'] },
-  'GET /v1/screening/good-parties': { roles: ['admin', 'analyst', 'officer'] },
-  'GET /v1/screening/lists': { roles: ['admin', 'analyst', 'officer'] },
+  'GET /v1/screening/good-parties': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/screening/lists': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
 
   'GET /v1/log/checkpoint': { public: 'partners verify the log with its public key alone' },
   'GET /v1/log/entries/{index}': {
