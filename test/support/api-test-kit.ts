@@ -68,6 +68,8 @@ export async function createTestApi(
     analyst: await key('XA', 'analyst'),
     officer: await key('XA', 'officer'),
     ingest: await key('XA', 'ingest'),
+    auditor: await key('XA', 'auditor'),
+    partner: await key('XA', 'partner'),
     otherAdministration: await key('XB', 'officer'),
   };
   const app = createApp({
