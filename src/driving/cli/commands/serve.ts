@@ -154,6 +154,7 @@ async function serveInstallation(
       store,
       assess,
       log: { log, witness: inst.witness() },
+      alerts: inst.alerts,
       ...(screening && resolveCountry
         ? {
             screening: {
