@@ -84,7 +84,7 @@ for (const dialect of DIALECTS) {
       });
       expect(replay).toEqual({ status: 'refused', reason: expect.stringContaining('is at version 2') });
 
-      const feedback = await b.feedback(
+      const { feedback } = await b.feedback(
         B,
         alert.id,
         { outcome: 'seizure', seizureId: 'SZ-9', note: 'two boxes' },

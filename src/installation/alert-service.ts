@@ -194,7 +194,7 @@ export class AlertService {
     input: FeedbackInput,
     actor: string,
     reader: AlertReader = 'recipient',
-  ): Promise<StoredFeedback> {
+  ): Promise<{ feedback: StoredFeedback; itemId: string }> {
     return this.write(administration, async (trx, alerts) => {
       const alert = this.visible(await alerts.get(administration, id), reader, id);
       if (alert.direction !== 'received' || alert.partner === null)
@@ -222,14 +222,14 @@ export class AlertService {
         createdBy: actor,
       });
       await writeAudit(trx, administration, actor, 'alert.feedback', id, { outcome: input.outcome });
-      await this.share(trx, {
+      const itemId = await this.share(trx, {
         administration,
         kind: 'alert-feedback',
         handling: alert.handling,
         body: parsed.value,
         to: [alert.partner],
       });
-      return stored;
+      return { feedback: stored, itemId };
     });
   }
 

@@ -308,7 +308,7 @@ export function registerAlertRoutes(app: ApiApp, deps: AlertRouteDeps): void {
     const principal = c.get('principal');
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    const stored = await alerts.feedback(
+    const { feedback } = await alerts.feedback(
       principal.administration,
       id,
       {
@@ -319,7 +319,7 @@ export function registerAlertRoutes(app: ApiApp, deps: AlertRouteDeps): void {
       actorOf(principal),
       readerOf(principal.role),
     );
-    return c.json(feedbackView(stored), 201);
+    return c.json(feedbackView(feedback), 201);
   });
   app.openapi(feedbackListRoute, async (c) => {
     const principal = c.get('principal');
