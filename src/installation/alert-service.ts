@@ -168,6 +168,8 @@ export class AlertService {
 
   /** Withdraws an own alert (final) and tells its recipients. */
   async withdraw(administration: string, id: string, reason: string, actor: string): Promise<AlertChange> {
+    if (reason.trim() === '')
+      throw invalid('invalid withdrawal', [{ path: '/reason', message: 'say why the alert is withdrawn' }]);
     return this.write(administration, async (trx, alerts) => {
       const alert = await this.own(alerts, administration, id, 'withdraw');
       const next = transition(alert, { type: 'withdraw', by: alert.issuer, reason }, this.now());

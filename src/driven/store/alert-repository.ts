@@ -2,7 +2,7 @@ import { validUntilMs } from '../../core/rules/compile-criteria.ts';
 import type { AlertContent, AlertFeedback, AlertRecord, AlertStatus } from '../../core/sharing/alert.ts';
 import type { TlpCode } from '../../core/sharing/tlp.ts';
 import type { AlertFeedbackTable, AlertsTable } from '../database/alert-tables.ts';
-import { StoreError } from '../database/store-error.ts';
+import { isUniqueViolation, StoreError } from '../database/store-error.ts';
 import { timeOrderedId } from '../database/time-ordered-id.ts';
 import { utc } from '../database/utc-instant.ts';
 import type { AlertDirection, AlertFilter, StoredAlert, StoredFeedback } from './alert-records.ts';
@@ -69,12 +69,12 @@ export class AlertRepository {
 
   /** Stores a new copy; an id the administration already holds is `CONFLICT`. */
   async insert(alert: Omit<StoredAlert, 'updatedAt' | 'updatedBy'> & AlertRecord): Promise<void> {
-    const existing = await this.get(alert.administration, alert.id);
-    if (existing)
-      throw new StoreError(
+    const exists = () =>
+      new StoreError(
         'CONFLICT',
         `alert ${alert.id} already exists in administration ${alert.administration}`,
       );
+    if (await this.get(alert.administration, alert.id)) throw exists();
     await this.db
       .insertInto('alerts')
       .values({
@@ -89,7 +89,11 @@ export class AlertRepository {
         created_by: boundedText(alert.createdBy, 'actor', 200),
         ...lifecycleColumns(alert, alert.createdBy),
       })
-      .execute();
+      .execute()
+      .catch((err: unknown) => {
+        // A concurrent writer stored the same id between the check and the insert.
+        throw isUniqueViolation(err) ? exists() : err;
+      });
   }
 
   /**
