@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_FILE } from '../../../../test/support/alert-fixtures.ts';
+import { createTestApi } from '../../../../test/support/api-test-kit.ts';
 import { DIALECTS } from '../../../../test/support/databases.ts';
 import { createFullTestApi, type FullTestApi } from '../../../../test/support/full-api.ts';
 
@@ -93,6 +94,23 @@ for (const dialect of DIALECTS) {
       expect((await call('auditor', '/v1/alerts/peer-amber-1/feedback')).body.items).toHaveLength(1);
       // A partner's alert is the partner's to change.
       expect((await call('analyst', '/v1/alerts/peer-amber-1/withdrawal', { reason: 'x' })).status).toBe(409);
+    });
+
+    it('answers 503 to a change when the server runs without the federation outbox, and still reads', async () => {
+      const bare = await createTestApi(dialect);
+      try {
+        const headers = { authorization: `Bearer ${bare.keys.analyst}`, 'content-type': 'application/json' };
+        const res = await bare.app.request('/v1/alerts', {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ alert: FAR, to: ['peer'] }),
+        });
+        expect(res.status).toBe(503);
+        expect(((await res.json()) as any).error.message).toContain('without the federation outbox');
+        expect((await bare.app.request('/v1/alerts', { headers })).status).toBe(200);
+      } finally {
+        await bare.dispose();
+      }
     });
   });
 }
