@@ -54,9 +54,9 @@ export interface AlertServiceDeps {
   now?: () => number;
 }
 
-/** Problems of an input as the API and CLI report them: RFC 6901 pointers under `prefix`. */
-function invalid(what: string, issues: readonly SharingIssue[], prefix = ''): StoreError {
-  const details = issues.map((i) => ({ path: `${prefix}${i.path}`, code: 'invalid', message: i.message }));
+/** Problems of an input as the API and CLI report them: one RFC 6901 pointer each. */
+function invalid(what: string, issues: readonly SharingIssue[]): StoreError {
+  const details = issues.map((i) => ({ path: i.path, code: 'invalid', message: i.message }));
   return new StoreError(
     'INVALID_INPUT',
     `${what}: ${details.map((d) => `${d.path || '/'}: ${d.message}`).join('; ')}`,
