@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DialectName } from '../src/driven/database/database.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../src/driven/store/api-key-records.ts';
 import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from '../src/driving/http/route-access.ts';
+import { ALERT_FILE } from './support/alert-fixtures.ts';
 import { testDeclaration } from './support/api-test-kit.ts';
 import { createFullTestApi, type FullTestApi, LISTED_NAMES } from './support/full-api.ts';
 
@@ -30,6 +31,10 @@ interface Objects {
   declarationId: string;
   hitId: string;
   logIndex: number;
+  /** An alert the administration issued to partner `peer`, with feedback from it. */
+  alertId: string;
+  /** An AMBER alert `peer` sent the administration (accepted). */
+  receivedAlertId: string;
 }
 interface Fixture {
   api: FullTestApi;
@@ -44,7 +49,7 @@ interface Call {
 }
 /** How to call a route about an object id (own, foreign or missing) or, for collections, about none. */
 interface Recipe {
-  object?: keyof Objects | 'fresh declaration' | 'pending clearance';
+  object?: keyof Objects | 'fresh declaration' | 'pending clearance' | 'fresh alert';
   call(id: string, f: Fixture): Call;
 }
 
@@ -54,6 +59,17 @@ const jsonPost = (body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 const enc = encodeURIComponent;
+
+/** An alert file of an administration whose every free-text field carries its secret marker. */
+function markedAlert(admin: Admin) {
+  return {
+    ...ALERT_FILE,
+    title: `Alert ${admin}SECRET`,
+    reason: `${admin}SECRET reason`,
+    instructions: `${admin}SECRET instructions`,
+    validUntil: '2099-12-31',
+  };
+}
 
 /** A declaration of an administration whose every free-text field carries its secret marker. */
 function markedDeclaration(admin: Admin, id: string) {
@@ -121,6 +137,33 @@ const RECIPES: Record<RouteKey, Recipe> = {
   },
   'GET /v1/screening/good-parties': { call: () => ({ path: '/v1/screening/good-parties?limit=1000' }) },
   'GET /v1/screening/lists': { call: () => ({ path: '/v1/screening/lists' }) },
+  'POST /v1/alerts': {
+    call: () => ({ path: '/v1/alerts', init: jsonPost({ alert: markedAlert('XA'), to: ['peer'] }) }),
+  },
+  'GET /v1/alerts': { call: () => ({ path: '/v1/alerts?received=true&limit=1000' }) },
+  'GET /v1/alerts/{id}': { object: 'receivedAlertId', call: (id) => ({ path: `/v1/alerts/${enc(id)}` }) },
+  'POST /v1/alerts/{id}/amendment': {
+    object: 'alertId',
+    call: (id) => ({ path: `/v1/alerts/${enc(id)}/amendment`, init: jsonPost({ alert: markedAlert('XA') }) }),
+  },
+  'POST /v1/alerts/{id}/withdrawal': {
+    object: 'fresh alert',
+    call: (id) => ({
+      path: `/v1/alerts/${enc(id)}/withdrawal`,
+      init: jsonPost({ reason: 'withdrawn by the tenancy suite' }),
+    }),
+  },
+  'POST /v1/alerts/{id}/feedback': {
+    object: 'receivedAlertId',
+    call: (id) => ({
+      path: `/v1/alerts/${enc(id)}/feedback`,
+      init: jsonPost({ outcome: 'hit', note: 'found by the tenancy suite' }),
+    }),
+  },
+  'GET /v1/alerts/{id}/feedback': {
+    object: 'alertId',
+    call: (id) => ({ path: `/v1/alerts/${enc(id)}/feedback` }),
+  },
   'GET /v1/log/checkpoint': { call: () => ({ path: '/v1/log/checkpoint' }) },
   'GET /v1/log/entries/{index}': { object: 'logIndex', call: (i) => ({ path: `/v1/log/entries/${i}` }) },
   'GET /v1/log/proof/inclusion': { call: () => ({ path: '/v1/log/proof/inclusion?index=0' }) },
@@ -246,10 +289,25 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
     expect((await post('/v1/screen', { id: party, name: LISTED_NAMES[admin] })).status).toBe(200);
     const hit = (await api.screening.hits(admin, { limit: 1000 })).find((h) => h.query.id === party);
     const detail = await api.store.getDeclaration(admin, declarationId);
+    const { alert } = await api.alerts.issue(admin, markedAlert(admin), ['peer'], `${admin}SECRET analyst`);
+    const feedback = {
+      alertId: alert.id,
+      alertVersion: 1,
+      from: 'peer',
+      outcome: 'seizure',
+      at: '2026-12-03T10:00:00Z',
+      note: `${admin}SECRET seized`,
+    };
+    expect(await api.receive(admin, 'alert-feedback', feedback)).toEqual({ status: 'accepted' });
+    const receivedAlertId = `${admin}SECRET-RA1`;
+    const received = { alertId: receivedAlertId, version: 1, content: markedAlert(admin) };
+    expect(await api.receive(admin, 'alert', received)).toEqual({ status: 'accepted' });
     objects[admin] = {
       declarationId,
       hitId: hit!.id,
       logIndex: detail.decisions[0]!.logIndex!,
+      alertId: alert.id,
+      receivedAlertId,
     };
   }
   return { api, objects, next: () => ++counter };
@@ -259,7 +317,19 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
 async function foreignState(f: Fixture) {
   const d = await f.api.store.getDeclaration('XB', f.objects.XB.declarationId);
   const hit = (await f.api.screening.hits('XB', { limit: 1000 })).find((h) => h.id === f.objects.XB.hitId);
-  return { decisions: d.decisions, outcomes: d.outcomes, versions: d.versions, hit: hit?.status };
+  // XB's fixture alerts, and those made as targets of XA's calls ('fresh alert'): all untouched.
+  const alerts = await f.api.alerts.list('XB', { limit: 1000 });
+  const fixtures = [f.objects.XB.alertId, f.objects.XB.receivedAlertId];
+  const feedback = await Promise.all(fixtures.map((id) => f.api.alerts.feedbackOf('XB', id)));
+  return {
+    decisions: d.decisions,
+    outcomes: d.outcomes,
+    versions: d.versions,
+    hit: hit?.status,
+    alerts: alerts.filter((a) => fixtures.includes(a.id)),
+    alertTargets: alerts.filter((a) => !fixtures.includes(a.id)).map((a) => [a.status, a.version]),
+    feedback,
+  };
 }
 
 function keyOf(f: Fixture, caller: CallerKind): string | undefined {
@@ -285,6 +355,11 @@ async function idFor(f: Fixture, recipe: Recipe, target: CaseTarget): Promise<st
       await f.api.submit(owner, [markedDeclaration(owner, id)]);
     }
     return id;
+  }
+  if (recipe.object === 'fresh alert') {
+    if (target === 'missing') return `NOSUCH-${f.next()}`;
+    const owner = target === 'own' ? 'XA' : 'XB';
+    return (await f.api.alerts.issue(owner, markedAlert(owner), ['peer'], 'tenancy suite')).alert.id;
   }
   if (recipe.object === 'pending clearance') {
     if (target === 'missing') return `NOSUCH-${f.next()}`;
@@ -443,7 +518,11 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
     for (const c of CASES) it(c.name, () => check(f, c));
 
     it("leaves the other administration's objects as they were", async () => {
-      expect(await foreignState(f)).toEqual(before);
+      const after = await foreignState(f);
+      expect(after.alertTargets.length, 'the foreign withdrawal targets were made').toBeGreaterThan(0);
+      for (const target of after.alertTargets) expect(target).toEqual(['issued', 1]);
+      expect({ ...after, alertTargets: [] }).toEqual(before);
+      expect(await f.api.alerts.feedbackOf('XA', f.objects.XA.alertId)).toHaveLength(1);
       const own = await f.api.store.getDeclaration('XA', f.objects.XA.declarationId);
       expect(own.outcomes.length, 'the own-object calls did reach the store').toBeGreaterThan(1);
     });

@@ -15,6 +15,7 @@ import { ScreeningStore } from '../src/driven/store/screening-store.ts';
 import { createApp } from '../src/driving/http/app.ts';
 import type { ApiApp } from '../src/driving/http/route-module.ts';
 import { greenlaneRoutes } from '../src/driving/http/routes/index.ts';
+import { AlertService } from '../src/installation/alert-service.ts';
 import { dataDir } from '../src/installation/config.ts';
 import { openRiskSources, type RiskSources } from '../src/installation/risk-sources.ts';
 import { testDeclaration } from './support/api-test-kit.ts';
@@ -121,6 +122,7 @@ for (const dialect of DIALECTS) {
           conn,
           store,
           assess,
+          alerts: new AlertService({ conn }),
           screening: {
             index: () => screening.index,
             store: screening.store,

@@ -12,6 +12,7 @@ import {
   profileVersionsInForce,
 } from '../core/rules/evaluate.ts';
 import type { PriceBandLookup } from '../core/rules/price-bands.ts';
+import { alertSignals, type CompiledAlerts } from '../core/sharing/alert-signals.ts';
 import type {
   AssessmentItem,
   AssessmentResult,
@@ -84,6 +85,12 @@ export interface AssessmentDeps {
    * `profiles` for every administration when absent.
    */
   profilesFor?: (administration: string) => Promise<CompiledProfiles>;
+  /**
+   * Partners' accepted alerts of an administration, read once per batch (see
+   * `administrationAlerts`); a matching declaration gets a signal with source `alert` and the
+   * alert id as code. No alerts when absent.
+   */
+  alertsFor?: (administration: string, now: Date) => Promise<CompiledAlerts>;
   policy: SelectionPolicy;
   /** The secret key of random selection (`openSelectionKeys(stateDir()).current`). */
   selectionKey: SelectionKey;
@@ -168,20 +175,29 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
   const now = deps.now ?? (() => new Date());
   const sources = deps.sources ?? [];
 
+  /** What the batch decides with: its administration's profiles and alerts, and its instant. */
+  interface BatchRules {
+    profiles: CompiledProfiles;
+    alerts: CompiledAlerts | undefined;
+    /** Epoch ms the alerts' validity is checked against (the batch's decision time). */
+    at: number;
+  }
+
   function decide(
-    profiles: CompiledProfiles,
+    rules: BatchRules,
     administration: string,
     declaration: Declaration,
     version: number,
     firstTimeTraders?: ReadonlySet<PartyRole>,
     floor?: ChannelFloor,
   ) {
-    const hits = evaluateProfiles(declaration, profiles, {
+    const ctx = {
       reference: deps.reference,
       ...(deps.priceBands ? { priceBands: deps.priceBands } : {}),
       ...(firstTimeTraders ? { firstTimeTraders } : {}),
-    });
-    const signals = profileSignals(hits);
+    };
+    const signals: RiskSignal[] = profileSignals(evaluateProfiles(declaration, rules.profiles, ctx));
+    if (rules.alerts) signals.push(...alertSignals(rules.alerts, declaration, rules.at, ctx));
     for (const source of sources) signals.push(...source.signals(declaration, administration));
     return decideChannel(
       { administration, declarationId: declaration.id, version, ...(floor ? { floor } : {}) },
@@ -262,11 +278,17 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
 
       const profiles = deps.profilesFor ? await deps.profilesFor(administration) : deps.profiles;
       for (const source of sources) await source.prepare?.(administration);
-      let decidedAt = now().toISOString();
+      const batchStart = now();
+      const rules: BatchRules = {
+        profiles,
+        alerts: await deps.alertsFor?.(administration, batchStart),
+        at: batchStart.getTime(),
+      };
+      let decidedAt = batchStart.toISOString();
       const store = deps.store;
       if (!store) {
         for (const v of valid) {
-          const decision = decide(profiles, administration, v.declaration, 1);
+          const decision = decide(rules, administration, v.declaration, 1);
           lines[v.at] = assessedLine(v.declaration.id, 1, 'created', decision, decidedAt);
         }
         return lines as AssessmentLine[];
@@ -304,7 +326,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
             const id = partyKey(role, d);
             if (id !== undefined) known.add(id);
           }
-          const decision = decide(profiles, administration, d, version, firstTime, head?.floor);
+          const decision = decide(rules, administration, d, version, firstTime, head?.floor);
           // An unchanged resubmission stores nothing, so it cannot raise the floor.
           const floor =
             unchanged || (head?.floor && CHANNEL_RANK[head.floor.channel] >= CHANNEL_RANK[decision.channel])

@@ -1,3 +1,4 @@
+import { administrationAlerts } from '../app/administration-alerts.ts';
 import { administrationProfiles } from '../app/administration-profiles.ts';
 import { type AssessmentService, createAssessmentService } from '../app/assess.ts';
 import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
@@ -6,6 +7,7 @@ import type { StoreConnection } from '../driven/database/database.ts';
 import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
 import type { ScreeningContext } from '../driven/lists/screening-context.ts';
 import { type LoadedProfile, loadProfiles } from '../driven/profiles/load-profiles.ts';
+import { AlertRepository } from '../driven/store/alert-repository.ts';
 import type { DeclarationStore } from '../driven/store/declaration-store.ts';
 import type { InstallationConfig } from './config.ts';
 import { logDecisions } from './ledger-recording.ts';
@@ -74,7 +76,8 @@ export interface AssessmentParts {
 }
 
 /**
- * Stores the profiles, opens the risk sources and creates the assessment service. The service's
+ * Stores the profiles, opens the risk sources and creates the assessment service (profiles and
+ * partners' accepted alerts read per administration before each batch). The service's
  * `afterSave` hooks record screened parties (delta screening) and append each stored decision to
  * the log.
  */
@@ -130,6 +133,8 @@ export async function openAssessment(
           ),
         }
       : {}),
+    // Partners' accepted alerts of each administration, read again before each of its batches.
+    alertsFor: administrationAlerts(new AlertRepository(parts.conn.db), deps.reference),
     afterSave: [risk.afterSave, ...(store && parts.log ? [logDecisions(parts.log)] : [])],
   });
   const screening = parts.screening;

@@ -1,6 +1,7 @@
 import type { StoreConnection } from '../driven/database/database.ts';
 import { openDatabase } from '../driven/database/database.ts';
 import { migrateToLatest } from '../driven/database/migrate.ts';
+import type { Outbox } from '../driven/federation/sharing-port.ts';
 import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
 import type { WitnessService } from '../driven/ledger/witness-service.ts';
 import { type CountryResolver, loadCountryResolver } from '../driven/lists/country-resolver.ts';
@@ -14,6 +15,7 @@ import {
   writeLedgerRecords,
 } from '../driven/store/ledger-records.ts';
 import { ScreeningStore } from '../driven/store/screening-store.ts';
+import { AlertService } from './alert-service.ts';
 import { type Assessment, type AssessmentOptions, openAssessment, prepareAssessment } from './assessment.ts';
 import type { InstallationConfig } from './config.ts';
 import { LoggedDeclarationStore } from './ledger-recording.ts';
@@ -47,6 +49,17 @@ export interface OpenOptions {
   screening?: boolean | ScreeningOptions;
   /** The assessment pipeline: profiles, risk sources (screening when open, models), the service. */
   assessment?: AssessmentOptions;
+  /**
+   * Sharing with partners (issue 11): the federation outbox that alerts (and later seizures and
+   * groups) hand their shared items to, in their own transaction. Without it the installation
+   * reads and receives alerts but sends none (`SHARING_UNAVAILABLE`).
+   */
+  sharing?: SharingOptions;
+}
+
+export interface SharingOptions {
+  /** Opens the outbox over the installation's database and transparency log. */
+  outbox(parts: { conn: StoreConnection; log?: TransparencyLog }): Outbox;
 }
 
 /** The parts every installation has. */
@@ -63,6 +76,10 @@ export interface InstallationCore {
   models(administration: string): ModelRegistry;
   /** This installation as a witness of partners' logs (its cosigner key created at first use). */
   witness(): WitnessService;
+  /** Alerts: issued, received, amended, withdrawn, their feedback (sending needs `sharing`). */
+  alerts: AlertService;
+  /** The federation outbox, when `sharing` gave one. */
+  outbox?: Outbox;
   /**
    * Releases everything that was opened, in the reverse order: screening pool, log (after a final
    * drain and checkpoint), database. Safe to call more than once.
@@ -221,6 +238,7 @@ export async function openInstallation<const O extends OpenOptions = Record<neve
           })
         : undefined;
 
+    const outbox = opts.sharing?.outbox({ conn, ...(log ? { log } : {}) });
     let witness: WitnessService | undefined;
     const installation: InstallationCore & Partial<LogPart & ScreeningPart> & { assessment?: Assessment } = {
       config,
@@ -234,6 +252,8 @@ export async function openInstallation<const O extends OpenOptions = Record<neve
         return witness;
       },
       close: () => opened.close(),
+      alerts: new AlertService({ conn, ...(outbox ? { outbox } : {}) }),
+      ...(outbox ? { outbox } : {}),
       ...(assessment ? { assessment } : {}),
     };
     if (log) {

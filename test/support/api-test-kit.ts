@@ -10,6 +10,7 @@ import { DeclarationStore } from '../../src/driven/store/declaration-store.ts';
 import { createApp } from '../../src/driving/http/app.ts';
 import type { ApiApp } from '../../src/driving/http/route-module.ts';
 import { greenlaneRoutes } from '../../src/driving/http/routes/index.ts';
+import { AlertService } from '../../src/installation/alert-service.ts';
 import { dataDir, type RateLimits } from '../../src/installation/config.ts';
 import { createTestDatabase } from './databases.ts';
 import { testSelectionKey } from './selection-key.ts';
@@ -74,7 +75,7 @@ export async function createTestApi(
   };
   const app = createApp({
     authenticate: store.authenticate,
-    routes: greenlaneRoutes({ conn, store, assess }),
+    routes: greenlaneRoutes({ conn, store, assess, alerts: new AlertService({ conn }) }),
     ...(opts.bodyLimitBytes ? { bodyLimitBytes: opts.bodyLimitBytes } : {}),
     ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
   });

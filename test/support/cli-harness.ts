@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, vi } from 'vitest';
 import type { DialectName } from '../../src/driven/database/database.ts';
+import type { CliContext } from '../../src/driving/cli/cli-context.ts';
 import { main } from '../../src/driving/cli/main.ts';
 import { createTestDatabase } from './databases.ts';
 
@@ -23,9 +24,10 @@ export interface CliHarness {
 
 /**
  * Runs `greenlane` commands in the test process (no child process, so fast) with stdout and
- * stderr captured and a temporary directory per test. Call at the top of a test file.
+ * stderr captured and a temporary directory per test. Call at the top of a test file; `context`
+ * is what the commands run with (e.g. a recording outbox as `sharing`).
  */
-export function useCliHarness(prefix: string): CliHarness {
+export function useCliHarness(prefix: string, context: CliContext = {}): CliHarness {
   const harness: CliHarness = {
     work: '',
     db: '',
@@ -33,7 +35,7 @@ export function useCliHarness(prefix: string): CliHarness {
     stderr: '',
     async run(...args) {
       process.exitCode = undefined;
-      await main(['node', 'greenlane', ...args]);
+      await main(['node', 'greenlane', ...args], context);
       return Number(process.exitCode ?? 0);
     },
   };

@@ -7,8 +7,11 @@ import { compileProfiles } from '../../src/core/rules/evaluate.ts';
 import { buildScreeningIndex } from '../../src/core/screening/candidate-index.ts';
 import { addName, newEntity } from '../../src/core/screening/entity.ts';
 import { testNameTables } from '../../src/core/screening/test-tables.ts';
+import type { EnvelopeKind } from '../../src/core/sharing/envelope.ts';
+import type { TlpCode } from '../../src/core/sharing/tlp.ts';
 import { type DialectName, openDatabase } from '../../src/driven/database/database.ts';
 import { migrateToLatest } from '../../src/driven/database/migrate.ts';
+import type { ReceiveResult } from '../../src/driven/federation/sharing-port.ts';
 import { goodPartyScreening } from '../../src/driven/lists/screening-context.ts';
 import { referenceData } from '../../src/driven/reference/file-reference-data.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../../src/driven/store/api-key-records.ts';
@@ -16,11 +19,14 @@ import { ScreeningStore } from '../../src/driven/store/screening-store.ts';
 import { createApp } from '../../src/driving/http/app.ts';
 import type { ApiApp } from '../../src/driving/http/route-module.ts';
 import { greenlaneRoutes } from '../../src/driving/http/routes/index.ts';
+import { alertReceivedHandlers } from '../../src/installation/alert-inbox.ts';
+import { AlertService } from '../../src/installation/alert-service.ts';
 import { dataDir } from '../../src/installation/config.ts';
 import { LoggedDeclarationStore, logDecisions } from '../../src/installation/ledger-recording.ts';
 import { openTransparencyLog, openWitness } from '../../src/installation/transparency-log.ts';
 import { TEST_PROFILE } from './api-test-kit.ts';
 import { createTestDatabase } from './databases.ts';
+import { RecordingOutbox } from './recording-outbox.ts';
 import { testSelectionKey } from './selection-key.ts';
 
 /** Two sanctioned people, one screened by each test administration. */
@@ -61,6 +67,16 @@ export interface FullTestApi {
   /** The pipeline behind `POST /v1/declarations`, for fixtures that must not count against a key's rate limit. */
   submit(administration: string, declarations: readonly object[]): Promise<void>;
   keys: Record<'XA' | 'XB', AdministrationKeys>;
+  /** Alerts over a recording outbox (the federation seam): both administrations know the partner `peer`. */
+  alerts: AlertService;
+  outbox: RecordingOutbox;
+  /** Applies an item from partner `peer` as the federation inbox would (the alert handlers). */
+  receive(
+    administration: string,
+    kind: EnvelopeKind,
+    body: unknown,
+    handling?: TlpCode,
+  ): Promise<ReceiveResult>;
   dispose(): Promise<void>;
 }
 
@@ -99,12 +115,17 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
     keys[admin] = own;
   }
 
+  const outbox = new RecordingOutbox('hub', ['peer']);
+  const alerts = new AlertService({ conn, outbox });
+  const handlers = alertReceivedHandlers();
+  let seq = 0;
   const app = createApp({
     authenticate: store.authenticate,
     routes: greenlaneRoutes({
       conn,
       store,
       assess,
+      alerts,
       log: { log, witness: openWitness(conn, env) },
       screening: {
         index: () => index,
@@ -131,6 +152,23 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
       if (rejected.length > 0) throw new Error(`fixture rejected: ${JSON.stringify(rejected)}`);
     },
     keys,
+    alerts,
+    outbox,
+    receive: (administration, kind, body, handling = 'AMBER') => {
+      seq += 1;
+      const item = {
+        itemId: `peer-item-${seq}`,
+        sender: 'peer',
+        kind,
+        seq,
+        handling,
+        originator: 'peer',
+        body,
+      };
+      return conn.db
+        .transaction()
+        .execute((trx) => handlers[kind]!(trx, { administration, partner: 'peer', item, logIndex: seq }));
+    },
     dispose: async () => {
       await log.close();
       await conn.close();

@@ -47,6 +47,20 @@ describe('alertSignals', () => {
     );
   });
 
+  it('keeps a TLP:RED alert’s content out of the reason: officers read reasons, RED is for the analysts', () => {
+    const [signal] = alertSignals([accepted({ ...file, handling: 'RED' })], medicaments, NOW, ctx);
+    expect(signal).toMatchObject({
+      source: 'alert',
+      code: 'nl-customs:alert-7',
+      minChannel: 'red',
+      items: [1],
+    });
+    expect(signal!.evidence).toEqual({ issuer: 'nl-customs', alertVersion: 1, handling: 'RED' });
+    const shown = JSON.stringify(signal);
+    for (const secret of [file.title, file.reason, file.instructions, 'IN-EXP-77'])
+      expect(shown).not.toContain(secret);
+  });
+
   it('raises the channel to red through decideChannel', () => {
     const signals = alertSignals([accepted()], medicaments, NOW, ctx);
     const decision = decideChannel(

@@ -127,7 +127,22 @@ function matchOne(alert: CompiledAlert, scope: EvaluationScope): AlertSignal | u
     },
   };
   if (items.length > 0) signal.items = items.map((i) => i.sequence);
-  return signal;
+  return content.handling === 'RED' ? redacted(signal, record) : signal;
+}
+
+/**
+ * TLP:RED is for the analysts the alert was delivered to, not for the officers and systems that
+ * read a decision's reasons: the signal still raises the channel, but says only whose alert it is
+ * and where to ask, not its title, reason, instructions or the facts that matched.
+ */
+function redacted(signal: AlertSignal, record: AlertRecord): AlertSignal {
+  const { facts: _facts, title: _title, ...evidence } = signal.evidence ?? {};
+  return {
+    ...signal,
+    message: `Alert from ${record.issuer} (TLP:RED) matches: its content is for the analysts it was delivered to.`,
+    instructions: 'Refer to the analysts before release: the alert is TLP:RED.',
+    evidence,
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { StaleVersionError } from '../../app/ports/stale-version-error.ts';
 import { GreenlaneError } from '../../core/error.ts';
 import { StoreError, type StoreErrorCode } from '../../driven/database/store-error.ts';
+import { AlertServiceError } from '../../installation/alert-service.ts';
 
 /** Closed set of machine codes an API client can switch on; the message is for people. */
 export const API_ERROR_CODES = [
@@ -111,6 +112,8 @@ const CLIENT_ERRORS: ReadonlyArray<
   [StoreError, STORE_ERRORS],
   // The pipeline re-assesses on it; one that still escapes is a race lost too often: retry.
   [StaleVersionError, { STALE_VERSION: [409, 'conflict'] }],
+  // A server started without the federation outbox cannot send alerts; reads still work.
+  [AlertServiceError, { SHARING_UNAVAILABLE: [503, 'unavailable'] }],
 ];
 
 /** The status and API code of a coded error a client can act on, or undefined. */

@@ -58,6 +58,16 @@ export const ROUTE_ACCESS = {
   'GET /v1/screening/good-parties': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/screening/lists': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
 
+  // Analysts issue and change alerts; officers report what came of a partner's; auditors read.
+  // A partner's key reaches federation routes only: alerts arrive through the inbox.
+  'POST /v1/alerts': { roles: ['admin', 'analyst'] },
+  'GET /v1/alerts': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/alerts/{id}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'POST /v1/alerts/{id}/amendment': { roles: ['admin', 'analyst'] },
+  'POST /v1/alerts/{id}/withdrawal': { roles: ['admin', 'analyst'] },
+  'POST /v1/alerts/{id}/feedback': { roles: ['admin', 'analyst', 'officer'] },
+  'GET /v1/alerts/{id}/feedback': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+
   'GET /v1/log/checkpoint': { public: 'partners verify the log with its public key alone' },
   'GET /v1/log/entries/{index}': {
     public: 'the leaf (a salted commitment) and its hash: partners verify the log with its public key alone',

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.ts';
+import { registerAlertsCommand } from './alerts.ts';
 import { registerAssessCommand } from './assess.ts';
 import { registerBandsCommand } from './bands.ts';
 import { registerHitsCommand } from './hits.ts';
@@ -17,12 +19,12 @@ import { registerServeCommand } from './serve.ts';
  * Every `greenlane` sub-command registers itself here, one module per command group
  * (`assess.ts`, `serve.ts`, `lists.ts`, `screen.ts`, `model.ts`, `log.ts`, ...).
  */
-export function registerCommands(program: Command): void {
+export function registerCommands(program: Command, context: CliContext = {}): void {
   registerAssessCommand(program);
   registerBandsCommand(program);
   registerReferenceCommand(program);
   registerModelCommand(program);
-  registerServeCommand(program);
+  registerServeCommand(program, context);
   registerKeysCommand(program);
   registerProfilesCommand(program);
   registerLogCommand(program);
@@ -31,4 +33,5 @@ export function registerCommands(program: Command): void {
   registerHitsCommand(program);
   registerSelectionCommand(program);
   registerOverrideCommand(program);
+  registerAlertsCommand(program, context);
 }

@@ -27,6 +27,7 @@ import {
   seedDemoQueue,
 } from '../../http/demo.ts';
 import { greenlaneRoutes } from '../../http/routes/index.ts';
+import type { CliContext } from '../cli-context.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** Declarations the demo queue is seeded with: enough for every channel, quick to assess. */
@@ -50,7 +51,7 @@ function integerOption(value: string, name: string, min: number, max: number): n
 }
 
 /** `greenlane serve`: the HTTP API, the OpenAPI document and the web queue page. */
-export function registerServeCommand(program: Command): void {
+export function registerServeCommand(program: Command, context: CliContext = {}): void {
   program
     .command('serve')
     .description('Run the HTTP API (OpenAPI at /openapi.json) and the web queue page at /')
@@ -87,6 +88,7 @@ export function registerServeCommand(program: Command): void {
       const inst = await openInstallation(config, {
         log: { onError: (err: unknown) => logger.error({ err }, 'transparency log') },
         screening: opts.screening,
+        ...(context.sharing ? { sharing: context.sharing } : {}),
         assessment: {
           profilesDir: opts.profiles,
           profiles: 'stored',
@@ -154,6 +156,7 @@ async function serveInstallation(
       store,
       assess,
       log: { log, witness: inst.witness() },
+      alerts: inst.alerts,
       ...(screening && resolveCountry
         ? {
             screening: {

@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import type { StoreConnection } from '../../../driven/database/database.ts';
 import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
+import type { AlertService } from '../../../installation/alert-service.ts';
 import type { RouteModule } from '../route-module.ts';
 import { webRoutes } from '../web/web-routes.ts';
+import { alertRoutes } from './alerts.ts';
 import { type AssessRecords, declarationRoutes } from './declarations.ts';
 import { healthRoutes } from './health.ts';
 import { type LogRouteDeps, logRoutes } from './log.ts';
@@ -18,6 +20,8 @@ export interface GreenlaneRouteDeps {
   screening?: ScreeningRouteDeps;
   /** Transparency-log endpoints (public: partners verify proofs without a key). */
   log?: LogRouteDeps;
+  /** Alerts issued to and received from partners (`openInstallation(...).alerts`). */
+  alerts: AlertService;
 }
 
 /**
@@ -33,6 +37,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     queueRoutes({ queue }),
     webRoutes({ queue }),
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
+    alertRoutes({ alerts: deps.alerts }),
     ...(deps.log
       ? [
           {

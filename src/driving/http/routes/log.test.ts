@@ -13,6 +13,7 @@ import { openDatabase, type StoreConnection } from '../../../driven/database/dat
 import { migrateToLatest } from '../../../driven/database/migrate.ts';
 import type { TransparencyLog } from '../../../driven/ledger/transparency-log.ts';
 import { referenceData } from '../../../driven/reference/file-reference-data.ts';
+import { AlertService } from '../../../installation/alert-service.ts';
 import { dataDir } from '../../../installation/config.ts';
 import { LoggedDeclarationStore, logDecisions } from '../../../installation/ledger-recording.ts';
 import { openTransparencyLog } from '../../../installation/transparency-log.ts';
@@ -70,7 +71,7 @@ for (const dialect of DIALECTS) {
       }
       app = createApp({
         authenticate: store.authenticate,
-        routes: greenlaneRoutes({ conn, store, assess, log: { log } }),
+        routes: greenlaneRoutes({ conn, store, assess, log: { log }, alerts: new AlertService({ conn }) }),
       });
     });
     afterEach(async () => {
