@@ -15,7 +15,9 @@ export type RecordKind =
   | 'risk-profile'
   | 'adjudication'
   | 'model-activation'
-  | 'list-version';
+  | 'list-version'
+  | 'seizure'
+  | 'cash-declaration';
 
 /** A record to log, written with {@link writeLedgerRecords} in the transaction that stores it. */
 export interface LedgerRecordInput {
