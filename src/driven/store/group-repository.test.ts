@@ -3,6 +3,7 @@ import { DIALECTS, type TestDatabase } from '../../../test/support/databases.ts'
 import { A, B, closeStore, expectStoreError, openStore } from '../../../test/support/store-fixtures.ts';
 import type { ClosedGroup } from '../../core/sharing/closed-group.ts';
 import type { StoreConnection } from '../database/database.ts';
+import type { StoreError } from '../database/store-error.ts';
 import { GroupRepository } from './group-repository.ts';
 
 const NOW = Date.parse('2026-12-03T12:00:00Z');
@@ -52,8 +53,12 @@ for (const dialect of DIALECTS) {
           opts,
           async () => {},
         )
-        .catch((e: { details?: Array<{ path: string }> }) => e);
-      expect(error.details?.map((d) => d.path).sort()).toEqual(['/members/1', '/until']);
+        .then(
+          () => undefined,
+          (e: StoreError) => e,
+        );
+      expect(error?.code).toBe('INVALID_INPUT');
+      expect(error?.details?.map((d) => d.path).sort()).toEqual(['/members/1', '/until']);
     });
 
     it('lets the administration post only while the operation runs', async () => {
