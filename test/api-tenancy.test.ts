@@ -3,7 +3,7 @@ import type { DialectName } from '../src/driven/database/database.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../src/driven/store/api-key-records.ts';
 import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from '../src/driving/http/route-access.ts';
 import { testDeclaration } from './support/api-test-kit.ts';
-import { createFullTestApi, type FullTestApi, LISTED_NAMES } from './support/full-api.ts';
+import { createFullTestApi, type FullTestApi, LISTED_NAMES, PARTNERS } from './support/full-api.ts';
 
 /*
  * The adversarial tenancy suite (issue 8). Generated from the served OpenAPI document and the app's
@@ -30,6 +30,9 @@ interface Objects {
   declarationId: string;
   hitId: string;
   logIndex: number;
+  seizureId: string;
+  cashId: string;
+  groupId: string;
 }
 interface Fixture {
   api: FullTestApi;
@@ -54,6 +57,63 @@ const jsonPost = (body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 const enc = encodeURIComponent;
+
+/** A seizure of an administration whose every personal and free-text value carries its secret marker. */
+function markedSeizure(admin: Admin, id: string) {
+  return {
+    id,
+    administration: admin,
+    date: '2026-11-30',
+    office: `${admin}OFF01`,
+    direction: 'import',
+    category: 'drugs',
+    goods: `cocaine for ${admin}SECRET`,
+    quantity: { value: 12, unit: 'kg' },
+    concealment: 'in-cargo',
+    detection: 'risk-profile',
+    transportMode: 'sea',
+    route: { departure: 'EC', transit: [], destination: 'NL' },
+    persons: [{ role: 'suspect', name: `Suspect ${admin}SECRET` }],
+    companies: [{ role: 'consignee', name: `Consignee ${admin}SECRET BV` }],
+    notes: `${admin}SECRET notes`,
+  };
+}
+
+/** A cash declaration (undeclared: it derives a seizure, a screening and an alert draft) of an administration. */
+function markedCash(admin: Admin, id: string) {
+  return {
+    id,
+    administration: admin,
+    at: '2026-11-30T07:45:00Z',
+    office: 'NLAMS01',
+    direction: 'entry',
+    traveller: {
+      name: `Traveller ${admin}SECRET`,
+      nationality: 'BE',
+      documentType: 'passport',
+      documentNumber: `${admin}SECRET1`,
+    },
+    amount: 48000,
+    currency: 'EUR',
+    instruments: ['banknotes-and-coins'],
+    originOfFunds: `${admin}SECRET origin`,
+    intendedUse: `${admin}SECRET use`,
+    transportMode: 'air',
+    route: { departure: 'AE', transit: [], destination: 'NL' },
+    status: 'undeclared',
+  };
+}
+
+/** A group of an administration with its first partner, open from 2026 to 2036. */
+function markedGroup(admin: Admin) {
+  return {
+    name: `Operation ${admin}SECRET`,
+    members: [PARTNERS[admin][0]],
+    from: '2026-01-01',
+    until: '2036-12-31',
+    purpose: `${admin}SECRET purpose`,
+  };
+}
 
 /** A declaration of an administration whose every free-text field carries its secret marker. */
 function markedDeclaration(admin: Admin, id: string) {
@@ -121,6 +181,47 @@ const RECIPES: Record<RouteKey, Recipe> = {
   },
   'GET /v1/screening/good-parties': { call: () => ({ path: '/v1/screening/good-parties?limit=1000' }) },
   'GET /v1/screening/lists': { call: () => ({ path: '/v1/screening/lists' }) },
+  'POST /v1/seizures': {
+    call: (_id, f) => ({ path: '/v1/seizures', init: jsonPost(markedSeizure('XA', `XA-S${f.next()}`)) }),
+  },
+  'GET /v1/seizures': { call: () => ({ path: '/v1/seizures?form=national&limit=1000' }) },
+  'GET /v1/seizures/{id}': {
+    object: 'seizureId',
+    call: (id) => ({ path: `/v1/seizures/${enc(id)}?form=national` }),
+  },
+  'POST /v1/seizures/{id}/share': {
+    object: 'seizureId',
+    call: (id) => ({
+      path: `/v1/seizures/${enc(id)}/share`,
+      init: jsonPost({ to: [PARTNERS.XA[0]], form: 'national', handling: 'AMBER+STRICT' }),
+    }),
+  },
+  'POST /v1/cash-declarations': {
+    call: (_id, f) => ({
+      path: '/v1/cash-declarations',
+      init: jsonPost(markedCash('XA', `XA-C${f.next()}`)),
+    }),
+  },
+  'GET /v1/cash-declarations': { call: () => ({ path: '/v1/cash-declarations?limit=1000' }) },
+  'GET /v1/cash-declarations/{id}': {
+    object: 'cashId',
+    call: (id) => ({ path: `/v1/cash-declarations/${enc(id)}` }),
+  },
+  'POST /v1/groups': { call: () => ({ path: '/v1/groups', init: jsonPost(markedGroup('XA')) }) },
+  'GET /v1/groups': { call: () => ({ path: '/v1/groups' }) },
+  'GET /v1/groups/{id}': { object: 'groupId', call: (id) => ({ path: `/v1/groups/${enc(id)}` }) },
+  'POST /v1/groups/{id}/posts': {
+    object: 'groupId',
+    call: (id) => ({
+      path: `/v1/groups/${enc(id)}/posts`,
+      init: jsonPost({ kind: 'message', text: 'posted by the tenancy suite' }),
+    }),
+  },
+  'GET /v1/groups/{id}/posts': { object: 'groupId', call: (id) => ({ path: `/v1/groups/${enc(id)}/posts` }) },
+  'GET /v1/groups/{id}/summary': {
+    object: 'groupId',
+    call: (id) => ({ path: `/v1/groups/${enc(id)}/summary` }),
+  },
   'GET /v1/log/checkpoint': { call: () => ({ path: '/v1/log/checkpoint' }) },
   'GET /v1/log/entries/{index}': { object: 'logIndex', call: (i) => ({ path: `/v1/log/entries/${i}` }) },
   'GET /v1/log/proof/inclusion': { call: () => ({ path: '/v1/log/proof/inclusion?index=0' }) },
@@ -246,10 +347,23 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
     expect((await post('/v1/screen', { id: party, name: LISTED_NAMES[admin] })).status).toBe(200);
     const hit = (await api.screening.hits(admin, { limit: 1000 })).find((h) => h.query.id === party);
     const detail = await api.store.getDeclaration(admin, declarationId);
+    const seizureId = `${admin}SECRET-S1`;
+    expect((await post('/v1/seizures', { ...markedSeizure(admin, seizureId), declarationId })).status).toBe(
+      201,
+    );
+    const cashId = `${admin}SECRET-C1`;
+    expect((await post('/v1/cash-declarations', markedCash(admin, cashId))).status).toBe(201);
+    const group = await post('/v1/groups', markedGroup(admin));
+    expect(group.status).toBe(201);
+    const groupId = ((await group.json()) as { group: { id: string } }).group.id;
+    expect((await post(`/v1/groups/${groupId}/posts`, { kind: 'seizure', seizureId })).status).toBe(201);
     objects[admin] = {
       declarationId,
       hitId: hit!.id,
       logIndex: detail.decisions[0]!.logIndex!,
+      seizureId,
+      cashId,
+      groupId,
     };
   }
   return { api, objects, next: () => ++counter };
@@ -259,7 +373,19 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
 async function foreignState(f: Fixture) {
   const d = await f.api.store.getDeclaration('XB', f.objects.XB.declarationId);
   const hit = (await f.api.screening.hits('XB', { limit: 1000 })).find((h) => h.id === f.objects.XB.hitId);
-  return { decisions: d.decisions, outcomes: d.outcomes, versions: d.versions, hit: hit?.status };
+  const asXB = async (path: string) =>
+    (await f.api.app.request(path, { headers: { authorization: `Bearer ${f.api.keys.XB.auditor}` } })).json();
+  return {
+    decisions: d.decisions,
+    outcomes: d.outcomes,
+    versions: d.versions,
+    hit: hit?.status,
+    seizures: await asXB('/v1/seizures?form=national&limit=1000'),
+    cash: ((await asXB('/v1/cash-declarations?limit=1000')) as { items: unknown[] }).items.length,
+    groups: await asXB('/v1/groups'),
+    posts: await asXB(`/v1/groups/${f.objects.XB.groupId}/posts`),
+    shares: f.api.outbox.shares.filter((s) => s.administration === 'XB').length,
+  };
 }
 
 function keyOf(f: Fixture, caller: CallerKind): string | undefined {

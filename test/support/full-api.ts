@@ -21,6 +21,7 @@ import { LoggedDeclarationStore, logDecisions } from '../../src/installation/led
 import { openTransparencyLog, openWitness } from '../../src/installation/transparency-log.ts';
 import { TEST_PROFILE } from './api-test-kit.ts';
 import { createTestDatabase } from './databases.ts';
+import { RecordingOutbox } from './recording-outbox.ts';
 import { testSelectionKey } from './selection-key.ts';
 
 /** Two sanctioned people, one screened by each test administration. */
@@ -46,6 +47,9 @@ const POLICY: SelectionPolicy = {
   randomRates: { yellow: 0, red: 0 },
 };
 
+/** Each test administration's partners (what `greenlane partners add --administration` would hold). */
+export const PARTNERS = { XA: ['xa-partner', 'xa-other'], XB: ['xb-partner'] } as const;
+
 /** The API keys of one administration: one per role, and one revoked admin key. */
 export type AdministrationKeys = Record<ApiKeyRole | 'revoked', string>;
 
@@ -58,6 +62,8 @@ export interface FullTestApi {
   app: ApiApp;
   store: LoggedDeclarationStore;
   screening: ScreeningStore;
+  /** What the sharing routes handed to federation (partners: {@link PARTNERS}). */
+  outbox: RecordingOutbox;
   /** The pipeline behind `POST /v1/declarations`, for fixtures that must not count against a key's rate limit. */
   submit(administration: string, declarations: readonly object[]): Promise<void>;
   keys: Record<'XA' | 'XB', AdministrationKeys>;
@@ -99,6 +105,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
     keys[admin] = own;
   }
 
+  const outbox = new RecordingOutbox(PARTNERS);
   const app = createApp({
     authenticate: store.authenticate,
     routes: greenlaneRoutes({
@@ -113,6 +120,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
         ...goodPartyScreening(screening, index),
         onAdjudicated: () => log.drainRecords(),
       },
+      sharing: { outbox },
     }),
     // Replays and concurrent duplicates are what these suites attack: per-key rate limits
     // (tested in rate-limit.test.ts) would answer 429 before the store is reached.
@@ -122,6 +130,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
     app,
     store,
     screening,
+    outbox,
     submit: async (administration, declarations) => {
       const lines = await assess(administration, asInputRecords(declarations), {
         source: 'test',

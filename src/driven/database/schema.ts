@@ -8,9 +8,4 @@ import type { SharingTables } from './sharing-tables.ts';
  * The whole database as Kysely sees it. Each capability declares its own tables in its own file
  * (`core-tables.ts`, `ledger-tables.ts`, ...) and is added here.
  */
-export interface Database
-  extends CoreTables,
-    LedgerTables,
-    ModelTables,
-    ScreeningTables,
-    SharingTables {}
+export interface Database extends CoreTables, LedgerTables, ModelTables, ScreeningTables, SharingTables {}

@@ -37,7 +37,10 @@ export interface GroupHandlerOptions {
 }
 
 /** Handlers for `group` (a group a partner coordinates) and `group-post` (a member's post). */
-export function groupReceivedHandlers(groups: GroupRepository, opts: GroupHandlerOptions): ReceivedItemHandlers {
+export function groupReceivedHandlers(
+  groups: GroupRepository,
+  opts: GroupHandlerOptions,
+): ReceivedItemHandlers {
   const now = opts.now ?? Date.now;
   return {
     group: (trx, { administration, partner, item }) =>

@@ -136,16 +136,14 @@ for (const dialect of DIALECTS) {
       expect((await groups.posts(A, 'G-1')).map((p) => p.by)).toEqual(['de-zoll']);
       // A partner cannot take over a group id already used here.
       const own = await groups.create(A, { name: 'Mine', members: [], ...window }, opts, async () => {});
-      const taken = await conn.db
-        .transaction()
-        .execute((trx) =>
-          groups.receiveGroup(trx, A, {
-            partner: 'be-customs',
-            memberName: 'adm-a',
-            handling: 'AMBER',
-            body: { ...group, id: own.group.id },
-          }),
-        );
+      const taken = await conn.db.transaction().execute((trx) =>
+        groups.receiveGroup(trx, A, {
+          partner: 'be-customs',
+          memberName: 'adm-a',
+          handling: 'AMBER',
+          body: { ...group, id: own.group.id },
+        }),
+      );
       expect(taken).toMatchObject({ status: 'refused' });
       expect((await groups.get(A, own.group.id)).source).toBe('local');
     });

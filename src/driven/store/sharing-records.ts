@@ -54,7 +54,7 @@ export interface CashScreening {
   status: 'screened' | 'not-screened';
   /** Why not, when not screened. */
   reason?: string;
-  results: Array<{ id: string; matches: unknown[] }>;
+  results: Array<{ id: string; matches: Array<Record<string, unknown>> }>;
 }
 
 export interface StoredCashDeclaration {
