@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, type TestDatabase } from '../../../test/support/databases.ts';
+import { cashBody as cashInput } from '../../../test/support/sharing-fixtures.ts';
 import { A, B, closeStore, expectStoreError, openStore } from '../../../test/support/store-fixtures.ts';
 import type { StoreConnection } from '../database/database.ts';
 import type { StoreError } from '../database/store-error.ts';
@@ -7,31 +8,6 @@ import { CASH_PERSONAL_DATA_READ, CashDeclarationRepository } from './cash-decla
 import { SeizureRepository } from './seizure-repository.ts';
 
 const reader = { actor: 'analyst-1', via: 'test' };
-
-export function cashInput(overrides: Record<string, unknown> = {}) {
-  return {
-    id: 'CASH-1',
-    at: '2026-11-30T07:45:00Z',
-    office: 'NLAMS01',
-    direction: 'entry',
-    traveller: {
-      name: 'Karel Courier',
-      dateOfBirth: '1979-03-14',
-      nationality: 'BE',
-      documentType: 'passport',
-      documentNumber: 'EM123456',
-    },
-    amount: 48_000,
-    currency: 'EUR',
-    instruments: ['banknotes-and-coins'],
-    originOfFunds: 'sale of a car',
-    intendedUse: 'buying a house',
-    transportMode: 'air',
-    route: { departure: 'AE', transit: ['TR'], destination: 'NL' },
-    status: 'undeclared',
-    ...overrides,
-  };
-}
 
 for (const dialect of DIALECTS) {
   describe(`CashDeclarationRepository on ${dialect}`, () => {
