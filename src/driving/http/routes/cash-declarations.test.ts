@@ -3,6 +3,9 @@ import { DIALECTS } from '../../../../test/support/databases.ts';
 import { createFullTestApi, type FullTestApi, LISTED_NAMES } from '../../../../test/support/full-api.ts';
 import { cashBody } from '../../../../test/support/sharing-fixtures.ts';
 
+/** A response whose JSON the test reads as it likes. */
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 for (const dialect of DIALECTS) {
   describe(`/v1/cash-declarations on ${dialect}`, () => {
     let api: FullTestApi;
@@ -16,7 +19,7 @@ for (const dialect of DIALECTS) {
         method: body === undefined ? 'GET' : 'POST',
         headers: { authorization: `Bearer ${api.keys[admin][role]}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      }) as Promise<JsonResponse>;
 
     beforeAll(async () => {
       api = await createFullTestApi(dialect);

@@ -5,6 +5,9 @@ import { makeSeizure } from '../../../core/sharing/test-fixtures.ts';
 
 const OPEN = { from: '2026-01-01', until: '2036-12-31' };
 
+/** A response whose JSON the test reads as it likes. */
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 for (const dialect of DIALECTS) {
   describe(`/v1/groups on ${dialect}`, () => {
     let api: FullTestApi;
@@ -18,7 +21,7 @@ for (const dialect of DIALECTS) {
         method: body === undefined ? 'GET' : 'POST',
         headers: { authorization: `Bearer ${api.keys[admin][role]}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      }) as Promise<JsonResponse>;
 
     beforeAll(async () => {
       api = await createFullTestApi(dialect);

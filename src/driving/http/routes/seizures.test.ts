@@ -11,6 +11,9 @@ function seizureBody(id: string, overrides: Record<string, unknown> = {}) {
   return { ...report, ...overrides };
 }
 
+/** A response whose JSON the test reads as it likes. */
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
 for (const dialect of DIALECTS) {
   describe(`/v1/seizures on ${dialect}`, () => {
     let api: FullTestApi;
@@ -24,7 +27,7 @@ for (const dialect of DIALECTS) {
         method: body === undefined ? 'GET' : 'POST',
         headers: { authorization: `Bearer ${api.keys[admin][role]}`, 'content-type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
+      }) as Promise<JsonResponse>;
 
     beforeAll(async () => {
       api = await createFullTestApi(dialect);
