@@ -247,6 +247,7 @@ export class SeizureRepository {
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(pageSize(filter.limit ?? LIST_DEFAULT))
+      .offset(filter.offset ?? 0)
       .execute();
     return this.release(admin, rows, opts.form, opts.reader);
   }

@@ -47,6 +47,8 @@ export interface SeizureFilter {
   source?: string;
   /** 1..1000, default 100. */
   limit?: number;
+  /** Rows to skip (an export pages through everything). */
+  offset?: number;
 }
 
 /** A screened traveller: the query and what the installation's screening found. */

@@ -10,6 +10,7 @@ import { registerOverrideCommand } from './override.ts';
 import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
 import { registerScreenCommand } from './screen.ts';
+import { registerSeizuresCommand } from './seizures.ts';
 import { registerSelectionCommand } from './selection.ts';
 import { registerServeCommand } from './serve.ts';
 
@@ -31,4 +32,5 @@ export function registerCommands(program: Command): void {
   registerHitsCommand(program);
   registerSelectionCommand(program);
   registerOverrideCommand(program);
+  registerSeizuresCommand(program);
 }

@@ -158,6 +158,7 @@ export function registerCashDeclarationRoutes(app: ApiApp, deps: SharingRouteDep
     const cash = deps.cash.parse(admin, c.req.valid('json'));
     const screened = isSeizable(cash) ? await screenTraveller(admin, cash) : null;
     const { stored } = await deps.cash.record(admin, cash, screened, actorOf(principal));
+    await deps.onLogged?.();
     return c.json(result(stored), 201);
   });
   app.openapi(listRoute, async (c) => {

@@ -34,7 +34,7 @@ const GroupInputSchema = z
         'Partner names (`greenlane partners list`); the caller’s administration is added as coordinator',
     }),
     from: instant,
-    until: instant.openapi({ description: 'Last instant of the operation (a date alone: the whole day)' }),
+    until: instant.clone().openapi({ description: 'Last instant of the operation (a date alone: the whole day)' }),
     purpose: text(2000).optional(),
     handling: z
       .enum(TLP_CODES)
@@ -64,7 +64,7 @@ const PostInputSchema = z
     z.strictObject({ kind: z.literal('alert'), alertId: objectId }),
     z.strictObject({
       kind: z.literal('seizure'),
-      seizureId: objectId.openapi({ description: 'An own seizure: its global form is posted' }),
+      seizureId: objectId.clone().openapi({ description: 'An own seizure: its global form is posted' }),
     }),
   ])
   .openapi('GroupPostInput');
@@ -237,6 +237,7 @@ export function registerGroupRoutes(app: ApiApp, deps: SharingRouteDeps): void {
         }
       },
     );
+    await deps.onLogged?.();
     return c.json(stored, 201);
   });
   app.openapi(listRoute, async (c) =>
@@ -297,6 +298,7 @@ export function registerGroupRoutes(app: ApiApp, deps: SharingRouteDeps): void {
         }
       },
     );
+    await deps.onLogged?.();
     return c.json(stored, 201);
   });
   app.openapi(postsRoute, async (c) => {

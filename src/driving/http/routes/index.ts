@@ -42,6 +42,7 @@ function sharingRoutes(deps: GreenlaneRouteDeps): RouteModule {
     cash: new CashDeclarationRepository(deps.conn, seizures),
     groups: new GroupRepository(deps.conn),
     ...(deps.screening ? { screening: deps.screening } : {}),
+    ...(deps.log ? { onLogged: () => deps.log!.log.drainRecords() } : {}),
   };
   return {
     name: 'sharing',

@@ -169,6 +169,7 @@ export function registerSeizureRoutes(app: ApiApp, deps: SharingRouteDeps): void
       c.req.valid('json'),
       actorOf(principal),
     );
+    await deps.onLogged?.();
     return c.json({ id: report.id, report }, 201);
   });
   app.openapi(listRoute, async (c) => {
@@ -223,6 +224,7 @@ export function registerSeizureRoutes(app: ApiApp, deps: SharingRouteDeps): void
           to,
         }),
     );
+    await deps.onLogged?.();
     return c.json({ ...receipt, to }, 201);
   });
 }

@@ -32,6 +32,11 @@ export interface SharingRouteDeps {
   ) => Promise<Array<Pick<AlertFeedback, 'alertId' | 'from' | 'outcome' | 'at'>>>;
   /** The installation's party screening, for cash travellers; not screened when absent. */
   screening?: ScreeningRouteDeps;
+  /**
+   * Called after a seizure, cash declaration or share was stored with its pending log entries
+   * (the server drains the transparency log, as after an adjudication).
+   */
+  onLogged?: () => Promise<void>;
 }
 
 const errorJson = (description: string) => ({
