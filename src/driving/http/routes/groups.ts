@@ -34,7 +34,9 @@ const GroupInputSchema = z
         'Partner names (`greenlane partners list`); the caller’s administration is added as coordinator',
     }),
     from: instant,
-    until: instant.clone().openapi({ description: 'Last instant of the operation (a date alone: the whole day)' }),
+    until: instant
+      .clone()
+      .openapi({ description: 'Last instant of the operation (a date alone: the whole day)' }),
     purpose: text(2000).optional(),
     handling: z
       .enum(TLP_CODES)
@@ -46,11 +48,9 @@ const GroupInputSchema = z
 const StoredGroupSchema = z
   .object({
     group: ClosedGroupSchema.clone(),
-    source: z
-      .string()
-      .openapi({
-        description: '`local` when the caller’s administration coordinates it, else the coordinator',
-      }),
+    source: z.string().openapi({
+      description: '`local` when the caller’s administration coordinates it, else the coordinator',
+    }),
     memberName: z.string(),
     handling: z.enum(TLP_CODES),
     createdAt: z.string(),
