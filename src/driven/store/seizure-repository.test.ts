@@ -14,6 +14,7 @@ import { makeSeizure } from '../../core/sharing/test-fixtures.ts';
 import type { StoreConnection } from '../database/database.ts';
 import { StoreError } from '../database/store-error.ts';
 import type { DeclarationStore } from './declaration-store.ts';
+import { LedgerRecordStore } from './ledger-records.ts';
 import { PERSONAL_DATA_READ, SeizureRepository } from './seizure-repository.ts';
 
 const reader = { actor: 'officer-1', via: 'test' };
@@ -195,6 +196,30 @@ for (const dialect of DIALECTS) {
         (await seizures.get(A, 'P-1', { source: 'partner-z', form: 'national', reader })).report,
       ).toEqual(report);
       expect(await seizures.list(B, {}, { form: 'national', reader })).toEqual([]);
+    });
+
+    it("is complete in the log's eyes: an own seizure without its log record is reported, a received one is not", async () => {
+      const records = new LedgerRecordStore(conn);
+      const report = await seizures.record(A, input(), 'o');
+      await conn.db.transaction().execute((trx) =>
+        seizures.receive(trx, A, {
+          partner: 'partner-x',
+          itemId: 'item-9',
+          handling: 'GREEN',
+          body: { form: 'global', report: releaseForm(makeSeizure({ id: 'R-1' }), 'global') },
+        }),
+      );
+      const claimed = await records.pending(10);
+      await conn.db.transaction().execute((trx) => records.claim(trx, claimed, 0));
+      expect(await records.unlogged(claimed.length, 10)).toEqual([]);
+      await conn.db.deleteFrom('ledger_records').where('kind', '=', 'seizure').execute();
+      expect(await records.unlogged(claimed.length, 10)).toEqual([
+        {
+          kind: 'seizure',
+          recordId: `${A}/${report.id}`,
+          detail: `seizure ${report.id} (administration ${A})`,
+        },
+      ]);
     });
 
     it('shares in one transaction: a failing share leaves no audit entry', async () => {
