@@ -357,6 +357,25 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
     expect(group.status).toBe(201);
     const groupId = ((await group.json()) as { group: { id: string } }).group.id;
     expect((await post(`/v1/groups/${groupId}/posts`, { kind: 'seizure', seizureId })).status).toBe(201);
+    // What partners shared with the administration: a national seizure under RED, and a group they run.
+    const partner = PARTNERS[admin][0];
+    const national = { ...markedSeizure(admin, `${admin}SECRET-R1`), administration: partner };
+    expect(
+      await api.receive(admin, partner, {
+        kind: 'seizure',
+        handling: 'RED',
+        body: { form: 'national', report: national },
+      }),
+    ).toEqual({ status: 'accepted' });
+    const theirs = {
+      ...markedGroup(admin),
+      id: `${admin}SECRET-G2`,
+      coordinator: partner,
+      members: [partner, admin.toLowerCase()],
+    };
+    expect(
+      await api.receive(admin, partner, { kind: 'group', handling: 'AMBER+STRICT', body: theirs }),
+    ).toEqual({ status: 'accepted' });
     objects[admin] = {
       declarationId,
       hitId: hit!.id,

@@ -7,12 +7,21 @@ import { compileProfiles } from '../../src/core/rules/evaluate.ts';
 import { buildScreeningIndex } from '../../src/core/screening/candidate-index.ts';
 import { addName, newEntity } from '../../src/core/screening/entity.ts';
 import { testNameTables } from '../../src/core/screening/test-tables.ts';
+import type { EnvelopeKind } from '../../src/core/sharing/envelope.ts';
+import type { TlpCode } from '../../src/core/sharing/tlp.ts';
 import { type DialectName, openDatabase } from '../../src/driven/database/database.ts';
 import { migrateToLatest } from '../../src/driven/database/migrate.ts';
+import type { ReceivedItemHandlers, ReceiveResult } from '../../src/driven/federation/sharing-port.ts';
 import { goodPartyScreening } from '../../src/driven/lists/screening-context.ts';
 import { referenceData } from '../../src/driven/reference/file-reference-data.ts';
+import {
+  groupReceivedHandlers,
+  seizureReceivedHandlers,
+} from '../../src/driven/sharing/received-handlers.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../../src/driven/store/api-key-records.ts';
+import { GroupRepository } from '../../src/driven/store/group-repository.ts';
 import { ScreeningStore } from '../../src/driven/store/screening-store.ts';
+import { SeizureRepository } from '../../src/driven/store/seizure-repository.ts';
 import { createApp } from '../../src/driving/http/app.ts';
 import type { ApiApp } from '../../src/driving/http/route-module.ts';
 import { greenlaneRoutes } from '../../src/driving/http/routes/index.ts';
@@ -64,6 +73,15 @@ export interface FullTestApi {
   screening: ScreeningStore;
   /** What the sharing routes handed to federation (partners: {@link PARTNERS}). */
   outbox: RecordingOutbox;
+  /**
+   * An item from `partner` arriving at `administration` as the inbox applies it after it verified
+   * (the seizure and group handlers, in one transaction).
+   */
+  receive(
+    administration: string,
+    partner: string,
+    item: { kind: EnvelopeKind; handling: TlpCode; body: unknown },
+  ): Promise<ReceiveResult>;
   /** The pipeline behind `POST /v1/declarations`, for fixtures that must not count against a key's rate limit. */
   submit(administration: string, declarations: readonly object[]): Promise<void>;
   keys: Record<'XA' | 'XB', AdministrationKeys>;
@@ -106,6 +124,11 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
   }
 
   const outbox = new RecordingOutbox(PARTNERS);
+  const inbox: ReceivedItemHandlers = {
+    ...seizureReceivedHandlers(new SeizureRepository(conn)),
+    ...groupReceivedHandlers(new GroupRepository(conn), { memberName: (a) => a.toLowerCase() }),
+  };
+  let received = 0;
   const app = createApp({
     authenticate: store.authenticate,
     routes: greenlaneRoutes({
@@ -131,6 +154,21 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
     store,
     screening,
     outbox,
+    receive: (administration, partner, { kind, handling, body }) => {
+      received += 1;
+      const item = {
+        itemId: `in-${received}`,
+        sender: partner,
+        kind,
+        seq: received,
+        handling,
+        originator: partner,
+        body,
+      };
+      return conn.db
+        .transaction()
+        .execute((trx) => inbox[kind]!(trx, { administration, partner, item, logIndex: received }));
+    },
     submit: async (administration, declarations) => {
       const lines = await assess(administration, asInputRecords(declarations), {
         source: 'test',
