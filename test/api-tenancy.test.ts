@@ -4,7 +4,7 @@ import { API_KEY_ROLES, type ApiKeyRole } from '../src/driven/store/api-key-reco
 import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from '../src/driving/http/route-access.ts';
 import { ALERT_FILE } from './support/alert-fixtures.ts';
 import { testDeclaration } from './support/api-test-kit.ts';
-import { createFullTestApi, type FullTestApi, LISTED_NAMES } from './support/full-api.ts';
+import { createFullTestApi, type FullTestApi, LISTED_NAMES, PARTNERS } from './support/full-api.ts';
 
 /*
  * The adversarial tenancy suite (issue 8). Generated from the served OpenAPI document and the app's
@@ -35,6 +35,9 @@ interface Objects {
   alertId: string;
   /** An AMBER alert `peer` sent the administration (accepted). */
   receivedAlertId: string;
+  seizureId: string;
+  cashId: string;
+  groupId: string;
 }
 interface Fixture {
   api: FullTestApi;
@@ -68,6 +71,63 @@ function markedAlert(admin: Admin) {
     reason: `${admin}SECRET reason`,
     instructions: `${admin}SECRET instructions`,
     validUntil: '2099-12-31',
+  };
+}
+
+/** A seizure of an administration whose every personal and free-text value carries its secret marker. */
+function markedSeizure(admin: Admin, id: string) {
+  return {
+    id,
+    administration: admin,
+    date: '2026-11-30',
+    office: `${admin}OFF01`,
+    direction: 'import',
+    category: 'drugs',
+    goods: `cocaine for ${admin}SECRET`,
+    quantity: { value: 12, unit: 'kg' },
+    concealment: 'in-cargo',
+    detection: 'risk-profile',
+    transportMode: 'sea',
+    route: { departure: 'EC', transit: [], destination: 'NL' },
+    persons: [{ role: 'suspect', name: `Suspect ${admin}SECRET` }],
+    companies: [{ role: 'consignee', name: `Consignee ${admin}SECRET BV` }],
+    notes: `${admin}SECRET notes`,
+  };
+}
+
+/** A cash declaration (undeclared: it derives a seizure, a screening and an alert draft) of an administration. */
+function markedCash(admin: Admin, id: string) {
+  return {
+    id,
+    administration: admin,
+    at: '2026-11-30T07:45:00Z',
+    office: 'NLAMS01',
+    direction: 'entry',
+    traveller: {
+      name: `Traveller ${admin}SECRET`,
+      nationality: 'BE',
+      documentType: 'passport',
+      documentNumber: `${admin}SECRET1`,
+    },
+    amount: 48000,
+    currency: 'EUR',
+    instruments: ['banknotes-and-coins'],
+    originOfFunds: `${admin}SECRET origin`,
+    intendedUse: `${admin}SECRET use`,
+    transportMode: 'air',
+    route: { departure: 'AE', transit: [], destination: 'NL' },
+    status: 'undeclared',
+  };
+}
+
+/** A group of an administration with its first partner, open from 2026 to 2036. */
+function markedGroup(admin: Admin) {
+  return {
+    name: `Operation ${admin}SECRET`,
+    members: [PARTNERS[admin][0]],
+    from: '2026-01-01',
+    until: '2036-12-31',
+    purpose: `${admin}SECRET purpose`,
   };
 }
 
@@ -163,6 +223,47 @@ const RECIPES: Record<RouteKey, Recipe> = {
   'GET /v1/alerts/{id}/feedback': {
     object: 'alertId',
     call: (id) => ({ path: `/v1/alerts/${enc(id)}/feedback` }),
+  },
+  'POST /v1/seizures': {
+    call: (_id, f) => ({ path: '/v1/seizures', init: jsonPost(markedSeizure('XA', `XA-S${f.next()}`)) }),
+  },
+  'GET /v1/seizures': { call: () => ({ path: '/v1/seizures?form=national&limit=1000' }) },
+  'GET /v1/seizures/{id}': {
+    object: 'seizureId',
+    call: (id) => ({ path: `/v1/seizures/${enc(id)}?form=national` }),
+  },
+  'POST /v1/seizures/{id}/share': {
+    object: 'seizureId',
+    call: (id) => ({
+      path: `/v1/seizures/${enc(id)}/share`,
+      init: jsonPost({ to: [PARTNERS.XA[0]], form: 'national', handling: 'AMBER+STRICT' }),
+    }),
+  },
+  'POST /v1/cash-declarations': {
+    call: (_id, f) => ({
+      path: '/v1/cash-declarations',
+      init: jsonPost(markedCash('XA', `XA-C${f.next()}`)),
+    }),
+  },
+  'GET /v1/cash-declarations': { call: () => ({ path: '/v1/cash-declarations?limit=1000' }) },
+  'GET /v1/cash-declarations/{id}': {
+    object: 'cashId',
+    call: (id) => ({ path: `/v1/cash-declarations/${enc(id)}` }),
+  },
+  'POST /v1/groups': { call: () => ({ path: '/v1/groups', init: jsonPost(markedGroup('XA')) }) },
+  'GET /v1/groups': { call: () => ({ path: '/v1/groups' }) },
+  'GET /v1/groups/{id}': { object: 'groupId', call: (id) => ({ path: `/v1/groups/${enc(id)}` }) },
+  'POST /v1/groups/{id}/posts': {
+    object: 'groupId',
+    call: (id) => ({
+      path: `/v1/groups/${enc(id)}/posts`,
+      init: jsonPost({ kind: 'message', text: 'posted by the tenancy suite' }),
+    }),
+  },
+  'GET /v1/groups/{id}/posts': { object: 'groupId', call: (id) => ({ path: `/v1/groups/${enc(id)}/posts` }) },
+  'GET /v1/groups/{id}/summary': {
+    object: 'groupId',
+    call: (id) => ({ path: `/v1/groups/${enc(id)}/summary` }),
   },
   'GET /v1/log/checkpoint': { call: () => ({ path: '/v1/log/checkpoint' }) },
   'GET /v1/log/entries/{index}': { object: 'logIndex', call: (i) => ({ path: `/v1/log/entries/${i}` }) },
@@ -298,16 +399,48 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
       at: '2026-12-03T10:00:00Z',
       note: `${admin}SECRET seized`,
     };
-    expect(await api.receive(admin, 'alert-feedback', feedback)).toEqual({ status: 'accepted' });
+    expect(await api.receive(admin, 'peer', { kind: 'alert-feedback', body: feedback })).toEqual({ status: 'accepted' });
     const receivedAlertId = `${admin}SECRET-RA1`;
     const received = { alertId: receivedAlertId, version: 1, content: markedAlert(admin) };
-    expect(await api.receive(admin, 'alert', received)).toEqual({ status: 'accepted' });
+    expect(await api.receive(admin, 'peer', { kind: 'alert', body: received })).toEqual({ status: 'accepted' });
+    const seizureId = `${admin}SECRET-S1`;
+    expect((await post('/v1/seizures', { ...markedSeizure(admin, seizureId), declarationId })).status).toBe(
+      201,
+    );
+    const cashId = `${admin}SECRET-C1`;
+    expect((await post('/v1/cash-declarations', markedCash(admin, cashId))).status).toBe(201);
+    const group = await post('/v1/groups', markedGroup(admin));
+    expect(group.status).toBe(201);
+    const groupId = ((await group.json()) as { group: { id: string } }).group.id;
+    expect((await post(`/v1/groups/${groupId}/posts`, { kind: 'seizure', seizureId })).status).toBe(201);
+    // What partners shared with the administration: a national seizure under RED, and a group they run.
+    const partner = PARTNERS[admin][0];
+    const national = { ...markedSeizure(admin, `${admin}SECRET-R1`), administration: partner };
+    expect(
+      await api.receive(admin, partner, {
+        kind: 'seizure',
+        handling: 'RED',
+        body: { form: 'national', report: national },
+      }),
+    ).toEqual({ status: 'accepted' });
+    const theirs = {
+      ...markedGroup(admin),
+      id: `${admin}SECRET-G2`,
+      coordinator: partner,
+      members: [partner, admin.toLowerCase()],
+    };
+    expect(
+      await api.receive(admin, partner, { kind: 'group', handling: 'AMBER+STRICT', body: theirs }),
+    ).toEqual({ status: 'accepted' });
     objects[admin] = {
       declarationId,
       hitId: hit!.id,
       logIndex: detail.decisions[0]!.logIndex!,
       alertId: alert.id,
       receivedAlertId,
+      seizureId,
+      cashId,
+      groupId,
     };
   }
   return { api, objects, next: () => ++counter };
@@ -321,6 +454,8 @@ async function foreignState(f: Fixture) {
   const alerts = await f.api.alerts.list('XB', { limit: 1000 });
   const fixtures = [f.objects.XB.alertId, f.objects.XB.receivedAlertId];
   const feedback = await Promise.all(fixtures.map((id) => f.api.alerts.feedbackOf('XB', id)));
+  const asXB = async (path: string) =>
+    (await f.api.app.request(path, { headers: { authorization: `Bearer ${f.api.keys.XB.auditor}` } })).json();
   return {
     decisions: d.decisions,
     outcomes: d.outcomes,
@@ -329,6 +464,16 @@ async function foreignState(f: Fixture) {
     alerts: alerts.filter((a) => fixtures.includes(a.id)),
     alertTargets: alerts.filter((a) => !fixtures.includes(a.id)).map((a) => [a.status, a.version]),
     feedback,
+    seizures: await asXB('/v1/seizures?form=national&limit=1000'),
+    cash: ((await asXB('/v1/cash-declarations?limit=1000')) as { items: unknown[] }).items.length,
+    groups: await asXB('/v1/groups'),
+    posts: await asXB(`/v1/groups/${f.objects.XB.groupId}/posts`),
+    // XB's shares, but for the issue of the fresh alerts made as targets (counted in alertTargets).
+    shares: f.api.outbox.shares.filter(
+      (s) =>
+        s.administration === 'XB' &&
+        !(s.kind === 'alert' && !fixtures.includes((s.body as { alertId: string }).alertId)),
+    ).length,
   };
 }
 

@@ -11,11 +11,17 @@ import type { EnvelopeKind } from '../../src/core/sharing/envelope.ts';
 import type { TlpCode } from '../../src/core/sharing/tlp.ts';
 import { type DialectName, openDatabase } from '../../src/driven/database/database.ts';
 import { migrateToLatest } from '../../src/driven/database/migrate.ts';
-import type { ReceiveResult } from '../../src/driven/federation/sharing-port.ts';
+import type { ReceivedItemHandlers, ReceiveResult } from '../../src/driven/federation/sharing-port.ts';
 import { goodPartyScreening } from '../../src/driven/lists/screening-context.ts';
 import { referenceData } from '../../src/driven/reference/file-reference-data.ts';
+import {
+  groupReceivedHandlers,
+  seizureReceivedHandlers,
+} from '../../src/driven/sharing/received-handlers.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../../src/driven/store/api-key-records.ts';
+import { GroupRepository } from '../../src/driven/store/group-repository.ts';
 import { ScreeningStore } from '../../src/driven/store/screening-store.ts';
+import { SeizureRepository } from '../../src/driven/store/seizure-repository.ts';
 import { createApp } from '../../src/driving/http/app.ts';
 import type { ApiApp } from '../../src/driving/http/route-module.ts';
 import { greenlaneRoutes } from '../../src/driving/http/routes/index.ts';
@@ -52,6 +58,9 @@ const POLICY: SelectionPolicy = {
   randomRates: { yellow: 0, red: 0 },
 };
 
+/** Each test administration's partners (what `greenlane partners add --administration` would hold). */
+export const PARTNERS = { XA: ['xa-partner', 'xa-other'], XB: ['xb-partner'] } as const;
+
 /** The API keys of one administration: one per role, and one revoked admin key. */
 export type AdministrationKeys = Record<ApiKeyRole | 'revoked', string>;
 
@@ -64,19 +73,22 @@ export interface FullTestApi {
   app: ApiApp;
   store: LoggedDeclarationStore;
   screening: ScreeningStore;
+  /** What the sharing routes handed to federation (partners: {@link PARTNERS}). */
+  outbox: RecordingOutbox;
+  /**
+   * An item from `partner` arriving at `administration` as the inbox applies it after it verified
+   * (the alert, seizure and group handlers, in one transaction; handling AMBER unless given).
+   */
+  receive(
+    administration: string,
+    partner: string,
+    item: { kind: EnvelopeKind; handling?: TlpCode; body: unknown },
+  ): Promise<ReceiveResult>;
   /** The pipeline behind `POST /v1/declarations`, for fixtures that must not count against a key's rate limit. */
   submit(administration: string, declarations: readonly object[]): Promise<void>;
   keys: Record<'XA' | 'XB', AdministrationKeys>;
-  /** Alerts over a recording outbox (the federation seam): both administrations know the partner `peer`. */
+  /** Alerts over the recording outbox (the federation seam): both administrations know the partner `peer`. */
   alerts: AlertService;
-  outbox: RecordingOutbox;
-  /** Applies an item from partner `peer` as the federation inbox would (the alert handlers). */
-  receive(
-    administration: string,
-    kind: EnvelopeKind,
-    body: unknown,
-    handling?: TlpCode,
-  ): Promise<ReceiveResult>;
   dispose(): Promise<void>;
 }
 
@@ -115,10 +127,18 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
     keys[admin] = own;
   }
 
-  const outbox = new RecordingOutbox('hub', ['peer']);
+  // Both administrations also know the partner `peer` (the alert fixtures' sender).
+  const outbox = new RecordingOutbox('hub', {
+    XA: [...PARTNERS.XA, 'peer'],
+    XB: [...PARTNERS.XB, 'peer'],
+  });
   const alerts = new AlertService({ conn, outbox });
-  const handlers = alertReceivedHandlers();
-  let seq = 0;
+  const inbox: ReceivedItemHandlers = {
+    ...alertReceivedHandlers(),
+    ...seizureReceivedHandlers(new SeizureRepository(conn)),
+    ...groupReceivedHandlers(new GroupRepository(conn), { memberName: (a) => a.toLowerCase() }),
+  };
+  let received = 0;
   const app = createApp({
     authenticate: store.authenticate,
     routes: greenlaneRoutes({
@@ -134,6 +154,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
         ...goodPartyScreening(screening, index),
         onAdjudicated: () => log.drainRecords(),
       },
+      sharing: { outbox },
     }),
     // Replays and concurrent duplicates are what these suites attack: per-key rate limits
     // (tested in rate-limit.test.ts) would answer 429 before the store is reached.
@@ -143,6 +164,22 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
     app,
     store,
     screening,
+    outbox,
+    receive: (administration, partner, { kind, handling = 'AMBER', body }) => {
+      received += 1;
+      const item = {
+        itemId: `in-${received}`,
+        sender: partner,
+        kind,
+        seq: received,
+        handling,
+        originator: partner,
+        body,
+      };
+      return conn.db
+        .transaction()
+        .execute((trx) => inbox[kind]!(trx, { administration, partner, item, logIndex: received }));
+    },
     submit: async (administration, declarations) => {
       const lines = await assess(administration, asInputRecords(declarations), {
         source: 'test',
@@ -153,22 +190,6 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
     },
     keys,
     alerts,
-    outbox,
-    receive: (administration, kind, body, handling = 'AMBER') => {
-      seq += 1;
-      const item = {
-        itemId: `peer-item-${seq}`,
-        sender: 'peer',
-        kind,
-        seq,
-        handling,
-        originator: 'peer',
-        body,
-      };
-      return conn.db
-        .transaction()
-        .execute((trx) => handlers[kind]!(trx, { administration, partner: 'peer', item, logIndex: seq }));
-    },
     dispose: async () => {
       await log.close();
       await conn.close();

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { GreenlaneError } from '../../src/core/error.ts';
+import { parseSharedBody } from '../../src/core/sharing/shared-bodies.ts';
 import type { Database } from '../../src/driven/database/schema.ts';
 import { timeOrderedId } from '../../src/driven/database/time-ordered-id.ts';
 import type {
@@ -13,13 +14,17 @@ import type {
 /** A share as the outbox was given it, with its receipt. */
 export type RecordedShare = OutgoingShare & ShareReceipt & { originator: string };
 
+/** The names `to` may use: the same for every administration, or each administration's own. */
+export type RecordingPartners = readonly string[] | Readonly<Record<string, readonly string[]>>;
+
 /**
- * The federation seam (`Outbox`) in memory, for tests of what shares: it records each share with
- * a sequence number and a log index, refuses partners it was not told about (`UNKNOWN_PARTNER`,
- * as the real outbox does), and delivers what was addressed to a partner to that partner's
- * handlers as the inbox would (in a transaction of the receiving database). It does not sign, log
- * or retry: that is the federation's, tested there. A share made in a transaction that then rolls
- * back stays recorded here; tests of the rollback look at the database.
+ * The federation seam (`Outbox`, src/driven/federation/sharing-port.ts) in memory, for tests of
+ * the capabilities that share: it checks what the real outbox checks up front (each partner
+ * belongs to the sending administration: `UNKNOWN_PARTNER`; the body is valid for its kind:
+ * `INVALID_INPUT`), records each share with a sequence number and a log index, and delivers what
+ * was addressed to a partner to that partner's handlers as the inbox would (in a transaction of
+ * the receiving database). It does not sign, log or retry: that is federation's, tested there. A
+ * share made in a transaction that then rolls back stays recorded; rollback tests look at the database.
  */
 export class RecordingOutbox implements Outbox {
   readonly shares: RecordedShare[] = [];
@@ -28,16 +33,32 @@ export class RecordingOutbox implements Outbox {
   /** `sender`: this installation's name; `partners`: the names `to` may use. */
   constructor(
     readonly sender: string,
-    private readonly partners: readonly string[],
+    private readonly partners: RecordingPartners,
   ) {}
 
+  private partnersOf(administration: string): readonly string[] {
+    return Array.isArray(this.partners)
+      ? (this.partners as readonly string[])
+      : ((this.partners as Readonly<Record<string, readonly string[]>>)[administration] ?? []);
+  }
+
   async share(_trx: Kysely<Database>, share: OutgoingShare): Promise<ShareReceipt> {
-    const unknown = share.to.filter((p) => !this.partners.includes(p));
-    if (unknown.length > 0)
+    const own = this.partnersOf(share.administration);
+    for (const [i, name] of share.to.entries()) {
+      if (!own.includes(name)) {
+        throw new GreenlaneError(
+          'UNKNOWN_PARTNER',
+          `/to/${i}: unknown partner ${name} of ${share.administration}`,
+        );
+      }
+    }
+    const parsed = parseSharedBody(share.kind, share.body);
+    if (!parsed.ok) {
       throw new GreenlaneError(
-        'UNKNOWN_PARTNER',
-        `unknown partner ${unknown.join(', ')} of ${share.administration}`,
+        'INVALID_INPUT',
+        parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
       );
+    }
     const receipt = { itemId: share.itemId ?? timeOrderedId(), seq: this.shares.length + 1 };
     this.shares.push({ ...share, ...receipt, originator: share.originator ?? this.sender });
     return receipt;
@@ -45,7 +66,7 @@ export class RecordingOutbox implements Outbox {
 
   async logIndexOf(itemId: string): Promise<number> {
     const at = this.shares.findIndex((s) => s.itemId === itemId);
-    if (at < 0) throw new Error(`no item ${itemId}`);
+    if (at < 0) throw new GreenlaneError('NOT_FOUND', `item ${itemId} was never shared`);
     return 100 + at;
   }
 

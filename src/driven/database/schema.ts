@@ -3,9 +3,16 @@ import type { CoreTables } from './core-tables.ts';
 import type { LedgerTables } from './ledger-tables.ts';
 import type { ModelTables } from './model-tables.ts';
 import type { ScreeningTables } from './screening-tables.ts';
+import type { SharingTables } from './sharing-tables.ts';
 
 /**
  * The whole database as Kysely sees it. Each capability declares its own tables in its own file
  * (`core-tables.ts`, `ledger-tables.ts`, ...) and is added here.
  */
-export interface Database extends AlertTables, CoreTables, LedgerTables, ModelTables, ScreeningTables {}
+export interface Database
+  extends AlertTables,
+    CoreTables,
+    LedgerTables,
+    ModelTables,
+    ScreeningTables,
+    SharingTables {}

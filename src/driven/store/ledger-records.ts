@@ -15,7 +15,9 @@ export type RecordKind =
   | 'risk-profile'
   | 'adjudication'
   | 'model-activation'
-  | 'list-version';
+  | 'list-version'
+  | 'seizure'
+  | 'cash-declaration';
 
 /** A record to log, written with {@link writeLedgerRecords} in the transaction that stores it. */
 export interface LedgerRecordInput {
@@ -190,8 +192,8 @@ export class LedgerRecordStore {
 
   /**
    * Stored records that are not (yet) in a log of `size` entries, oldest first, at most `limit`:
-   * a decision, outcome, profile version, adjudication or model activation without its
-   * `ledger_records` row, or whose row has no index or one beyond the tree.
+   * a decision, outcome, profile version, adjudication, model activation, own seizure or cash
+   * declaration without its `ledger_records` row, or whose row has no index or one beyond the tree.
    */
   async unlogged(
     size: number,
@@ -199,10 +201,10 @@ export class LedgerRecordStore {
   ): Promise<Array<{ kind: string; recordId: string; detail: string }>> {
     const db = this.conn.db;
     const found: Array<{ kind: string; recordId: string; detail: string }> = [];
-    const missing = (kind: string, key: string, table: string, label: string) =>
+    const missing = (kind: string, key: string, table: string, label: string, where = '1 = 1') =>
       sql<{ record_id: string; detail: string }>`
         select t.record_id, t.detail from (select ${sql.raw(key)} as record_id, ${sql.raw(label)} as detail
-          from ${sql.table(table)}) t
+          from ${sql.table(table)} where ${sql.raw(where)}) t
         left join ledger_records r on r.kind in (${sql.join(kind.split('|'))}) and r.record_id = t.record_id
         where r.record_id is null or r.log_index >= ${size}
           or (r.log_index is null and (r.legacy = 0 or r.kind in ('decision', 'override')))
@@ -251,6 +253,26 @@ export class LedgerRecordStore {
           'id',
           'model_activations',
           "'model ' || model_id || ' (administration ' || administration || ')'",
+        ),
+      ],
+      [
+        'seizure',
+        // Only the administration's own records: a partner's seizure is in the partner's log.
+        missing(
+          'seizure',
+          "administration || '/' || id",
+          'seizures',
+          "'seizure ' || id || ' (administration ' || administration || ')'",
+          "source = 'local'",
+        ),
+      ],
+      [
+        'cash-declaration',
+        missing(
+          'cash-declaration',
+          "administration || '/' || id",
+          'cash_declarations',
+          "'cash declaration ' || id || ' (administration ' || administration || ')'",
         ),
       ],
     ];

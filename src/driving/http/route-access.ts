@@ -67,6 +67,22 @@ export const ROUTE_ACCESS = {
   'POST /v1/alerts/{id}/withdrawal': { roles: ['admin', 'analyst'] },
   'POST /v1/alerts/{id}/feedback': { roles: ['admin', 'analyst', 'officer'] },
   'GET /v1/alerts/{id}/feedback': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  // Information sharing (docs/SHARING.md). Officers record what they seize; analysts decide what
+  // leaves the administration; auditors read (national reads are themselves logged); a partner's
+  // key reaches none of these (it speaks to the federation routes only).
+  'POST /v1/seizures': { roles: ['admin', 'analyst', 'officer'] },
+  'GET /v1/seizures': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/seizures/{id}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'POST /v1/seizures/{id}/share': { roles: ['admin', 'analyst'] },
+  'POST /v1/cash-declarations': { roles: ['admin', 'officer'] },
+  'GET /v1/cash-declarations': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/cash-declarations/{id}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'POST /v1/groups': { roles: ['admin', 'analyst'] },
+  'GET /v1/groups': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/groups/{id}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'POST /v1/groups/{id}/posts': { roles: ['admin', 'analyst'] },
+  'GET /v1/groups/{id}/posts': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/groups/{id}/summary': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
 
   'GET /v1/log/checkpoint': { public: 'partners verify the log with its public key alone' },
   'GET /v1/log/entries/{index}': {

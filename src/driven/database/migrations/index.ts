@@ -8,6 +8,7 @@ import { profileTenancyMigration } from './0006-profile-tenancy.ts';
 import { installationStateMigration } from './0007-installation-state.ts';
 import { ledgerRecordsMigration } from './0008-ledger-records.ts';
 import { alertsMigration } from './0010-alerts.ts';
+import { seizuresGroupsMigration } from './0011-seizures-groups.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-installation-state': installationStateMigration,
   '0008-ledger-records': ledgerRecordsMigration,
   '0010-alerts': alertsMigration,
+  '0011-seizures-groups': seizuresGroupsMigration,
 };

@@ -12,6 +12,7 @@ import { registerOverrideCommand } from './override.ts';
 import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
 import { registerScreenCommand } from './screen.ts';
+import { registerSeizuresCommand } from './seizures.ts';
 import { registerSelectionCommand } from './selection.ts';
 import { registerServeCommand } from './serve.ts';
 
@@ -34,4 +35,5 @@ export function registerCommands(program: Command, context: CliContext = {}): vo
   registerSelectionCommand(program);
   registerOverrideCommand(program);
   registerAlertsCommand(program, context);
+  registerSeizuresCommand(program);
 }

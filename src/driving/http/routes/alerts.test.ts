@@ -59,13 +59,15 @@ for (const dialect of DIALECTS) {
     });
 
     it('shows received alerts per TLP 2.0: a RED one to analysts only', async () => {
-      await api.receive(
-        'XA',
-        'alert',
-        { alertId: 'peer-red-1', version: 1, content: { ...FAR, handling: 'RED' } },
-        'RED',
-      );
-      await api.receive('XA', 'alert', { alertId: 'peer-amber-1', version: 1, content: FAR });
+      await api.receive('XA', 'peer', {
+        kind: 'alert',
+        body: { alertId: 'peer-red-1', version: 1, content: { ...FAR, handling: 'RED' } },
+        handling: 'RED',
+      });
+      await api.receive('XA', 'peer', {
+        kind: 'alert',
+        body: { alertId: 'peer-amber-1', version: 1, content: FAR },
+      });
       const ids = async (role: 'analyst' | 'officer') =>
         (await call(role, '/v1/alerts?received=true')).body.items.map((a: { id: string }) => a.id).sort();
       expect(await ids('analyst')).toEqual(['peer-amber-1', 'peer-red-1']);

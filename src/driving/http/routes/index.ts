@@ -1,15 +1,22 @@
 import { sql } from 'kysely';
 import type { StoreConnection } from '../../../driven/database/database.ts';
+import { CashDeclarationRepository } from '../../../driven/store/cash-declaration-repository.ts';
 import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
 import type { AlertService } from '../../../installation/alert-service.ts';
 import type { RouteModule } from '../route-module.ts';
 import { webRoutes } from '../web/web-routes.ts';
 import { alertRoutes } from './alerts.ts';
+import { GroupRepository } from '../../../driven/store/group-repository.ts';
+import { SeizureRepository } from '../../../driven/store/seizure-repository.ts';
+import { registerCashDeclarationRoutes } from './cash-declarations.ts';
 import { type AssessRecords, declarationRoutes } from './declarations.ts';
+import { registerGroupRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
 import { type LogRouteDeps, logRoutes } from './log.ts';
 import { queueRoutes } from './queue.ts';
 import { type ScreeningRouteDeps, screeningRoutes } from './screening.ts';
+import { registerSeizureRoutes } from './seizures.ts';
+import type { SharingRouteDeps } from './sharing-support.ts';
 
 export interface GreenlaneRouteDeps {
   conn: StoreConnection;
@@ -22,6 +29,33 @@ export interface GreenlaneRouteDeps {
   log?: LogRouteDeps;
   /** Alerts issued to and received from partners (`openInstallation(...).alerts`). */
   alerts: AlertService;
+  /**
+   * Information sharing: federation's outbox (without it the routes that share answer 503), the
+   * administration's name among group members, alert feedback for group summaries. Seizures,
+   * cash declarations and groups are served either way; cash travellers are screened by `screening`.
+   */
+  sharing?: Pick<SharingRouteDeps, 'outbox' | 'memberName' | 'alertFeedback'>;
+}
+
+/** Seizures, cash declarations and closed groups over the connection (docs/SHARING.md). */
+function sharingRoutes(deps: GreenlaneRouteDeps): RouteModule {
+  const seizures = new SeizureRepository(deps.conn);
+  const sharing: SharingRouteDeps = {
+    ...deps.sharing,
+    seizures,
+    cash: new CashDeclarationRepository(deps.conn, seizures),
+    groups: new GroupRepository(deps.conn),
+    ...(deps.screening ? { screening: deps.screening } : {}),
+    ...(deps.log ? { onLogged: () => deps.log!.log.drainRecords() } : {}),
+  };
+  return {
+    name: 'sharing',
+    register: (app) => {
+      registerSeizureRoutes(app, sharing);
+      registerCashDeclarationRoutes(app, sharing);
+      registerGroupRoutes(app, sharing);
+    },
+  };
 }
 
 /**
@@ -38,6 +72,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     webRoutes({ queue }),
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
     alertRoutes({ alerts: deps.alerts }),
+    sharingRoutes(deps),
     ...(deps.log
       ? [
           {

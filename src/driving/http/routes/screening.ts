@@ -462,6 +462,34 @@ function publicGoodParty(g: GoodParty) {
   };
 }
 
+/**
+ * Screens parties for an administration as `POST /v1/screen` does: the administration's good
+ * parties left out, hits recorded for adjudication; one list of matches per query, in order.
+ * Busy workers are a 503 with `Retry-After`. Cash declarations screen their traveller with it.
+ */
+export async function screenParties(
+  deps: ScreeningRouteDeps,
+  screener: PartyScreener,
+  admin: string,
+  queries: readonly ScreeningQuery[],
+) {
+  const found = await screener.screen(queries).catch((err: unknown) => {
+    if (err instanceof ScreeningPoolBusyError)
+      throw new HttpError(503, 'unavailable', 'the screening workers are busy; retry in a few seconds', [], {
+        headers: { 'Retry-After': '2' },
+        cause: err,
+      });
+    throw err;
+  });
+  const results = [];
+  for (const [i, query] of queries.entries()) {
+    const hits = found[i]!.filter((h) => !deps.isCleared?.(admin, query, h));
+    await deps.recordHits?.(admin, query, hits);
+    results.push(hits.map((h) => ({ ...matchOf(h), version: h.version })));
+  }
+  return results;
+}
+
 /** Adds the screening endpoints to an app (see {@link screeningRoutes} for the module form). */
 export function registerScreeningRoutes(app: ApiApp, deps: ScreeningRouteDeps): void {
   const screener = deps.screener ?? inThreadScreener(deps.index);
@@ -490,29 +518,8 @@ export function registerScreeningRoutes(app: ApiApp, deps: ScreeningRouteDeps): 
           ...(p.imo ? { imo: p.imo.replace(/\D/g, '') } : {}),
         };
       });
-      const found = await screener.screen(queries).catch((err: unknown) => {
-        if (err instanceof ScreeningPoolBusyError)
-          throw new HttpError(
-            503,
-            'unavailable',
-            'the screening workers are busy; retry in a few seconds',
-            [],
-            {
-              headers: { 'Retry-After': '2' },
-              cause: err,
-            },
-          );
-        throw err;
-      });
-      const results = [];
-      for (const [i, query] of queries.entries()) {
-        const hits = found[i]!.filter((h) => !deps.isCleared?.(admin, query, h));
-        await deps.recordHits?.(admin, query, hits);
-        results.push({
-          id: parties[i]!.id ?? null,
-          matches: hits.map((h) => ({ ...matchOf(h), version: h.version })),
-        });
-      }
+      const found = await screenParties(deps, screener, admin, queries);
+      const results = found.map((matches, i) => ({ id: parties[i]!.id ?? null, matches }));
       return c.json({ results, thresholds: DEFAULT_THRESHOLDS, versions: index.versions }, 200);
     },
     (result) => screenRequestFailed(result),
