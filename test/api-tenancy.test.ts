@@ -399,10 +399,14 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
       at: '2026-12-03T10:00:00Z',
       note: `${admin}SECRET seized`,
     };
-    expect(await api.receive(admin, 'peer', { kind: 'alert-feedback', body: feedback })).toEqual({ status: 'accepted' });
+    expect(await api.receive(admin, 'peer', { kind: 'alert-feedback', body: feedback })).toEqual({
+      status: 'accepted',
+    });
     const receivedAlertId = `${admin}SECRET-RA1`;
     const received = { alertId: receivedAlertId, version: 1, content: markedAlert(admin) };
-    expect(await api.receive(admin, 'peer', { kind: 'alert', body: received })).toEqual({ status: 'accepted' });
+    expect(await api.receive(admin, 'peer', { kind: 'alert', body: received })).toEqual({
+      status: 'accepted',
+    });
     const seizureId = `${admin}SECRET-S1`;
     expect((await post('/v1/seizures', { ...markedSeizure(admin, seizureId), declarationId })).status).toBe(
       201,

@@ -40,7 +40,10 @@ async function api(
 ): Promise<{ status: number; json: any }> {
   const res = await fetch(`${inst.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${secret}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${secret}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -123,12 +126,22 @@ describe('two installations, each its own process, over real HTTP', () => {
     );
     expect(received.from).toBe('a.example');
 
-    const matching = await api(b, keys.bIngest!, '/v1/declarations', declaration('B-DECL-1', '3004900000', 'IN'));
+    const matching = await api(
+      b,
+      keys.bIngest!,
+      '/v1/declarations',
+      declaration('B-DECL-1', '3004900000', 'IN'),
+    );
     expect(matching.status).toBe(200);
     const decision = matching.json.results?.[0] ?? matching.json;
     expect(decision.channel).toBe('red');
     expect(decision.reasons).toContainEqual(expect.objectContaining({ source: 'alert', code: issued.id }));
-    const other = await api(b, keys.bIngest!, '/v1/declarations', declaration('B-DECL-2', '3004900000', 'DE'));
+    const other = await api(
+      b,
+      keys.bIngest!,
+      '/v1/declarations',
+      declaration('B-DECL-2', '3004900000', 'DE'),
+    );
     const otherDecision = other.json.results?.[0] ?? other.json;
     expect(otherDecision.reasons.map((r: { source: string }) => r.source)).not.toContain('alert');
 
@@ -139,7 +152,10 @@ describe('two installations, each its own process, over real HTTP', () => {
     expect(feedback.status, JSON.stringify(feedback.json)).toBeLessThan(300);
     const atA = await until('A receives B’s feedback', async () => {
       const r = await api(a, keys.aAnalyst!, `/v1/alerts/${issued.id}/feedback`);
-      const items = (r.json?.feedback ?? r.json?.items ?? r.json) as Array<{ from?: string; outcome: string }>;
+      const items = (r.json?.feedback ?? r.json?.items ?? r.json) as Array<{
+        from?: string;
+        outcome: string;
+      }>;
       return Array.isArray(items) && items.length > 0 ? items : undefined;
     });
     expect(atA[0]!.outcome).toBe('seizure');
@@ -151,7 +167,12 @@ describe('two installations, each its own process, over real HTTP', () => {
     await until('B sees the withdrawal', async () =>
       (await receivedAlerts(b)).find((x) => x.id === issued.id && x.status === 'withdrawn'),
     );
-    const after = await api(b, keys.bIngest!, '/v1/declarations', declaration('B-DECL-3', '3004900000', 'IN'));
+    const after = await api(
+      b,
+      keys.bIngest!,
+      '/v1/declarations',
+      declaration('B-DECL-3', '3004900000', 'IN'),
+    );
     const afterDecision = after.json.results?.[0] ?? after.json;
     expect(afterDecision.reasons.map((r: { source: string }) => r.source)).not.toContain('alert');
   }, 180_000);
