@@ -523,7 +523,8 @@ function compareForms(
   const nc = c.tokens.length;
   // A single letter in a ship's or company's name is a letter, not a given name's initial: the ship
   // "SOFIA K" is not "Sofia Krug".
-  const initials = !queryForm.organization && !candidateForm.organization;
+  // Nor is a romanised syllable ("i" of 이, "o" of 오) an initial: 웅정이 (ung jong i) is not "Jong Sung Il".
+  const initials = !queryForm.organization && !candidateForm.organization && script !== SCRIPT_SYLLABIC;
   if (nq === 0 || nc === 0)
     return { score: 0, pairs: [], unmatchedQuery: q.tokens, unmatchedCandidate: c.tokens };
 

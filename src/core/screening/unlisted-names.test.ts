@@ -194,4 +194,18 @@ describe('names that are not listed', () => {
       DEFAULT_THRESHOLDS.match,
     );
   });
+
+  it('spells only the first syllable of a name in Hangul as a surname, and reads no syllable as an initial', () => {
+    // 熊静怡 reads 웅정이 (ung jong i) in Korean: its last syllable is no "Lee", nor the initial of "Il".
+    const cmp = compareNames(
+      normaliseName('熊静怡', tables, 'person'),
+      normaliseName('Jong Sung Il', tables, 'person'),
+    );
+    expect(cmp.pairs.map((p) => p.query)).toEqual(['jong', 'ung']);
+    expect(cmp.score).toBeLessThan(0.7);
+    expect(normaliseName('웅정이', tables, 'person').tokens).toEqual(['ung', 'jong', 'i']);
+    // The surname keeps the spelling lists use.
+    expect(normaliseName('이민호', tables, 'person').tokens).toEqual(['lee', 'min', 'ho']);
+    expect(score('이민호', 'Lee Min Ho')).toBe(1);
+  });
 });
