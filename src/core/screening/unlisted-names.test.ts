@@ -171,6 +171,11 @@ describe('names that are not listed', () => {
   it('makes omitted name parts cheap only beside a part that agrees closely', () => {
     expect(score('Carmine Murray', 'Maria del Carmen Suaza Barco')).toBeLessThan(DEFAULT_THRESHOLDS.review);
     expect(score('Eduarda Barros', 'Gustavo Eduardo Porras Cortes')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    expect(score('Eduarda Barros', 'Eduardo Porras Ali')).toBeLessThan(DEFAULT_THRESHOLDS.review);
+    // Parts a letter off agree closely: the omitted middle name stays cheap.
+    expect(score('Marianna Kowalsky', 'Mariana Ana Kowalski')).toBeGreaterThanOrEqual(
+      DEFAULT_THRESHOLDS.match,
+    );
     expect(score('Carmen Suaza', 'Maria del Carmen Suaza Barco')).toBeGreaterThanOrEqual(
       DEFAULT_THRESHOLDS.match,
     );
