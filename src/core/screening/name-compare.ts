@@ -280,7 +280,8 @@ export function tokenSimilarity(
     phonA === phonB &&
     lev >= 0.5 &&
     s < 0.88 &&
-    (a.charCodeAt(0) === b.charCodeAt(0) || !shortToken(a, b))
+    (a.charCodeAt(0) === b.charCodeAt(0) || !shortToken(a, b)) &&
+    (abjadSide === 0 || (abjadSide === 1 ? writtenVowelsAgree(a, b) : writtenVowelsAgree(b, a)))
   ) {
     s = 0.88;
     kind = 'phonetic';
@@ -563,6 +564,16 @@ function compareForms(
       // Two names in the same syllabic script agree syllable for syllable or not at all: 적 (jeog) and
       // 정 (jeong) are different syllables however alike their romanisations.
       if (sameScript && s < 1) s = 0;
+      // Two names both in an abjad write a short word's long vowels and consonants alike: a letter more
+      // is another name ("ولید" wlyd, Walid, is not "ولی" wly, Wali; "ملوک" mlwk is not "مالك" mlk),
+      // where a letter changed may be a typo. And a syllable romanised from Han or Hangul agrees with a
+      // Latin one only as the very syllable: "kong" (孔) is not "Kang", nor "huang" (黄) "Hang".
+      if (
+        s < 1 &&
+        shortToken(q.tokens[i]!, c.tokens[j]!) &&
+        (script === SCRIPT_SYLLABIC || (sameAbjad && q.tokens[i]!.length !== c.tokens[j]!.length))
+      )
+        s = 0;
       // Prefer aligning tokens at the same position when similarities tie (given name to given name).
       if (s > 0) candidates.push({ i, j, s, rank: s - Math.abs(i - j) * 1e-6, kind });
     }
