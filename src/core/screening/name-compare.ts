@@ -43,6 +43,16 @@ const SUBSTITUTION_PENALTY = 1.5;
 const OMISSION_PENALTY = 0.1;
 const ABJAD_OMISSION_PENALTY = 0.5;
 const ORG_OMISSION_PENALTY = 0.4;
+/**
+ * A name part less alike than this is two letters or more off in a short word ("Krasic" / "Karic",
+ * "Sergeevna" / "Evgenevna"), where a typo changes one: more likely another name part than a
+ * spelling of it, its dissimilarity costs FAR_PART_PENALTY times as much. A company's word cut
+ * short ("Marit" for "Maritime") is an abbreviation, not another word: it costs as any other.
+ */
+const FAR_PART_SIMILARITY = 0.8;
+const FAR_PART_PENALTY = 2;
+/** A name part agreeing at least this closely vouches for the names' other agreeing parts. */
+const CLOSE_PART_SIMILARITY = 0.92;
 /** "Salman bin Muhammad" is the son of "Muhammad bin Salman": same tokens, another person. */
 const NASAB_REVERSAL_FACTOR = 0.75;
 
@@ -93,6 +103,20 @@ function otherGender(pairs: TokenPair[]): boolean {
       longerCandidate++;
   }
   return longerQuery >= 2 || longerCandidate >= 2;
+}
+
+/**
+ * True when two names both written in an abjad have a part that differs only by a final ه, ة or ہ
+ * (h), the feminine ending of Arabic, Persian and Urdu names: "حسنہ" (Husna) is not "حسن" (Hasan),
+ * nor "کریمہ" (Karima) "کریم" (Karim). Written in the same script, a letter more is no spelling
+ * variant, so one such part is enough (unlike "-a" in Latin letters).
+ */
+function abjadFeminine(pairs: TokenPair[]): boolean {
+  return pairs.some(
+    ({ query: a, candidate: b }) =>
+      (a.length === b.length + 1 && a.endsWith('h') && a.startsWith(b)) ||
+      (b.length === a.length + 1 && b.endsWith('h') && b.startsWith(a)),
+  );
 }
 
 /** Position of the surname of a Korean or Chinese name of three syllables (first or last), or -1. */
@@ -226,6 +250,7 @@ export function tokenSimilarity(
   script: ScriptHint,
   phonetics = true,
   initials = true,
+  abjadSide: 0 | 1 | 2 = 0,
 ): [number, TokenMatchKind] {
   // A legal form corresponds only to a legal form: the listed alias "JSC" is not the name "JSC" of a
   // company whose own name was lost in transliteration ("나 주식회사").
@@ -255,7 +280,8 @@ export function tokenSimilarity(
     phonA === phonB &&
     lev >= 0.5 &&
     s < 0.88 &&
-    (a.charCodeAt(0) === b.charCodeAt(0) || !shortToken(a, b))
+    (a.charCodeAt(0) === b.charCodeAt(0) || !shortToken(a, b)) &&
+    (abjadSide === 0 || (abjadSide === 1 ? writtenVowelsAgree(a, b) : writtenVowelsAgree(b, a)))
   ) {
     s = 0.88;
     kind = 'phonetic';
@@ -265,7 +291,8 @@ export function tokenSimilarity(
     script === SCRIPT_ABJAD &&
     roleA === TOKEN_NAME &&
     roleB === TOKEN_NAME &&
-    skelA.length >= 1
+    skelA.length >= 1 &&
+    (abjadSide === 0 || (abjadSide === 1 ? writtenVowelsAgree(a, b) : writtenVowelsAgree(b, a)))
   ) {
     const sk =
       skelA === skelB
@@ -284,6 +311,43 @@ export function tokenSimilarity(
     script === SCRIPT_SYLLABIC || shortToken(a, b) ? SHORT_TOKEN_SIMILARITY : MIN_TOKEN_SIMILARITY;
   return s >= floor ? [s, kind] : [0, kind];
 }
+
+/**
+ * An abjad writes a name's long vowels as letters (و w for u/o, ی y for i/e, ى a for a final a) and
+ * leaves only its short vowels out: each of them must have a vowel of its kind, in the same order,
+ * in a name written with vowels. A consonant skeleton alone reads "اعوان" (wn, Awan) as "An" or
+ * "عمائم" (mim, Amaim) as "Ma", whose skeletons are one consonant; "علی" (ly) is still "Ali" and
+ * "موسى" (mwsa) "Musa".
+ */
+function writtenVowelsAgree(abjad: string, latin: string): boolean {
+  let at = 0;
+  let last = '';
+  for (const ch of abjad) {
+    const kind = VOWEL_KIND[ch];
+    if (kind === undefined) {
+      last = '';
+      continue;
+    }
+    // A doubled letter writes one vowel ("חיים", hyym: Chaim).
+    if (kind === last) continue;
+    last = kind;
+    while (at < latin.length && !(LATIN_VOWEL_KINDS[latin[at]!] ?? '').includes(kind)) at++;
+    if (at === latin.length) return false;
+    at++;
+  }
+  return true;
+}
+const VOWEL_KIND: Record<string, string> = { w: 'u', v: 'u', o: 'u', u: 'u', y: 'i', i: 'i', e: 'i', a: 'a' };
+const LATIN_VOWEL_KINDS: Record<string, string> = {
+  u: 'u',
+  o: 'u',
+  w: 'u',
+  v: 'u',
+  i: 'i',
+  y: 'i',
+  e: 'ia',
+  a: 'a',
+};
 
 /** Which script hint applies to a comparison: one side written in an abjad, or in syllables. */
 export type ScriptHint = 0 | 1 | 2;
@@ -460,7 +524,8 @@ function compareForms(
   const nc = c.tokens.length;
   // A single letter in a ship's or company's name is a letter, not a given name's initial: the ship
   // "SOFIA K" is not "Sofia Krug".
-  const initials = !queryForm.organization && !candidateForm.organization;
+  // Nor is a romanised syllable ("i" of 이, "o" of 오) an initial: 웅정이 (ung jong i) is not "Jong Sung Il".
+  const initials = !queryForm.organization && !candidateForm.organization && script !== SCRIPT_SYLLABIC;
   if (nq === 0 || nc === 0)
     return { score: 0, pairs: [], unmatchedQuery: q.tokens, unmatchedCandidate: c.tokens };
 
@@ -479,6 +544,7 @@ function compareForms(
         script,
         phonetics && !sameAbjad,
         initials,
+        script === SCRIPT_ABJAD ? (queryForm.abjad ? 1 : 2) : 0,
       );
       // A typo in a variant spelling ("Adbul") is closer to the spelling as written than to its canonical form.
       if (s < 1 && (q.written[i] !== q.tokens[i] || c.written[j] !== c.tokens[j])) {
@@ -498,6 +564,16 @@ function compareForms(
       // Two names in the same syllabic script agree syllable for syllable or not at all: 적 (jeog) and
       // 정 (jeong) are different syllables however alike their romanisations.
       if (sameScript && s < 1) s = 0;
+      // Two names both in an abjad write a short word's long vowels and consonants alike: a letter more
+      // is another name ("ولید" wlyd, Walid, is not "ولی" wly, Wali; "ملوک" mlwk is not "مالك" mlk),
+      // where a letter changed may be a typo. And a syllable romanised from Han or Hangul agrees with a
+      // Latin one only as the very syllable: "kong" (孔) is not "Kang", nor "huang" (黄) "Hang".
+      if (
+        s < 1 &&
+        shortToken(q.tokens[i]!, c.tokens[j]!) &&
+        (script === SCRIPT_SYLLABIC || (sameAbjad && q.tokens[i]!.length !== c.tokens[j]!.length))
+      )
+        s = 0;
       // Prefer aligning tokens at the same position when similarities tie (given name to given name).
       if (s > 0) candidates.push({ i, j, s, rank: s - Math.abs(i - j) * 1e-6, kind });
     }
@@ -523,6 +599,7 @@ function compareForms(
   const crossScript =
     queryForm.abjad !== candidateForm.abjad && (queryForm.organization || candidateForm.organization);
   const matchOf = new Int16Array(nq).fill(-1);
+  const organizations = queryForm.organization || candidateForm.organization;
   for (const { i, j, s, kind } of candidates) {
     if (usedQ[i] || usedC[j]) continue;
     usedQ[i] = 1;
@@ -541,7 +618,9 @@ function compareForms(
     const sim = Math.min(1, s);
     const w = (weightsQ[i]! + weightsC[j]!) / 2;
     matched += sim * w;
-    fuzzyLoss += (1 - sim) * w;
+    // A company's word cut short ("Marit" for "Maritime") is an abbreviation.
+    const far = sim < FAR_PART_SIMILARITY && !(organizations && sameWriting(q.written[i]!, c.written[j]!));
+    fuzzyLoss += (1 - sim) * w * (far ? FAR_PART_PENALTY : 1);
     pairs.push({
       query: q.tokens[i]!,
       candidate: c.tokens[j]!,
@@ -582,13 +661,19 @@ function compareForms(
   // token ("John", "Leblanc") or a few shared syllables of a Chinese or Korean name prove little.
   // A short sound-alike is not such a part ("Liz Costa" omits nothing of "Luis Fernando da
   // Costa"); a longer one is ("Serej Lavrov" / "Sergey Viktorovich Lavrov").
+  // And at least one of them must agree closely (the same word, a letter off in a long word, the same
+  // consonants in an abjad): two sound-alikes alone ("Carmine Murray" / "Maria del Carmen Suaza
+  // Barco", "Eduarda Barros" / "Gustavo Eduardo Porras") are another person's name parts.
   let namePairs = 0;
-  for (const p of pairs)
+  let closePairs = 0;
+  for (const p of pairs) {
     if (p.kind !== 'initial' && !(p.kind === 'phonetic' && shortToken(p.query, p.candidate))) namePairs++;
+    if (p.kind !== 'initial' && p.similarity >= CLOSE_PART_SIMILARITY) closePairs++;
+  }
   // Vowel-less abjad transliterations match by skeleton, which is looser: omission costs more there.
   // An organisation's extra word usually names a different subsidiary ("Banco Santander Mexico").
   const omissionPenalty =
-    namePairs < 2 || script === SCRIPT_SYLLABIC
+    namePairs < 2 || closePairs === 0 || script === SCRIPT_SYLLABIC
       ? SUBSTITUTION_PENALTY
       : abjad
         ? ABJAD_OMISSION_PENALTY
@@ -605,6 +690,6 @@ function compareForms(
         omissionPenalty * (omitted - numbersOmitted))) *
     (nasabReversed(q, c) ? NASAB_REVERSAL_FACTOR : 1) *
     (givenNameSwapped(q, c, matchOf) ? NASAB_REVERSAL_FACTOR : 1) *
-    (otherGender(pairs) ? NASAB_REVERSAL_FACTOR : 1);
+    (otherGender(pairs) || (sameAbjad && abjadFeminine(pairs)) ? NASAB_REVERSAL_FACTOR : 1);
   return { score, pairs, unmatchedQuery, unmatchedCandidate };
 }

@@ -53,8 +53,9 @@ export const NAME_PART_VARIANTS: readonly (readonly string[])[] = [
     'mahomed',
   ],
   ['ahmad', 'ahmed', 'ahmet', 'achmed', 'akhmed', 'akhmad'],
-  ['abd', 'abdul', 'abdel', 'abdal', 'abdol', 'abdoul', 'abdu', 'abdulla'],
-  ['abdullah', 'abdallah', 'abdollah', 'abdoullah', 'abdellah'],
+  ['abd', 'abdul', 'abdel', 'abdal', 'abdol', 'abdoul', 'abdu'],
+  // "Abdulla" (Central Asian spelling) is Abdullah, a name of its own, not the prefix "Abdul".
+  ['abdullah', 'abdallah', 'abdollah', 'abdoullah', 'abdellah', 'abdulla'],
   ['husayn', 'hussein', 'husain', 'hussain', 'hossein', 'husein', 'hosein', 'hossain', 'husseyn'],
   ['hasan', 'hassan', 'hasen', 'hassen'],
   ['yusuf', 'yousef', 'youssef', 'yousuf', 'yusef', 'yousif', 'yousof', 'youcef', 'yussuf'],

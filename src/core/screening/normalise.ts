@@ -120,8 +120,11 @@ export function normaliseName(raw: string, tables: NameTables, kind: NameKind = 
       : kind === 'person'
         ? token
         : (tables.orgAbbreviations.get(token) ?? token);
+    // A name in Hangul begins with the surname: only its first syllable takes a surname's spelling
+    // (이 I -> Lee); later, 이 is a given-name syllable ("熊静怡", 웅정이 ung jong i, is no Lee).
+    const surname = hangul && !roles.includes(TOKEN_NAME);
     const canonical =
-      (hangul ? HANGUL_SURNAMES.get(korean) : undefined) ?? tables.equivalents.get(korean) ?? korean;
+      (surname ? HANGUL_SURNAMES.get(korean) : undefined) ?? tables.equivalents.get(korean) ?? korean;
     out.push(canonical);
     written.push(token);
     roles.push(tables.particles.has(token) ? TOKEN_PARTICLE : TOKEN_NAME);
@@ -169,7 +172,7 @@ function hanReadings(raw: string, tables: NameTables, kind: NameKind): NameForm[
 /**
  * Korean surnames as any-ascii romanises them (Revised Romanization, syllable by syllable) against
  * the spellings lists and passports use: 이 I -> Lee, 김 Gim -> Kim, 박 Bag -> Park. Applied only
- * to names written in Hangul, where a lone "i" is a surname, not an initial.
+ * to the first syllable of a name written in Hangul, where a lone "i" is a surname, not an initial.
  */
 function mccuneReischauer(syllable: string): string {
   return syllable.replaceAll('eo', 'o').replaceAll('eu', 'u');
