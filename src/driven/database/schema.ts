@@ -1,4 +1,5 @@
 import type { CoreTables } from './core-tables.ts';
+import type { FederationTables } from './federation-tables.ts';
 import type { LedgerTables } from './ledger-tables.ts';
 import type { ModelTables } from './model-tables.ts';
 import type { ScreeningTables } from './screening-tables.ts';
@@ -7,4 +8,9 @@ import type { ScreeningTables } from './screening-tables.ts';
  * The whole database as Kysely sees it. Each capability declares its own tables in its own file
  * (`core-tables.ts`, `ledger-tables.ts`, ...) and is added here.
  */
-export interface Database extends CoreTables, LedgerTables, ModelTables, ScreeningTables {}
+export interface Database
+  extends CoreTables,
+    FederationTables,
+    LedgerTables,
+    ModelTables,
+    ScreeningTables {}

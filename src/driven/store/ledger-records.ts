@@ -15,7 +15,9 @@ export type RecordKind =
   | 'risk-profile'
   | 'adjudication'
   | 'model-activation'
-  | 'list-version';
+  | 'list-version'
+  /** An item shared with partners (its content is the SharedItem: the leaf is `sharedItemLogEntry`). */
+  | 'shared-item';
 
 /** A record to log, written with {@link writeLedgerRecords} in the transaction that stores it. */
 export interface LedgerRecordInput {
