@@ -1,7 +1,7 @@
 import type { StoreConnection } from '../driven/database/database.ts';
 import { DeliveryWorker, type DeliveryWorkerOptions } from '../driven/federation/delivery-worker.ts';
-import { FeedServer } from '../driven/federation/feed.ts';
 import { type FederationIdentity, loadFederationIdentity } from '../driven/federation/federation-identity.ts';
+import { FeedServer } from '../driven/federation/feed.ts';
 import { FederationInbox } from '../driven/federation/inbox.ts';
 import { FederationOutbox } from '../driven/federation/outbox.ts';
 import { PartnerStore } from '../driven/federation/partner-store.ts';

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import { createApp } from '../../src/driving/http/app.ts';
 import type { ApiApp } from '../../src/driving/http/route-module.ts';
 import { greenlaneRoutes } from '../../src/driving/http/routes/index.ts';
 import { dataDir } from '../../src/installation/config.ts';
+import { openFederation } from '../../src/installation/federation.ts';
 import { LoggedDeclarationStore, logDecisions } from '../../src/installation/ledger-recording.ts';
 import { openTransparencyLog, openWitness } from '../../src/installation/transparency-log.ts';
 import { TEST_PROFILE } from './api-test-kit.ts';
@@ -64,6 +66,15 @@ export interface FullTestApi {
   dispose(): Promise<void>;
 }
 
+/** The federation partner of each test administration (pulls its feed with the partner key). */
+export const peerName = (admin: 'XA' | 'XB') => `${admin.toLowerCase()}-peer`;
+
+/** A fresh Ed25519 federation public key, raw 32 bytes in base64 (as `greenlane identity` prints). */
+export function newFederationKey(): string {
+  const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+  return Buffer.from(jwk.x!, 'base64url').toString('base64');
+}
+
 export async function createFullTestApi(dialect: DialectName): Promise<FullTestApi> {
   const home = mkdtempSync(join(tmpdir(), 'greenlane-full-api-'));
   const env = { ...process.env, GREENLANE_HOME: home };
@@ -91,13 +102,27 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
   for (const admin of ['XA', 'XB'] as const) {
     await store.ensureAdministration(admin, `Test administration ${admin}`);
     const own = {} as AdministrationKeys;
+    // A partner key's label is the partner's name (the feed it reads): xa-peer, xb-peer.
     for (const role of API_KEY_ROLES)
-      own[role] = (await store.createApiKey(admin, `${admin} ${role}`, role)).secret;
+      own[role] = (
+        await store.createApiKey(admin, role === 'partner' ? peerName(admin) : `${admin} ${role}`, role)
+      ).secret;
     const revoked = await store.createApiKey(admin, `${admin} revoked admin`, 'admin');
     await store.revokeApiKey(admin, revoked.id, 'test');
     own.revoked = revoked.secret;
     keys[admin] = own;
   }
+
+  const federation = await openFederation({ conn, log, env });
+  for (const admin of ['XA', 'XB'] as const)
+    await federation.partners.add({
+      name: peerName(admin),
+      url: `https://${peerName(admin)}.example/${admin}SECRET`,
+      publicKey: newFederationKey(),
+      administration: admin,
+      pull: true,
+      addedBy: 'test',
+    });
 
   const app = createApp({
     authenticate: store.authenticate,
@@ -106,6 +131,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
       store,
       assess,
       log: { log, witness: openWitness(conn, env) },
+      federation,
       screening: {
         index: () => index,
         store: screening,

@@ -8,9 +8,4 @@ import type { ScreeningTables } from './screening-tables.ts';
  * The whole database as Kysely sees it. Each capability declares its own tables in its own file
  * (`core-tables.ts`, `ledger-tables.ts`, ...) and is added here.
  */
-export interface Database
-  extends CoreTables,
-    FederationTables,
-    LedgerTables,
-    ModelTables,
-    ScreeningTables {}
+export interface Database extends CoreTables, FederationTables, LedgerTables, ModelTables, ScreeningTables {}

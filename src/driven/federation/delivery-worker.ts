@@ -215,7 +215,8 @@ async function classify(res: Response): Promise<Outcome> {
   if (res.ok) {
     // Accepted, duplicate, or valid but refused by the partner's capability (it recorded it).
     const w = json.witnessedSize;
-    const witnessed = w === null || (typeof w === 'number' && Number.isSafeInteger(w) && w > 0) ? { witnessedSize: w } : {};
+    const witnessed =
+      w === null || (typeof w === 'number' && Number.isSafeInteger(w) && w > 0) ? { witnessedSize: w } : {};
     if (json.status === 'refused')
       return { kind: 'refused', reason: `refused by the partner: ${String(json.reason)}`, ...witnessed };
     return { kind: 'delivered', ...witnessed };

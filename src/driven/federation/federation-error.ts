@@ -8,7 +8,12 @@ import { GreenlaneError } from '../../core/error.ts';
  * - `NOT_FOUND`: no such shared item;
  * - `NOT_LOGGED`: the log has not appended the item (yet).
  */
-export type FederationErrorCode = 'UNKNOWN_PARTNER' | 'INVALID_INPUT' | 'CONFLICT' | 'NOT_FOUND' | 'NOT_LOGGED';
+export type FederationErrorCode =
+  | 'UNKNOWN_PARTNER'
+  | 'INVALID_INPUT'
+  | 'CONFLICT'
+  | 'NOT_FOUND'
+  | 'NOT_LOGGED';
 
 /** The one error type of the federation adapters. */
 export class FederationError extends GreenlaneError<FederationErrorCode> {

@@ -104,7 +104,8 @@ export async function pullFeed(
       headers: { authorization: `Bearer ${row.feed_key}` },
       signal: AbortSignal.timeout(20_000),
     });
-    if (!res.ok) throw new Error(`${partnerName}'s feed answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    if (!res.ok)
+      throw new Error(`${partnerName}'s feed answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     const page = (await res.json()) as { items?: FeedItem[] };
     const items = Array.isArray(page.items) ? page.items : [];
     for (const item of items) {

@@ -11,7 +11,7 @@ import { timeOrderedId } from '../database/time-ordered-id.ts';
 import type { TransparencyLog } from '../ledger/transparency-log.ts';
 import { writeLedgerRecords } from '../store/ledger-records.ts';
 import { FederationError } from './federation-error.ts';
-import type { OutgoingShare, Outbox, ShareReceipt } from './sharing-port.ts';
+import type { Outbox, OutgoingShare, ShareReceipt } from './sharing-port.ts';
 
 export interface OutboxDeps {
   conn: StoreConnection;
@@ -89,7 +89,9 @@ export class FederationOutbox implements Outbox {
         .execute();
     } catch (err) {
       if (isUniqueViolation(err))
-        throw new FederationError('CONFLICT', `/itemId: item ${item.itemId} was shared before`, { cause: err });
+        throw new FederationError('CONFLICT', `/itemId: item ${item.itemId} was shared before`, {
+          cause: err,
+        });
       throw err;
     }
     await writeLedgerRecords(trx, [

@@ -83,12 +83,15 @@ export function toPartner(r: PartnerRow): Partner {
 /** An Ed25519 public key from its raw 32 bytes in base64; throws INVALID_INPUT naming the field. */
 export function publicKeyFromBase64(text: string, field = '/publicKey'): KeyObject {
   const raw = /^[A-Za-z0-9+/]{43}=$/.test(text) ? Buffer.from(text, 'base64') : undefined;
-  if (!raw || raw.length !== 32)
+  if (raw?.length !== 32)
     throw new FederationError(
       'INVALID_INPUT',
       `${field}: must be an Ed25519 public key, 32 bytes in base64 (what "greenlane identity" prints)`,
     );
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
+    format: 'jwk',
+  });
 }
 
 /** A partner's base URL: http(s), no query or fragment, no trailing slash. */

@@ -68,7 +68,9 @@ export class Sealer {
       logIndex,
       inclusionProof: inclusion.hashes,
       checkpoint: checkpoint.note,
-      ...(consistency ? { consistencyProof: { fromSize: consistency.from, hashes: consistency.hashes } } : {}),
+      ...(consistency
+        ? { consistencyProof: { fromSize: consistency.from, hashes: consistency.hashes } }
+        : {}),
       logKey: log.verifierKey,
     });
     const { message, body } = envelopeRequest(
@@ -92,5 +94,10 @@ export function requestJson(sealed: SealedRequest): {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(sealed.message.headers))
     if (v !== undefined) headers[k] = typeof v === 'string' ? v : v.join(', ');
-  return { method: sealed.message.method, url: sealed.message.url, headers, body: sealed.body.toString('utf8') };
+  return {
+    method: sealed.message.method,
+    url: sealed.message.url,
+    headers,
+    body: sealed.body.toString('utf8'),
+  };
 }

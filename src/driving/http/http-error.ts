@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { StaleVersionError } from '../../app/ports/stale-version-error.ts';
 import { GreenlaneError } from '../../core/error.ts';
 import { StoreError, type StoreErrorCode } from '../../driven/database/store-error.ts';
+import { FederationError } from '../../driven/federation/federation-error.ts';
 
 /** Closed set of machine codes an API client can switch on; the message is for people. */
 export const API_ERROR_CODES = [
@@ -111,6 +112,15 @@ const CLIENT_ERRORS: ReadonlyArray<
   [StoreError, STORE_ERRORS],
   // The pipeline re-assesses on it; one that still escapes is a race lost too often: retry.
   [StaleVersionError, { STALE_VERSION: [409, 'conflict'] }],
+  [
+    FederationError,
+    {
+      UNKNOWN_PARTNER: [400, 'invalid_body'],
+      INVALID_INPUT: [400, 'invalid_body'],
+      CONFLICT: [409, 'conflict'],
+      NOT_FOUND: [404, 'not_found'],
+    },
+  ],
 ];
 
 /** The status and API code of a coded error a client can act on, or undefined. */

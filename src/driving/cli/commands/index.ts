@@ -7,6 +7,7 @@ import { registerListsCommand } from './lists.ts';
 import { registerLogCommand } from './log.ts';
 import { registerModelCommand } from './model.ts';
 import { registerOverrideCommand } from './override.ts';
+import { registerPartnersCommands } from './partners.ts';
 import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
 import { registerScreenCommand } from './screen.ts';
@@ -31,4 +32,5 @@ export function registerCommands(program: Command): void {
   registerHitsCommand(program);
   registerSelectionCommand(program);
   registerOverrideCommand(program);
+  registerPartnersCommands(program);
 }

@@ -11,6 +11,7 @@ import {
   rateLimits,
   screeningWorkers,
 } from '../../../installation/config.ts';
+import { openFederation } from '../../../installation/federation.ts';
 import {
   type AssessmentOptions,
   type Installation,
@@ -147,6 +148,14 @@ async function serveInstallation(
   }
 
   const { screening, resolveCountry } = inst;
+  const federation = await openFederation({
+    conn: inst.conn,
+    log,
+    env: inst.config.env,
+    worker: {
+      onError: (err, partner) => logger.warn({ err: (err as Error).message, partner }, 'federation delivery'),
+    },
+  });
   const app = createApp({
     authenticate: store.authenticate,
     routes: greenlaneRoutes({
@@ -154,6 +163,7 @@ async function serveInstallation(
       store,
       assess,
       log: { log, witness: inst.witness() },
+      federation,
       ...(screening && resolveCountry
         ? {
             screening: {
@@ -185,6 +195,11 @@ async function serveInstallation(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stderr.write(`greenlane: serving http://${host}:${address.port}/ (OpenAPI at /openapi.json)\n`);
+  await federation.servedAt(`http://${host}:${address.port}`);
+  federation.worker.start();
+  process.stderr.write(
+    `greenlane: federation: ${federation.identity.name} at ${federation.url()} (greenlane identity)\n`,
+  );
   if (demoKey && 'created' in demoKey) {
     const secret = demoKey.created.secret;
     process.stderr.write(
@@ -208,4 +223,5 @@ async function serveInstallation(
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await federation.worker.stop();
 }

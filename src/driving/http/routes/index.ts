@@ -1,11 +1,14 @@
 import { sql } from 'kysely';
 import type { StoreConnection } from '../../../driven/database/database.ts';
 import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
+import type { Federation } from '../../../installation/federation.ts';
 import type { RouteModule } from '../route-module.ts';
 import { webRoutes } from '../web/web-routes.ts';
 import { type AssessRecords, declarationRoutes } from './declarations.ts';
+import { federationRoutes } from './federation.ts';
 import { healthRoutes } from './health.ts';
 import { type LogRouteDeps, logRoutes } from './log.ts';
+import { partnerRoutes } from './partners.ts';
 import { queueRoutes } from './queue.ts';
 import { type ScreeningRouteDeps, screeningRoutes } from './screening.ts';
 
@@ -18,6 +21,8 @@ export interface GreenlaneRouteDeps {
   screening?: ScreeningRouteDeps;
   /** Transparency-log endpoints (public: partners verify proofs without a key). */
   log?: LogRouteDeps;
+  /** Federation: identity, inbox, feed and partners (docs/SHARING.md). */
+  federation?: Federation;
 }
 
 /**
@@ -39,6 +44,12 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
             ...logRoutes({ authenticate: deps.store.authenticate, ...deps.log }),
             publicPaths: ['/v1/log/*', '/v1/witness/*'],
           },
+        ]
+      : []),
+    ...(deps.federation
+      ? [
+          federationRoutes({ federation: deps.federation }),
+          partnerRoutes({ partners: deps.federation.partners }),
         ]
       : []),
   ];
