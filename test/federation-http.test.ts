@@ -94,6 +94,27 @@ describe('federation over HTTP', () => {
     expect((await received(b)).every((r) => r.status === 'accepted')).toBe(true);
     // Each later envelope carried a consistency proof from the checkpoint B held: no refusal.
     expect(await b.conn.db.selectFrom('federation_refusals').selectAll().execute()).toEqual([]);
+
+    // A refused item is refused for good (with B's reason), and the next one still goes through.
+    const reshared = await a.conn.db.transaction().execute((trx) =>
+      a.federation.outbox.share(trx, {
+        administration: 'NL',
+        kind: 'alert',
+        handling: 'AMBER+STRICT',
+        originator: 'x.example',
+        body: { alertId: 'x.example:alert-9', version: 1, content: { title: 'passed on' } },
+        to: ['b.example'],
+      }),
+    );
+    const after = await a.shareAlert(['b.example'], 7);
+    await eventually(async () => ((await received(b)).length === 7 ? true : undefined), 'B receives item 7');
+    const refused = (await deliveries(a, 'b.example')).find((d) => d.item_id === reshared.itemId)!;
+    expect(refused).toMatchObject({ state: 'refused', attempts: 1 });
+    expect(refused.last_error).toMatch(/^HANDLING_FORBIDS: .*passed on x.example's item/);
+    expect((await received(b)).at(-1)).toMatchObject({ seq: after.seq, status: 'accepted' });
+    expect(await b.conn.db.selectFrom('federation_refusals').select(['partner', 'code']).execute()).toEqual([
+      { partner: 'a.example', code: 'HANDLING_FORBIDS' },
+    ]);
   });
 
   it('serves a pull feed to a partner that accepts no inbound connection', async () => {
