@@ -100,6 +100,18 @@ for (const dialect of DIALECTS) {
       expect(record!.content).toBe(itemJson(item));
       expect(record!.content).toBe(canonicalJson(item));
       expect(await log.entry(index)).toEqual(sharedItemLogEntry(item, Buffer.from(record!.salt!, 'hex')));
+      await log.publishCheckpoint();
+      expect(await log.verify()).toMatchObject({ ok: true, recordsChecked: 1 });
+    });
+
+    it('reports a shared item whose ledger record is missing (log verify)', async () => {
+      const { itemId } = await share(1);
+      await outbox.logIndexOf(itemId);
+      await log.publishCheckpoint();
+      await conn.db.deleteFrom('ledger_records').where('record_id', '=', itemId).execute();
+      const report = await log.verify();
+      expect(report.ok).toBe(false);
+      expect(report.divergences.map((d) => d.message).join('\n')).toContain(`shared-item ${itemId}`);
     });
 
     it('numbers items strictly increasing, also when shares run concurrently', async () => {
@@ -140,32 +152,28 @@ for (const dialect of DIALECTS) {
     });
 
     it('refuses an item id shared before (idempotent on item id)', async () => {
-      const first = await conn.db
-        .transaction()
-        .execute((trx) =>
+      const first = await conn.db.transaction().execute((trx) =>
+        outbox.share(trx, {
+          administration: 'NL',
+          kind: 'alert',
+          handling: 'AMBER',
+          body: alert(1),
+          to: ['b.example'],
+          itemId: 'same-id',
+        }),
+      );
+      const before = await counts();
+      await expect(
+        conn.db.transaction().execute((trx) =>
           outbox.share(trx, {
             administration: 'NL',
             kind: 'alert',
             handling: 'AMBER',
-            body: alert(1),
+            body: alert(2),
             to: ['b.example'],
             itemId: 'same-id',
           }),
-        );
-      const before = await counts();
-      await expect(
-        conn.db
-          .transaction()
-          .execute((trx) =>
-            outbox.share(trx, {
-              administration: 'NL',
-              kind: 'alert',
-              handling: 'AMBER',
-              body: alert(2),
-              to: ['b.example'],
-              itemId: 'same-id',
-            }),
-          ),
+        ),
       ).rejects.toMatchObject({ code: 'CONFLICT' });
       expect(await counts()).toEqual(before);
       expect(first.itemId).toBe('same-id');

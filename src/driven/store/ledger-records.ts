@@ -255,6 +255,15 @@ export class LedgerRecordStore {
           "'model ' || model_id || ' (administration ' || administration || ')'",
         ),
       ],
+      [
+        'shared-item',
+        missing(
+          'shared-item',
+          'item_id',
+          'federation_shared_items',
+          "'shared ' || kind || ' seq ' || cast(seq as text) || ' (administration ' || administration || ')'",
+        ),
+      ],
     ];
     for (const [kind, query] of checks) {
       const { rows } = await query.execute(db);
