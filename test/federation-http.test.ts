@@ -95,25 +95,30 @@ describe('federation over HTTP', () => {
     // Each later envelope carried a consistency proof from the checkpoint B held: no refusal.
     expect(await b.conn.db.selectFrom('federation_refusals').selectAll().execute()).toEqual([]);
 
-    // A refused item is refused for good (with B's reason), and the next one still goes through.
-    const reshared = await a.conn.db.transaction().execute((trx) =>
-      a.federation.outbox.share(trx, {
-        administration: 'NL',
-        kind: 'alert',
-        handling: 'AMBER+STRICT',
-        originator: 'x.example',
-        body: { alertId: 'x.example:alert-9', version: 1, content: { title: 'passed on' } },
-        to: ['b.example'],
-      }),
-    );
-    const after = await a.shareAlert(['b.example'], 7);
-    await eventually(async () => ((await received(b)).length === 7 ? true : undefined), 'B receives item 7');
-    const refused = (await deliveries(a, 'b.example')).find((d) => d.item_id === reshared.itemId)!;
-    expect(refused).toMatchObject({ state: 'refused', attempts: 1 });
-    expect(refused.last_error).toMatch(/^HANDLING_FORBIDS: .*passed on x.example's item/);
+    // An item B refuses (here: B has seen a later seq) is refused for good, with B's reason, and
+    // is not retried; the next item goes through once B accepts again.
+    await b.conn.db
+      .updateTable('federation_partners')
+      .set({ last_seq: 1000 })
+      .where('name', '=', 'a.example')
+      .execute();
+    const refusedItem = await a.shareAlert(['b.example'], 7);
+    const refused = await eventually(async () => {
+      const row = (await deliveries(a, 'b.example')).find((d) => d.item_id === refusedItem.itemId);
+      return row?.state === 'refused' ? row : undefined;
+    }, 'A records the refusal');
+    expect(refused).toMatchObject({ attempts: 1 });
+    expect(refused.last_error).toMatch(/^REPLAYED: seq \d+ is not after the last accepted seq 1000/);
+    await b.conn.db
+      .updateTable('federation_partners')
+      .set({ last_seq: later[2]!.seq })
+      .where('name', '=', 'a.example')
+      .execute();
+    const after = await a.shareAlert(['b.example'], 8);
+    await eventually(async () => ((await received(b)).length === 7 ? true : undefined), 'B receives item 8');
     expect((await received(b)).at(-1)).toMatchObject({ seq: after.seq, status: 'accepted' });
     expect(await b.conn.db.selectFrom('federation_refusals').select(['partner', 'code']).execute()).toEqual([
-      { partner: 'a.example', code: 'HANDLING_FORBIDS' },
+      { partner: 'a.example', code: 'REPLAYED' },
     ]);
   });
 
@@ -159,5 +164,20 @@ describe('federation over HTTP', () => {
     );
     expect((await received(c)).at(-1)).toMatchObject({ seq: more.seq, status: 'accepted' });
     expect(await c.conn.db.selectFrom('federation_refusals').selectAll().execute()).toEqual([]);
+
+    // A partner key reads only the feed of the partner its label names, and only a pull partner's.
+    const feed = async (secret: string) =>
+      (await fetch(`${a.url}/v1/federation/feed?after=0`, { headers: { authorization: `Bearer ${secret}` } }))
+        .status;
+    expect(await feed((await a.store.createApiKey('NL', 'nobody.example', 'partner')).secret)).toBe(403);
+    await a.federation.partners.add({
+      name: 'd.example',
+      url: 'http://d.invalid',
+      publicKey: Buffer.alloc(32, 4).toString('base64'),
+      administration: 'NL',
+      addedBy: 'test',
+    });
+    expect(await feed((await a.store.createApiKey('NL', 'd.example', 'partner')).secret)).toBe(409);
+    expect(await feed((await a.store.createApiKey('NL', 'c.example', 'analyst')).secret)).toBe(403);
   });
 });

@@ -151,6 +151,26 @@ for (const dialect of DIALECTS) {
       expect(Number(seq.last_seq)).toBe(0);
     });
 
+    it('refuses, before it leaves, what the handling code forbids', async () => {
+      const before = await counts();
+      await expect(
+        conn.db.transaction().execute((trx) =>
+          outbox.share(trx, {
+            administration: 'NL',
+            kind: 'alert',
+            handling: 'AMBER+STRICT',
+            originator: 'c.example',
+            body: alert(1),
+            to: ['b.example'],
+          }),
+        ),
+      ).rejects.toMatchObject({
+        code: 'HANDLING_FORBIDS',
+        message: expect.stringContaining("c.example's item"),
+      });
+      expect(await counts()).toEqual(before);
+    });
+
     it('refuses an item id shared before (idempotent on item id)', async () => {
       const first = await conn.db.transaction().execute((trx) =>
         outbox.share(trx, {

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { canonicalJson } from '../../core/ledger/canonical-json.ts';
 import { ENVELOPE_KINDS, type SharedItem } from '../../core/sharing/envelope.ts';
-import { parseSharedBody } from '../../core/sharing/shared-bodies.ts';
+import { bodyHandling, parseSharedBody } from '../../core/sharing/shared-bodies.ts';
 import { issuesText, objectId, partyName } from '../../core/sharing/shared-fields.ts';
-import { TLP_CODES } from '../../core/sharing/tlp.ts';
+import { mayReshare, TLP_CODES } from '../../core/sharing/tlp.ts';
 import type { StoreConnection } from '../database/database.ts';
 import type { Database } from '../database/schema.ts';
 import { isUniqueViolation } from '../database/store-error.ts';
@@ -46,6 +46,13 @@ export class FederationOutbox implements Outbox {
       throw invalid('/itemId: must be 1-128 letters, digits, ".", "_", ":" or "-"');
     if (share.originator !== undefined && !partyName.safeParse(share.originator).success)
       throw invalid('/originator: must be 1-100 lower-case letters, digits, "." or "-"');
+    const demanded = bodyHandling(share.kind, share.body, share.handling);
+    if (!demanded.allowed) throw new FederationError('HANDLING_FORBIDS', demanded.reason);
+    if (share.originator !== undefined && share.originator !== this.deps.sender) {
+      const reshare = mayReshare(share.handling, 'community');
+      if (!reshare.allowed)
+        throw new FederationError('HANDLING_FORBIDS', `${share.originator}'s item: ${reshare.reason}`);
+    }
     const to = [...new Set(share.to)];
     if (to.length === 0) throw invalid('/to: name at least one partner');
     const partners = await trx

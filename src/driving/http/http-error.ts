@@ -119,6 +119,7 @@ const CLIENT_ERRORS: ReadonlyArray<
       INVALID_INPUT: [400, 'invalid_body'],
       CONFLICT: [409, 'conflict'],
       NOT_FOUND: [404, 'not_found'],
+      HANDLING_FORBIDS: [400, 'invalid_body'],
     },
   ],
 ];
