@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
  * Federation (issue 11, docs/SHARING.md): partners, the outbox (shared items and their
@@ -29,7 +29,7 @@ export const federationMigration: Migration = {
       .addColumn('id', 'integer', (c) => c.primaryKey())
       .addColumn('last_seq', 'bigint', (c) => c.notNull())
       .execute();
-    await (db as Kysely<any>).insertInto('federation_sequence').values({ id: 1, last_seq: 0 }).execute();
+    await sql`insert into federation_sequence (id, last_seq) values (1, 0)`.execute(db);
     await db.schema
       .createTable('federation_shared_items')
       .addColumn('item_id', 'text', (c) => c.primaryKey())

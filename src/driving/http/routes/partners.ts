@@ -18,12 +18,9 @@ export const PartnerSchema = z
     pull: z.boolean().openapi({ description: 'The partner reads what is shared with it from the feed' }),
     pullFrom: z.boolean().openapi({ description: "This installation reads the partner's feed" }),
     lastSeq: z.number().int(),
-    checkpoint: z
-      .object({ size: z.number().int(), rootHash: z.string() })
-      .nullable()
-      .openapi({
-        description: "The partner's checkpoint last accepted (this installation witnesses its log)",
-      }),
+    checkpoint: z.object({ size: z.number().int(), rootHash: z.string() }).nullable().openapi({
+      description: "The partner's checkpoint last accepted (this installation witnesses its log)",
+    }),
     ackedSize: z.number().int().nullable(),
     addedAt: z.string(),
     addedBy: z.string(),
