@@ -47,8 +47,8 @@ describe('federation over HTTP', () => {
   });
 
   it('delivers in order, keeps items while the partner is down, and resumes in order when it is back', async () => {
-    const a = await startFederationNode('a.example', 'sqlite');
-    const b = await startFederationNode('b.example', 'postgres');
+    const a = await startFederationNode('a.example', 'postgres');
+    const b = await startFederationNode('b.example', 'sqlite');
     nodes.push(a, b);
     await pair(a, b);
 
@@ -120,12 +120,30 @@ describe('federation over HTTP', () => {
     expect(await b.conn.db.selectFrom('federation_refusals').select(['partner', 'code']).execute()).toEqual([
       { partner: 'a.example', code: 'REPLAYED' },
     ]);
+
+    // Each side's operator sees it: B the refusal, A the backlog by state.
+    const detail = async (node: FederationNode, partner: string) => {
+      const key = (await node.store.createApiKey('NL', 'desk', 'analyst')).secret;
+      const res = await fetch(`${node.url}/v1/partners/${partner}`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    expect(await detail(b, 'a.example')).toMatchObject({
+      logKey: a.log.verifierKey,
+      refusals: [{ partner: 'a.example', code: 'REPLAYED' }],
+    });
+    expect(await detail(a, 'b.example')).toMatchObject({
+      ackedSize: expect.any(Number),
+      deliveries: { pending: 0, delivered: 7, refused: 1, oldestPending: null },
+    });
   });
 
   it('serves a pull feed to a partner that accepts no inbound connection', async () => {
-    const a = await startFederationNode('a.example', 'postgres');
+    const a = await startFederationNode('a.example', 'sqlite');
     // C listens nowhere: its URL is only the authority its envelopes are signed for.
-    const c = await startFederationNode('c.example', 'sqlite', {
+    const c = await startFederationNode('c.example', 'postgres', {
       publicUrl: 'http://c.invalid:9',
       listen: false,
     });

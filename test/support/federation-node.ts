@@ -64,7 +64,13 @@ export async function startFederationNode(
     log,
     env,
     handlers: { alert: recordingHandler },
-    worker: { intervalMs: 50, backoffMs: 100, maxBackoffMs: 400, requestTimeoutMs: 2000 },
+    worker: {
+      intervalMs: 50,
+      backoffMs: 100,
+      maxBackoffMs: 400,
+      requestTimeoutMs: 2000,
+      ...(process.env.FED_DEBUG ? { onError: (err, p) => console.error(name, p, err) } : {}),
+    },
   });
   const app = createApp({
     authenticate: store.authenticate,

@@ -17,8 +17,8 @@ export interface FeedItem {
 /**
  * The pull feed a partner added with `--pull` reads (it accepts no inbound connection): what is
  * shared with it after `after`, in order, sealed and signed at the time of the request (a request
- * signed earlier would be refused as stale by the `created` window), with consistency proofs from
- * `size`, the size of this log's checkpoint the partner last accepted. Reading `after=n` confirms
+ * signed earlier would be refused as stale by the `created` window), all with one checkpoint and a
+ * consistency proof from `size`, the size of this log's checkpoint the partner last accepted. Reading `after=n` confirms
  * everything up to n: those deliveries are marked delivered.
  */
 export class FeedServer {
@@ -67,10 +67,12 @@ export class FeedServer {
       .limit(FEED_PAGE)
       .execute();
     const items: FeedItem[] = [];
+    let atSize: number | undefined;
     for (const r of rows) {
-      const sealed = await sealer.seal(r.item_id, partner, fromSize);
-      // Not in the log yet: the feed stops there, so the partner reads in order.
+      const sealed = await sealer.seal(r.item_id, partner, fromSize, atSize === undefined ? {} : { atSize });
+      // Not in the log (or the page's checkpoint) yet: the page stops there, so the partner reads in order.
       if (!sealed) break;
+      atSize = sealed.size;
       const request = requestJson(sealed);
       await conn.db
         .updateTable('federation_deliveries')

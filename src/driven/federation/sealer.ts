@@ -33,13 +33,17 @@ export class Sealer {
    * appended the item (the drain is started; try again shortly).
    *
    * @param fromSize the size of this log's checkpoint the partner last accepted, if any
+   * @param atSize   seal with the checkpoint of this size (undefined when it does not cover the
+   *                 item): every item of a feed page carries the same checkpoint, so a partner that
+   *                 accepts them one after the other needs no consistency proof between them
    */
   async seal(
     itemId: string,
     partner: { url: string },
     fromSize: number | null,
-    now = Date.now(),
+    options: { atSize?: number; now?: number } = {},
   ): Promise<SealedRequest | undefined> {
+    const now = options.now ?? Date.now();
     const { conn, log, identity } = this.deps;
     const row = await conn.db
       .selectFrom('federation_shared_items as s')
@@ -54,8 +58,9 @@ export class Sealer {
       return undefined;
     }
     const logIndex = Number(row.log_index);
-    let checkpoint = await log.store.checkpoint();
-    if (!checkpoint || checkpoint.size <= logIndex) checkpoint = await log.publishCheckpoint();
+    let checkpoint = await log.store.checkpoint(options.atSize);
+    if (options.atSize === undefined && (!checkpoint || checkpoint.size <= logIndex))
+      checkpoint = await log.publishCheckpoint();
     if (!checkpoint || checkpoint.size <= logIndex) return undefined;
     const size = checkpoint.size;
     const inclusion = await log.proveInclusion(logIndex, size);
