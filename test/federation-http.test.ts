@@ -197,5 +197,13 @@ describe('federation over HTTP', () => {
     });
     expect(await feed((await a.store.createApiKey('NL', 'd.example', 'partner')).secret)).toBe(409);
     expect(await feed((await a.store.createApiKey('NL', 'c.example', 'analyst')).secret)).toBe(403);
+
+    // The inbox reads at most 256 KiB; a larger body is refused before it is read.
+    const big = await fetch(`${a.url}/v1/federation/inbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pad: 'x'.repeat(300 * 1024) }),
+    });
+    expect(big.status).toBe(413);
   });
 });
