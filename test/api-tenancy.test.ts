@@ -4,7 +4,14 @@ import { API_KEY_ROLES, type ApiKeyRole } from '../src/driven/store/api-key-reco
 import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from '../src/driving/http/route-access.ts';
 import { ALERT_FILE } from './support/alert-fixtures.ts';
 import { testDeclaration } from './support/api-test-kit.ts';
-import { createFullTestApi, type FullTestApi, LISTED_NAMES, PARTNERS } from './support/full-api.ts';
+import {
+  createFullTestApi,
+  type FullTestApi,
+  LISTED_NAMES,
+  newFederationKey,
+  PARTNERS,
+  peerName,
+} from './support/full-api.ts';
 
 /*
  * The adversarial tenancy suite (issue 8). Generated from the served OpenAPI document and the app's
@@ -38,6 +45,8 @@ interface Objects {
   seizureId: string;
   cashId: string;
   groupId: string;
+  /** The administration's federation partner. */
+  partnerName: string;
 }
 interface Fixture {
   api: FullTestApi;
@@ -281,6 +290,24 @@ const RECIPES: Record<RouteKey, Recipe> = {
     }),
   },
   'GET /v1/witness/public-key': { call: () => ({ path: '/v1/witness/public-key' }) },
+  'GET /v1/federation/identity': { call: () => ({ path: '/v1/federation/identity' }) },
+  // Unsigned: refused as BAD_SIGNATURE, recorded, nothing applied.
+  'POST /v1/federation/inbox': {
+    call: () => ({ path: '/v1/federation/inbox', init: jsonPost({ itemId: 'XASECRET-item', seq: 1 }) }),
+  },
+  'GET /v1/federation/feed': { call: () => ({ path: '/v1/federation/feed?after=0' }) },
+  'GET /v1/partners': { call: () => ({ path: '/v1/partners' }) },
+  'POST /v1/partners': {
+    call: (_id, f) => ({
+      path: '/v1/partners',
+      init: jsonPost({
+        name: `xa-new-${f.next()}`,
+        url: 'https://new.example/XASECRET',
+        publicKey: newFederationKey(),
+      }),
+    }),
+  },
+  'GET /v1/partners/{name}': { object: 'partnerName', call: (id) => ({ path: `/v1/partners/${enc(id)}` }) },
 };
 
 // ---- the routes, from the served document and the app's router ----------------------------------
@@ -445,6 +472,7 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
       seizureId,
       cashId,
       groupId,
+      partnerName: peerName(admin),
     };
   }
   return { api, objects, next: () => ++counter };

@@ -17,6 +17,12 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(PACKAGE_ROOT, '.greenlane', 'data');
 }
 
+/**
+ * The administration a command works in when given no `--administration`: `greenlane assess`
+ * stores declarations there, and what a partner added without one sends goes there.
+ */
+export const DEFAULT_ADMINISTRATION = 'local';
+
 /** Where the embedded installation keeps its state (SQLite file, signing keys). */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.GREENLANE_HOME ?? resolve(PACKAGE_ROOT, '.greenlane'));

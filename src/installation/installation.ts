@@ -18,6 +18,7 @@ import { ScreeningStore } from '../driven/store/screening-store.ts';
 import { AlertService } from './alert-service.ts';
 import { type Assessment, type AssessmentOptions, openAssessment, prepareAssessment } from './assessment.ts';
 import type { InstallationConfig } from './config.ts';
+import { type Federation, openFederation } from './federation.ts';
 import { LoggedDeclarationStore } from './ledger-recording.ts';
 import { openTransparencyLog, openWitness } from './transparency-log.ts';
 
@@ -50,12 +51,18 @@ export interface OpenOptions {
   /** The assessment pipeline: profiles, risk sources (screening when open, models), the service. */
   assessment?: AssessmentOptions;
   /**
-   * Sharing with partners (issue 11): the federation outbox that alerts (and later seizures and
-   * groups) hand their shared items to, in their own transaction. Without it the installation
-   * reads and receives alerts but sends none (`SHARING_UNAVAILABLE`).
+   * Sharing with partners (issue 11): another outbox than federation's (tests). By default, an
+   * installation with its log open opens federation (identity, partners, outbox, inbox, feed and
+   * the delivery worker, which `greenlane serve` starts), and alerts, seizures and groups share
+   * through its outbox; without the log nothing can be shared (`SHARING_UNAVAILABLE`).
    */
   sharing?: SharingOptions;
+  /** Options of federation's delivery worker (where its failures are reported). */
+  federation?: { worker?: FederationWorkerOptions };
 }
+
+/** What `greenlane serve` may set on the delivery worker. */
+export type FederationWorkerOptions = Parameters<typeof openFederation>[0]['worker'];
 
 export interface SharingOptions {
   /** Opens the outbox over the installation's database and transparency log. */
@@ -78,8 +85,10 @@ export interface InstallationCore {
   witness(): WitnessService;
   /** Alerts: issued, received, amended, withdrawn, their feedback (sending needs `sharing`). */
   alerts: AlertService;
-  /** The federation outbox, when `sharing` gave one. */
+  /** The outbox alerts, seizures and groups share through: `sharing`'s, else federation's. */
   outbox?: Outbox;
+  /** Federation (identity, partners, inbox, feed, delivery worker), when the log is open and no `sharing` replaced it. */
+  federation?: Federation;
   /**
    * Releases everything that was opened, in the reverse order: screening pool, log (after a final
    * drain and checkpoint), database. Safe to call more than once.
@@ -238,7 +247,19 @@ export async function openInstallation<const O extends OpenOptions = Record<neve
           })
         : undefined;
 
-    const outbox = opts.sharing?.outbox({ conn, ...(log ? { log } : {}) });
+    let outbox = opts.sharing?.outbox({ conn, ...(log ? { log } : {}) });
+    let federation: Federation | undefined;
+    if (!outbox && log) {
+      federation = await openFederation({
+        conn,
+        log,
+        env: config.env,
+        ...(opts.federation?.worker ? { worker: opts.federation.worker } : {}),
+      });
+      const worker = federation.worker;
+      opened.add('federation delivery worker', () => worker.stop());
+      outbox = federation.outbox;
+    }
     let witness: WitnessService | undefined;
     const installation: InstallationCore & Partial<LogPart & ScreeningPart> & { assessment?: Assessment } = {
       config,
@@ -254,6 +275,7 @@ export async function openInstallation<const O extends OpenOptions = Record<neve
       close: () => opened.close(),
       alerts: new AlertService({ conn, ...(outbox ? { outbox } : {}) }),
       ...(outbox ? { outbox } : {}),
+      ...(federation ? { federation } : {}),
       ...(assessment ? { assessment } : {}),
     };
     if (log) {

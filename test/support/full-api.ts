@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ import { greenlaneRoutes } from '../../src/driving/http/routes/index.ts';
 import { alertReceivedHandlers } from '../../src/installation/alert-inbox.ts';
 import { AlertService } from '../../src/installation/alert-service.ts';
 import { dataDir } from '../../src/installation/config.ts';
+import { openFederation } from '../../src/installation/federation.ts';
 import { LoggedDeclarationStore, logDecisions } from '../../src/installation/ledger-recording.ts';
 import { openTransparencyLog, openWitness } from '../../src/installation/transparency-log.ts';
 import { TEST_PROFILE } from './api-test-kit.ts';
@@ -92,6 +94,15 @@ export interface FullTestApi {
   dispose(): Promise<void>;
 }
 
+/** The federation partner of each test administration (pulls its feed with the partner key). */
+export const peerName = (admin: 'XA' | 'XB') => `${admin.toLowerCase()}-peer`;
+
+/** A fresh Ed25519 federation public key, raw 32 bytes in base64 (as `greenlane identity` prints). */
+export function newFederationKey(): string {
+  const jwk = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
+  return Buffer.from(jwk.x!, 'base64url').toString('base64');
+}
+
 export async function createFullTestApi(dialect: DialectName): Promise<FullTestApi> {
   const home = mkdtempSync(join(tmpdir(), 'greenlane-full-api-'));
   const env = { ...process.env, GREENLANE_HOME: home };
@@ -119,8 +130,11 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
   for (const admin of ['XA', 'XB'] as const) {
     await store.ensureAdministration(admin, `Test administration ${admin}`);
     const own = {} as AdministrationKeys;
+    // A partner key's label is the partner's name (the feed it reads): xa-peer, xb-peer.
     for (const role of API_KEY_ROLES)
-      own[role] = (await store.createApiKey(admin, `${admin} ${role}`, role)).secret;
+      own[role] = (
+        await store.createApiKey(admin, role === 'partner' ? peerName(admin) : `${admin} ${role}`, role)
+      ).secret;
     const revoked = await store.createApiKey(admin, `${admin} revoked admin`, 'admin');
     await store.revokeApiKey(admin, revoked.id, 'test');
     own.revoked = revoked.secret;
@@ -139,6 +153,17 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
     ...groupReceivedHandlers(new GroupRepository(conn), { memberName: (a) => a.toLowerCase() }),
   };
   let received = 0;
+  const federation = await openFederation({ conn, log, env });
+  for (const admin of ['XA', 'XB'] as const)
+    await federation.partners.add({
+      name: peerName(admin),
+      url: `https://${peerName(admin)}.example/${admin}SECRET`,
+      publicKey: newFederationKey(),
+      administration: admin,
+      pull: true,
+      addedBy: 'test',
+    });
+
   const app = createApp({
     authenticate: store.authenticate,
     routes: greenlaneRoutes({
@@ -147,6 +172,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
       assess,
       alerts,
       log: { log, witness: openWitness(conn, env) },
+      federation,
       screening: {
         index: () => index,
         store: screening,

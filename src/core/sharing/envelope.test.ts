@@ -51,6 +51,9 @@ describe('sealEnvelope', () => {
     expect(FederationEnvelopeSchema.parse(envelope)).toEqual(envelope);
     expect(envelope.inclusionProof).toEqual([Buffer.alloc(32, 1).toString('base64')]);
     expect(envelope.salt).toBe('07'.repeat(32));
+    expect(envelope.logKey).toBeUndefined();
+    const keyed = sealEnvelope(item, salt, { ...position, logKey: 'a.example+01234567+AQID' });
+    expect(keyed.logKey).toBe('a.example+01234567+AQID');
   });
 
   it('refuses a short salt, a bad proof hash and an invalid item', () => {

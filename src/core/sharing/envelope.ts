@@ -66,6 +66,12 @@ export const FederationEnvelopeSchema = z.strictObject({
   consistencyProof: z
     .strictObject({ fromSize: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), hashes: proof })
     .optional(),
+  /**
+   * The sender's log verifier key (C2SP signed-note vkey). The operator adds a partner with its
+   * HTTP signing key only; the receiver pins this key from the first envelope it accepts (it is
+   * covered by the HTTP signature through Content-Digest) and refuses any other one later.
+   */
+  logKey: z.string().min(1).max(512).optional(),
 });
 export type FederationEnvelope = z.output<typeof FederationEnvelopeSchema>;
 
@@ -74,7 +80,8 @@ export function sharedItemOf(envelope: FederationEnvelope): SharedItem {
   return { itemId, sender, kind, seq, handling, originator, body };
 }
 
-function itemJson(item: SharedItem): string {
+/** The item's RFC 8785 canonical JSON: what the salted commitment (and the sender's ledger record) is over. */
+export function itemJson(item: SharedItem): string {
   const { itemId, sender, kind, seq, handling, originator, body } = item;
   return canonicalJson({ itemId, sender, kind, seq, handling, originator, body });
 }
@@ -96,6 +103,8 @@ export interface LogPosition {
   checkpoint: string;
   /** From the size of the last checkpoint this partner was sent (omit for the first delivery). */
   consistencyProof?: { fromSize: number; hashes: readonly Buffer[] };
+  /** The sender's log verifier key, for a receiver that has not pinned it yet. */
+  logKey?: string;
 }
 
 /**
@@ -120,6 +129,7 @@ export function sealEnvelope(item: SharedItem, salt: Buffer, position: LogPositi
             hashes: position.consistencyProof.hashes.map((h) => h.toString('base64')),
           },
         }),
+    ...(position.logKey === undefined ? {} : { logKey: position.logKey }),
   };
   const parsed = FederationEnvelopeSchema.safeParse(envelope);
   if (!parsed.success) {

@@ -130,6 +130,8 @@ export class TestSender {
       created?: number;
       nonce?: string;
       signer?: { keyid: string; privateKey: KeyObject };
+      /** The log key the envelope names (default the sender's; null for none). */
+      logKey?: string | null;
     } = {},
   ): Promise<{ request: HttpMessage; body: Buffer; envelope: FederationEnvelope }> {
     const size = this.tree.size;
@@ -145,6 +147,7 @@ export class TestSender {
               hashes: await consistencyProof(this.tree, options.lastSeenSize, size),
             },
           }),
+      ...(options.logKey === null ? {} : { logKey: options.logKey ?? this.note.verifierKey }),
     });
     const { message, body } = envelopeRequest(
       envelope,
@@ -167,13 +170,14 @@ export class MemoryPartner implements PartnerState {
   readonly items = new Map<string, string>();
   readonly nonces = new Set<string>();
   readonly keys: ReadonlyMap<string, KeyObject>;
-  readonly logVerifierKey: string;
+  logVerifierKey: string | undefined;
   readonly name: string;
 
-  constructor(sender: TestSender) {
+  /** @param pinned whether the receiver already knows the sender's log key (default yes) */
+  constructor(sender: TestSender, pinned = true) {
     this.name = sender.name;
     this.keys = new Map([[sender.keyid, sender.http.publicKey]]);
-    this.logVerifierKey = sender.note.verifierKey;
+    this.logVerifierKey = pinned ? sender.note.verifierKey : undefined;
   }
   seenItem(itemId: string): string | undefined {
     return this.items.get(itemId);
@@ -192,5 +196,6 @@ export class MemoryPartner implements PartnerState {
     this.lastCheckpoint = a.lastCheckpoint;
     this.items.set(a.itemId, a.itemCommitment);
     this.nonces.add(a.nonce);
+    this.logVerifierKey ??= a.logVerifierKey;
   }
 }

@@ -283,6 +283,43 @@ describe('verifyEnvelope refuses', () => {
     });
   });
 
+  it('pins the log key named by the first accepted envelope (the operator gave only the HTTP key)', async () => {
+    const a = new TestSender('a.example');
+    const partner = new MemoryPartner(a, false);
+    const first = verifyEnvelope(input(await a.deliver(a.share('alert', alertBody))), partner);
+    expect(first).toMatchObject({ accepted: true, advance: { logVerifierKey: a.note.verifierKey } });
+    partner.apply(first);
+    expect(partner.logVerifierKey).toBe(a.note.verifierKey);
+    // Later envelopes may omit it: the pinned key is used.
+    const next = await a.deliver(a.share('alert', alertBody), {
+      lastSeenSize: partner.lastCheckpoint!.size,
+      logKey: null,
+    });
+    expect(verifyEnvelope(input(next), partner)).toMatchObject({ accepted: true });
+  });
+
+  it('BAD_PROOF: an envelope naming another log key than the one pinned', async () => {
+    const { a, partner } = await setup();
+    const other = new TestSender('a.example');
+    const d = await a.deliver(a.share('alert', alertBody), {
+      lastSeenSize: partner.lastCheckpoint!.size,
+      logKey: other.note.verifierKey,
+    });
+    expect(refusal(verifyEnvelope(input(d), partner))).toMatchObject({
+      code: 'BAD_PROOF',
+      reason: expect.stringContaining("the partner's log key changed"),
+    });
+  });
+
+  it('BAD_PROOF: no log key pinned and none in the envelope', async () => {
+    const a = new TestSender('a.example');
+    const d = await a.deliver(a.share('alert', alertBody), { logKey: null });
+    expect(refusal(verifyEnvelope(input(d), new MemoryPartner(a, false)))).toEqual({
+      code: 'BAD_PROOF',
+      reason: "a.example's log key is not known and the envelope does not name one",
+    });
+  });
+
   it('SPLIT_VIEW: a sender that rewrites its log', async () => {
     const { a, partner } = await setup();
     a.appendOther('record 2');

@@ -53,8 +53,11 @@ export interface PartnerState {
   name: string;
   /** Its HTTP signing keys by keyid (Ed25519 public keys). */
   keys: ReadonlyMap<string, KeyObject>;
-  /** Verifier key (C2SP signed-note vkey) of its transparency log. */
-  logVerifierKey: string;
+  /**
+   * Verifier key (C2SP signed-note vkey) of its transparency log; undefined until pinned from the
+   * first accepted envelope's `logKey` (trust on first use, under the partner's HTTP signature).
+   */
+  logVerifierKey?: string;
   /** Highest sequence number accepted from it; 0 before the first. */
   lastSeq: number;
   /** Latest checkpoint accepted from it (this installation witnesses its log). */
@@ -89,6 +92,8 @@ export interface PartnerAdvance {
   /** Commitment (hex) to remember for idempotency. */
   itemCommitment: string;
   nonce: string;
+  /** The log key the checkpoint verified with: pin it when the partner state had none. */
+  logVerifierKey: string;
 }
 
 export type EnvelopeVerdict =
@@ -246,9 +251,20 @@ export function verifyEnvelope(
     return refuse('REPLAYED', `seq ${envelope.seq} is not after the last accepted seq ${partner.lastSeq}`);
   }
 
+  const pinned = partner.logVerifierKey;
+  if (pinned !== undefined && envelope.logKey !== undefined && envelope.logKey !== pinned) {
+    return refuse(
+      'BAD_PROOF',
+      `the partner's log key changed: ${partner.name}'s log is known by "${pinned}", the envelope names "${envelope.logKey}"`,
+    );
+  }
+  const logKey = pinned ?? envelope.logKey;
+  if (logKey === undefined) {
+    return refuse('BAD_PROOF', `${partner.name}'s log key is not known and the envelope does not name one`);
+  }
   let checkpoint: { size: number; rootHash: Buffer };
   try {
-    checkpoint = openCheckpointOnce(envelope.checkpoint, partner.logVerifierKey);
+    checkpoint = openCheckpointOnce(envelope.checkpoint, logKey);
   } catch (err) {
     return refuse(
       'BAD_PROOF',
@@ -300,6 +316,7 @@ export function verifyEnvelope(
       itemId: envelope.itemId,
       itemCommitment: commitment,
       nonce,
+      logVerifierKey: logKey,
     },
   };
 }

@@ -17,7 +17,9 @@ export type RecordKind =
   | 'model-activation'
   | 'list-version'
   | 'seizure'
-  | 'cash-declaration';
+  | 'cash-declaration'
+  /** An item shared with partners (its content is the SharedItem: the leaf is `sharedItemLogEntry`). */
+  | 'shared-item';
 
 /** A record to log, written with {@link writeLedgerRecords} in the transaction that stores it. */
 export interface LedgerRecordInput {
@@ -273,6 +275,15 @@ export class LedgerRecordStore {
           "administration || '/' || id",
           'cash_declarations',
           "'cash declaration ' || id || ' (administration ' || administration || ')'",
+        ),
+      ],
+      [
+        'shared-item',
+        missing(
+          'shared-item',
+          'item_id',
+          'federation_shared_items',
+          "'shared ' || kind || ' seq ' || cast(seq as text) || ' (administration ' || administration || ')'",
         ),
       ],
     ];

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { StaleVersionError } from '../../app/ports/stale-version-error.ts';
 import { GreenlaneError } from '../../core/error.ts';
 import { StoreError, type StoreErrorCode } from '../../driven/database/store-error.ts';
+import { FederationError } from '../../driven/federation/federation-error.ts';
 import { AlertServiceError } from '../../installation/alert-service.ts';
 
 /** Closed set of machine codes an API client can switch on; the message is for people. */
@@ -114,6 +115,16 @@ const CLIENT_ERRORS: ReadonlyArray<
   [StaleVersionError, { STALE_VERSION: [409, 'conflict'] }],
   // A server started without the federation outbox cannot send alerts; reads still work.
   [AlertServiceError, { SHARING_UNAVAILABLE: [503, 'unavailable'] }],
+  [
+    FederationError,
+    {
+      UNKNOWN_PARTNER: [400, 'invalid_body'],
+      INVALID_INPUT: [400, 'invalid_body'],
+      CONFLICT: [409, 'conflict'],
+      NOT_FOUND: [404, 'not_found'],
+      HANDLING_FORBIDS: [400, 'invalid_body'],
+    },
+  ],
 ];
 
 /** The status and API code of a coded error a client can act on, or undefined. */

@@ -97,6 +97,19 @@ export const ROUTE_ACCESS = {
     public: 'C2SP tlog-witness: the request is authenticated by the log signature it carries',
   },
   'GET /v1/witness/public-key': { public: 'partners verify cosignatures with it' },
+
+  // Federation (docs/SHARING.md). A partner's operator adds this installation by its identity.
+  'GET /v1/federation/identity': { public: 'name, HTTP signing key and URL: what a partner adds' },
+  'POST /v1/federation/inbox': {
+    public:
+      "authenticated by the envelope's RFC 9421 signature with a partner's federation key, not by an API key; refused and recorded otherwise",
+  },
+  // A partner that accepts no inbound connection reads what is shared with it with a partner key.
+  'GET /v1/federation/feed': { roles: ['partner'] },
+  // Partners are the administration's: people who decide what to share see them; admins add them.
+  'GET /v1/partners': { roles: ['admin', 'analyst', 'auditor'] },
+  'POST /v1/partners': { roles: ['admin'] },
+  'GET /v1/partners/{name}': { roles: ['admin', 'analyst', 'auditor'] },
 } as const satisfies Record<string, RouteAccess>;
 
 export type RouteKey = keyof typeof ROUTE_ACCESS;

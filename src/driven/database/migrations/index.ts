@@ -7,6 +7,7 @@ import { screeningTenancyMigration } from './0005-screening-tenancy.ts';
 import { profileTenancyMigration } from './0006-profile-tenancy.ts';
 import { installationStateMigration } from './0007-installation-state.ts';
 import { ledgerRecordsMigration } from './0008-ledger-records.ts';
+import { federationMigration } from './0009-federation.ts';
 import { alertsMigration } from './0010-alerts.ts';
 import { seizuresGroupsMigration } from './0011-seizures-groups.ts';
 
@@ -23,6 +24,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-profile-tenancy': profileTenancyMigration,
   '0007-installation-state': installationStateMigration,
   '0008-ledger-records': ledgerRecordsMigration,
+  '0009-federation': federationMigration,
   '0010-alerts': alertsMigration,
   '0011-seizures-groups': seizuresGroupsMigration,
 };

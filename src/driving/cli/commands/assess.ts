@@ -6,7 +6,11 @@ import { type Command, Option } from 'commander';
 import type { AssessmentLine } from '../../../app/assess.ts';
 import { INPUT_FORMATS, type InputFormat, type InputRecord } from '../../../driven/input/input-record.ts';
 import { readRecords, sniffFormat } from '../../../driven/input/read-records.ts';
-import { defaultDatabaseUrl, installationConfig } from '../../../installation/config.ts';
+import {
+  DEFAULT_ADMINISTRATION,
+  defaultDatabaseUrl,
+  installationConfig,
+} from '../../../installation/config.ts';
 import { openInstallation } from '../../../installation/installation.ts';
 import { DEFAULT_PROFILES_DIR } from '../../../installation/runtime.ts';
 import { progressBar } from '../progress.ts';
@@ -57,7 +61,7 @@ export function registerAssessCommand(program: Command): void {
     .option(
       '--administration <id>',
       'administration (tenant) the declarations belong to when stored',
-      'local',
+      DEFAULT_ADMINISTRATION,
     )
     .addHelpText(
       'after',

@@ -9,6 +9,7 @@ import { registerListsCommand } from './lists.ts';
 import { registerLogCommand } from './log.ts';
 import { registerModelCommand } from './model.ts';
 import { registerOverrideCommand } from './override.ts';
+import { registerPartnersCommands } from './partners.ts';
 import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
 import { registerScreenCommand } from './screen.ts';
@@ -36,4 +37,5 @@ export function registerCommands(program: Command, context: CliContext = {}): vo
   registerOverrideCommand(program);
   registerAlertsCommand(program, context);
   registerSeizuresCommand(program);
+  registerPartnersCommands(program);
 }

@@ -89,6 +89,12 @@ export function registerServeCommand(program: Command, context: CliContext = {})
         log: { onError: (err: unknown) => logger.error({ err }, 'transparency log') },
         screening: opts.screening,
         ...(context.sharing ? { sharing: context.sharing } : {}),
+        federation: {
+          worker: {
+            onError: (err: unknown, partner: string) =>
+              logger.warn({ err: (err as Error).message, partner }, 'federation delivery'),
+          },
+        },
         assessment: {
           profilesDir: opts.profiles,
           profiles: 'stored',
@@ -149,6 +155,8 @@ async function serveInstallation(
   }
 
   const { screening, resolveCountry } = inst;
+  const federation = inst.federation;
+  if (!federation) throw new Error('greenlane serve opens federation with the log');
   const app = createApp({
     authenticate: store.authenticate,
     routes: greenlaneRoutes({
@@ -157,6 +165,17 @@ async function serveInstallation(
       assess,
       log: { log, witness: inst.witness() },
       alerts: inst.alerts,
+      federation,
+      sharing: {
+        ...(inst.outbox ? { outbox: inst.outbox } : {}),
+        memberName: () => federation.identity.name,
+        alertFeedback: async (administration, alertIds) => {
+          const all = await Promise.all(
+            alertIds.map((id) => inst.alerts.feedbackOf(administration, id).catch(() => [])),
+          );
+          return all.flat().map((f) => ({ ...f.feedback, alertId: f.alertId }));
+        },
+      },
       ...(screening && resolveCountry
         ? {
             screening: {
@@ -188,6 +207,11 @@ async function serveInstallation(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stderr.write(`greenlane: serving http://${host}:${address.port}/ (OpenAPI at /openapi.json)\n`);
+  await federation.servedAt(`http://${host}:${address.port}`);
+  federation.worker.start();
+  process.stderr.write(
+    `greenlane: federation: ${federation.identity.name} at ${federation.url()} (greenlane identity)\n`,
+  );
   if (demoKey && 'created' in demoKey) {
     const secret = demoKey.created.secret;
     process.stderr.write(
@@ -211,4 +235,5 @@ async function serveInstallation(
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  await federation.worker.stop();
 }

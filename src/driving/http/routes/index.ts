@@ -5,14 +5,17 @@ import type { DeclarationStore } from '../../../driven/store/declaration-store.t
 import { GroupRepository } from '../../../driven/store/group-repository.ts';
 import { SeizureRepository } from '../../../driven/store/seizure-repository.ts';
 import type { AlertService } from '../../../installation/alert-service.ts';
+import type { Federation } from '../../../installation/federation.ts';
 import type { RouteModule } from '../route-module.ts';
 import { webRoutes } from '../web/web-routes.ts';
 import { alertRoutes } from './alerts.ts';
 import { registerCashDeclarationRoutes } from './cash-declarations.ts';
 import { type AssessRecords, declarationRoutes } from './declarations.ts';
+import { federationRoutes } from './federation.ts';
 import { registerGroupRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
 import { type LogRouteDeps, logRoutes } from './log.ts';
+import { partnerRoutes } from './partners.ts';
 import { queueRoutes } from './queue.ts';
 import { type ScreeningRouteDeps, screeningRoutes } from './screening.ts';
 import { registerSeizureRoutes } from './seizures.ts';
@@ -35,6 +38,8 @@ export interface GreenlaneRouteDeps {
    * cash declarations and groups are served either way; cash travellers are screened by `screening`.
    */
   sharing?: Pick<SharingRouteDeps, 'outbox' | 'memberName' | 'alertFeedback'>;
+  /** Federation: identity, inbox, feed and partners (docs/SHARING.md). */
+  federation?: Federation;
 }
 
 /** Seizures, cash declarations and closed groups over the connection (docs/SHARING.md). */
@@ -79,6 +84,12 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
             ...logRoutes({ authenticate: deps.store.authenticate, ...deps.log }),
             publicPaths: ['/v1/log/*', '/v1/witness/*'],
           },
+        ]
+      : []),
+    ...(deps.federation
+      ? [
+          federationRoutes({ federation: deps.federation }),
+          partnerRoutes({ partners: deps.federation.partners }),
         ]
       : []),
   ];
