@@ -147,18 +147,21 @@ describe('two installations, each its own process, over real HTTP', () => {
 
     const feedback = await api(b, keys.bOfficer!, `/v1/alerts/${issued.id}/feedback`, {
       outcome: 'seizure',
-      declarationId: 'B-DECL-1',
+      note: 'declaration B-DECL-1: 40 kg of falsified tablets',
     });
     expect(feedback.status, JSON.stringify(feedback.json)).toBeLessThan(300);
     const atA = await until('A receives B’s feedback', async () => {
       const r = await api(a, keys.aAnalyst!, `/v1/alerts/${issued.id}/feedback`);
-      const items = (r.json?.feedback ?? r.json?.items ?? r.json) as Array<{
-        from?: string;
-        outcome: string;
-      }>;
-      return Array.isArray(items) && items.length > 0 ? items : undefined;
+      const items = r.json?.items as
+        | Array<{ direction: string; partner: string; feedback: { outcome: string } }>
+        | undefined;
+      return items && items.length > 0 ? items : undefined;
     });
-    expect(atA[0]!.outcome).toBe('seizure');
+    expect(atA[0]).toMatchObject({
+      direction: 'received',
+      partner: 'b.example',
+      feedback: { outcome: 'seizure' },
+    });
 
     const withdrawn = await api(a, keys.aAnalyst!, `/v1/alerts/${issued.id}/withdrawal`, {
       reason: 'the exporter was cleared',

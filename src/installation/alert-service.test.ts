@@ -126,7 +126,7 @@ for (const dialect of DIALECTS) {
       const err = await a.issue(A, ALERT_FILE, ['adm-z'], 'analyst-a').catch((e: unknown) => e);
       expect(err).toMatchObject({
         code: 'INVALID_INPUT',
-        message: expect.stringContaining('/to: unknown partner adm-z'),
+        message: expect.stringContaining('/to: adm-z is not a partner'),
       });
       expect(await a.list(A)).toEqual([]);
     });

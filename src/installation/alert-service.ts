@@ -304,10 +304,14 @@ export class AlertService {
       return (await this.outbox().share(trx, share)).itemId;
     } catch (err) {
       if (err instanceof GreenlaneError && (err.code === 'UNKNOWN_PARTNER' || err.code === 'INVALID_INPUT'))
-        throw new StoreError('INVALID_INPUT', `/to: ${err.message}`, {
-          details: [{ path: '/to', code: err.code.toLowerCase(), message: err.message }],
-          cause: err,
-        });
+        throw new StoreError(
+          'INVALID_INPUT',
+          err.message.startsWith('/') ? err.message : `/to: ${err.message}`,
+          {
+            details: [{ path: '/to', code: err.code.toLowerCase(), message: err.message }],
+            cause: err,
+          },
+        );
       throw err;
     }
   }

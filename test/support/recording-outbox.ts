@@ -44,13 +44,13 @@ export class RecordingOutbox implements Outbox {
 
   async share(_trx: Kysely<Database>, share: OutgoingShare): Promise<ShareReceipt> {
     const own = this.partnersOf(share.administration);
-    for (const [i, name] of share.to.entries()) {
-      if (!own.includes(name)) {
-        throw new GreenlaneError(
-          'UNKNOWN_PARTNER',
-          `/to/${i}: unknown partner ${name} of ${share.administration}`,
-        );
-      }
+    const unknown = share.to.filter((name) => !own.includes(name));
+    if (unknown.length > 0) {
+      // As the real outbox words it (src/driven/federation/outbox.ts).
+      throw new GreenlaneError(
+        'UNKNOWN_PARTNER',
+        `/to: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a partner' : 'are not partners'} of administration ${share.administration} (greenlane partners list)`,
+      );
     }
     const parsed = parseSharedBody(share.kind, share.body);
     if (!parsed.ok) {
