@@ -180,3 +180,147 @@ describe('two installations, each its own process, over real HTTP', () => {
     expect(afterDecision.reasons.map((r: { source: string }) => r.source)).not.toContain('alert');
   }, 180_000);
 });
+
+describe('three installations: a joint operation, and a partner that is down', () => {
+  let a: InstallationProcess;
+  let b: InstallationProcess;
+  let c: InstallationProcess;
+  const keys: Record<string, string> = {};
+
+  beforeAll(async () => {
+    [a, b, c] = await Promise.all([
+      installationProcess('a.example'),
+      installationProcess('b.example'),
+      installationProcess('c.example'),
+    ]);
+    await Promise.all([a.start(), b.start(), c.start()]);
+    await introduce(a, b);
+    await introduce(a, c);
+    await introduce(b, c);
+    [keys.aAnalyst, keys.bAnalyst, keys.bOfficer, keys.cAnalyst, keys.cIngest] = await Promise.all([
+      key(a, 'analyst'),
+      key(b, 'analyst'),
+      key(b, 'officer'),
+      key(c, 'analyst'),
+      key(c, 'ingest'),
+    ]);
+  }, 300_000);
+  afterAll(async () => {
+    await Promise.all([a?.dispose(), b?.dispose(), c?.dispose()]);
+  });
+
+  it('A runs a closed group with B and C: B’s seizure post reaches both, and A’s summary counts it', async () => {
+    const opened = await api(a, keys.aAnalyst!, '/v1/groups', {
+      name: 'Operation Cold Chain',
+      members: ['b.example', 'c.example'],
+      from: '2026-01-01',
+      until: '2099-12-31',
+      purpose: 'Falsified vaccines on the route IN-AE-NL',
+    });
+    expect(opened.status, JSON.stringify(opened.json)).toBe(201);
+    const groupId = opened.json.group.id as string;
+    for (const [inst, secret] of [
+      [b, keys.bAnalyst!],
+      [c, keys.cAnalyst!],
+    ] as const) {
+      await until(`${inst.name} receives the group`, async () => {
+        const r = await api(inst, secret, `/v1/groups/${groupId}`);
+        return r.status === 200 ? r.json : undefined;
+      });
+    }
+
+    const seizure = await api(b, keys.bOfficer!, '/v1/seizures', {
+      id: 'B-SEIZ-1',
+      date: '2026-12-01',
+      office: 'BEANR01',
+      direction: 'import',
+      category: 'medicines-and-vaccines',
+      goods: 'falsified vaccine vials',
+      quantity: { value: 2400, unit: 'doses' },
+      estimatedValue: { amount: 120000, currency: 'EUR' },
+      concealment: 'in-cargo',
+      detection: 'risk-profile',
+      transportMode: 'sea',
+      route: { departure: 'IN', transit: ['AE'], destination: 'BE' },
+      persons: [{ role: 'driver', name: 'Jan Peeters' }],
+    });
+    expect(seizure.status, JSON.stringify(seizure.json)).toBe(201);
+    const post = await api(b, keys.bAnalyst!, `/v1/groups/${groupId}/posts`, {
+      kind: 'seizure',
+      seizureId: 'B-SEIZ-1',
+    });
+    expect(post.status, JSON.stringify(post.json)).toBe(201);
+
+    for (const [inst, secret] of [
+      [a, keys.aAnalyst!],
+      [c, keys.cAnalyst!],
+    ] as const) {
+      const posts = await until(`${inst.name} receives B's post`, async () => {
+        const r = await api(inst, secret, `/v1/groups/${groupId}/posts`);
+        const items = r.json?.items as Array<{ post: { kind: string; report?: object } }> | undefined;
+        return items?.some((p) => p.post.kind === 'seizure') ? items : undefined;
+      });
+      // The global form only: the driver's name never leaves B.
+      expect(JSON.stringify(posts)).not.toContain('Jan Peeters');
+      expect(JSON.stringify(posts)).not.toContain('falsified vaccine vials');
+    }
+    const summary = await api(a, keys.aAnalyst!, `/v1/groups/${groupId}/summary`);
+    expect(summary.json).toMatchObject({
+      seizures: 1,
+      seizuresByCategory: { 'medicines-and-vaccines': 1 },
+      seizedValue: { EUR: 120000 },
+    });
+  }, 180_000);
+
+  it('an alert to B and C while C is down reaches C, in order, when C is back', async () => {
+    await c.stop();
+    const issued: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const r = await api(a, keys.aAnalyst!, '/v1/alerts', {
+        alert: {
+          ...ALERT,
+          title: `Falsified tablets, wave ${n}`,
+          criteria: { all: [{ hsPrefix: [`300${n}`] }] },
+        },
+        to: ['b.example', 'c.example'],
+      });
+      expect(r.status, JSON.stringify(r.json)).toBe(201);
+      issued.push(r.json.id as string);
+    }
+    await until('B accepts all three', async () => {
+      const got = (await receivedAlerts(b)).filter((x) => issued.includes(x.id) && x.status === 'accepted');
+      return got.length === 3 ? got : undefined;
+    });
+    expect((await receivedAlerts(c)).filter((x) => issued.includes(x.id))).toEqual([]);
+
+    await c.start();
+    const atC = await until(
+      'C accepts all three after its restart',
+      async () => {
+        const got = (await receivedAlerts(c)).filter((x) => issued.includes(x.id) && x.status === 'accepted');
+        return got.length === 3 ? got : undefined;
+      },
+      120_000,
+    );
+    expect(atC.map((x) => x.from)).toEqual(['a.example', 'a.example', 'a.example']);
+    // In A's order: C stored them in the order A issued them.
+    const stored = (await api(c, keys.cAnalyst!, '/v1/alerts?received=true&limit=100')).json.items as Array<{
+      id: string;
+      createdAt: string;
+    }>;
+    const arrival = stored
+      .filter((x) => issued.includes(x.id))
+      .sort((x, y) => x.createdAt.localeCompare(y.createdAt))
+      .map((x) => x.id);
+    expect(arrival).toEqual(issued);
+
+    const matching = await api(
+      c,
+      keys.cIngest!,
+      '/v1/declarations',
+      declaration('C-DECL-1', '3002150000', 'IN'),
+    );
+    const decision = matching.json.results?.[0] ?? matching.json;
+    expect(decision.reasons).toContainEqual(expect.objectContaining({ source: 'alert', code: issued[1] }));
+  }, 240_000);
+});
