@@ -24,7 +24,7 @@ export interface Federation {
   identity: FederationIdentity;
   /** The URL partners reach this installation at (`GREENLANE_PUBLIC_URL`, else where serve listens). */
   url(): string;
-  /** Called by serve once it listens: without `GREENLANE_PUBLIC_URL`, that address is the URL (and remembered). */
+  /** Called by serve once it listens: `GREENLANE_PUBLIC_URL`, else that address, is the URL (remembered for `greenlane identity`). */
   servedAt(url: string): Promise<void>;
   partners: PartnerStore;
   outbox: FederationOutbox;
@@ -45,6 +45,37 @@ export function federationHandlers(conn: StoreConnection, name: string): Receive
     ...seizureReceivedHandlers(new SeizureRepository(conn)),
     ...groupReceivedHandlers(new GroupRepository(conn), { memberName: () => name }),
   };
+}
+
+/** `installation_state` row holding the name `GREENLANE_NAME` last gave. */
+const NAME = 'federation_name';
+
+/**
+ * This installation's federation identity. Its name is `GREENLANE_NAME` when set, and remembered
+ * in the database, so a command run later without the variable (`greenlane alerts issue`) shares
+ * under the same name as the server; else the name remembered; else the key's generated one.
+ */
+export async function federationIdentity(
+  conn: StoreConnection,
+  env: NodeJS.ProcessEnv,
+): Promise<FederationIdentity> {
+  const given = env.GREENLANE_NAME || undefined;
+  if (given) {
+    const identity = loadFederationIdentity(stateDir(env), given); // validates the name first
+    const at = new Date().toISOString();
+    await conn.db
+      .insertInto('installation_state')
+      .values({ name: NAME, value: given, set_at: at })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value: given, set_at: at }))
+      .execute();
+    return identity;
+  }
+  const row = await conn.db
+    .selectFrom('installation_state')
+    .select('value')
+    .where('name', '=', NAME)
+    .executeTakeFirst();
+  return loadFederationIdentity(stateDir(env), row?.value);
 }
 
 /** This installation's public URL as `greenlane identity` reports it. */
@@ -70,7 +101,7 @@ export async function openFederation(deps: {
   worker?: Partial<Omit<DeliveryWorkerOptions, 'conn' | 'partners' | 'sealer' | 'inbox'>>;
 }): Promise<Federation> {
   const { conn, log, env } = deps;
-  const identity = loadFederationIdentity(stateDir(env), env.GREENLANE_NAME || undefined);
+  const identity = await federationIdentity(conn, env);
   let url = await federationUrl(conn, env);
   const partners = new PartnerStore(conn);
   const sealer = new Sealer({ conn, log, identity });
@@ -86,8 +117,8 @@ export async function openFederation(deps: {
     identity,
     url: () => url,
     servedAt: async (served) => {
-      if (env.GREENLANE_PUBLIC_URL) return;
-      url = served.replace(/\/+$/, '');
+      // Remembered either way, so `greenlane identity` run without the variable says the same.
+      url = env.GREENLANE_PUBLIC_URL ? env.GREENLANE_PUBLIC_URL.replace(/\/+$/, '') : served.replace(/\/+$/, '');
       const at = new Date().toISOString();
       await conn.db
         .insertInto('installation_state')

@@ -27,6 +27,21 @@ for (const dialect of DIALECTS) {
       expect(JSON.parse(cli.stdout)).toEqual({ ...first, url: 'https://customs.example' });
     });
 
+    it('remembers the name GREENLANE_NAME gave, so later commands without it share under the same name', async () => {
+      vi.stubEnv('GREENLANE_NAME', 'a.example');
+      expect(await cli.run('identity', '--db', cli.db)).toBe(0);
+      const named = JSON.parse(cli.stdout);
+      expect(named.name).toBe('a.example');
+      cli.stdout = '';
+      vi.stubEnv('GREENLANE_NAME', '');
+      expect(await cli.run('identity', '--db', cli.db)).toBe(0);
+      expect(JSON.parse(cli.stdout)).toEqual(named);
+      cli.stdout = '';
+      vi.stubEnv('GREENLANE_NAME', 'Not A Name');
+      expect(await cli.run('identity', '--db', cli.db)).toBe(2);
+      expect(cli.stderr).toContain('GREENLANE_NAME "Not A Name"');
+    });
+
     it('adds partners (default administration: the one assess uses) and lists them one JSON line each', async () => {
       expect(
         await cli.run(

@@ -1,15 +1,13 @@
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { FederationError } from '../../../driven/federation/federation-error.ts';
-import { loadFederationIdentity } from '../../../driven/federation/federation-identity.ts';
 import { PartnerStore } from '../../../driven/federation/partner-store.ts';
 import {
   DEFAULT_ADMINISTRATION,
   defaultDatabaseUrl,
   installationConfig,
-  stateDir,
 } from '../../../installation/config.ts';
-import { federationUrl } from '../../../installation/federation.ts';
+import { federationIdentity, federationUrl } from '../../../installation/federation.ts';
 import { withInstallation } from '../../../installation/installation.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -43,13 +41,10 @@ export function registerPartnersCommands(program: Command): void {
     .action(async (opts: { db: string }) => {
       const config = installationConfig(opts.db);
       const env = config.env;
-      let identity: ReturnType<typeof loadFederationIdentity>;
-      try {
-        identity = loadFederationIdentity(stateDir(env), env.GREENLANE_NAME || undefined);
-      } catch (err) {
-        usageOnInvalid(err);
-      }
-      const url = await withInstallation(config, { log: false }, (inst) => federationUrl(inst.conn, env));
+      const { identity, url } = await withInstallation(config, { log: false }, async (inst) => ({
+        identity: await federationIdentity(inst.conn, env).catch(usageOnInvalid),
+        url: await federationUrl(inst.conn, env),
+      }));
       process.stdout.write(
         `${JSON.stringify({ name: identity.name, publicKey: identity.publicKey, url })}\n`,
       );
