@@ -118,7 +118,9 @@ export async function openFederation(deps: {
     url: () => url,
     servedAt: async (served) => {
       // Remembered either way, so `greenlane identity` run without the variable says the same.
-      url = env.GREENLANE_PUBLIC_URL ? env.GREENLANE_PUBLIC_URL.replace(/\/+$/, '') : served.replace(/\/+$/, '');
+      url = env.GREENLANE_PUBLIC_URL
+        ? env.GREENLANE_PUBLIC_URL.replace(/\/+$/, '')
+        : served.replace(/\/+$/, '');
       const at = new Date().toISOString();
       await conn.db
         .insertInto('installation_state')
