@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../../test/support/databases.ts';
 import { createFullTestApi, type FullTestApi, PARTNERS } from '../../../../test/support/full-api.ts';
+import { ALERT_FILE } from '../../../../test/support/alert-fixtures.ts';
 import { makeSeizure } from '../../../core/sharing/test-fixtures.ts';
 
 const OPEN = { from: '2026-01-01', until: '2036-12-31' };
@@ -73,9 +74,15 @@ for (const dialect of DIALECTS) {
       ).json();
       const { administration: _, declarationId: __, ...seizure } = makeSeizure({ id: 'S-G1' });
       expect((await call('officer', '/v1/seizures', seizure)).status).toBe(201);
+      const alert = await (
+        await call('analyst', '/v1/alerts', {
+          alert: { ...ALERT_FILE, validUntil: '2099-12-31' },
+          to: ['peer'],
+        })
+      ).json();
       const posts = [
         { kind: 'message', text: 'Containers from EC under watch' },
-        { kind: 'alert', alertId: 'alert-1' },
+        { kind: 'alert', alertId: alert.id },
         { kind: 'seizure', seizureId: 'S-G1' },
       ];
       for (const post of posts)
@@ -110,6 +117,38 @@ for (const dialect of DIALECTS) {
       });
       expect(summary.seizuresByCategory.drugs).toBe(1);
       expect((await call('officer', `/v1/groups/${group.id}/posts`, posts[0])).status).toBe(403);
+    });
+
+    it("refuses an alert post naming another administration's alert, a missing one, or a received one its label keeps in", async () => {
+      const { group } = await (
+        await call('analyst', '/v1/groups', { name: 'Op ids', members: [PARTNERS.XA[0]], ...OPEN })
+      ).json();
+      const far = { ...ALERT_FILE, validUntil: '2099-12-31' };
+      const theirs = await (await call('analyst', '/v1/alerts', { alert: far, to: ['peer'] }, 'XB')).json();
+      for (const handling of ['AMBER+STRICT', 'RED', 'AMBER'] as const)
+        await api.receive('XA', 'peer', {
+          kind: 'alert',
+          handling,
+          body: { alertId: `peer-${handling}`, version: 1, content: { ...far, handling } },
+        });
+      await api.receive('XA', 'peer', {
+        kind: 'alert',
+        handling: 'GREEN',
+        body: { alertId: 'peer-green', version: 1, content: { ...far, handling: 'GREEN' } },
+      });
+      const before = api.outbox.shares.length;
+      for (const alertId of [theirs.id, 'NOSUCH', 'peer-AMBER+STRICT', 'peer-RED', 'peer-AMBER']) {
+        const res = await call('analyst', `/v1/groups/${group.id}/posts`, { kind: 'alert', alertId });
+        expect(res.status, alertId).toBe(400);
+        expect((await res.json()).error.details[0].path).toBe('/alertId');
+      }
+      expect(api.outbox.shares.length).toBe(before);
+      expect((await (await call('auditor', `/v1/groups/${group.id}/posts`)).json()).items).toEqual([]);
+      const green = await call('analyst', `/v1/groups/${group.id}/posts`, {
+        kind: 'alert',
+        alertId: 'peer-green',
+      });
+      expect(green.status).toBe(201);
     });
 
     it('refuses posts outside the operation window', async () => {

@@ -7,6 +7,7 @@ import type { Outbox, OutgoingShare, ShareReceipt } from '../../../driven/federa
 import type { CashDeclarationRepository } from '../../../driven/store/cash-declaration-repository.ts';
 import type { GroupRepository } from '../../../driven/store/group-repository.ts';
 import type { SeizureRepository } from '../../../driven/store/seizure-repository.ts';
+import type { AlertService } from '../../../installation/alert-service.ts';
 import type { Reader } from '../../../driven/store/sharing-records.ts';
 import { actorOf, type Principal } from '../api-key-auth.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
@@ -21,6 +22,8 @@ export interface SharingRouteDeps {
   seizures: SeizureRepository;
   cash: CashDeclarationRepository;
   groups: GroupRepository;
+  /** The administration's alerts, for the alert ids posted to groups. */
+  alerts: Pick<AlertService, 'get'>;
   /** Federation's outbox; the routes that share answer 503 without it. */
   outbox?: Outbox;
   /** The administration's name among group members (default: its id in lower case). */
