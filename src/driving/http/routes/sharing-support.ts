@@ -71,9 +71,13 @@ export const DayParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, 
 
 export const LimitParam = z.coerce.number().int().min(1).max(1000).default(100);
 
-/** Who reads personal data, for the read log: the key's actor and the route. */
+/**
+ * Who reads, for the personal-data read log (the key's actor and the route) and for TLP 2.0: the
+ * analysts and admins are the recipients of what partners share, other roles their organization.
+ */
 export function readerOf(principal: Principal, via: string): Reader {
-  return { actor: actorOf(principal), via };
+  const recipient = principal.role === 'analyst' || principal.role === 'admin';
+  return { actor: actorOf(principal), via, audience: recipient ? 'recipient' : 'recipient-organization' };
 }
 
 export function requireOutbox(deps: SharingRouteDeps): Outbox {
