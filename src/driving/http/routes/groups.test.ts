@@ -151,6 +151,30 @@ for (const dialect of DIALECTS) {
       expect(green.status).toBe(201);
     });
 
+    it("shows a partner's TLP:RED group and its posts to the analysts only, as a missing one to others", async () => {
+      const partner = PARTNERS.XA[0];
+      const red = { id: 'G-RED', name: 'Op RED', coordinator: partner, members: [partner, 'xa'], ...OPEN };
+      expect(await api.receive('XA', partner, { kind: 'group', handling: 'RED', body: red })).toEqual({
+        status: 'accepted',
+      });
+      expect(
+        await api.receive('XA', partner, {
+          kind: 'group-post',
+          handling: 'RED',
+          body: { groupId: 'G-RED', post: { kind: 'message', text: 'the red message' } },
+        }),
+      ).toEqual({ status: 'accepted' });
+      for (const role of ['officer', 'auditor'] as const) {
+        for (const path of ['', '/posts', '/summary'])
+          expect((await call(role, `/v1/groups/G-RED${path}`)).status, `${role} ${path}`).toBe(404);
+        const listed = (await (await call(role, '/v1/groups')).json()).items;
+        expect(listed.map((g: { group: { id: string } }) => g.group.id)).not.toContain('G-RED');
+      }
+      expect((await call('analyst', '/v1/groups/G-RED/posts')).status).toBe(200);
+      const listed = (await (await call('analyst', '/v1/groups')).json()).items;
+      expect(listed.map((g: { group: { id: string } }) => g.group.id)).toContain('G-RED');
+    });
+
     it('refuses posts outside the operation window', async () => {
       const { group } = await (
         await call('analyst', '/v1/groups', {

@@ -11,7 +11,7 @@ import { instant, objectId, partyName, text } from '../../../core/sharing/shared
 import { mayReshare, TLP_CODES } from '../../../core/sharing/tlp.ts';
 import { StoreError } from '../../../driven/database/store-error.ts';
 import type { GroupPostBody, StoredGroup, StoredGroupPost } from '../../../driven/store/sharing-records.ts';
-import { actorOf } from '../api-key-auth.ts';
+import { actorOf, type Principal } from '../api-key-auth.ts';
 import { requireRoute } from '../route-access.ts';
 import { API_KEY_SECURITY, type ApiApp } from '../route-module.ts';
 import {
@@ -263,12 +263,16 @@ export function registerGroupRoutes(app: ApiApp, deps: SharingRouteDeps): void {
     await deps.onLogged?.();
     return c.json(stored, 201);
   });
-  app.openapi(listRoute, async (c) =>
-    c.json({ items: await deps.groups.list(c.get('principal').administration) }, 200),
-  );
+  /** TLP 2.0 position of the caller: a partner's RED group is for the analysts it was delivered to. */
+  const audienceOf = (principal: Principal) => readerOf(principal, 'groups').audience;
+  app.openapi(listRoute, async (c) => {
+    const principal = c.get('principal');
+    return c.json({ items: await deps.groups.list(principal.administration, audienceOf(principal)) }, 200);
+  });
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await deps.groups.get(c.get('principal').administration, id), 200);
+    const principal = c.get('principal');
+    return c.json(await deps.groups.get(principal.administration, id, audienceOf(principal)), 200);
   });
   app.openapi(postRoute, async (c) => {
     const { id } = c.req.valid('param');
@@ -316,13 +320,18 @@ export function registerGroupRoutes(app: ApiApp, deps: SharingRouteDeps): void {
   });
   app.openapi(postsRoute, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json({ items: await deps.groups.posts(c.get('principal').administration, id) }, 200);
+    const principal = c.get('principal');
+    return c.json(
+      { items: await deps.groups.posts(principal.administration, id, audienceOf(principal)) },
+      200,
+    );
   });
   app.openapi(summaryRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const admin = c.get('principal').administration;
-    const { group } = await deps.groups.get(admin, id);
-    const posts = await deps.groups.posts(admin, id);
+    const principal = c.get('principal');
+    const admin = principal.administration;
+    const { group } = await deps.groups.get(admin, id, audienceOf(principal));
+    const posts = await deps.groups.posts(admin, id, audienceOf(principal));
     const alertIds = new Set(posts.flatMap((p) => (p.post.kind === 'alert' ? [p.post.alertId] : [])));
     const feedback = (await deps.alertFeedback?.(admin, [...alertIds])) ?? [];
     return c.json(operationSummary(group, posts.map(counted), feedback, alertIds), 200);
