@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALERT_FILE } from '../../../../test/support/alert-fixtures.ts';
 import { DIALECTS } from '../../../../test/support/databases.ts';
 import { createFullTestApi, type FullTestApi, PARTNERS } from '../../../../test/support/full-api.ts';
-import { ALERT_FILE } from '../../../../test/support/alert-fixtures.ts';
 import { makeSeizure } from '../../../core/sharing/test-fixtures.ts';
 
 const OPEN = { from: '2026-01-01', until: '2036-12-31' };

@@ -7,8 +7,8 @@ import type { Outbox, OutgoingShare, ShareReceipt } from '../../../driven/federa
 import type { CashDeclarationRepository } from '../../../driven/store/cash-declaration-repository.ts';
 import type { GroupRepository } from '../../../driven/store/group-repository.ts';
 import type { SeizureRepository } from '../../../driven/store/seizure-repository.ts';
-import type { AlertService } from '../../../installation/alert-service.ts';
 import type { Reader } from '../../../driven/store/sharing-records.ts';
+import type { AlertService } from '../../../installation/alert-service.ts';
 import { actorOf, type Principal } from '../api-key-auth.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
 import type { ScreeningRouteDeps } from './screening.ts';
