@@ -90,7 +90,8 @@ async function applyEvent(
  * - `alert-amendment`, `alert-withdrawal`: only from the partner the alert came from, in order
  *   (a skipped or replayed version is refused, `VERSION_CONFLICT`); an amendment that no longer
  *   validates is refused and the alert stays as it was;
- * - `alert-feedback`: kept on the administration's own alert, only from a partner it was shared with.
+ * - `alert-feedback`: kept on the administration's own alert, only from a partner it was shared
+ *   with, and as that partner's (whatever its `from` says).
  *
  * @example
  * const inbox = openInbox({ ..., handlers: { ...alertReceivedHandlers(), ...seizureReceivedHandlers() } });
@@ -180,7 +181,9 @@ export function alertReceivedHandlers(options: { now?: () => number } = {}): Rec
       alertId: own.id,
       direction: 'received',
       partner: received.partner,
-      feedback: parsed.value,
+      // The signature says who sent it; `from` is the sender's own word, and a group summary
+      // counts hits by it: a partner does not report hits in another member's name.
+      feedback: { ...parsed.value, from: received.partner },
       createdBy: partnerActor(received),
     });
     await writeAudit(

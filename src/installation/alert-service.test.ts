@@ -110,6 +110,35 @@ for (const dialect of DIALECTS) {
       await expectStoreError(a.amend(A, alert.id, ALERT_FILE, 'analyst-a'), 'CONFLICT');
     });
 
+    it('attributes received feedback to the partner that sent it, whatever its `from` claims', async () => {
+      const { alert } = await a.issue(A, ALERT_FILE, ['adm-b'], 'analyst-a');
+      const feedback = {
+        alertId: alert.id,
+        alertVersion: 1,
+        from: 'adm-c',
+        outcome: 'hit',
+        at: new Date(NOW).toISOString(),
+      };
+      const item = {
+        itemId: 'fb-forged',
+        sender: 'adm-b',
+        kind: 'alert-feedback' as const,
+        seq: 1,
+        handling: 'AMBER' as const,
+        originator: 'adm-b',
+        body: feedback,
+      };
+      const result = await conn.db
+        .transaction()
+        .execute((trx) =>
+          handlers['alert-feedback']!(trx, { administration: A, partner: 'adm-b', item, logIndex: 0 }),
+        );
+      expect(result).toEqual({ status: 'accepted' });
+      expect((await a.feedbackOf(A, alert.id)).map((f) => [f.partner, f.feedback.from])).toEqual([
+        ['adm-b', 'adm-b'],
+      ]);
+    });
+
     it('refuses an invalid alert with pointers, and stores and shares nothing', async () => {
       const bad = { ...ALERT_FILE, handling: 'WHITE', containers: ['CSQU3054384'] };
       const err = await a.issue(A, bad, ['adm-b'], 'analyst-a').catch((e: unknown) => e);

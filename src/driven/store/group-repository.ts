@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { type ClosedGroup, mayPostToGroup, parseClosedGroup } from '../../core/sharing/closed-group.ts';
 import { parseSharedBody } from '../../core/sharing/shared-bodies.ts';
-import type { TlpCode } from '../../core/sharing/tlp.ts';
+import { mayView, type TlpCode } from '../../core/sharing/tlp.ts';
 import type { StoreConnection } from '../database/database.ts';
 import type { Database } from '../database/schema.ts';
 import type { SharingTables } from '../database/sharing-tables.ts';
@@ -12,12 +12,21 @@ import {
   type GroupPostBody,
   invalidInput,
   LOCAL_SOURCE,
+  type Reader,
   type StoredGroup,
   type StoredGroupPost,
 } from './sharing-records.ts';
 import { boundedText, type Db, notFound, requireAdministration } from './store-support.ts';
 
 type Received = { status: 'accepted' } | { status: 'refused'; reason: string };
+
+/** Who reads, for TLP 2.0: the analysts a partner's group was delivered to, or other staff. */
+type GroupReader = NonNullable<Reader['audience']>;
+
+/** An own group is the sender's; a partner's is shown as its label allows the reader (never RED to other staff). */
+function visibleTo(group: StoredGroup, reader: GroupReader): boolean {
+  return group.source === LOCAL_SOURCE || mayView(group.handling, reader).allowed;
+}
 
 /** What an analyst gives to open a group: the administration coordinates it and is a member. */
 export interface GroupInput {
@@ -107,20 +116,24 @@ export class GroupRepository {
     });
   }
 
-  /** One group the administration holds; any other answers `NOT_FOUND`, like one that does not exist. */
-  async get(admin: string, id: string): Promise<StoredGroup> {
+  /**
+   * One group the administration holds and `reader` may see; any other answers `NOT_FOUND`, like
+   * one that does not exist.
+   */
+  async get(admin: string, id: string, reader: GroupReader = 'recipient'): Promise<StoredGroup> {
     const row = await this.db
       .selectFrom('sharing_groups')
       .selectAll()
       .where('administration', '=', admin)
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!row) throw notFound(`group ${id}`);
-    return toGroup(row);
+    const group = row && toGroup(row);
+    if (!group || !visibleTo(group, reader)) throw notFound(`group ${id}`);
+    return group;
   }
 
-  /** The administration's groups, newest first. */
-  async list(admin: string): Promise<StoredGroup[]> {
+  /** The administration's groups `reader` may see, newest first. */
+  async list(admin: string, reader: GroupReader = 'recipient'): Promise<StoredGroup[]> {
     const rows = await this.db
       .selectFrom('sharing_groups')
       .selectAll()
@@ -128,7 +141,7 @@ export class GroupRepository {
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .execute();
-    return rows.map(toGroup);
+    return rows.map(toGroup).filter((g) => visibleTo(g, reader));
   }
 
   /**
@@ -172,8 +185,8 @@ export class GroupRepository {
   }
 
   /** What was posted to a group the administration holds, oldest first. */
-  async posts(admin: string, groupId: string): Promise<StoredGroupPost[]> {
-    await this.get(admin, groupId);
+  async posts(admin: string, groupId: string, reader: GroupReader = 'recipient'): Promise<StoredGroupPost[]> {
+    await this.get(admin, groupId, reader);
     const rows = await this.db
       .selectFrom('group_posts')
       .selectAll()

@@ -2,7 +2,7 @@ import type { Insertable, Kysely } from 'kysely';
 import { type ReleaseForm, releaseForm } from '../../core/sharing/release-policy.ts';
 import { parseSeizureReport, type SeizureReport } from '../../core/sharing/seizure.ts';
 import { bodyHandling, parseSharedBody } from '../../core/sharing/shared-bodies.ts';
-import type { TlpCode } from '../../core/sharing/tlp.ts';
+import { mayView, TLP_CODES, type TlpCode } from '../../core/sharing/tlp.ts';
 import type { StoreConnection } from '../database/database.ts';
 import type { Database } from '../database/schema.ts';
 import type { SharingTables } from '../database/sharing-tables.ts';
@@ -27,6 +27,11 @@ type SeizureRow = SharingTables['seizures'];
 export const PERSONAL_DATA_READ = 'seizure.personal-data-read';
 
 const LIST_DEFAULT = 100;
+
+/** The labels of partners' items a reader in this position may not see (TLP 2.0: RED for staff the item was not delivered to). */
+function hiddenLabels(reader: Reader): TlpCode[] {
+  return TLP_CODES.filter((code) => !mayView(code, reader.audience ?? 'recipient').allowed);
+}
 
 /**
  * Fills in what the recording administration knows (its own id, a new seizure id) and refuses a
@@ -224,7 +229,8 @@ export class SeizureRepository {
       .where('source', '=', source)
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!row) throw notFound(`seizure ${id}`);
+    // One the reader may not see answers exactly like a missing one.
+    if (!row || hiddenLabels(opts.reader).includes(row.handling as TlpCode)) throw notFound(`seizure ${id}`);
     const [shown] = await this.release(admin, [row], opts.form, opts.reader);
     return shown!;
   }
@@ -236,6 +242,9 @@ export class SeizureRepository {
     opts: { form: ReleaseForm; reader: Reader },
   ): Promise<StoredSeizure[]> {
     let query = this.db.selectFrom('seizures').selectAll().where('administration', '=', admin);
+    const hidden = hiddenLabels(opts.reader);
+    if (hidden.length > 0)
+      query = query.where((eb) => eb.or([eb('handling', 'is', null), eb('handling', 'not in', hidden)]));
     if (filter.from !== undefined) query = query.where('date', '>=', filter.from);
     // Dates and instants of the last day all sort before "<day>~".
     if (filter.to !== undefined) query = query.where('date', '<', `${filter.to}~`);

@@ -23,6 +23,12 @@ export interface Reader {
   actor: string;
   /** What read it: `GET /v1/seizures`, `seizures export`, ... */
   via: string;
+  /**
+   * Who the reader is for TLP 2.0 inside the administration: the analysts (and admins) a partner's
+   * item was delivered to (`recipient`, the default), or other staff (`recipient-organization`),
+   * who never see a TLP:RED item.
+   */
+  audience?: 'recipient' | 'recipient-organization';
 }
 
 /** A seizure as stored, in the form it is shown. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALERT_FILE } from '../../../../test/support/alert-fixtures.ts';
 import { DIALECTS } from '../../../../test/support/databases.ts';
 import { createFullTestApi, type FullTestApi, PARTNERS } from '../../../../test/support/full-api.ts';
 import { makeSeizure } from '../../../core/sharing/test-fixtures.ts';
@@ -73,9 +74,15 @@ for (const dialect of DIALECTS) {
       ).json();
       const { administration: _, declarationId: __, ...seizure } = makeSeizure({ id: 'S-G1' });
       expect((await call('officer', '/v1/seizures', seizure)).status).toBe(201);
+      const alert = await (
+        await call('analyst', '/v1/alerts', {
+          alert: { ...ALERT_FILE, validUntil: '2099-12-31' },
+          to: ['peer'],
+        })
+      ).json();
       const posts = [
         { kind: 'message', text: 'Containers from EC under watch' },
-        { kind: 'alert', alertId: 'alert-1' },
+        { kind: 'alert', alertId: alert.id },
         { kind: 'seizure', seizureId: 'S-G1' },
       ];
       for (const post of posts)
@@ -110,6 +117,62 @@ for (const dialect of DIALECTS) {
       });
       expect(summary.seizuresByCategory.drugs).toBe(1);
       expect((await call('officer', `/v1/groups/${group.id}/posts`, posts[0])).status).toBe(403);
+    });
+
+    it("refuses an alert post naming another administration's alert, a missing one, or a received one its label keeps in", async () => {
+      const { group } = await (
+        await call('analyst', '/v1/groups', { name: 'Op ids', members: [PARTNERS.XA[0]], ...OPEN })
+      ).json();
+      const far = { ...ALERT_FILE, validUntil: '2099-12-31' };
+      const theirs = await (await call('analyst', '/v1/alerts', { alert: far, to: ['peer'] }, 'XB')).json();
+      for (const handling of ['AMBER+STRICT', 'RED', 'AMBER'] as const)
+        await api.receive('XA', 'peer', {
+          kind: 'alert',
+          handling,
+          body: { alertId: `peer-${handling}`, version: 1, content: { ...far, handling } },
+        });
+      await api.receive('XA', 'peer', {
+        kind: 'alert',
+        handling: 'GREEN',
+        body: { alertId: 'peer-green', version: 1, content: { ...far, handling: 'GREEN' } },
+      });
+      const before = api.outbox.shares.length;
+      for (const alertId of [theirs.id, 'NOSUCH', 'peer-AMBER+STRICT', 'peer-RED', 'peer-AMBER']) {
+        const res = await call('analyst', `/v1/groups/${group.id}/posts`, { kind: 'alert', alertId });
+        expect(res.status, alertId).toBe(400);
+        expect((await res.json()).error.details[0].path).toBe('/alertId');
+      }
+      expect(api.outbox.shares.length).toBe(before);
+      expect((await (await call('auditor', `/v1/groups/${group.id}/posts`)).json()).items).toEqual([]);
+      const green = await call('analyst', `/v1/groups/${group.id}/posts`, {
+        kind: 'alert',
+        alertId: 'peer-green',
+      });
+      expect(green.status).toBe(201);
+    });
+
+    it("shows a partner's TLP:RED group and its posts to the analysts only, as a missing one to others", async () => {
+      const partner = PARTNERS.XA[0];
+      const red = { id: 'G-RED', name: 'Op RED', coordinator: partner, members: [partner, 'xa'], ...OPEN };
+      expect(await api.receive('XA', partner, { kind: 'group', handling: 'RED', body: red })).toEqual({
+        status: 'accepted',
+      });
+      expect(
+        await api.receive('XA', partner, {
+          kind: 'group-post',
+          handling: 'RED',
+          body: { groupId: 'G-RED', post: { kind: 'message', text: 'the red message' } },
+        }),
+      ).toEqual({ status: 'accepted' });
+      for (const role of ['officer', 'auditor'] as const) {
+        for (const path of ['', '/posts', '/summary'])
+          expect((await call(role, `/v1/groups/G-RED${path}`)).status, `${role} ${path}`).toBe(404);
+        const listed = (await (await call(role, '/v1/groups')).json()).items;
+        expect(listed.map((g: { group: { id: string } }) => g.group.id)).not.toContain('G-RED');
+      }
+      expect((await call('analyst', '/v1/groups/G-RED/posts')).status).toBe(200);
+      const listed = (await (await call('analyst', '/v1/groups')).json()).items;
+      expect(listed.map((g: { group: { id: string } }) => g.group.id)).toContain('G-RED');
     });
 
     it('refuses posts outside the operation window', async () => {

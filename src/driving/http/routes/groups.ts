@@ -8,10 +8,10 @@ import {
 import { GlobalSeizureReportSchema } from '../../../core/sharing/release-policy.ts';
 import { SEIZURE_CATEGORIES } from '../../../core/sharing/seizure.ts';
 import { instant, objectId, partyName, text } from '../../../core/sharing/shared-fields.ts';
-import { TLP_CODES } from '../../../core/sharing/tlp.ts';
+import { mayReshare, TLP_CODES } from '../../../core/sharing/tlp.ts';
 import { StoreError } from '../../../driven/database/store-error.ts';
 import type { GroupPostBody, StoredGroup, StoredGroupPost } from '../../../driven/store/sharing-records.ts';
-import { actorOf } from '../api-key-auth.ts';
+import { actorOf, type Principal } from '../api-key-auth.ts';
 import { requireRoute } from '../route-access.ts';
 import { API_KEY_SECURITY, type ApiApp } from '../route-module.ts';
 import {
@@ -201,6 +201,29 @@ const summaryRoute = createRoute({
   },
 });
 
+/** A refused id in the post body, named by its pointer (an id the caller may not use answers like a missing one). */
+function badPostId(path: '/alertId' | '/seizureId', code: string, message: string): StoreError {
+  return new StoreError('INVALID_INPUT', `${path}: ${message}`, { details: [{ path, code, message }] });
+}
+
+/**
+ * The alert a post names: one the administration holds. Its own, or a partner's whose label lets
+ * it reach the group's other members (TLP:GREEN or CLEAR): an AMBER, AMBER+STRICT or RED alert
+ * received from a partner is not passed on, not even by its id.
+ */
+async function postableAlert(deps: SharingRouteDeps, admin: string, alertId: string): Promise<void> {
+  const alert = await deps.alerts.get(admin, alertId).catch((err: unknown) => {
+    if (err instanceof StoreError && err.code === 'NOT_FOUND')
+      throw badPostId('/alertId', 'unknown_alert', `alert ${alertId} is not an alert of this administration`);
+    throw err;
+  });
+  if (alert.direction === 'received') {
+    const reshare = mayReshare(alert.handling, 'community');
+    if (!reshare.allowed)
+      throw badPostId('/alertId', 'handling_forbids', `${alert.issuer}'s alert: ${reshare.reason}`);
+  }
+}
+
 /** The other members of a group: whom what the administration posts goes to. */
 const othersOf = (g: StoredGroup) => g.group.members.filter((m) => m !== g.memberName);
 
@@ -240,12 +263,16 @@ export function registerGroupRoutes(app: ApiApp, deps: SharingRouteDeps): void {
     await deps.onLogged?.();
     return c.json(stored, 201);
   });
-  app.openapi(listRoute, async (c) =>
-    c.json({ items: await deps.groups.list(c.get('principal').administration) }, 200),
-  );
+  /** TLP 2.0 position of the caller: a partner's RED group is for the analysts it was delivered to. */
+  const audienceOf = (principal: Principal) => readerOf(principal, 'groups').audience;
+  app.openapi(listRoute, async (c) => {
+    const principal = c.get('principal');
+    return c.json({ items: await deps.groups.list(principal.administration, audienceOf(principal)) }, 200);
+  });
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await deps.groups.get(c.get('principal').administration, id), 200);
+    const principal = c.get('principal');
+    return c.json(await deps.groups.get(principal.administration, id, audienceOf(principal)), 200);
   });
   app.openapi(postRoute, async (c) => {
     const { id } = c.req.valid('param');
@@ -260,25 +287,15 @@ export function registerGroupRoutes(app: ApiApp, deps: SharingRouteDeps): void {
           reader: readerOf(principal, 'POST /v1/groups/{id}/posts'),
         })
         .catch((err: unknown) => {
-          if (err instanceof StoreError && err.code === 'NOT_FOUND') {
-            throw new StoreError(
-              'INVALID_INPUT',
-              `/seizureId: seizure ${input.seizureId} is not an own seizure`,
-              {
-                details: [
-                  {
-                    path: '/seizureId',
-                    code: 'unknown_seizure',
-                    message: 'must be a seizure the administration recorded',
-                  },
-                ],
-              },
-            );
-          }
+          if (err instanceof StoreError && err.code === 'NOT_FOUND')
+            throw badPostId('/seizureId', 'unknown_seizure', 'must be a seizure the administration recorded');
           throw err;
         });
       post = { kind: 'seizure', report: seizure.report };
-    } else post = input;
+    } else {
+      if (input.kind === 'alert') await postableAlert(deps, admin, input.alertId);
+      post = input;
+    }
     const stored = await deps.groups.post(
       admin,
       id,
@@ -303,13 +320,18 @@ export function registerGroupRoutes(app: ApiApp, deps: SharingRouteDeps): void {
   });
   app.openapi(postsRoute, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json({ items: await deps.groups.posts(c.get('principal').administration, id) }, 200);
+    const principal = c.get('principal');
+    return c.json(
+      { items: await deps.groups.posts(principal.administration, id, audienceOf(principal)) },
+      200,
+    );
   });
   app.openapi(summaryRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const admin = c.get('principal').administration;
-    const { group } = await deps.groups.get(admin, id);
-    const posts = await deps.groups.posts(admin, id);
+    const principal = c.get('principal');
+    const admin = principal.administration;
+    const { group } = await deps.groups.get(admin, id, audienceOf(principal));
+    const posts = await deps.groups.posts(admin, id, audienceOf(principal));
     const alertIds = new Set(posts.flatMap((p) => (p.post.kind === 'alert' ? [p.post.alertId] : [])));
     const feedback = (await deps.alertFeedback?.(admin, [...alertIds])) ?? [];
     return c.json(operationSummary(group, posts.map(counted), feedback, alertIds), 200);

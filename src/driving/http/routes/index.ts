@@ -50,6 +50,7 @@ function sharingRoutes(deps: GreenlaneRouteDeps): RouteModule {
     seizures,
     cash: new CashDeclarationRepository(deps.conn, seizures),
     groups: new GroupRepository(deps.conn),
+    alerts: deps.alerts,
     ...(deps.screening ? { screening: deps.screening } : {}),
     ...(deps.log ? { onLogged: () => deps.log!.log.drainRecords() } : {}),
   };

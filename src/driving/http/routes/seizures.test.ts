@@ -158,5 +158,36 @@ for (const dialect of DIALECTS) {
         (await call('officer', '/v1/seizures/S-5/share', { to: [PARTNERS.XA[0]], handling: 'GREEN' })).status,
       ).toBe(403);
     });
+
+    it("shows a partner's TLP:RED seizure to the analysts only, as a missing one to officers and auditors", async () => {
+      for (const [id, handling] of [
+        ['R-RED', 'RED'],
+        ['R-STRICT', 'AMBER+STRICT'],
+      ] as const)
+        expect(
+          await api.receive('XA', 'peer', {
+            kind: 'seizure',
+            handling,
+            body: { form: 'national', report: makeSeizure({ id, administration: 'peer' }) },
+          }),
+        ).toEqual({ status: 'accepted' });
+      const ids = async (role: 'officer' | 'auditor' | 'analyst' | 'admin') =>
+        (await (await call(role, '/v1/seizures?source=received&form=national')).json()).items
+          .map((s: { report: { id: string } }) => s.report.id)
+          .sort();
+      for (const role of ['officer', 'auditor'] as const) {
+        expect(await ids(role)).toEqual(['R-STRICT']);
+        expect((await call(role, '/v1/seizures/R-RED?source=peer&form=national')).status).toBe(404);
+        expect((await call(role, '/v1/seizures?source=peer')).status).toBe(200);
+      }
+      for (const role of ['analyst', 'admin'] as const) {
+        expect(await ids(role)).toEqual(['R-RED', 'R-STRICT']);
+        expect((await call(role, '/v1/seizures/R-RED?source=peer&form=national')).status).toBe(200);
+      }
+      const reads = await api.store.auditTrail('XA', { subject: 'seizure/peer/R-RED' });
+      expect(
+        reads.filter((e) => e.action === PERSONAL_DATA_READ).every((e) => !e.actor.includes('officer')),
+      ).toBe(true);
+    });
   });
 }

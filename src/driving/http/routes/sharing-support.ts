@@ -8,6 +8,7 @@ import type { CashDeclarationRepository } from '../../../driven/store/cash-decla
 import type { GroupRepository } from '../../../driven/store/group-repository.ts';
 import type { SeizureRepository } from '../../../driven/store/seizure-repository.ts';
 import type { Reader } from '../../../driven/store/sharing-records.ts';
+import type { AlertService } from '../../../installation/alert-service.ts';
 import { actorOf, type Principal } from '../api-key-auth.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
 import type { ScreeningRouteDeps } from './screening.ts';
@@ -21,6 +22,8 @@ export interface SharingRouteDeps {
   seizures: SeizureRepository;
   cash: CashDeclarationRepository;
   groups: GroupRepository;
+  /** The administration's alerts, for the alert ids posted to groups. */
+  alerts: Pick<AlertService, 'get'>;
   /** Federation's outbox; the routes that share answer 503 without it. */
   outbox?: Outbox;
   /** The administration's name among group members (default: its id in lower case). */
@@ -68,9 +71,13 @@ export const DayParam = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, 
 
 export const LimitParam = z.coerce.number().int().min(1).max(1000).default(100);
 
-/** Who reads personal data, for the read log: the key's actor and the route. */
+/**
+ * Who reads, for the personal-data read log (the key's actor and the route) and for TLP 2.0: the
+ * analysts and admins are the recipients of what partners share, other roles their organization.
+ */
 export function readerOf(principal: Principal, via: string): Reader {
-  return { actor: actorOf(principal), via };
+  const recipient = principal.role === 'analyst' || principal.role === 'admin';
+  return { actor: actorOf(principal), via, audience: recipient ? 'recipient' : 'recipient-organization' };
 }
 
 export function requireOutbox(deps: SharingRouteDeps): Outbox {
