@@ -158,11 +158,30 @@ for (const dialect of DIALECTS) {
       expect(outbox.shares).toEqual([]);
     });
 
-    it('says so when this build has no federation outbox', async () => {
+    it('shares through the installation’s own federation outbox when none is given', async () => {
       delete context.sharing;
-      const file = alertFile('alert.json', ALERT_FILE);
-      expect(await cli.run('alerts', 'issue', file, '--to', 'be', '--db', cli.db)).toBe(1);
-      expect(cli.stderr).toContain('without the federation outbox');
+      const file = alertFile('alert.json', { ...ALERT_FILE, validUntil: '2099-12-31' });
+      expect(await cli.run('alerts', 'issue', file, '--to', 'be', '--db', cli.db)).not.toBe(0);
+      expect(cli.stderr).toContain('be is not a partner of administration local');
+      expect(
+        await cli.run(
+          'partners',
+          'add',
+          '--name',
+          'be',
+          '--url',
+          'https://be.example',
+          '--public-key',
+          Buffer.alloc(32, 7).toString('base64'),
+          '--db',
+          cli.db,
+        ),
+      ).toBe(0);
+      cli.stdout = '';
+      expect(await cli.run('alerts', 'issue', file, '--to', 'be', '--db', cli.db)).toBe(0);
+      const issued = JSON.parse(cli.stdout) as { id: string; logIndex: number };
+      expect(Number.isInteger(issued.logIndex)).toBe(true);
+      expect(outbox.shares).toEqual([]);
     });
   });
 }
