@@ -34,6 +34,8 @@ export interface InstallationProcess {
   stop(options?: { crash?: boolean }): Promise<void>;
   /** What the server has written to stderr since it last started. */
   serverLog(): string;
+  /** The running server's process id (benchmarks read its CPU time), undefined when stopped. */
+  pid(): number | undefined;
   /** Stops the server and deletes the home. */
   dispose(): Promise<void>;
 }
@@ -137,6 +139,7 @@ export async function installationProcess(
       await once(child, 'exit');
     },
     serverLog: () => log,
+    pid: () => (server && server.exitCode === null ? server.pid : undefined),
     async dispose() {
       await self.stop();
       rmSync(home, { recursive: true, force: true });
