@@ -117,11 +117,19 @@ export class PartnerStore {
     return this.conn.db;
   }
 
-  async add(p: NewPartner): Promise<Partner> {
+  /**
+   * Adds a partner. `self` is this installation's identity: a partner under its name or with its
+   * key would receive its own items and post in groups as this installation, so it is refused.
+   */
+  async add(p: NewPartner, self?: { name: string; publicKey: string }): Promise<Partner> {
     const name = partyName.safeParse(p.name);
     if (!name.success)
       throw new FederationError('INVALID_INPUT', `/name: ${name.error.issues[0]?.message ?? 'invalid'}`);
     publicKeyFromBase64(p.publicKey);
+    if (self && p.name === self.name)
+      throw new FederationError('INVALID_INPUT', `/name: ${p.name} is this installation's own name`);
+    if (self && p.publicKey === self.publicKey)
+      throw new FederationError('INVALID_INPUT', "/publicKey: this is this installation's own key");
     const row = {
       name: p.name,
       administration: p.administration,

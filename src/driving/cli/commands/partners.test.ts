@@ -42,6 +42,32 @@ for (const dialect of DIALECTS) {
       expect(cli.stderr).toContain('GREENLANE_NAME "Not A Name"');
     });
 
+    it('refuses to add this installation as its own partner, by name or by key', async () => {
+      vi.stubEnv('GREENLANE_NAME', 'a.example');
+      expect(await cli.run('identity', '--db', cli.db)).toBe(0);
+      const self = JSON.parse(cli.stdout) as { name: string; publicKey: string };
+      const add = (name: string, key: string) =>
+        cli.run(
+          'partners',
+          'add',
+          '--name',
+          name,
+          '--url',
+          'https://x.example',
+          '--public-key',
+          key,
+          '--db',
+          cli.db,
+        );
+      expect(await add('a.example', KEY)).toBe(2);
+      expect(cli.stderr).toContain("/name: a.example is this installation's own name");
+      expect(await add('b.example', self.publicKey)).toBe(2);
+      expect(cli.stderr).toContain("/publicKey: this is this installation's own key");
+      cli.stdout = '';
+      expect(await cli.run('partners', 'list', '--db', cli.db)).toBe(0);
+      expect(cli.stdout).toBe('');
+    });
+
     it('adds partners (default administration: the one assess uses) and lists them one JSON line each', async () => {
       expect(
         await cli.run(

@@ -82,16 +82,20 @@ export function registerPartnersCommands(program: Command): void {
       if (opts.feedKey && !opts.pullFrom) throw new UsageError('--feed-key goes with --pull-from');
       const added = await withInstallation(installationConfig(opts.db), { log: false }, async (inst) => {
         await inst.store.ensureAdministration(opts.administration, opts.administration);
+        const self = await federationIdentity(inst.conn, inst.config.env).catch(usageOnInvalid);
         return new PartnerStore(inst.conn)
-          .add({
-            name: opts.name,
-            url: opts.url,
-            publicKey: opts.publicKey,
-            administration: opts.administration,
-            pull: opts.pull === true,
-            ...(opts.pullFrom && opts.feedKey ? { pullFrom: { feedKey: opts.feedKey } } : {}),
-            addedBy: `cli:${userInfo().username}`,
-          })
+          .add(
+            {
+              name: opts.name,
+              url: opts.url,
+              publicKey: opts.publicKey,
+              administration: opts.administration,
+              pull: opts.pull === true,
+              ...(opts.pullFrom && opts.feedKey ? { pullFrom: { feedKey: opts.feedKey } } : {}),
+              addedBy: `cli:${userInfo().username}`,
+            },
+            self,
+          )
           .catch(usageOnInvalid);
       });
       process.stdout.write(`${JSON.stringify(added)}\n`);

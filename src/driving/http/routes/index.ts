@@ -90,7 +90,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     ...(deps.federation
       ? [
           federationRoutes({ federation: deps.federation }),
-          partnerRoutes({ partners: deps.federation.partners }),
+          partnerRoutes({ partners: deps.federation.partners, self: deps.federation.identity }),
         ]
       : []),
   ];

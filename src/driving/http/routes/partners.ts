@@ -124,7 +124,11 @@ const getRoute = createRoute({
 });
 
 /** `/v1/partners`: the partners of the key's administration; another administration's is a missing one. */
-export function partnerRoutes(deps: { partners: PartnerStore }): RouteModule {
+export function partnerRoutes(deps: {
+  partners: PartnerStore;
+  /** This installation's identity: never a partner of itself. */
+  self?: { name: string; publicKey: string };
+}): RouteModule {
   const { partners } = deps;
   return {
     name: 'partners',
@@ -136,15 +140,18 @@ export function partnerRoutes(deps: { partners: PartnerStore }): RouteModule {
       app.openapi(addRoute, async (c) => {
         const principal = c.get('principal');
         const body = c.req.valid('json');
-        const added = await partners.add({
-          name: body.name,
-          url: body.url,
-          publicKey: body.publicKey,
-          administration: principal.administration,
-          pull: body.pull,
-          ...(body.feedKey ? { pullFrom: { feedKey: body.feedKey } } : {}),
-          addedBy: actorOf(principal),
-        });
+        const added = await partners.add(
+          {
+            name: body.name,
+            url: body.url,
+            publicKey: body.publicKey,
+            administration: principal.administration,
+            pull: body.pull,
+            ...(body.feedKey ? { pullFrom: { feedKey: body.feedKey } } : {}),
+            addedBy: actorOf(principal),
+          },
+          deps.self,
+        );
         c.set('activity', { partner: added.name });
         return c.json(added, 201);
       });
