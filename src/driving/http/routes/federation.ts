@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
+import type { EnvelopeRefusalCode } from '../../../core/sharing/verify-envelope.ts';
 import { FederationError } from '../../../driven/federation/federation-error.ts';
+import { REFUSAL_CODES } from '../../../driven/federation/inbox.ts';
 import type { Federation } from '../../../installation/federation.ts';
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
 import { requireRoute } from '../route-access.ts';
@@ -20,16 +22,7 @@ export const IdentitySchema = z
 const RefusalSchema = z
   .object({
     error: z.object({
-      code: z.enum([
-        'MALFORMED',
-        'BAD_SIGNATURE',
-        'UNKNOWN_KEY',
-        'REPLAYED',
-        'BODY_CHANGED',
-        'BAD_PROOF',
-        'SPLIT_VIEW',
-        'HANDLING_FORBIDS',
-      ]),
+      code: z.enum(REFUSAL_CODES as [EnvelopeRefusalCode, ...EnvelopeRefusalCode[]]),
       message: z.string(),
     }),
   })
