@@ -97,7 +97,7 @@ for (const dialect of DIALECTS) {
       expect(mode(join(work, 'ledger', 'log.key'))).toBe(0o600);
       server = start();
       const deadline = Date.now() + 100_000;
-      while (!stderr.includes('serving http')) {
+      while (!stderr.includes('serving http') || !stderr.includes('federation:')) {
         if (Date.now() > deadline || server.exitCode !== null)
           throw new Error(`serve did not restart:\n${stderr}`);
         await new Promise((r) => setTimeout(r, 100));

@@ -207,11 +207,6 @@ async function serveInstallation(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stderr.write(`greenlane: serving http://${host}:${address.port}/ (OpenAPI at /openapi.json)\n`);
-  await federation.servedAt(`http://${host}:${address.port}`);
-  federation.worker.start();
-  process.stderr.write(
-    `greenlane: federation: ${federation.identity.name} at ${federation.url()} (greenlane identity)\n`,
-  );
   if (demoKey && 'created' in demoKey) {
     const secret = demoKey.created.secret;
     process.stderr.write(
@@ -224,6 +219,13 @@ async function serveInstallation(
         `(greenlane keys list); for another: greenlane keys create --administration ${DEMO_ADMINISTRATION} --role admin --label <who>\n`,
     );
   }
+
+  // After the lines scripts wait for (the URL, the demo key): recording the URL writes to the database.
+  await federation.servedAt(`http://${host}:${address.port}`);
+  federation.worker.start();
+  process.stderr.write(
+    `greenlane: federation: ${federation.identity.name} at ${federation.url()} (greenlane identity)\n`,
+  );
 
   await new Promise<void>((resolve) => {
     const stop = () => {
