@@ -17,6 +17,7 @@ import type { StoreConnection } from '../driven/database/database.ts';
 import type { Database } from '../driven/database/schema.ts';
 import { StoreError } from '../driven/database/store-error.ts';
 import { timeOrderedId } from '../driven/database/time-ordered-id.ts';
+import { shareRefusal } from '../driven/federation/federation-error.ts';
 import type { Outbox, OutgoingShare } from '../driven/federation/sharing-port.ts';
 import type { AlertDirection, StoredAlert, StoredFeedback } from '../driven/store/alert-records.ts';
 import { AlertRepository } from '../driven/store/alert-repository.ts';
@@ -303,14 +304,12 @@ export class AlertService {
     try {
       return (await this.outbox().share(trx, share)).itemId;
     } catch (err) {
-      if (err instanceof GreenlaneError && (err.code === 'UNKNOWN_PARTNER' || err.code === 'INVALID_INPUT'))
+      const refusal = shareRefusal(err);
+      if (refusal)
         throw new StoreError(
           'INVALID_INPUT',
-          err.message.startsWith('/') ? err.message : `/to: ${err.message}`,
-          {
-            details: [{ path: '/to', code: err.code.toLowerCase(), message: err.message }],
-            cause: err,
-          },
+          refusal.message.startsWith('/') ? refusal.message : `/to: ${refusal.message}`,
+          { details: [{ ...refusal, path: '/to' }], cause: err },
         );
       throw err;
     }

@@ -23,3 +23,19 @@ export type FederationErrorCode =
 export class FederationError extends GreenlaneError<FederationErrorCode> {
   override readonly name = 'FederationError';
 }
+
+/**
+ * A share the outbox refused for the caller's input (an unknown partner, an invalid item), as
+ * `{ path, code, message }` for the caller's own error (the message names the field; an unknown
+ * partner's path is `/to`). Undefined for any other failure (the database, a bug), which the
+ * caller lets through. Every capability that shares maps the outbox's refusals through this.
+ */
+export function shareRefusal(err: unknown): { path: string; code: string; message: string } | undefined {
+  if (!(err instanceof GreenlaneError) || (err.code !== 'UNKNOWN_PARTNER' && err.code !== 'INVALID_INPUT'))
+    return undefined;
+  return {
+    path: err.code === 'UNKNOWN_PARTNER' ? '/to' : '',
+    code: err.code.toLowerCase(),
+    message: err.message,
+  };
+}

@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
-import { GreenlaneError } from '../../../core/error.ts';
 import type { AlertFeedback } from '../../../core/sharing/alert.ts';
 import type { Database } from '../../../driven/database/schema.ts';
+import { shareRefusal } from '../../../driven/federation/federation-error.ts';
 import type { Outbox, OutgoingShare, ShareReceipt } from '../../../driven/federation/sharing-port.ts';
 import type { CashDeclarationRepository } from '../../../driven/store/cash-declaration-repository.ts';
 import type { GroupRepository } from '../../../driven/store/group-repository.ts';
@@ -103,12 +103,8 @@ export async function shareThrough(
   try {
     return await outbox.share(trx, share);
   } catch (err) {
-    if (err instanceof GreenlaneError && (err.code === 'UNKNOWN_PARTNER' || err.code === 'INVALID_INPUT')) {
-      const path = err.code === 'UNKNOWN_PARTNER' ? '/to' : '';
-      throw new HttpError(400, 'validation_failed', err.message, [
-        { path, code: err.code.toLowerCase(), message: err.message },
-      ]);
-    }
+    const refusal = shareRefusal(err);
+    if (refusal) throw new HttpError(400, 'validation_failed', refusal.message, [refusal]);
     throw err;
   }
 }
