@@ -224,3 +224,24 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
     },
   };
 }
+
+/** A response whose JSON the test reads as it likes. */
+export type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+
+/**
+ * A request to the full test API with the key of `role` in `admin`: GET without a body, POST of
+ * the body as JSON with one.
+ */
+export function callAs(
+  api: FullTestApi,
+  role: ApiKeyRole,
+  path: string,
+  body?: unknown,
+  admin: 'XA' | 'XB' = 'XA',
+): Promise<JsonResponse> {
+  return api.app.request(path, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${api.keys[admin][role]}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  }) as Promise<JsonResponse>;
+}

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../../test/support/databases.ts';
-import { createFullTestApi, type FullTestApi, LISTED_NAMES } from '../../../../test/support/full-api.ts';
+import {
+  callAs,
+  createFullTestApi,
+  type FullTestApi,
+  LISTED_NAMES,
+} from '../../../../test/support/full-api.ts';
 import { cashBody } from '../../../../test/support/sharing-fixtures.ts';
-
-/** A response whose JSON the test reads as it likes. */
-type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 
 for (const dialect of DIALECTS) {
   describe(`/v1/cash-declarations on ${dialect}`, () => {
@@ -14,12 +16,7 @@ for (const dialect of DIALECTS) {
       path: string,
       body?: unknown,
       admin: 'XA' | 'XB' = 'XA',
-    ) =>
-      api.app.request(path, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { authorization: `Bearer ${api.keys[admin][role]}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }) as Promise<JsonResponse>;
+    ) => callAs(api, role, path, body, admin);
 
     beforeAll(async () => {
       api = await createFullTestApi(dialect);

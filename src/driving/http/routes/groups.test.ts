@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_FILE } from '../../../../test/support/alert-fixtures.ts';
 import { DIALECTS } from '../../../../test/support/databases.ts';
-import { createFullTestApi, type FullTestApi, PARTNERS } from '../../../../test/support/full-api.ts';
+import { callAs, createFullTestApi, type FullTestApi, PARTNERS } from '../../../../test/support/full-api.ts';
 import { makeSeizure } from '../../../core/sharing/test-fixtures.ts';
 
 const OPEN = { from: '2026-01-01', until: '2036-12-31' };
-
-/** A response whose JSON the test reads as it likes. */
-type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 
 for (const dialect of DIALECTS) {
   describe(`/v1/groups on ${dialect}`, () => {
@@ -17,12 +14,7 @@ for (const dialect of DIALECTS) {
       path: string,
       body?: unknown,
       admin: 'XA' | 'XB' = 'XA',
-    ) =>
-      api.app.request(path, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { authorization: `Bearer ${api.keys[admin][role]}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }) as Promise<JsonResponse>;
+    ) => callAs(api, role, path, body, admin);
 
     beforeAll(async () => {
       api = await createFullTestApi(dialect);

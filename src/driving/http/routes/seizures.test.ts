@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDeclaration } from '../../../../test/support/api-test-kit.ts';
 import { DIALECTS } from '../../../../test/support/databases.ts';
-import { createFullTestApi, type FullTestApi, PARTNERS } from '../../../../test/support/full-api.ts';
+import { callAs, createFullTestApi, type FullTestApi, PARTNERS } from '../../../../test/support/full-api.ts';
 import { makeSeizure } from '../../../core/sharing/test-fixtures.ts';
 import { PERSONAL_DATA_READ } from '../../../driven/store/seizure-repository.ts';
 
@@ -11,9 +11,6 @@ function seizureBody(id: string, overrides: Record<string, unknown> = {}) {
   return { ...report, ...overrides };
 }
 
-/** A response whose JSON the test reads as it likes. */
-type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
-
 for (const dialect of DIALECTS) {
   describe(`/v1/seizures on ${dialect}`, () => {
     let api: FullTestApi;
@@ -22,12 +19,7 @@ for (const dialect of DIALECTS) {
       path: string,
       body?: unknown,
       admin: 'XA' | 'XB' = 'XA',
-    ) =>
-      api.app.request(path, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { authorization: `Bearer ${api.keys[admin][role]}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }) as Promise<JsonResponse>;
+    ) => callAs(api, role, path, body, admin);
 
     beforeAll(async () => {
       api = await createFullTestApi(dialect);
