@@ -159,7 +159,10 @@ for (const dialect of DIALECTS) {
       const sig = String(d.request.headers.signature);
       const bad = {
         ...d.request,
-        headers: { ...d.request.headers, signature: sig.replace(/:[A-Za-z0-9]/, ':A') },
+        headers: {
+          ...d.request.headers,
+          signature: sig.replace(/:([A-Za-z0-9])/, (_m, c: string) => `:${c === 'A' ? 'B' : 'A'}`),
+        },
       };
       await expectRefused({ request: bad, body: d.body }, 'BAD_SIGNATURE', /does not verify|signature/);
     });
