@@ -68,6 +68,46 @@ describe('assessment pipeline without a store', () => {
     ]);
   });
 
+  it('gives a checks source the valid declarations of a batch once, before it decides any of them', async () => {
+    const calls: string[] = [];
+    const registry: SignalSource = {
+      name: 'registry',
+      kind: 'checks',
+      prepareBatch: async (administration, declarations) => {
+        calls.push(`batch ${administration} ${declarations.map((d) => d.id).join(',')}`);
+      },
+      signals: (d) => {
+        calls.push(`signals ${d.id}`);
+        return d.id === 'C'
+          ? [
+              {
+                source: 'product',
+                code: 'LOT_RECALLED',
+                message: 'recalled lot',
+                score: 0,
+                minChannel: 'red',
+              },
+            ]
+          : [];
+      },
+      versions: () => ({ registry: 'never recorded' }),
+    };
+    const service = createAssessmentService(
+      assessmentDeps({ loadedProfiles: [], policy: NO_RANDOM, sources: [registry] }),
+    );
+    const records = asInputRecords([
+      sampleDeclaration({ id: 'A' }),
+      { id: 'B' },
+      sampleDeclaration({ id: 'C' }),
+    ]);
+    const lines = (await service.assess('x', records, OPTS)) as AssessedLine[];
+    expect(calls).toEqual(['batch x A,C', 'signals A', 'signals C']);
+    expect(lines[2]).toMatchObject({
+      channel: 'red',
+      reasons: [{ source: 'product', code: 'LOT_RECALLED' }],
+    });
+  });
+
   it('reproduces random selection with the same secret key, and changes with the key', async () => {
     const records = asInputRecords(
       Array.from({ length: 400 }, (_, i) => sampleDeclaration({ id: `R-${i}`, importer: undefined })),

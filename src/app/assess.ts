@@ -69,12 +69,18 @@ export interface SignalSource {
   signals(declaration: Declaration, administration: string): RiskSignal[];
   /** e.g. `{ un: 'un:2026-02-27:66b3...' }` for lists, or `{ fraud: 'NL:fraud:v3' }` for a model. */
   versions(administration: string): Record<string, string>;
-  kind: 'lists' | 'model';
+  /** `lists` and `model` versions are recorded with each decision; `checks` (registries) record none. */
+  kind: 'lists' | 'model' | 'checks';
   /**
    * Brings the source up to date for an administration before each of its batches (its
    * good-party list, its active models), so a change takes effect without a restart.
    */
   prepare?(administration: string): Promise<void>;
+  /**
+   * Reads what the batch's valid declarations need from a store (registry rows, balances) once
+   * per batch, before any of them is decided, so `signals` stays synchronous.
+   */
+  prepareBatch?(administration: string, declarations: readonly Declaration[]): Promise<void>;
 }
 
 export interface AssessmentDeps {
@@ -213,7 +219,8 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
     let modelVersion: string | null = null;
     for (const s of sources) {
       if (s.kind === 'lists') Object.assign(listVersions, s.versions(administration));
-      else modelVersion = Object.values(s.versions(administration)).join(',') || modelVersion;
+      else if (s.kind === 'model')
+        modelVersion = Object.values(s.versions(administration)).join(',') || modelVersion;
     }
     return { listVersions: Object.keys(listVersions).length ? listVersions : null, modelVersion };
   }
@@ -278,6 +285,8 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
 
       const profiles = deps.profilesFor ? await deps.profilesFor(administration) : deps.profiles;
       for (const source of sources) await source.prepare?.(administration);
+      const batchDeclarations = valid.map((v) => v.declaration);
+      for (const source of sources) await source.prepareBatch?.(administration, batchDeclarations);
       const batchStart = now();
       const rules: BatchRules = {
         profiles,

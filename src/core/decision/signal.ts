@@ -20,11 +20,17 @@ export const SIGNAL_SOURCES = [
   'screening',
   'model',
   'alert',
+  'product',
+  'permit',
   'random',
   'amendment',
   'override',
 ] as const;
-/** Where a signal comes from; `alert` is an accepted alert of a partner administration (core/sharing). */
+/**
+ * Where a signal comes from; `alert` is an accepted alert of a partner administration (core/sharing),
+ * `product` a check against the medical product registry (counterfeits, lots, serials, cold chain),
+ * `permit` a check of environmental permits, licences and quotas.
+ */
 export type SignalSource = (typeof SIGNAL_SOURCES)[number];
 
 /** One reason a declaration may deserve a look, as the officer will read it. */
