@@ -146,9 +146,14 @@ const LEGAL_FORM_FIRST = new Set(['ru', 'uk', 'ka_GE', 'az', 'vi', 'id_ID', 'lv'
 /**
  * Non-listed persons and companies: `perLocale` of each per locale from a fixed seed, plus as many
  * one-surname companies. Names equal (as normalised tokens) to a listed name are left out: they
- * are not "non-listed".
+ * are not "non-listed". Another `seed` gives a fresh sample of the same kinds (a diagnostic sample
+ * of eval/screening-tune.ts `fresh`).
  */
-export function negativeSets(perLocale: number, isListed: (name: string) => boolean): NegativeQuery[] {
+export function negativeSets(
+  perLocale: number,
+  isListed: (name: string) => boolean,
+  seed = SEED,
+): NegativeQuery[] {
   const out: NegativeQuery[] = [];
   const seen = new Set<string>();
   const add = (q: Omit<NegativeQuery, 'split'>) => {
@@ -159,7 +164,7 @@ export function negativeSets(perLocale: number, isListed: (name: string) => bool
   };
   LOCALES.forEach((locale, l) => {
     const faker = allFakers[locale] as Faker;
-    faker.seed(SEED + l);
+    faker.seed(seed + l);
     const forms = LEGAL_FORMS[locale] ?? [];
     for (let i = 0; i < perLocale; i++) {
       add({ name: faker.person.fullName(), type: 'person', locale, kind: 'faker' });

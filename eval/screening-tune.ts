@@ -1,7 +1,12 @@
 /**
- * `node --import tsx eval/screening-tune.ts [neg|pos|pairs|both] [--review 0.8]`: the generated sets of issue 10 on
+ * `node --import tsx eval/screening-tune.ts [neg|pos|pairs|both|fresh] [--review 0.8]`: the generated sets of issue 10 on
  * their TUNING half only, for choosing constants without looking at the held-out half. Prints every
  * false alert on non-listed names and every miss on perturbed listed names of the tuning half.
+ *
+ * `fresh`: a diagnostic sample of non-listed names drawn like the negative sets but from another
+ * seed (FRESH_SEED), keeping only names whose split hash puts them in the tuning half, so no name of
+ * the held-out half can appear in it. It checks that a change chosen on the tuning half holds on
+ * names it was not chosen on, without reading the held-out half.
  */
 import { join } from 'node:path';
 import { exactKey } from '../src/core/screening/candidate-index.ts';
@@ -10,7 +15,10 @@ import { DEFAULT_THRESHOLDS, screenParty } from '../src/core/screening/screen.ts
 import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
 import { dataDir } from '../src/installation/config.ts';
 import { crossScriptPairs, labelledPairs } from './screening-pairs.ts';
-import { negativeSets, positiveSets } from './screening-sets.ts';
+import { negativeSets, positiveSets, SEED } from './screening-sets.ts';
+
+/** Seed of the `fresh` diagnostic sample (never the sets' own). */
+const FRESH_SEED = SEED + 7919;
 
 const what = process.argv[2] ?? 'both';
 // `--review 0.8` lists the near misses under the review threshold too: more cases to learn from.
@@ -34,9 +42,11 @@ if (what === 'pairs') process.exit(0);
 if (what !== 'pos') {
   const isListed = (kind: 'person' | 'organization') => (name: string) =>
     index.exact.has(exactKey(normaliseName(name, index.tables, kind)));
-  const negatives = negativeSets(300, (n) => isListed('person')(n) || isListed('organization')(n)).filter(
-    (q) => q.split === 'tuning',
-  );
+  const negatives = negativeSets(
+    300,
+    (n) => isListed('person')(n) || isListed('organization')(n),
+    what === 'fresh' ? FRESH_SEED : SEED,
+  ).filter((q) => q.split === 'tuning');
   const tally = { person: [0, 0], organization: [0, 0] } as Record<string, [number, number]>;
   for (const q of negatives) {
     for (const type of [q.type, 'any'] as const) {
@@ -55,7 +65,7 @@ if (what !== 'pos') {
   for (const [k, [a, n]] of Object.entries(tally))
     console.log(`NEG ${k}: ${((a / n) * 1000).toFixed(2)} (${a}/${n})`);
 }
-if (what !== 'neg') {
+if (what !== 'neg' && what !== 'fresh') {
   const positives = positiveSets(index, 1500).filter((q) => q.split === 'tuning');
   const by = new Map<string, [number, number]>();
   const add = (k: string, ok: boolean) => {

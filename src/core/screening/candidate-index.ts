@@ -254,22 +254,29 @@ function exactKeys(form: NameForm): string[] {
  * comparison then joins the listed tokens the same way (`joinTokens` in name-compare.ts).
  */
 export function rejoinedKeys(index: ScreeningIndex, form: NameForm): string[] {
+  // Plain loops and no closures: this runs on every query.
   const keys: string[] = [];
-  const known = (t: string) => index.postings.has(`t:${t}`);
-  const canonical = (t: string) => index.tables.equivalents.get(t) ?? t;
+  const { postings } = index;
+  const { equivalents, particles } = index.tables;
   for (let i = 0; i < form.tokens.length; i++) {
     if (form.roles[i] !== TOKEN_NAME) continue;
     const token = form.written[i]!;
     const next = form.written[i + 1];
-    if (next !== undefined && known(canonical(token + next))) keys.push(`t:${canonical(token + next)}`);
-    if (token.length < 5 || known(form.tokens[i]!)) continue;
+    if (next !== undefined) {
+      const key = `t:${equivalents.get(token + next) ?? token + next}`;
+      if (postings.has(key)) keys.push(key);
+    }
+    if (token.length < 5 || postings.has(`t:${form.tokens[i]!}`)) continue;
     for (let k = 2; k <= token.length - 2; k++) {
-      const head = canonical(token.slice(0, k));
-      const tail = canonical(token.slice(k));
-      const particle = index.tables.particles.has(head);
-      if ((particle || known(head)) && known(tail)) {
-        if (!particle) keys.push(`t:${head}`);
-        keys.push(`t:${tail}`);
+      // The tail first: a long tail is rarely a listed token, a short head often is.
+      const tailKey = `t:${equivalents.get(token.slice(k)) ?? token.slice(k)}`;
+      if (!postings.has(tailKey)) continue;
+      const head = equivalents.get(token.slice(0, k)) ?? token.slice(0, k);
+      const particle = particles.has(head);
+      const headKey = `t:${head}`;
+      if (particle || postings.has(headKey)) {
+        if (!particle) keys.push(headKey);
+        keys.push(tailKey);
       }
     }
   }

@@ -61,13 +61,14 @@ const NASAB_REVERSAL_FACTOR = 0.75;
  * them: token order matters there, unlike elsewhere in a name.
  */
 function nasabReversed(q: Side, c: Side): boolean {
-  const around = (s: Side): [string, string] | undefined => {
-    const at = s.tokens.indexOf('bin');
-    return at > 0 && at + 1 < s.tokens.length ? [s.tokens[at - 1]!, s.tokens[at + 1]!] : undefined;
-  };
-  const a = around(q);
-  const b = around(c);
-  return a !== undefined && b !== undefined && a[0] !== a[1] && a[0] === b[1] && a[1] === b[0];
+  // No closure or tuple here: this runs on every comparison.
+  const qa = q.tokens.indexOf('bin');
+  if (qa <= 0 || qa + 1 >= q.tokens.length) return false;
+  const ca = c.tokens.indexOf('bin');
+  if (ca <= 0 || ca + 1 >= c.tokens.length) return false;
+  const q0 = q.tokens[qa - 1]!;
+  const q1 = q.tokens[qa + 1]!;
+  return q0 !== q1 && q0 === c.tokens[ca + 1] && q1 === c.tokens[ca - 1];
 }
 /**
  * Korean and Chinese surnames as lists and passports romanise them (canonical spellings of
@@ -176,14 +177,13 @@ function loneShortEdit(q: Side, c: Side, pairs: TokenPair[]): number {
     // The listed name writes the query's legal form or generic word as the query does ("Appel
     // Inc." / "Apple Inc.", "Ltd" / "Limited", "General Mortars Company" / "General Motors
     // Company"): likely the same company, mistyped.
-    const alike = () => sameWriting(q.written[i]!, c.written[c.tokens.indexOf(p.candidate)] ?? '');
     if (q.roles[i] === TOKEN_LEGAL_FORM) {
-      if (alike()) return 1;
+      if (writtenAlike(q, c, i, p)) return 1;
       // Written otherwise, the same kind of legal form is another country's ("Pintér Kft." / "OOO
       // POINTER").
       sameForm = true;
     } else if (GENERIC_ORG_WORDS.has(p.query)) {
-      if (alike()) return 1;
+      if (writtenAlike(q, c, i, p)) return 1;
     } else if (p.kind !== 'exact' && p.kind !== 'initial' && p.similarity < 1) {
       // The name word matched otherwise than exactly (a letter changed, joined, by sound).
       only = p;
@@ -191,6 +191,11 @@ function loneShortEdit(q: Side, c: Side, pairs: TokenPair[]): number {
   }
   if (!only || Math.min(only.query.length, only.candidate.length) > LONE_SHORT_LENGTH) return 1;
   return sameForm ? LONE_SHORT_SAME_FORM_FACTOR : LONE_SHORT_FACTOR;
+}
+
+/** The query's token `i` of pair `p` is written as the listed token it matched, or abbreviates it. */
+function writtenAlike(q: Side, c: Side, i: number, p: TokenPair): boolean {
+  return sameWriting(q.written[i]!, c.written[c.tokens.indexOf(p.candidate)] ?? '');
 }
 
 /** Equal, or the shorter abbreviates the longer: same first letter, its letters in order ("ltd" / "limited"). */
@@ -226,6 +231,10 @@ interface Side {
   phonetic: string[];
   skeleton: string[];
   joined: boolean[];
+  /** Token weights (`weights`), kept with the side: a listed name's side serves many comparisons. */
+  weightRarity: ((token: string) => number) | undefined;
+  weightsPlain: Float64Array | undefined;
+  weightsLegal: Float64Array | undefined;
 }
 
 function weightOf(token: string, role: number): number {
@@ -252,22 +261,74 @@ export function tokenSimilarity(
   initials = true,
   abjadSide: 0 | 1 | 2 = 0,
 ): [number, TokenMatchKind] {
+  const s = tokenScore(
+    a,
+    b,
+    roleA,
+    roleB,
+    phonA,
+    phonB,
+    skelA,
+    skelB,
+    script,
+    phonetics,
+    initials,
+    abjadSide,
+  );
+  return [s, scoreKind];
+}
+
+/**
+ * How the last `tokenScore` established its similarity: set beside the returned number rather
+ * than returned in a pair, so the hot loop of name comparison allocates nothing per token pair.
+ */
+let scoreKind: TokenMatchKind = 'fuzzy';
+
+/** `tokenSimilarity` without the pair: the similarity, with its kind in `scoreKind`. */
+function tokenScore(
+  a: string,
+  b: string,
+  roleA: number,
+  roleB: number,
+  phonA: string,
+  phonB: string,
+  skelA: string,
+  skelB: string,
+  script: ScriptHint,
+  phonetics: boolean,
+  initials: boolean,
+  abjadSide: 0 | 1 | 2,
+): number {
+  scoreKind = 'fuzzy';
   // A legal form corresponds only to a legal form: the listed alias "JSC" is not the name "JSC" of a
   // company whose own name was lost in transliteration ("나 주식회사").
-  if ((roleA === TOKEN_LEGAL_FORM) !== (roleB === TOKEN_LEGAL_FORM)) return [0, 'fuzzy'];
-  if (a === b) return [1, 'exact'];
-  if (roleA === TOKEN_LEGAL_FORM) return [0, 'fuzzy'];
+  if ((roleA === TOKEN_LEGAL_FORM) !== (roleB === TOKEN_LEGAL_FORM)) return 0;
+  if (a === b) {
+    scoreKind = 'exact';
+    return 1;
+  }
+  if (roleA === TOKEN_LEGAL_FORM) return 0;
   if (a.length === 1 || b.length === 1) {
     const initial =
       initials && roleA === TOKEN_NAME && roleB === TOKEN_NAME && a.charCodeAt(0) === b.charCodeAt(0);
-    return [initial && a.length !== b.length ? INITIAL_SIMILARITY : 0, 'initial'];
+    scoreKind = 'initial';
+    return initial && a.length !== b.length ? INITIAL_SIMILARITY : 0;
   }
   // Numbers distinguish sister ships and numbered companies: no fuzziness on them.
-  if (a.charCodeAt(0) <= 57 || b.charCodeAt(0) <= 57) return [0, 'fuzzy'];
+  if (a.charCodeAt(0) <= 57 || b.charCodeAt(0) <= 57) return 0;
+  // Short tokens and romanised syllables differ by one letter between different names ("Jong" /
+  // "Yong", "Li" / "Le"): they need a closer likeness than long ones.
+  const floor =
+    script === SCRIPT_SYLLABIC || shortToken(a, b) ? SHORT_TOKEN_SIMILARITY : MIN_TOKEN_SIMILARITY;
+  const soundAlike = !!phonA && phonA === phonB;
+  // Unless a phonetic key or (for abjad script) a skeleton may raise it, the pair's score is the mean
+  // of Jaro-Winkler and edit similarity: bound both by the lengths and the common prefix before
+  // computing either (most pairs compared are of unrelated name parts, often of unlike lengths).
+  if (!(phonetics && soundAlike) && script !== SCRIPT_ABJAD && similarityBound(a, b) < floor) return 0;
   const jw = jaroWinkler(a, b);
   // Edit similarity seldom exceeds Jaro-Winkler: below 0.6 the pair cannot reach the floor
   // unless a phonetic key or (for abjad script) a skeleton says otherwise, so skip the edit distance.
-  if (jw < 0.6 && (!phonA || phonA !== phonB) && script !== SCRIPT_ABJAD) return [0, 'fuzzy'];
+  if (jw < 0.6 && !soundAlike && script !== SCRIPT_ABJAD) return 0;
   const lev = editSimilarity(a, b);
   let s = (jw + lev) / 2;
   let kind: TokenMatchKind = 'fuzzy';
@@ -305,11 +366,26 @@ export function tokenSimilarity(
       kind = 'skeleton';
     }
   }
-  // Short tokens and romanised syllables differ by one letter between different names ("Jong" /
-  // "Yong", "Li" / "Le"): they need a closer likeness than long ones.
-  const floor =
-    script === SCRIPT_SYLLABIC || shortToken(a, b) ? SHORT_TOKEN_SIMILARITY : MIN_TOKEN_SIMILARITY;
-  return s >= floor ? [s, kind] : [0, kind];
+  scoreKind = kind;
+  return s >= floor ? s : 0;
+}
+
+/**
+ * Upper bound of (Jaro-Winkler + edit similarity) / 2 from the lengths and the common prefix alone:
+ * at most min(la, lb) characters match with no transposition, and at least |la - lb| edits are
+ * needed. Written as `jaroWinkler` computes, so a pair at the bound is never cut by rounding.
+ */
+function similarityBound(a: string, b: string): number {
+  const la = Math.min(a.length, 64);
+  const lb = Math.min(b.length, 64);
+  const m = Math.min(la, lb);
+  const jaro = (m / la + m / lb + (m - 0 / 2) / m) / 3;
+  let prefix = 0;
+  const maxPrefix = Math.min(4, la, lb);
+  while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
+  // editDistance reads at most 64 characters of each side, editSimilarity divides by the full length.
+  const lev = 1 - Math.abs(la - lb) / Math.max(a.length, b.length);
+  return (jaro + prefix * 0.1 * (1 - jaro) + lev) / 2 + 1e-9;
 }
 
 /**
@@ -357,14 +433,49 @@ export const SCRIPT_SYLLABIC: ScriptHint = 2;
 const SHORT_TOKEN_SIMILARITY = 0.8;
 const SHORT_TOKEN_LENGTH = 4;
 
+/**
+ * The side of a comparison a name form gives, made once per form (and per writing): a listed name
+ * is compared with thousands of queries, and its side carries its token weights once computed.
+ * Forms are never changed once normalised, so the cached side stays true.
+ */
+const sides = new WeakMap<NameForm, Side>();
+const writtenSides = new WeakMap<NameForm, Side>();
+
 function sideOf(form: NameForm, asWritten = false): Side {
+  const cache = asWritten ? writtenSides : sides;
+  let side = cache.get(form);
+  if (side === undefined) {
+    side = newSide(
+      asWritten ? form.written : form.tokens,
+      form.written,
+      form.roles,
+      form.phonetic,
+      form.skeleton,
+      form.tokens.map(() => false),
+    );
+    cache.set(form, side);
+  }
+  return side;
+}
+
+function newSide(
+  tokens: string[],
+  written: string[],
+  roles: Uint8Array,
+  phonetic: string[],
+  skeleton: string[],
+  joined: boolean[],
+): Side {
   return {
-    tokens: asWritten ? form.written : form.tokens,
-    written: form.written,
-    roles: form.roles,
-    phonetic: form.phonetic,
-    skeleton: form.skeleton,
-    joined: form.tokens.map(() => false),
+    tokens,
+    written,
+    roles,
+    phonetic,
+    skeleton,
+    joined,
+    weightRarity: undefined,
+    weightsPlain: undefined,
+    weightsLegal: undefined,
   };
 }
 
@@ -377,13 +488,17 @@ function joinTokens(a: Side, b: Side, abjad: boolean, syllabic: boolean): Side {
   for (let j = 0; j < b.tokens.length; j++) {
     // Joined as written: a legal form glued to the name ("SiemensAG") is joined by its letters.
     const target = b.written[j]!;
-    if (target.length < 5 || a.written.includes(target) || a.tokens.includes(b.tokens[j]!)) continue;
+    if (target.length < 5) continue;
     // Cheap test before building any joined string: some token of `a` must start the target.
     if (!abjad && !startsTarget(a.written, target)) continue;
+    if (a.written.includes(target) || a.tokens.includes(b.tokens[j]!)) continue;
     for (let i = 0; i + 1 < a.tokens.length; i++) {
-      for (const span of [2, 3]) {
+      for (let span = 2; span <= 3; span++) {
         if (i + span > a.tokens.length) continue;
         if (span === 3 && a.roles[i + 1] !== TOKEN_PARTICLE) continue;
+        // Written with vowels, the joined string must begin as the target and be about as long:
+        // tested on the parts before any string is built.
+        if (!abjad && !joinMayMatch(a.written, i, span, target)) continue;
         const joined = a.written.slice(i, i + span).join('');
         // Abjad transliterations lack vowels: join on the consonant skeleton ("bd llh" = "abdullah").
         const sameSkeleton = abjad && skeletonOf(joined) === skeletonOf(target);
@@ -399,14 +514,14 @@ function joinTokens(a: Side, b: Side, abjad: boolean, syllabic: boolean): Side {
         const roles = Uint8Array.from([...a.roles.slice(0, i), TOKEN_NAME, ...a.roles.slice(i + span)]);
         const phon = doubleMetaphone(joined)[0];
         return joinTokens(
-          {
+          newSide(
             tokens,
-            written: [...a.written.slice(0, i), joined, ...a.written.slice(i + span)],
+            [...a.written.slice(0, i), joined, ...a.written.slice(i + span)],
             roles,
-            phonetic: [...a.phonetic.slice(0, i), phon, ...a.phonetic.slice(i + span)],
-            skeleton: [...a.skeleton.slice(0, i), skeletonOf(joined), ...a.skeleton.slice(i + span)],
-            joined: [...a.joined.slice(0, i), true, ...a.joined.slice(i + span)],
-          },
+            [...a.phonetic.slice(0, i), phon, ...a.phonetic.slice(i + span)],
+            [...a.skeleton.slice(0, i), skeletonOf(joined), ...a.skeleton.slice(i + span)],
+            [...a.joined.slice(0, i), true, ...a.joined.slice(i + span)],
+          ),
           b,
           abjad,
           syllabic,
@@ -422,48 +537,73 @@ function shortToken(a: string, b: string): boolean {
   return Math.min(a.length, b.length) <= SHORT_TOKEN_LENGTH;
 }
 
-function byRank(x: { rank: number }, y: { rank: number }): number {
-  return y.rank - x.rank;
+/**
+ * Scratch arrays of the token pairs of one comparison (query token, listed token, similarity, rank,
+ * kind, and their order by rank). A comparison uses them only until its pairs are chosen, before any
+ * nested comparison starts.
+ */
+let pairI = new Int32Array(64);
+let pairJ = new Int32Array(64);
+let pairS = new Float64Array(64);
+let pairRank = new Float64Array(64);
+let pairOrder = new Int32Array(64);
+const pairKind: TokenMatchKind[] = [];
+
+function growPairScratch(size: number): void {
+  const n = Math.max(size, pairI.length * 2);
+  pairI = new Int32Array(n);
+  pairJ = new Int32Array(n);
+  pairS = new Float64Array(n);
+  pairRank = new Float64Array(n);
+  pairOrder = new Int32Array(n);
+}
+
+/**
+ * False when `tokens[i .. i + span)` joined cannot pass the letters test of `joinTokens`: another
+ * first letter, or a length more than two letters off the target's.
+ */
+function joinMayMatch(tokens: string[], i: number, span: number, target: string): boolean {
+  const first = tokens[i]!;
+  if (first.length > 0 && first.charCodeAt(0) !== target.charCodeAt(0)) return false;
+  let length = 0;
+  for (let k = i; k < i + span; k++) length += tokens[k]!.length;
+  return Math.abs(length - target.length) <= 2;
 }
 
 /** True when some token (not the last) of `tokens` is a proper prefix of `target`. */
 function startsTarget(tokens: string[], target: string): boolean {
+  const first = target.charCodeAt(0);
   for (let i = 0; i + 1 < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.length < target.length && target.startsWith(t)) return true;
+    if (t.charCodeAt(0) === first && t.length < target.length && target.startsWith(t)) return true;
   }
   return false;
 }
 
 /**
- * Rarity of each token of a name, kept per token array: a listed name is compared with thousands
- * of queries and a query with dozens of listed names, so each token's rarity is looked up once.
+ * Token weights of one side: length and role, times rarity; legal forms 0 unless both sides have
+ * one. Kept on the side (both variants), so a listed name's weights are computed once.
  */
-const rarityCache = new WeakMap<string[], { rarity: (token: string) => number; values: Float64Array }>();
-
-function raritiesOf(tokens: string[], rarity: (token: string) => number): Float64Array {
-  let cached = rarityCache.get(tokens);
-  if (cached === undefined || cached.rarity !== rarity) {
-    cached = { rarity, values: Float64Array.from(tokens, rarity) };
-    rarityCache.set(tokens, cached);
-  }
-  return cached.values;
-}
-
-/** Token weights of one side: length and role, times rarity; legal forms 0 unless both sides have one. */
 function weights(
   side: Side,
   countLegal: boolean,
   rarity: ((token: string) => number) | undefined,
 ): Float64Array {
-  const out = new Float64Array(side.tokens.length);
-  const rare = rarity ? raritiesOf(side.tokens, rarity) : undefined;
-  for (let i = 0; i < out.length; i++) {
-    const role = side.roles[i]!;
-    if (role === TOKEN_LEGAL_FORM && !countLegal) continue;
-    out[i] = weightOf(side.tokens[i]!, role) * (rare ? rare[i]! : 1);
+  if (side.weightRarity !== rarity || side.weightsPlain === undefined) {
+    const n = side.tokens.length;
+    const plain = new Float64Array(n);
+    const legal = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const role = side.roles[i]!;
+      const w = weightOf(side.tokens[i]!, role) * (rarity ? rarity(side.tokens[i]!) : 1);
+      legal[i] = w;
+      if (role !== TOKEN_LEGAL_FORM) plain[i] = w;
+    }
+    side.weightRarity = rarity;
+    side.weightsPlain = plain;
+    side.weightsLegal = legal;
   }
-  return out;
+  return countLegal ? side.weightsLegal! : side.weightsPlain!;
 }
 
 /**
@@ -529,10 +669,13 @@ function compareForms(
   if (nq === 0 || nc === 0)
     return { score: 0, pairs: [], unmatchedQuery: q.tokens, unmatchedCandidate: c.tokens };
 
-  const candidates: Array<{ i: number; j: number; s: number; rank: number; kind: TokenMatchKind }> = [];
+  // Corresponding token pairs, in scratch arrays reused across comparisons (no object per pair).
+  if (pairI.length < nq * nc) growPairScratch(nq * nc);
+  let found = 0;
+  const abjadSide = script === SCRIPT_ABJAD ? (queryForm.abjad ? 1 : 2) : 0;
   for (let i = 0; i < nq; i++) {
     for (let j = 0; j < nc; j++) {
-      let [s, kind] = tokenSimilarity(
+      let s = tokenScore(
         q.tokens[i]!,
         c.tokens[j]!,
         q.roles[i]!,
@@ -544,11 +687,12 @@ function compareForms(
         script,
         phonetics && !sameAbjad,
         initials,
-        script === SCRIPT_ABJAD ? (queryForm.abjad ? 1 : 2) : 0,
+        abjadSide,
       );
+      let kind = scoreKind;
       // A typo in a variant spelling ("Adbul") is closer to the spelling as written than to its canonical form.
       if (s < 1 && (q.written[i] !== q.tokens[i] || c.written[j] !== c.tokens[j])) {
-        const [w] = tokenSimilarity(
+        const w = tokenScore(
           q.written[i]!,
           c.written[j]!,
           q.roles[i]!,
@@ -558,8 +702,14 @@ function compareForms(
           '',
           '',
           script,
+          true,
+          true,
+          0,
         );
-        if (w > s) [s, kind] = [w, 'fuzzy'];
+        if (w > s) {
+          s = w;
+          kind = 'fuzzy';
+        }
       }
       // Two names in the same syllabic script agree syllable for syllable or not at all: 적 (jeog) and
       // 정 (jeong) are different syllables however alike their romanisations.
@@ -575,10 +725,23 @@ function compareForms(
       )
         s = 0;
       // Prefer aligning tokens at the same position when similarities tie (given name to given name).
-      if (s > 0) candidates.push({ i, j, s, rank: s - Math.abs(i - j) * 1e-6, kind });
+      if (s > 0) {
+        pairI[found] = i;
+        pairJ[found] = j;
+        pairS[found] = s;
+        pairRank[found] = s - Math.abs(i - j) * 1e-6;
+        pairKind[found] = kind;
+        // Insertion by rank, best first; equal ranks keep the order found (as a stable sort would).
+        let at = found++;
+        const rank = pairRank[at]!;
+        while (at > 0 && pairRank[pairOrder[at - 1]!]! < rank) {
+          pairOrder[at] = pairOrder[at - 1]!;
+          at--;
+        }
+        pairOrder[at] = found - 1;
+      }
     }
   }
-  candidates.sort(byRank);
   // A legal form only counts when both names state one: "Gazprom" is "Gazprom PJSC".
   const countLegal = q.roles.includes(TOKEN_LEGAL_FORM) && c.roles.includes(TOKEN_LEGAL_FORM);
   const weightsQ = weights(q, countLegal, rarity);
@@ -600,7 +763,12 @@ function compareForms(
     queryForm.abjad !== candidateForm.abjad && (queryForm.organization || candidateForm.organization);
   const matchOf = new Int16Array(nq).fill(-1);
   const organizations = queryForm.organization || candidateForm.organization;
-  for (const { i, j, s, kind } of candidates) {
+  for (let k = 0; k < found; k++) {
+    const p = pairOrder[k]!;
+    const i = pairI[p]!;
+    const j = pairJ[p]!;
+    const s = pairS[p]!;
+    const kind = pairKind[p]!;
     if (usedQ[i] || usedC[j]) continue;
     usedQ[i] = 1;
     usedC[j] = 1;
