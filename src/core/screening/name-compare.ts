@@ -1,7 +1,25 @@
 import { doubleMetaphone } from 'double-metaphone';
 import { ORG_WORD_ABBREVIATIONS } from './name-tables.ts';
 import { type NameForm, skeletonOf, TOKEN_LEGAL_FORM, TOKEN_NAME, TOKEN_PARTICLE } from './normalise.ts';
-import { editSimilarity, jaroWinkler } from './similarity.ts';
+import { editSimilarity } from './similarity.ts';
+import {
+  SCRIPT_ABJAD,
+  SCRIPT_LATIN,
+  SCRIPT_SYLLABIC,
+  scoreKind,
+  shortToken,
+  type TokenMatchKind,
+  tokenScore,
+} from './token-similarity.ts';
+
+export {
+  SCRIPT_ABJAD,
+  SCRIPT_LATIN,
+  SCRIPT_SYLLABIC,
+  type ScriptHint,
+  type TokenMatchKind,
+  tokenSimilarity,
+} from './token-similarity.ts';
 
 /**
  * Token-based fuzzy comparison of two names, robust to token order, joined or split tokens
@@ -9,9 +27,6 @@ import { editSimilarity, jaroWinkler } from './similarity.ts';
  * transliterations (phonetic keys, and consonant skeletons for abjad scripts) and extra or missing
  * name parts. The result says which token matched which and how, so every hit explains itself.
  */
-
-/** How two tokens were found to correspond. */
-export type TokenMatchKind = 'exact' | 'fuzzy' | 'phonetic' | 'skeleton' | 'initial' | 'joined';
 
 export interface TokenPair {
   query: string;
@@ -53,6 +68,16 @@ const FAR_PART_SIMILARITY = 0.8;
 const FAR_PART_PENALTY = 2;
 /** A name part agreeing at least this closely vouches for the names' other agreeing parts. */
 const CLOSE_PART_SIMILARITY = 0.92;
+/**
+ * Edit similarity under which two name parts that sound alike are spelled far apart (more than two
+ * letters in seven differ).
+ */
+const SOUND_ALIKE_SPELLING = 0.7;
+/**
+ * A lone closely agreeing part makes omission cheap only when at least this rare (candidate-index.ts
+ * `tokenRarity`: 1 for a token of three listed names or fewer, 0.35 for the commonest).
+ */
+const RARE_CLOSE_PART = 0.9;
 /** "Salman bin Muhammad" is the son of "Muhammad bin Salman": same tokens, another person. */
 const NASAB_REVERSAL_FACTOR = 0.75;
 
@@ -220,10 +245,6 @@ const GENERIC_ORG_WORDS = new Set([
   'corporation',
 ]);
 
-/** Below this a token pair is not a correspondence at all. */
-const MIN_TOKEN_SIMILARITY = 0.72;
-const INITIAL_SIMILARITY = 0.85;
-
 interface Side {
   tokens: string[];
   written: string[];
@@ -245,193 +266,6 @@ function weightOf(token: string, role: number): number {
   if (token.length === 1) return 2;
   return Math.min(token.length, 8) + 2;
 }
-
-/** Similarity of two tokens in [0, 1], and how it was established. */
-export function tokenSimilarity(
-  a: string,
-  b: string,
-  roleA: number,
-  roleB: number,
-  phonA: string,
-  phonB: string,
-  skelA: string,
-  skelB: string,
-  script: ScriptHint,
-  phonetics = true,
-  initials = true,
-  abjadSide: 0 | 1 | 2 = 0,
-): [number, TokenMatchKind] {
-  const s = tokenScore(
-    a,
-    b,
-    roleA,
-    roleB,
-    phonA,
-    phonB,
-    skelA,
-    skelB,
-    script,
-    phonetics,
-    initials,
-    abjadSide,
-  );
-  return [s, scoreKind];
-}
-
-/**
- * How the last `tokenScore` established its similarity: set beside the returned number rather
- * than returned in a pair, so the hot loop of name comparison allocates nothing per token pair.
- */
-let scoreKind: TokenMatchKind = 'fuzzy';
-
-/** `tokenSimilarity` without the pair: the similarity, with its kind in `scoreKind`. */
-function tokenScore(
-  a: string,
-  b: string,
-  roleA: number,
-  roleB: number,
-  phonA: string,
-  phonB: string,
-  skelA: string,
-  skelB: string,
-  script: ScriptHint,
-  phonetics: boolean,
-  initials: boolean,
-  abjadSide: 0 | 1 | 2,
-): number {
-  scoreKind = 'fuzzy';
-  // A legal form corresponds only to a legal form: the listed alias "JSC" is not the name "JSC" of a
-  // company whose own name was lost in transliteration ("나 주식회사").
-  if ((roleA === TOKEN_LEGAL_FORM) !== (roleB === TOKEN_LEGAL_FORM)) return 0;
-  if (a === b) {
-    scoreKind = 'exact';
-    return 1;
-  }
-  if (roleA === TOKEN_LEGAL_FORM) return 0;
-  if (a.length === 1 || b.length === 1) {
-    const initial =
-      initials && roleA === TOKEN_NAME && roleB === TOKEN_NAME && a.charCodeAt(0) === b.charCodeAt(0);
-    scoreKind = 'initial';
-    return initial && a.length !== b.length ? INITIAL_SIMILARITY : 0;
-  }
-  // Numbers distinguish sister ships and numbered companies: no fuzziness on them.
-  if (a.charCodeAt(0) <= 57 || b.charCodeAt(0) <= 57) return 0;
-  // Short tokens and romanised syllables differ by one letter between different names ("Jong" /
-  // "Yong", "Li" / "Le"): they need a closer likeness than long ones.
-  const floor =
-    script === SCRIPT_SYLLABIC || shortToken(a, b) ? SHORT_TOKEN_SIMILARITY : MIN_TOKEN_SIMILARITY;
-  const soundAlike = !!phonA && phonA === phonB;
-  // Unless a phonetic key or (for abjad script) a skeleton may raise it, the pair's score is the mean
-  // of Jaro-Winkler and edit similarity: bound both by the lengths and the common prefix before
-  // computing either (most pairs compared are of unrelated name parts, often of unlike lengths).
-  if (!(phonetics && soundAlike) && script !== SCRIPT_ABJAD && similarityBound(a, b) < floor) return 0;
-  const jw = jaroWinkler(a, b);
-  // Edit similarity seldom exceeds Jaro-Winkler: below 0.6 the pair cannot reach the floor
-  // unless a phonetic key or (for abjad script) a skeleton says otherwise, so skip the edit distance.
-  if (jw < 0.6 && !soundAlike && script !== SCRIPT_ABJAD) return 0;
-  const lev = editSimilarity(a, b);
-  let s = (jw + lev) / 2;
-  let kind: TokenMatchKind = 'fuzzy';
-  // Names of four letters or fewer that sound alike but begin otherwise are most often different
-  // names ("Egor" / "Igor", "Aron" / "Orion"): their phonetic key raises nothing.
-  if (
-    phonetics &&
-    script !== SCRIPT_SYLLABIC &&
-    phonA &&
-    phonA === phonB &&
-    lev >= 0.5 &&
-    s < 0.88 &&
-    (a.charCodeAt(0) === b.charCodeAt(0) || !shortToken(a, b)) &&
-    (abjadSide === 0 || (abjadSide === 1 ? writtenVowelsAgree(a, b) : writtenVowelsAgree(b, a)))
-  ) {
-    s = 0.88;
-    kind = 'phonetic';
-  }
-  if (
-    phonetics &&
-    script === SCRIPT_ABJAD &&
-    roleA === TOKEN_NAME &&
-    roleB === TOKEN_NAME &&
-    skelA.length >= 1 &&
-    (abjadSide === 0 || (abjadSide === 1 ? writtenVowelsAgree(a, b) : writtenVowelsAgree(b, a)))
-  ) {
-    const sk =
-      skelA === skelB
-        ? 0.92
-        : skelA.length >= 3
-          ? ((jaroWinkler(skelA, skelB) + editSimilarity(skelA, skelB)) / 2) * 0.9
-          : 0;
-    if (sk > s) {
-      s = sk;
-      kind = 'skeleton';
-    }
-  }
-  scoreKind = kind;
-  return s >= floor ? s : 0;
-}
-
-/**
- * Upper bound of (Jaro-Winkler + edit similarity) / 2 from the lengths and the common prefix alone:
- * at most min(la, lb) characters match with no transposition, and at least |la - lb| edits are
- * needed. Written as `jaroWinkler` computes, so a pair at the bound is never cut by rounding.
- */
-function similarityBound(a: string, b: string): number {
-  const la = Math.min(a.length, 64);
-  const lb = Math.min(b.length, 64);
-  const m = Math.min(la, lb);
-  const jaro = (m / la + m / lb + (m - 0 / 2) / m) / 3;
-  let prefix = 0;
-  const maxPrefix = Math.min(4, la, lb);
-  while (prefix < maxPrefix && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix++;
-  // editDistance reads at most 64 characters of each side, editSimilarity divides by the full length.
-  const lev = 1 - Math.abs(la - lb) / Math.max(a.length, b.length);
-  return (jaro + prefix * 0.1 * (1 - jaro) + lev) / 2 + 1e-9;
-}
-
-/**
- * An abjad writes a name's long vowels as letters (و w for u/o, ی y for i/e, ى a for a final a) and
- * leaves only its short vowels out: each of them must have a vowel of its kind, in the same order,
- * in a name written with vowels. A consonant skeleton alone reads "اعوان" (wn, Awan) as "An" or
- * "عمائم" (mim, Amaim) as "Ma", whose skeletons are one consonant; "علی" (ly) is still "Ali" and
- * "موسى" (mwsa) "Musa".
- */
-function writtenVowelsAgree(abjad: string, latin: string): boolean {
-  let at = 0;
-  let last = '';
-  for (const ch of abjad) {
-    const kind = VOWEL_KIND[ch];
-    if (kind === undefined) {
-      last = '';
-      continue;
-    }
-    // A doubled letter writes one vowel ("חיים", hyym: Chaim).
-    if (kind === last) continue;
-    last = kind;
-    while (at < latin.length && !(LATIN_VOWEL_KINDS[latin[at]!] ?? '').includes(kind)) at++;
-    if (at === latin.length) return false;
-    at++;
-  }
-  return true;
-}
-const VOWEL_KIND: Record<string, string> = { w: 'u', v: 'u', o: 'u', u: 'u', y: 'i', i: 'i', e: 'i', a: 'a' };
-const LATIN_VOWEL_KINDS: Record<string, string> = {
-  u: 'u',
-  o: 'u',
-  w: 'u',
-  v: 'u',
-  i: 'i',
-  y: 'i',
-  e: 'ia',
-  a: 'a',
-};
-
-/** Which script hint applies to a comparison: one side written in an abjad, or in syllables. */
-export type ScriptHint = 0 | 1 | 2;
-export const SCRIPT_LATIN: ScriptHint = 0;
-export const SCRIPT_ABJAD: ScriptHint = 1;
-export const SCRIPT_SYLLABIC: ScriptHint = 2;
-const SHORT_TOKEN_SIMILARITY = 0.8;
-const SHORT_TOKEN_LENGTH = 4;
 
 /**
  * The side of a comparison a name form gives, made once per form (and per writing): a listed name
@@ -530,11 +364,6 @@ function joinTokens(a: Side, b: Side, abjad: boolean, syllabic: boolean): Side {
     }
   }
   return a;
-}
-
-/** Tokens of four letters or fewer differ by a letter between different names ("Jong" / "Yong"). */
-function shortToken(a: string, b: string): boolean {
-  return Math.min(a.length, b.length) <= SHORT_TOKEN_LENGTH;
 }
 
 /**
@@ -754,6 +583,8 @@ function compareForms(
   // Name parts (not particles, legal forms or initials) that agree, and how many of them only by sound.
   let nameParts = 0;
   let byPhonetics = 0;
+  // Sound-alike parts spelled far apart (half their letters or so: "Lucienne" / "Luciano").
+  let farSoundAlikes = 0;
   // A consonant skeleton shared by an abjad transliteration and a company's or ship's name written with its
   // vowels is a sound-alike too ("עמית" myt = "MIT", "אמיר" myr = "MERI"), unless two written words joined
   // into it ("عبد الله" bd llh = "Abdullah").
@@ -782,6 +613,8 @@ function compareForms(
       nameParts++;
       if (kind === 'phonetic' || (kind === 'skeleton' && crossScript && !q.joined[i] && !c.joined[j]))
         byPhonetics++;
+      if (kind === 'phonetic' && editSimilarity(q.tokens[i]!, c.tokens[j]!) < SOUND_ALIKE_SPELLING)
+        farSoundAlikes++;
     }
     const sim = Math.min(1, s);
     const w = (weightsQ[i]! + weightsC[j]!) / 2;
@@ -800,7 +633,16 @@ function compareForms(
   // form ("Koch Inc") would otherwise sound like any short listed name or acronym ("KEC"). Such a
   // name is compared again by its letters only (no phonetic key, no consonant skeleton), unless the
   // query was written in a script whose vowels our transliteration guessed ("สมชาย" smchay = Somchai).
-  if (phonetics && nameParts === 1 && byPhonetics === 1 && !queryForm.vowelsGuessed)
+  // Nor do sound-alikes alone make a name when one of them is spelled far from the other: "Lucienne
+  // Brunet" / "Luciano BRUNETTI", "Frida Bajare" / "Farhad BUJAR" are other names that sound alike,
+  // where the spellings of one name across transliterations stay closer ("Moamar Gadafi" / "Muammar
+  // Qaddafi": two letters in seven).
+  if (
+    phonetics &&
+    !queryForm.vowelsGuessed &&
+    ((nameParts === 1 && byPhonetics === 1) ||
+      (nameParts >= 2 && byPhonetics === nameParts && farSoundAlikes > 0))
+  )
     return compareForms(queryForm, candidateForm, rarity, false);
   let leftQ = 0;
   let leftC = 0;
@@ -832,16 +674,24 @@ function compareForms(
   // And at least one of them must agree closely (the same word, a letter off in a long word, the same
   // consonants in an abjad): two sound-alikes alone ("Carmine Murray" / "Maria del Carmen Suaza
   // Barco", "Eduarda Barros" / "Gustavo Eduardo Porras") are another person's name parts.
+  // And a lone close part must be a rare one: a common given name or surname agreeing ("Raul Barros" /
+  // "Raul HERNANDEZ BARRON", "Philippe Perez" / "Felipe MORENO PEREZ") beside a part only like the
+  // other's is two parts of another person's name, where a rare one ("Serej Lavrov" / "Sergey
+  // Viktorovich Lavrov") still names the listed person.
   let namePairs = 0;
   let closePairs = 0;
+  let rareClosePairs = 0;
   for (const p of pairs) {
     if (p.kind !== 'initial' && !(p.kind === 'phonetic' && shortToken(p.query, p.candidate))) namePairs++;
-    if (p.kind !== 'initial' && p.similarity >= CLOSE_PART_SIMILARITY) closePairs++;
+    if (p.kind !== 'initial' && p.similarity >= CLOSE_PART_SIMILARITY) {
+      closePairs++;
+      if (!rarity || rarity(p.candidate) >= RARE_CLOSE_PART) rareClosePairs++;
+    }
   }
   // Vowel-less abjad transliterations match by skeleton, which is looser: omission costs more there.
   // An organisation's extra word usually names a different subsidiary ("Banco Santander Mexico").
   const omissionPenalty =
-    namePairs < 2 || closePairs === 0 || script === SCRIPT_SYLLABIC
+    namePairs < 2 || (closePairs < 2 && rareClosePairs === 0) || script === SCRIPT_SYLLABIC
       ? SUBSTITUTION_PENALTY
       : abjad
         ? ABJAD_OMISSION_PENALTY

@@ -166,6 +166,24 @@ function oneWord(form: NameForm): boolean {
   return true;
 }
 
+/** Listed words of this many letters or fewer (acronyms, short names) have many neighbours a letter away. */
+const SHORT_LISTED_WORD = 4;
+
+/**
+ * A query of one word of unknown type ("Damla": most often a person's given name, given alone) that
+ * matches a listed name of one short word ("DAMA") only inexactly: a listed word of four letters or
+ * fewer has many neighbours a letter away, and with no party type to agree nothing else speaks for
+ * the match. It is held below review as a weak alias
+ * of one word is; evidence (date of birth, country) may still lift it. Exact, and typed, queries
+ * are unchanged: a ship or company named as such may be mistyped.
+ */
+function shortWordNear(query: NameForm, listed: NameForm, cmp: NameComparison): boolean {
+  if (query.tokens.length !== 1 || query.roles[0] !== TOKEN_NAME || !oneWord(listed)) return false;
+  if (cmp.pairs.length !== 1) return false;
+  const p = cmp.pairs[0]!;
+  return p.kind !== 'exact' && p.candidate.length <= SHORT_LISTED_WORD;
+}
+
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
@@ -213,9 +231,9 @@ export function screenParty(
         // A weak alias alone stays below the match threshold, and a weak alias of one word ("Musa",
         // "Chairman", "SAI") below review: evidence (date of birth, country) may lift it.
         const score =
-          name.quality === 'weak'
+          name.quality === 'weak' || (query.type === 'any' && shortWordNear(form, name.form, cmp))
             ? Math.min(
-                cmp.score * QUALITY_FACTOR.weak,
+                cmp.score * QUALITY_FACTOR[name.quality],
                 (oneWord(name.form) ? thresholds.review : thresholds.match) - 0.001,
               )
             : cmp.score * QUALITY_FACTOR[name.quality];
