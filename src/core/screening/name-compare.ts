@@ -256,6 +256,13 @@ interface Side {
   weightRarity: ((token: string) => number) | undefined;
   weightsPlain: Float64Array | undefined;
   weightsLegal: Float64Array | undefined;
+  /**
+   * First letters (one bit each, `letterBit`) of the tokens a join may start with (all but the
+   * last) and of the tokens a join may make (five letters or more): when the one side's first set
+   * and the other's second share no bit, `joinTokens` has nothing to try. -1 until computed.
+   */
+  joinStarts: number;
+  joinTargets: number;
 }
 
 function weightOf(token: string, role: number): number {
@@ -310,6 +317,8 @@ function newSide(
     weightRarity: undefined,
     weightsPlain: undefined,
     weightsLegal: undefined,
+    joinStarts: -1,
+    joinTargets: -1,
   };
 }
 
@@ -319,6 +328,8 @@ function newSide(
  */
 function joinTokens(a: Side, b: Side, abjad: boolean, syllabic: boolean): Side {
   if (a.tokens.length < 2) return a;
+  // Written with vowels, a join starts with a token of `a` that begins a target of `b`.
+  if (!abjad && (joinStarts(a) & joinTargets(b)) === 0) return a;
   for (let j = 0; j < b.tokens.length; j++) {
     // Joined as written: a legal form glued to the name ("SiemensAG") is joined by its letters.
     const target = b.written[j]!;
@@ -397,6 +408,28 @@ function joinMayMatch(tokens: string[], i: number, span: number, target: string)
   let length = 0;
   for (let k = i; k < i + span; k++) length += tokens[k]!.length;
   return Math.abs(length - target.length) <= 2;
+}
+
+function letterBit(token: string): number {
+  return 1 << (token.charCodeAt(0) % 31);
+}
+
+function joinStarts(side: Side): number {
+  if (side.joinStarts < 0) {
+    let bits = 0;
+    for (let i = 0; i + 1 < side.written.length; i++) bits |= letterBit(side.written[i]!);
+    side.joinStarts = bits;
+  }
+  return side.joinStarts;
+}
+
+function joinTargets(side: Side): number {
+  if (side.joinTargets < 0) {
+    let bits = 0;
+    for (const t of side.written) if (t.length >= 5) bits |= letterBit(t);
+    side.joinTargets = bits;
+  }
+  return side.joinTargets;
 }
 
 /** True when some token (not the last) of `tokens` is a proper prefix of `target`. */
