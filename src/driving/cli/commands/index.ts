@@ -16,6 +16,7 @@ import { registerScreenCommand } from './screen.ts';
 import { registerSeizuresCommand } from './seizures.ts';
 import { registerSelectionCommand } from './selection.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerSubstancesCommand } from './substances.ts';
 
 /**
  * Every `greenlane` sub-command registers itself here, one module per command group
@@ -38,4 +39,5 @@ export function registerCommands(program: Command, context: CliContext = {}): vo
   registerAlertsCommand(program, context);
   registerSeizuresCommand(program);
   registerPartnersCommands(program);
+  registerSubstancesCommand(program);
 }
