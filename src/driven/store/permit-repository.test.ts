@@ -16,6 +16,7 @@ import { StoreError } from '../database/store-error.ts';
 import { environmentReference } from '../reference/environment-reference.ts';
 import type { DeclarationStore } from './declaration-store.ts';
 import { LifecycleRepository } from './lifecycle-repository.ts';
+import { PermitReports, reportCsv } from './permit-reports.ts';
 import { PermitRepository, type RegisterInput } from './permit-repository.ts';
 
 const reference = environmentReference(environmentDir({}));
@@ -161,6 +162,84 @@ for (const dialect of DIALECTS) {
         [1, 400, 'amendment'],
         [2, 300, 'cancellation'],
       ]);
+    });
+
+    it('reports quota used and left per trader and substance, imports per substance, CITES trade by species', async () => {
+      const parrots = {
+        kind: 'cites-permit',
+        number: 'CITES-1',
+        direction: 'import',
+        trader: 'TR-1',
+        issuingCountry: 'NL',
+        species: 'psittacus  erithacus',
+        appendix: 'I',
+        purpose: 'T',
+        source: 'C',
+        quantity: 6,
+        unit: 'pieces',
+        validFrom: '2026-01-01T00:00:00Z',
+        validUntil: '2026-12-31T00:00:00Z',
+      };
+      await permits.load(A, inputs(licence('LIC-1'), quota, parrots), reference, 'clerk');
+      const birds = declaration('P1', {
+        importer: { id: 'TR-1' },
+        items: [
+          {
+            sequence: 1,
+            hsCode: '010632',
+            hsEdition: '2022',
+            originCountry: 'CN',
+            supplementaryQuantity: 4,
+            documents: [{ type: 'C400', reference: 'CITES-1' }],
+          },
+        ],
+      });
+      await store.saveAssessments(A, [item(shipment('D1', 'LIC-1', 400)), item(birds)]);
+      await release('D1');
+      await release('P1');
+      const reports = new PermitReports(conn);
+      expect(await reports.run(A, 'quota', 2026)).toEqual([
+        {
+          year: 2026,
+          trader: 'TR-1',
+          control: 'hfc',
+          substance: 'R-410A',
+          tonnes: 0.4,
+          odpTonnes: 0,
+          co2eqTonnes: 835,
+          quotaTonnesLeft: null,
+          quotaOdpTonnesLeft: null,
+          quotaCo2eqTonnesLeft: 3165,
+        },
+      ]);
+      expect(await reports.run(A, 'imports', 2026)).toEqual([
+        {
+          year: 2026,
+          substance: 'R-410A',
+          control: 'hfc',
+          metricTonnes: 0.4,
+          odpTonnes: 0,
+          co2eqTonnes: 835,
+          releases: 1,
+        },
+      ]);
+      const cites = await reports.run(A, 'cites', 2026);
+      expect(cites).toEqual([
+        {
+          year: 2026,
+          species: 'Psittacus erithacus',
+          appendix: 'I',
+          direction: 'import',
+          partnerCountry: null,
+          quantity: 4,
+          unit: 'pieces',
+          releases: 1,
+        },
+      ]);
+      expect(reportCsv(cites)).toBe(
+        'year,species,appendix,direction,partnerCountry,quantity,unit,releases\r\n2026,Psittacus erithacus,I,import,,4,pieces,1\r\n',
+      );
+      expect(await reports.run(B, 'imports', 2026)).toEqual([]);
     });
 
     it('refuses a release over the balance or the quota and writes nothing of it', async () => {

@@ -4,6 +4,12 @@ import { EnvironmentError } from '../../../core/environment/environment-error.ts
 import { StoreError } from '../../../driven/database/store-error.ts';
 import { registerRecords } from '../../../driven/input/register-records.ts';
 import { environmentReference } from '../../../driven/reference/environment-reference.ts';
+import {
+  PERMIT_REPORTS,
+  type PermitReport,
+  PermitReports,
+  reportCsv,
+} from '../../../driven/store/permit-reports.ts';
 import { PermitRepository } from '../../../driven/store/permit-repository.ts';
 import { defaultDatabaseUrl, environmentDir, installationConfig } from '../../../installation/config.ts';
 import { withInstallation } from '../../../installation/installation.ts';
@@ -84,4 +90,31 @@ export function registerPermitsCommand(program: Command): void {
         );
       process.stdout.write(`${JSON.stringify(view)}\n`);
     });
+  permits
+    .command('report')
+    .description(
+      'quota: used and left per trader and substance; imports: per substance (Article 7 style); cites: trade by species',
+    )
+    .argument('<report>', PERMIT_REPORTS.join(' | '))
+    .requiredOption('--year <yyyy>', 'the calendar year')
+    .option('--format <format>', 'csv or ndjson', 'csv')
+    .option(...ADMINISTRATION_OPTION)
+    .option('--db <url>', 'database URL', defaultDatabaseUrl())
+    .action(
+      async (report: string, flags: { year: string; format: string; administration: string; db: string }) => {
+        if (!(PERMIT_REPORTS as readonly string[]).includes(report))
+          throw new UsageError(`report must be one of ${PERMIT_REPORTS.join(', ')}`);
+        const year = Number(flags.year);
+        if (!Number.isInteger(year) || year < 1987 || year > 2200)
+          throw new UsageError('--year must be a year such as 2026');
+        if (flags.format !== 'csv' && flags.format !== 'ndjson')
+          throw new UsageError('--format must be csv or ndjson');
+        const rows = await withInstallation(installationConfig(flags.db), { log: false }, (inst) =>
+          new PermitReports(inst.conn).run(flags.administration, report as PermitReport, year),
+        );
+        process.stdout.write(
+          flags.format === 'csv' ? reportCsv(rows) : rows.map((r) => `${JSON.stringify(r)}\n`).join(''),
+        );
+      },
+    );
 }
