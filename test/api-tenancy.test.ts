@@ -44,6 +44,8 @@ interface Objects {
   receivedAlertId: string;
   seizureId: string;
   cashId: string;
+  /** A permit in the administration's register. */
+  permitNumber: string;
   groupId: string;
   /** The administration's federation partner. */
   partnerName: string;
@@ -64,6 +66,23 @@ interface Recipe {
   object?: keyof Objects | 'fresh declaration' | 'pending clearance' | 'fresh alert';
   call(id: string, f: Fixture): Call;
 }
+
+/** A CITES permit of an administration whose trader and number carry its secret marker. */
+const markedPermit = (admin: Admin, number: string) => ({
+  kind: 'cites-permit',
+  number,
+  direction: 'import',
+  trader: `${admin}SECRET-TRADER`,
+  issuingCountry: 'NL',
+  species: 'Psittacus erithacus',
+  appendix: 'I',
+  purpose: 'T',
+  source: 'C',
+  quantity: 2,
+  unit: 'pieces',
+  validFrom: '2026-01-01T00:00:00Z',
+  validUntil: '2026-12-31T00:00:00Z',
+});
 
 const jsonPost = (body: unknown): RequestInit => ({
   method: 'POST',
@@ -255,6 +274,14 @@ const RECIPES: Record<RouteKey, Recipe> = {
     }),
   },
   'GET /v1/cash-declarations': { call: () => ({ path: '/v1/cash-declarations?limit=1000' }) },
+  'POST /v1/permits': {
+    call: (_id, f) => ({
+      path: '/v1/permits',
+      init: jsonPost({ records: [markedPermit('XA', `XA-PERMIT-${f.next()}`)] }),
+    }),
+  },
+  'GET /v1/permits': { call: () => ({ path: '/v1/permits?limit=1000' }) },
+  'GET /v1/permits/{number}': { object: 'permitNumber', call: (id) => ({ path: `/v1/permits/${enc(id)}` }) },
   'GET /v1/cash-declarations/{id}': {
     object: 'cashId',
     call: (id) => ({ path: `/v1/cash-declarations/${enc(id)}` }),
@@ -440,6 +467,8 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
     );
     const cashId = `${admin}SECRET-C1`;
     expect((await post('/v1/cash-declarations', markedCash(admin, cashId))).status).toBe(201);
+    const permitNumber = `${admin}SECRET-PERMIT1`;
+    expect((await post('/v1/permits', { records: [markedPermit(admin, permitNumber)] })).status).toBe(201);
     const group = await post('/v1/groups', markedGroup(admin));
     expect(group.status).toBe(201);
     const groupId = ((await group.json()) as { group: { id: string } }).group.id;
@@ -471,6 +500,7 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
       receivedAlertId,
       seizureId,
       cashId,
+      permitNumber,
       groupId,
       partnerName: peerName(admin),
     };
@@ -498,6 +528,7 @@ async function foreignState(f: Fixture) {
     feedback,
     seizures: await asXB('/v1/seizures?form=national&limit=1000'),
     cash: ((await asXB('/v1/cash-declarations?limit=1000')) as { items: unknown[] }).items.length,
+    permits: await asXB('/v1/permits?limit=1000'),
     groups: await asXB('/v1/groups'),
     posts: await asXB(`/v1/groups/${f.objects.XB.groupId}/posts`),
     // XB's shares, but for the issue of the fresh alerts made as targets (counted in alertTargets).

@@ -7,9 +7,11 @@ import type { StoreConnection } from '../driven/database/database.ts';
 import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
 import type { ScreeningContext } from '../driven/lists/screening-context.ts';
 import { type LoadedProfile, loadProfiles } from '../driven/profiles/load-profiles.ts';
+import { environmentReference } from '../driven/reference/environment-reference.ts';
+import { referenceData } from '../driven/reference/file-reference-data.ts';
 import { AlertRepository } from '../driven/store/alert-repository.ts';
 import type { DeclarationStore } from '../driven/store/declaration-store.ts';
-import type { InstallationConfig } from './config.ts';
+import { environmentDir, type InstallationConfig } from './config.ts';
 import { logDecisions } from './ledger-recording.ts';
 import { openRiskSources, type RiskSources } from './risk-sources.ts';
 import {
@@ -109,6 +111,10 @@ export async function openAssessment(
     ...(options.modelFile ? { modelFile: options.modelFile } : {}),
     policy,
     selectionKey: key,
+    permitChecks: {
+      reference: referenceData(parts.config.dataDirectory),
+      environment: environmentReference(environmentDir(parts.config.env)),
+    },
   });
   const deps = assessmentDeps({
     dataDir: parts.config.dataDirectory,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { environmentReferenceDir } from '../driven/reference/environment-reference.ts';
 
 /** The repository (package) root, whatever the current working directory is. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -131,4 +132,13 @@ export function rateLimits(env: NodeJS.ProcessEnv = process.env): RateLimits {
  */
 export function screeningWorkers(env: NodeJS.ProcessEnv = process.env): number {
   return integerSetting(env, 'GREENLANE_SCREENING_WORKERS', DEFAULT_SCREENING_WORKERS, { min: 0, max: 16 });
+}
+
+/**
+ * The environmental reference tables (substances, blends, CITES species): `GREENLANE_ENVIRONMENT_DIR`,
+ * else `<data directory>/environment` when an installation put the official tables there, else the
+ * curated tables in `reference/environment` (see their SOURCE.md).
+ */
+export function environmentDir(env: NodeJS.ProcessEnv = process.env): string {
+  return environmentReferenceDir(dataDir(env), PACKAGE_ROOT, env);
 }

@@ -1,8 +1,10 @@
 import type { SavedAssessment, SignalSource } from '../app/assess.ts';
 import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
 import type { Declaration } from '../core/declaration/declaration.ts';
+import type { EnvironmentReference } from '../core/environment/environment-reference.ts';
 import { GreenlaneError } from '../core/error.ts';
 import type { ModelTarget } from '../core/model/customs-record.ts';
+import type { ReferenceData } from '../core/reference/reference-data.ts';
 import {
   type DeclarationScreening,
   screenDeclarationParties,
@@ -13,6 +15,8 @@ import type { ScreeningContext } from '../driven/lists/screening-context.ts';
 import { ModelFileError, readModelFile } from '../driven/model/model-file.ts';
 import { ModelRegistry, ModelRegistryError } from '../driven/model/model-registry.ts';
 import { createModelSignalSource } from '../driven/model/model-signal-source.ts';
+import { PermitRepository } from '../driven/store/permit-repository.ts';
+import { createPermitSignalSource } from '../driven/store/permit-signal-source.ts';
 
 /** Model probability at which a declaration needs a documentary check, and a physical inspection. */
 export const MODEL_THRESHOLDS = { yellowAt: 0.5, redAt: 0.8 } as const;
@@ -51,6 +55,11 @@ export interface RiskSourceOptions {
   policy: SelectionPolicy;
   /** The secret key exploration draws from (as random selection does). */
   selectionKey: SelectionKey;
+  /**
+   * Check the permits, licences and quotas of environmentally sensitive goods against the
+   * register (docs/ENVIRONMENT.md) with these reference tables; no permit checks when absent.
+   */
+  permitChecks?: { reference: ReferenceData; environment: EnvironmentReference };
 }
 
 const MODEL_TARGETS: readonly ModelTarget[] = ['fraud', 'critical'];
@@ -141,6 +150,13 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
       versions: (administration) =>
         Object.assign({}, ...models.of(administration).map((s) => s.versions(administration))),
     });
+  }
+
+  if (options.permitChecks) {
+    sources.push(
+      createPermitSignalSource({ permits: new PermitRepository(options.conn), ...options.permitChecks }),
+    );
+    describe.push(`permit checks: environment reference ${options.permitChecks.environment.version}`);
   }
 
   return {

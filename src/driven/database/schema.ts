@@ -1,5 +1,6 @@
 import type { AlertTables } from './alert-tables.ts';
 import type { CoreTables } from './core-tables.ts';
+import type { EnvironmentTables } from './environment-tables.ts';
 import type { FederationTables } from './federation-tables.ts';
 import type { LedgerTables } from './ledger-tables.ts';
 import type { ModelTables } from './model-tables.ts';
@@ -13,6 +14,7 @@ import type { SharingTables } from './sharing-tables.ts';
 export interface Database
   extends AlertTables,
     CoreTables,
+    EnvironmentTables,
     FederationTables,
     LedgerTables,
     ModelTables,

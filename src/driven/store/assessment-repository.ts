@@ -33,6 +33,7 @@ import {
 } from './declaration-rows.ts';
 import { decisionRecord, type LedgerRecordInput, writeLedgerRecords } from './ledger-records.ts';
 import type { LifecycleEventName } from './lifecycle-records.ts';
+import { returnConsumptions } from './permit-consumption.ts';
 import { rejectRows } from './reject-repository.ts';
 import { type Db, IN_LIST, requireAdministration, retryingConflicts, SYSTEM_ACTOR } from './store-support.ts';
 
@@ -215,6 +216,9 @@ export class AssessmentRepository implements Omit<AssessmentStore, 'recordOutcom
         .where('declaration_id', 'in', ids)
         .execute();
     }
+    // An amended declaration gives back what its released version took from permits and quotas.
+    if (amendedStored.length > 0)
+      await returnConsumptions(trx, admin, amendedStored, 'amendment', SYSTEM_ACTOR, receivedAt);
     await this.bulk.insert(trx, 'declaration_versions', versions);
     await this.bulk.insert(trx, 'decisions', decisions);
     await writeLedgerRecords(trx, records);

@@ -18,6 +18,8 @@ export type RecordKind =
   | 'list-version'
   | 'seizure'
   | 'cash-declaration'
+  /** A permit balance or quota taken at release (`<admin>/<id>`), or given back (`<admin>/<id>/return`). */
+  | 'permit-consumption'
   /** An item shared with partners (its content is the SharedItem: the leaf is `sharedItemLogEntry`). */
   | 'shared-item';
 
@@ -275,6 +277,15 @@ export class LedgerRecordStore {
           "administration || '/' || id",
           'cash_declarations',
           "'cash declaration ' || id || ' (administration ' || administration || ')'",
+        ),
+      ],
+      [
+        'permit-consumption',
+        missing(
+          'permit-consumption',
+          "administration || '/' || id",
+          'permit_consumptions',
+          "'consumption of permit ' || permit_number || ' by ' || declaration_id || ' (administration ' || administration || ')'",
         ),
       ],
       [

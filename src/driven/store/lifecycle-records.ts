@@ -11,6 +11,8 @@ export const LIFECYCLE_EVENTS = [
   'inspection_end',
   'outcome',
   'release',
+  /** The declaration was cancelled (invalidated): what its release took from permits is given back. */
+  'cancellation',
 ] as const;
 export type LifecycleEventName = (typeof LIFECYCLE_EVENTS)[number];
 

@@ -33,6 +33,7 @@ import {
   type StoredEvent,
   type StoredOutcome,
 } from './lifecycle-records.ts';
+import { consumeOnRelease, returnConsumptions } from './permit-consumption.ts';
 import { boundedText, checkChannel, type Db, IN_LIST, notFound } from './store-support.ts';
 
 /** Events a client may report; `decision` and `outcome` come only from their own methods. */
@@ -42,6 +43,7 @@ const REPORTABLE_EVENTS: ReadonlySet<LifecycleEventName> = new Set([
   'inspection_start',
   'inspection_end',
   'release',
+  'cancellation',
 ]);
 
 /** How a reported event moves the declaration's status. */
@@ -271,6 +273,9 @@ export class LifecycleRepository {
         throw new StoreError('INVALID_INPUT', `${id} has no version ${version}`);
       }
       const event = await this.insertEvent(trx, admin, id, version, input.event, at, who);
+      // Permit balances and quotas move in the release's own transaction (docs/ENVIRONMENT.md).
+      if (input.event === 'release') await consumeOnRelease(trx, admin, id, version, who, at);
+      if (input.event === 'cancellation') await returnConsumptions(trx, admin, [id], 'cancellation', who, at);
       const status = STATUS_AFTER[input.event];
       if (status) {
         await trx

@@ -10,12 +10,14 @@ import { registerLogCommand } from './log.ts';
 import { registerModelCommand } from './model.ts';
 import { registerOverrideCommand } from './override.ts';
 import { registerPartnersCommands } from './partners.ts';
+import { registerPermitsCommand } from './permits.ts';
 import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
 import { registerScreenCommand } from './screen.ts';
 import { registerSeizuresCommand } from './seizures.ts';
 import { registerSelectionCommand } from './selection.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerSubstancesCommand } from './substances.ts';
 
 /**
  * Every `greenlane` sub-command registers itself here, one module per command group
@@ -38,4 +40,6 @@ export function registerCommands(program: Command, context: CliContext = {}): vo
   registerAlertsCommand(program, context);
   registerSeizuresCommand(program);
   registerPartnersCommands(program);
+  registerSubstancesCommand(program);
+  registerPermitsCommand(program);
 }

@@ -16,6 +16,7 @@ import { registerGroupRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
 import { type LogRouteDeps, logRoutes } from './log.ts';
 import { partnerRoutes } from './partners.ts';
+import { permitRoutes } from './permits.ts';
 import { queueRoutes } from './queue.ts';
 import { type ScreeningRouteDeps, screeningRoutes } from './screening.ts';
 import { registerSeizureRoutes } from './seizures.ts';
@@ -79,6 +80,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
     alertRoutes({ alerts: deps.alerts }),
     sharingRoutes(deps),
+    permitRoutes({ conn: deps.conn }),
     ...(deps.log
       ? [
           {

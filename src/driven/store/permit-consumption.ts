@@ -1,0 +1,296 @@
+import { sql } from 'kysely';
+import type { Declaration } from '../../core/declaration/declaration.ts';
+import { BALANCE_EPSILON, itemQuantity } from '../../core/environment/permit.ts';
+import { StoreError } from '../database/store-error.ts';
+import { timeOrderedId } from '../database/time-ordered-id.ts';
+import { type LedgerRecordInput, writeLedgerRecords } from './ledger-records.ts';
+import { type Db, IN_LIST } from './store-support.ts';
+
+/**
+ * Consumption of permit balances and quotas at release (docs/ENVIRONMENT.md, "Consumption"). Runs
+ * inside the transaction of the release, amendment or cancellation: each take is a conditional
+ * UPDATE (`balance >= q`, `used + t <= limit`), so two releases racing for the last tonnes cannot
+ * both succeed on SQLite (one writer) nor on PostgreSQL (the second UPDATE waits for the row lock
+ * and re-checks its WHERE on the committed row). A take that does not fit refuses the release
+ * with `CONFLICT` and nothing of it is written.
+ */
+
+/** A consumption or its return, as the transparency log records it. */
+function consumptionRecord(
+  admin: string,
+  id: string,
+  action: 'consume' | 'return',
+  content: Record<string, unknown>,
+): LedgerRecordInput {
+  return {
+    kind: 'permit-consumption',
+    recordId: action === 'consume' ? `${admin}/${id}` : `${admin}/${id}/return`,
+    administration: admin,
+    content: { administration: admin, id, action, ...content },
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e9) / 1e9;
+}
+
+/**
+ * Takes the released version's declared quantities from the balances of the register documents
+ * its goods items reference, and ODS licences' tonnes, ODP tonnes and CO2-eq tonnes from the
+ * trader's annual quota. A version already consumed is not consumed twice; what an earlier version
+ * of the declaration consumed is given back first (it was amended since).
+ *
+ * @throws StoreError `CONFLICT` when a balance or quota has no room left (the release is refused).
+ */
+export async function consumeOnRelease(
+  trx: Db,
+  admin: string,
+  declarationId: string,
+  version: number,
+  actor: string,
+  at: string,
+): Promise<number> {
+  const active = await trx
+    .selectFrom('permit_consumptions')
+    .select(['version'])
+    .where('administration', '=', admin)
+    .where('declaration_id', '=', declarationId)
+    .where('returned_at', 'is', null)
+    .execute();
+  if (active.some((r) => Number(r.version) === version)) return 0;
+  if (active.length > 0) await returnConsumptions(trx, admin, [declarationId], 'amendment', actor, at);
+
+  const stored = await trx
+    .selectFrom('declaration_versions')
+    .select('content')
+    .where('administration', '=', admin)
+    .where('declaration_id', '=', declarationId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  if (!stored) return 0;
+  const declaration = JSON.parse(stored.content) as Declaration;
+  const references = [
+    ...new Set(declaration.items.flatMap((item) => (item.documents ?? []).map((d) => d.reference.trim()))),
+  ];
+  if (references.length === 0) return 0;
+  const permits = new Map<string, Awaited<ReturnType<typeof readPermits>>[number]>();
+  for (let i = 0; i < references.length; i += IN_LIST)
+    for (const p of await readPermits(trx, admin, references.slice(i, i + IN_LIST))) permits.set(p.number, p);
+
+  const records: LedgerRecordInput[] = [];
+  const year = Number(at.slice(0, 4));
+  for (const item of declaration.items) {
+    for (const doc of item.documents ?? []) {
+      const permit = permits.get(doc.reference.trim());
+      if (!permit || permit.status !== 'valid') continue;
+      const quantity = itemQuantity(item, permit.unit);
+      if (quantity === undefined) continue;
+      const taken = await trx
+        .updateTable('permits')
+        .set({ balance: sql`balance - ${quantity}` })
+        .where('administration', '=', admin)
+        .where('number', '=', permit.number)
+        .where('status', '=', 'valid')
+        .where('balance', '>=', quantity - BALANCE_EPSILON)
+        .executeTakeFirst();
+      if (Number(taken.numUpdatedRows) !== 1) {
+        const now = await readPermits(trx, admin, [permit.number]);
+        throw new StoreError(
+          'CONFLICT',
+          `permit ${permit.number} has ${round(now[0]?.balance ?? 0)} ${permit.unit} left: releasing ${declarationId} item ${item.sequence} needs ${quantity}`,
+        );
+      }
+      const tonnes = permit.unit === 'kg' ? quantity / 1000 : 0;
+      const odpTonnes = permit.odp === null ? 0 : round(tonnes * permit.odp);
+      const co2eqTonnes = permit.gwp === null ? 0 : round(tonnes * permit.gwp);
+      const quotaYear = permit.year ?? year;
+      if (permit.control !== null)
+        await takeQuota(trx, admin, permit, quotaYear, { tonnes, odpTonnes, co2eqTonnes });
+      const id = timeOrderedId();
+      const row = {
+        administration: admin,
+        id,
+        permit_number: permit.number,
+        declaration_id: declarationId,
+        version,
+        item_sequence: item.sequence,
+        trader: permit.trader,
+        subject: permit.subject,
+        quantity,
+        unit: permit.unit,
+        tonnes: round(tonnes),
+        odp_tonnes: odpTonnes,
+        co2eq_tonnes: co2eqTonnes,
+        year: quotaYear,
+        control: permit.control,
+        direction: permit.direction,
+        partner_country: permit.partner_country,
+        consumed_at: at,
+        consumed_by: actor,
+        returned_at: null,
+        returned_by: null,
+        return_reason: null,
+      };
+      await trx.insertInto('permit_consumptions').values(row).execute();
+      records.push(
+        consumptionRecord(admin, id, 'consume', {
+          permit: permit.number,
+          declarationId,
+          version,
+          item: item.sequence,
+          quantity,
+          unit: permit.unit,
+          tonnes: row.tonnes,
+          odpTonnes,
+          co2eqTonnes,
+          at,
+        }),
+      );
+    }
+  }
+  await writeLedgerRecords(trx, records);
+  return records.length;
+}
+
+async function readPermits(trx: Db, admin: string, numbers: readonly string[]) {
+  const rows = await trx
+    .selectFrom('permits')
+    .select([
+      'number',
+      'status',
+      'unit',
+      'balance',
+      'trader',
+      'subject',
+      'year',
+      'odp',
+      'gwp',
+      'control',
+      'direction',
+      'partner_country',
+    ])
+    .where('administration', '=', admin)
+    .where('number', 'in', numbers)
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    balance: Number(r.balance),
+    year: r.year === null ? null : Number(r.year),
+    odp: r.odp === null ? null : Number(r.odp),
+    gwp: r.gwp === null ? null : Number(r.gwp),
+  }));
+}
+
+/** Adds a take to the trader's quota of the year, only while every limit that is set still holds. */
+async function takeQuota(
+  trx: Db,
+  admin: string,
+  permit: { trader: string; control: string | null; number: string },
+  year: number,
+  take: { tonnes: number; odpTonnes: number; co2eqTonnes: number },
+): Promise<void> {
+  const control = permit.control ?? 'ods';
+  const result = await trx
+    .updateTable('permit_quotas')
+    .set({
+      used_tonnes: sql`used_tonnes + ${take.tonnes}`,
+      used_odp_tonnes: sql`used_odp_tonnes + ${take.odpTonnes}`,
+      used_co2eq_tonnes: sql`used_co2eq_tonnes + ${take.co2eqTonnes}`,
+    })
+    .where('administration', '=', admin)
+    .where('trader', '=', permit.trader)
+    .where('year', '=', year)
+    .where('control', '=', control)
+    .where(
+      sql<boolean>`(limit_tonnes is null or used_tonnes + ${take.tonnes} <= limit_tonnes + ${BALANCE_EPSILON})`,
+    )
+    .where(
+      sql<boolean>`(limit_odp_tonnes is null or used_odp_tonnes + ${take.odpTonnes} <= limit_odp_tonnes + ${BALANCE_EPSILON})`,
+    )
+    .where(
+      sql<boolean>`(limit_co2eq_tonnes is null or used_co2eq_tonnes + ${take.co2eqTonnes} <= limit_co2eq_tonnes + ${BALANCE_EPSILON})`,
+    )
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 1) return;
+  const quota = await trx
+    .selectFrom('permit_quotas')
+    .selectAll()
+    .where('administration', '=', admin)
+    .where('trader', '=', permit.trader)
+    .where('year', '=', year)
+    .where('control', '=', control)
+    .executeTakeFirst();
+  // No quota registered for the trader and year: the licence's balance alone limits the release.
+  if (!quota) return;
+  throw new StoreError(
+    'CONFLICT',
+    `the ${control} quota ${year} of ${permit.trader} has no room for ${take.tonnes} t (${take.odpTonnes} ODP t, ${take.co2eqTonnes} CO2-eq t) under licence ${permit.number}: used ${round(Number(quota.used_tonnes))} t / ${round(Number(quota.used_odp_tonnes))} ODP t / ${round(Number(quota.used_co2eq_tonnes))} CO2-eq t`,
+  );
+}
+
+/**
+ * Gives back what the declarations' active consumptions took (an amendment or a cancellation):
+ * balances and quotas grow again, the consumptions are marked returned, each return is logged.
+ */
+export async function returnConsumptions(
+  trx: Db,
+  admin: string,
+  declarationIds: readonly string[],
+  reason: 'amendment' | 'cancellation',
+  actor: string,
+  at: string,
+): Promise<number> {
+  const records: LedgerRecordInput[] = [];
+  for (let i = 0; i < declarationIds.length; i += IN_LIST) {
+    const rows = await trx
+      .selectFrom('permit_consumptions')
+      .selectAll()
+      .where('administration', '=', admin)
+      .where('declaration_id', 'in', declarationIds.slice(i, i + IN_LIST))
+      .where('returned_at', 'is', null)
+      .execute();
+    for (const r of rows) {
+      const marked = await trx
+        .updateTable('permit_consumptions')
+        .set({ returned_at: at, returned_by: actor, return_reason: reason })
+        .where('administration', '=', admin)
+        .where('id', '=', r.id)
+        .where('returned_at', 'is', null)
+        .executeTakeFirst();
+      // Another transaction returned it first: its give-back already happened.
+      if (Number(marked.numUpdatedRows) !== 1) continue;
+      await trx
+        .updateTable('permits')
+        .set({ balance: sql`balance + ${Number(r.quantity)}` })
+        .where('administration', '=', admin)
+        .where('number', '=', r.permit_number)
+        .execute();
+      if (r.control !== null)
+        await trx
+          .updateTable('permit_quotas')
+          .set({
+            used_tonnes: sql`used_tonnes - ${Number(r.tonnes)}`,
+            used_odp_tonnes: sql`used_odp_tonnes - ${Number(r.odp_tonnes)}`,
+            used_co2eq_tonnes: sql`used_co2eq_tonnes - ${Number(r.co2eq_tonnes)}`,
+          })
+          .where('administration', '=', admin)
+          .where('trader', '=', r.trader)
+          .where('year', '=', Number(r.year))
+          .where('control', '=', r.control)
+          .execute();
+      records.push(
+        consumptionRecord(admin, r.id, 'return', {
+          permit: r.permit_number,
+          declarationId: r.declaration_id,
+          version: Number(r.version),
+          quantity: Number(r.quantity),
+          unit: r.unit,
+          reason,
+          at,
+        }),
+      );
+    }
+  }
+  await writeLedgerRecords(trx, records);
+  return records.length;
+}
