@@ -3,7 +3,7 @@ import { intrinsicValue } from '../core/ecommerce/consignment.ts';
 import { CONSIGNMENT_FEATURES } from '../core/ecommerce/consignment-model.ts';
 import { validateConsignment } from '../core/ecommerce/consignment-validation.ts';
 import { type ConsignmentLane, decideConsignment, openConsignmentLane } from '../core/ecommerce/lane.ts';
-import { type Lane, toEur } from '../core/ecommerce/lane-config.ts';
+import { type ConsignmentCheck, type Lane, toEur } from '../core/ecommerce/lane-config.ts';
 import type { AssessedConsignment, ConsignmentStore } from './ports/consignment-store.ts';
 import type { InputRecord } from './ports/input-record.ts';
 
@@ -13,7 +13,7 @@ export interface ConsignmentDecisionLine {
   consignmentId: string;
   lane: Lane;
   score: number;
-  reasons: Array<{ check: string; code: string; message: string }>;
+  reasons: Array<{ check: ConsignmentCheck; code: string; message: string }>;
   modelScore?: number;
   /** Time the lane took for this consignment (validation and decision, not storage), milliseconds. */
   ms: number;

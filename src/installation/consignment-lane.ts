@@ -31,8 +31,11 @@ export interface ConsignmentLaneParts {
   /** Store decisions on this connection; without it nothing is stored. */
   conn?: StoreConnection;
   config?: LaneConfig;
-  /** Decide with the model (default true; the first call trains it, a few seconds). */
-  model?: boolean;
+  /**
+   * Decide with the model: `true` (default) trains it now, `lazy` at the first batch (a server
+   * starts without waiting; its first batch waits a few seconds), `false` never.
+   */
+  model?: boolean | 'lazy';
 }
 
 export interface ConsignmentLaneService {
@@ -50,7 +53,7 @@ export interface ConsignmentLaneService {
  */
 export function openConsignmentLaneService(parts: ConsignmentLaneParts): ConsignmentLaneService {
   const config = parts.config ?? DEFAULT_LANE_CONFIG;
-  const model = parts.model === false ? undefined : laneModel(config);
+  const model = parts.model === false || parts.model === 'lazy' ? undefined : laneModel(config);
   const lane = openConsignmentLane({
     ref: referenceData(parts.dataDirectory),
     config,
@@ -58,13 +61,26 @@ export function openConsignmentLaneService(parts: ConsignmentLaneParts): Consign
     ...(model ? { model } : {}),
   });
   const repository = parts.conn ? new ConsignmentRepository(parts.conn) : undefined;
+  const service = createConsignmentService({ lane, ...(repository ? { store: repository } : {}) });
   return {
     lane,
-    service: createConsignmentService({ lane, ...(repository ? { store: repository } : {}) }),
+    service:
+      parts.model === 'lazy'
+        ? {
+            assessConsignments: (administration, records, options) => {
+              lane.model ??= laneModel(config);
+              return service.assessConsignments(administration, records, options);
+            },
+          }
+        : service,
     ...(repository ? { repository } : {}),
     describe: [
       `e-commerce lane: screening ${parts.screening ? 'of sellers and platforms on' : 'off'}, model ${
-        model ? `${model.trees} trees (generated training set, seed ${model.training.seed})` : 'off'
+        model
+          ? `${model.trees} trees (generated training set, seed ${model.training.seed})`
+          : parts.model === 'lazy'
+            ? 'trained at the first batch'
+            : 'off'
       }, decisions ${repository ? 'stored' : 'not stored'}`,
     ],
   };

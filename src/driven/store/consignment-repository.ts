@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { AssessedConsignment, ConsignmentStore } from '../../app/ports/consignment-store.ts';
 import type { Consignment } from '../../core/ecommerce/consignment.ts';
-import type { LaneReason } from '../../core/ecommerce/lane-config.ts';
+import type { Lane, LaneReason } from '../../core/ecommerce/lane-config.ts';
 import type { ConsignmentsTable } from '../database/consignment-tables.ts';
 import type { StoreConnection } from '../database/database.ts';
 import { BulkWriter } from './bulk-writer.ts';
@@ -10,7 +10,7 @@ import { type Db, notFound, requireAdministration, retryingConflicts } from './s
 /** A stored consignment with its decision, as `GET /v1/consignments/{id}` shows it. */
 export interface StoredConsignment {
   consignment: Consignment;
-  lane: string;
+  lane: Lane;
   score: number;
   reasons: LaneReason[];
   valueEur: number | null;
@@ -104,7 +104,7 @@ export class ConsignmentRepository implements ConsignmentStore {
     if (!row) throw notFound(`consignment ${id}`);
     return {
       consignment: JSON.parse(row.content) as Consignment,
-      lane: row.lane,
+      lane: row.lane as Lane,
       score: row.score,
       reasons: JSON.parse(row.reasons) as LaneReason[],
       valueEur: row.value_eur,
