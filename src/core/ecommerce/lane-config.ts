@@ -86,7 +86,8 @@ export const DEFAULT_LANE_CONFIG: LaneConfig = {
   lightFactor: 0.5,
   splitWindowHours: 72,
   embargoedCountries: ['CU', 'IR', 'KP', 'SY'],
-  model: { hold: 0.8 },
+  // Chosen by `npm run eval:ecommerce` on its tuning set: the lowest threshold holding at most 1 % of clean parcels.
+  model: { hold: 0.5 },
 };
 
 /** A value in euro, or undefined when the currency has no rate. */
