@@ -90,6 +90,9 @@ async function run(
   }
   const seconds = (performance.now() - started) / 1000;
   const sorted = times.subarray(0, n).sort();
+  process.stderr.write(
+    `${label}: ${Math.round(records.length / seconds)}/s, load ${loadavg()[0]!.toFixed(1)}\n`,
+  );
   return {
     label,
     consignments: records.length,
