@@ -4,6 +4,7 @@ import { API_KEY_ROLES, type ApiKeyRole } from '../src/driven/store/api-key-reco
 import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from '../src/driving/http/route-access.ts';
 import { ALERT_FILE } from './support/alert-fixtures.ts';
 import { testDeclaration } from './support/api-test-kit.ts';
+import { sampleConsignment } from './support/consignment-fixture.ts';
 import {
   createFullTestApi,
   type FullTestApi,
@@ -46,6 +47,7 @@ interface Objects {
   cashId: string;
   /** A permit in the administration's register. */
   permitNumber: string;
+  consignmentId: string;
   groupId: string;
   /** The administration's federation partner. */
   partnerName: string;
@@ -159,6 +161,16 @@ function markedGroup(admin: Admin) {
   };
 }
 
+/** A low-value consignment of an administration whose free-text fields carry its secret marker. */
+function markedConsignment(admin: Admin, id: string) {
+  return sampleConsignment({
+    id,
+    seller: { name: `Seller ${admin}SECRET Co`, country: 'CN' },
+    buyer: { country: 'DE', name: `Buyer ${admin}SECRET` },
+    items: [{ description: `gift for ${admin}SECRET`, value: 12 }],
+  });
+}
+
 /** A declaration of an administration whose every free-text field carries its secret marker. */
 function markedDeclaration(admin: Admin, id: string) {
   const d = testDeclaration(id, 'CN');
@@ -197,6 +209,16 @@ const RECIPES: Record<RouteKey, Recipe> = {
     }),
   },
   'GET /v1/queue': { call: () => ({ path: '/v1/queue?limit=1000' }) },
+  'POST /v1/consignments': {
+    call: (_id, f) => ({
+      path: '/v1/consignments',
+      init: jsonPost([markedConsignment('XA', `XA-L${f.next()}`)]),
+    }),
+  },
+  'GET /v1/consignments/{id}': {
+    object: 'consignmentId',
+    call: (id) => ({ path: `/v1/consignments/${enc(id)}` }),
+  },
   'GET /ui/queue': { call: () => ({ path: '/ui/queue?limit=1000' }) },
   'POST /v1/screen': {
     call: (_id, f) => ({
@@ -469,6 +491,8 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
     expect((await post('/v1/cash-declarations', markedCash(admin, cashId))).status).toBe(201);
     const permitNumber = `${admin}SECRET-PERMIT1`;
     expect((await post('/v1/permits', { records: [markedPermit(admin, permitNumber)] })).status).toBe(201);
+    const consignmentId = `${admin}SECRET-L1`;
+    expect((await post('/v1/consignments', markedConsignment(admin, consignmentId))).status).toBe(200);
     const group = await post('/v1/groups', markedGroup(admin));
     expect(group.status).toBe(201);
     const groupId = ((await group.json()) as { group: { id: string } }).group.id;
@@ -501,6 +525,7 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
       seizureId,
       cashId,
       permitNumber,
+      consignmentId,
       groupId,
       partnerName: peerName(admin),
     };
@@ -529,6 +554,7 @@ async function foreignState(f: Fixture) {
     seizures: await asXB('/v1/seizures?form=national&limit=1000'),
     cash: ((await asXB('/v1/cash-declarations?limit=1000')) as { items: unknown[] }).items.length,
     permits: await asXB('/v1/permits?limit=1000'),
+    consignment: await asXB(`/v1/consignments/${enc(f.objects.XB.consignmentId)}`),
     groups: await asXB('/v1/groups'),
     posts: await asXB(`/v1/groups/${f.objects.XB.groupId}/posts`),
     // XB's shares, but for the issue of the fresh alerts made as targets (counted in alertTargets).

@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asInputRecords, createAssessmentService } from '../../src/app/assess.ts';
+import { createConsignmentService } from '../../src/app/consignments.ts';
 import type { SelectionPolicy } from '../../src/core/decision/selection-policy.ts';
+import { openConsignmentLane } from '../../src/core/ecommerce/lane.ts';
+import { DEFAULT_LANE_CONFIG } from '../../src/core/ecommerce/lane-config.ts';
+import { PartyScreeningCache } from '../../src/core/ecommerce/party-screening.ts';
 import { compileProfiles } from '../../src/core/rules/evaluate.ts';
 import { buildScreeningIndex } from '../../src/core/screening/candidate-index.ts';
 import { addName, newEntity } from '../../src/core/screening/entity.ts';
@@ -20,6 +24,7 @@ import {
   seizureReceivedHandlers,
 } from '../../src/driven/sharing/received-handlers.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../../src/driven/store/api-key-records.ts';
+import { ConsignmentRepository } from '../../src/driven/store/consignment-repository.ts';
 import { GroupRepository } from '../../src/driven/store/group-repository.ts';
 import { ScreeningStore } from '../../src/driven/store/screening-store.ts';
 import { SeizureRepository } from '../../src/driven/store/seizure-repository.ts';
@@ -126,6 +131,8 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
   await screening.saveListVersion(version, 'test');
   const index = buildScreeningIndex([version], testNameTables());
 
+  const consignments = new ConsignmentRepository(conn);
+
   const keys = {} as Record<'XA' | 'XB', AdministrationKeys>;
   for (const admin of ['XA', 'XB'] as const) {
     await store.ensureAdministration(admin, `Test administration ${admin}`);
@@ -173,6 +180,17 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
       alerts,
       log: { log, witness: openWitness(conn, env) },
       federation,
+      consignments: {
+        service: createConsignmentService({
+          lane: openConsignmentLane({
+            ref: reference,
+            config: DEFAULT_LANE_CONFIG,
+            screening: new PartyScreeningCache(index),
+          }),
+          store: consignments,
+        }),
+        repository: consignments,
+      },
       screening: {
         index: () => index,
         store: screening,

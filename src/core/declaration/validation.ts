@@ -23,7 +23,9 @@ export type ValidationCode =
   | 'unknown_locode'
   | 'invalid_imo'
   | 'invalid_gtin'
-  | 'duplicate_item_sequence';
+  | 'duplicate_item_sequence'
+  | 'invalid_postal_id'
+  | 'invalid_ioss_number';
 
 /** One problem with a record: where (RFC 6901 JSON pointer), what (code) and why (plain words). */
 export interface ValidationIssue {
@@ -85,7 +87,7 @@ export function textFault(value: string): string | undefined {
  * {@link MAX_NESTING} (reported once, at the first place it happens) and strings or member
  * names that are not valid Unicode text.
  */
-function shapeIssues(input: object): { issues: ValidationIssue[]; tooDeep: boolean } {
+export function shapeIssues(input: object): { issues: ValidationIssue[]; tooDeep: boolean } {
   interface Node {
     value: unknown;
     depth: number;
@@ -138,7 +140,7 @@ function shapeIssues(input: object): { issues: ValidationIssue[]; tooDeep: boole
   return { issues, tooDeep: false };
 }
 
-function describeType(value: unknown): string {
+export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
@@ -153,7 +155,7 @@ function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   return cur;
 }
 
-function fromZodIssue(issue: z.core.$ZodIssue, input: unknown): ValidationIssue[] {
+export function fromZodIssue(issue: z.core.$ZodIssue, input: unknown): ValidationIssue[] {
   const path = jsonPointer(issue.path);
   switch (issue.code) {
     case 'invalid_type': {
@@ -241,26 +243,36 @@ export function isValidGtin(value: string): boolean {
   return (10 - (sum % 10)) % 10 === Number(value.at(-1));
 }
 
-class IssueList {
+export class IssueList {
   readonly issues: ValidationIssue[] = [];
   add(path: string, code: ValidationCode, message: string): void {
     this.issues.push({ path, code, message });
   }
 }
 
-function checkCountry(out: IssueList, ref: ReferenceData, path: string, value: string | undefined): void {
+export function checkCountry(
+  out: IssueList,
+  ref: ReferenceData,
+  path: string,
+  value: string | undefined,
+): void {
   if (value === undefined) return;
   if (value === UNKNOWN_COUNTRY || ref.countries.has(value)) return;
   out.add(path, 'unknown_country', `${path}: "${value}" is not an ISO 3166-1 alpha-2 country code`);
 }
 
-function checkNonNegative(out: IssueList, path: string, value: number | undefined, what: string): void {
+export function checkNonNegative(
+  out: IssueList,
+  path: string,
+  value: number | undefined,
+  what: string,
+): void {
   if (value === undefined) return;
   if (!Number.isFinite(value)) out.add(path, 'invalid_value', `${path}: ${what} must be a finite number`);
   else if (value < 0) out.add(path, 'negative_value', `${path}: ${what} cannot be negative (got ${value})`);
 }
 
-function checkInstant(out: IssueList, path: string, value: string | undefined): void {
+export function checkInstant(out: IssueList, path: string, value: string | undefined): void {
   if (value === undefined) return;
   if (!isValidInstant(value)) {
     out.add(path, 'invalid_date', `${path}: "${value}" is not a valid ISO 8601 date or date-time`);

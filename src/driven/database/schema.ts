@@ -1,4 +1,5 @@
 import type { AlertTables } from './alert-tables.ts';
+import type { ConsignmentTables } from './consignment-tables.ts';
 import type { CoreTables } from './core-tables.ts';
 import type { EnvironmentTables } from './environment-tables.ts';
 import type { FederationTables } from './federation-tables.ts';
@@ -13,6 +14,7 @@ import type { SharingTables } from './sharing-tables.ts';
  */
 export interface Database
   extends AlertTables,
+    ConsignmentTables,
     CoreTables,
     EnvironmentTables,
     FederationTables,

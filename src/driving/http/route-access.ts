@@ -47,6 +47,10 @@ export const ROUTE_ACCESS = {
   'POST /v1/declarations/{id}/outcome': { roles: ['admin', 'officer'] },
   'POST /v1/declarations/{id}/override': { roles: ['admin', 'analyst', 'officer'] },
   'GET /v1/queue': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+
+  // Low-value consignments (the e-commerce lane): submitted like declarations, read by everyone who reads decisions.
+  'POST /v1/consignments': { roles: ['admin', 'ingest', 'officer'] },
+  'GET /v1/consignments/{id}': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor'] },
   'GET /ui/queue': { roles: ['admin', 'analyst', 'officer', 'auditor'], hidden: true },
 
   // Ingest keys (the clearance system) do not screen: the pipeline screens what they submit.

@@ -11,6 +11,7 @@ import { federationMigration } from './0009-federation.ts';
 import { alertsMigration } from './0010-alerts.ts';
 import { seizuresGroupsMigration } from './0011-seizures-groups.ts';
 import { environmentMigration } from './0013-environment.ts';
+import { consignmentsMigration } from './0016-consignments.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010-alerts': alertsMigration,
   '0011-seizures-groups': seizuresGroupsMigration,
   '0013-environment': environmentMigration,
+  '0016-consignments': consignmentsMigration,
 };

@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context.ts';
 import { registerAlertsCommand } from './alerts.ts';
 import { registerAssessCommand } from './assess.ts';
 import { registerBandsCommand } from './bands.ts';
+import { registerConsignmentsCommand } from './consignments.ts';
 import { registerHitsCommand } from './hits.ts';
 import { registerKeysCommand } from './keys.ts';
 import { registerListsCommand } from './lists.ts';
@@ -42,4 +43,5 @@ export function registerCommands(program: Command, context: CliContext = {}): vo
   registerPartnersCommands(program);
   registerSubstancesCommand(program);
   registerPermitsCommand(program);
+  registerConsignmentsCommand(program);
 }

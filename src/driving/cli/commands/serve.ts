@@ -11,6 +11,7 @@ import {
   rateLimits,
   screeningWorkers,
 } from '../../../installation/config.ts';
+import { openConsignmentLaneService } from '../../../installation/consignment-lane.ts';
 import {
   type AssessmentOptions,
   type Installation,
@@ -155,6 +156,13 @@ async function serveInstallation(
   }
 
   const { screening, resolveCountry } = inst;
+  const ecommerce = openConsignmentLaneService({
+    dataDirectory: inst.config.dataDirectory,
+    ...(screening ? { screening: screening.index } : {}),
+    conn: inst.conn,
+    model: 'lazy',
+  });
+  for (const line of ecommerce.describe) process.stderr.write(`greenlane: ${line}\n`);
   const federation = inst.federation;
   if (!federation) throw new Error('greenlane serve opens federation with the log');
   const app = createApp({
@@ -166,6 +174,7 @@ async function serveInstallation(
       log: { log, witness: inst.witness() },
       alerts: inst.alerts,
       federation,
+      consignments: { service: ecommerce.service, repository: ecommerce.repository! },
       sharing: {
         ...(inst.outbox ? { outbox: inst.outbox } : {}),
         memberName: () => federation.identity.name,

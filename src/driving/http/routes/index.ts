@@ -10,6 +10,7 @@ import type { RouteModule } from '../route-module.ts';
 import { webRoutes } from '../web/web-routes.ts';
 import { alertRoutes } from './alerts.ts';
 import { registerCashDeclarationRoutes } from './cash-declarations.ts';
+import { type ConsignmentRouteDeps, consignmentRoutes } from './consignments.ts';
 import { type AssessRecords, declarationRoutes } from './declarations.ts';
 import { federationRoutes } from './federation.ts';
 import { registerGroupRoutes } from './groups.ts';
@@ -41,6 +42,8 @@ export interface GreenlaneRouteDeps {
   sharing?: Pick<SharingRouteDeps, 'outbox' | 'memberName' | 'alertFeedback'>;
   /** Federation: identity, inbox, feed and partners (docs/SHARING.md). */
   federation?: Federation;
+  /** The e-commerce lane (docs/ECOMMERCE.md), when the server runs it. */
+  consignments?: ConsignmentRouteDeps;
 }
 
 /** Seizures, cash declarations and closed groups over the connection (docs/SHARING.md). */
@@ -76,6 +79,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     healthRoutes({ ping: async () => void (await sql`select 1`.execute(deps.conn.db)) }),
     declarationRoutes({ assess: deps.assess, store: deps.store }),
     queueRoutes({ queue }),
+    ...(deps.consignments ? [consignmentRoutes(deps.consignments)] : []),
     webRoutes({ queue }),
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
     alertRoutes({ alerts: deps.alerts }),
