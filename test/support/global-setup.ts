@@ -1,12 +1,28 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
-import { testPostgresUrl } from '../../src/installation/config.ts';
+import type { TestProject } from 'vitest/node';
+import { PACKAGE_ROOT, testPostgresUrl } from '../../src/installation/config.ts';
+import { buildCliBundle } from './cli-bundle.ts';
 
 /**
- * Drops the PostgreSQL schemas test files created in earlier runs (`t_<hex>`). Schemas are not
- * dropped while tests run: Kysely's migrator introspects every schema of the database, and a
- * schema dropped under it by a parallel test file makes that introspection fail.
+ * Once per run, before any test file: builds the `greenlane` CLI bundle that tests start processes
+ * from (`greenlaneScript()`), and drops the PostgreSQL schemas test files created in earlier runs.
+ * Returns the teardown, which deletes the bundle.
  */
-export default async function setup(): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => void> {
+  const dir = join(PACKAGE_ROOT, 'node_modules', '.cache', `greenlane-test-cli-${process.pid}`);
+  const [bundle] = await Promise.all([buildCliBundle(dir), dropOldSchemas()]);
+  project.provide('greenlaneCliBundle', bundle);
+  return () => rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Drops the schemas of earlier runs (`t_<hex>`). Schemas are not dropped while tests run: Kysely's
+ * migrator introspects every schema of the database, and a schema dropped under it by a parallel
+ * test file makes that introspection fail.
+ */
+async function dropOldSchemas(): Promise<void> {
   const client = new pg.Client({ connectionString: testPostgresUrl() });
   try {
     await client.connect();
