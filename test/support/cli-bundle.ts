@@ -65,8 +65,9 @@ export async function buildCliBundle(dir: string): Promise<string> {
 
 /**
  * The script test processes start `greenlane` from: the bundle of this run (built once by the
- * global setup), or `bin/greenlane.mjs` when a test runs without that setup.
+ * global setup), or `bin/greenlane.mjs` outside vitest (benchmarks) or without that setup.
  */
 export function greenlaneScript(): string {
+  if (!process.env.VITEST) return GREENLANE_BIN;
   return inject('greenlaneCliBundle') ?? GREENLANE_BIN;
 }
