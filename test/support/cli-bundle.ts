@@ -12,6 +12,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** The CLI bundle that `test/support/global-setup.ts` built for this run. */
     greenlaneCliBundle: string;
+    /** The bundle of `test/support/ledger-appender.ts` built with it. */
+    ledgerAppenderBundle: string;
   }
 }
 
@@ -33,34 +35,48 @@ const sourceLocations: Plugin = {
   },
 };
 
-/**
- * Bundles the `greenlane` command line (`src/driving/cli/main.ts`, packages left to
- * `node_modules`) into one ES module `dir/greenlane.mjs`, from the current sources. A process
- * started from it does the same as `bin/greenlane.mjs` without tsx resolving and transforming
- * ~250 TypeScript files at each start (about 3 s of CPU per process on the 2-core test machine).
- * `dir` must lie inside the package (e.g. `node_modules/.cache/<name>`) so the bundle finds the
- * packages in the package's `node_modules`.
- */
-export async function buildCliBundle(dir: string): Promise<string> {
-  mkdirSync(dir, { recursive: true });
-  const outfile = join(dir, 'greenlane.mjs');
-  await build({
-    stdin: {
+/** The script of the `greenlane` CLI bundle (the entry point esbuild writes to `greenlane.mjs`). */
+const CLI_ENTRY: Plugin = {
+  name: 'greenlane-cli-entry',
+  setup(builder) {
+    builder.onResolve({ filter: /^greenlane-cli-entry$/ }, () => ({ path: 'entry', namespace: 'cli' }));
+    builder.onLoad({ filter: /.*/, namespace: 'cli' }, () => ({
       contents: "import { main } from './src/driving/cli/main.ts';\nawait main(process.argv);\n",
       resolveDir: PACKAGE_ROOT,
-      sourcefile: 'greenlane-cli-entry.ts',
       loader: 'ts',
+    }));
+  },
+};
+
+/**
+ * Bundles, from the current sources, the `greenlane` command line (`src/driving/cli/main.ts`) into
+ * `dir/greenlane.mjs` and the crash test's appender (`test/support/ledger-appender.ts`) into
+ * `dir/ledger-appender.mjs`, as ES modules that share chunks and keep dynamic imports lazy; the
+ * packages stay in `node_modules`. A process started from them does the same as through tsx
+ * (`bin/greenlane.mjs`, `node --import tsx`) without tsx resolving and transforming some 250
+ * TypeScript files at each start (about 3 s of CPU per `greenlane` process on the 2-core test
+ * machine). `dir` must lie inside the package (e.g. `node_modules/.cache/<name>`) so the bundles
+ * find the packages in the package's `node_modules`.
+ */
+export async function buildTestBundles(dir: string): Promise<{ cli: string; ledgerAppender: string }> {
+  mkdirSync(dir, { recursive: true });
+  await build({
+    entryPoints: {
+      greenlane: 'greenlane-cli-entry',
+      'ledger-appender': join(PACKAGE_ROOT, 'test', 'support', 'ledger-appender.ts'),
     },
-    outfile,
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    plugins: [sourceLocations],
+    plugins: [CLI_ENTRY, sourceLocations],
     logLevel: 'warning',
   });
-  return outfile;
+  return { cli: join(dir, 'greenlane.mjs'), ledgerAppender: join(dir, 'ledger-appender.mjs') };
 }
 
 /**
@@ -70,4 +86,13 @@ export async function buildCliBundle(dir: string): Promise<string> {
 export function greenlaneScript(): string {
   if (!process.env.VITEST) return GREENLANE_BIN;
   return inject('greenlaneCliBundle') ?? GREENLANE_BIN;
+}
+
+/**
+ * The command that starts the crash test's appender: this run's bundle, or the TypeScript file
+ * through tsx without the global setup.
+ */
+export function ledgerAppenderCommand(): string[] {
+  const bundle = process.env.VITEST ? inject('ledgerAppenderBundle') : undefined;
+  return bundle ? [bundle] : ['--import', 'tsx', join(PACKAGE_ROOT, 'test', 'support', 'ledger-appender.ts')];
 }

@@ -3,17 +3,18 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { PACKAGE_ROOT, testPostgresUrl } from '../../src/installation/config.ts';
-import { buildCliBundle } from './cli-bundle.ts';
+import { buildTestBundles } from './cli-bundle.ts';
 
 /**
- * Once per run, before any test file: builds the `greenlane` CLI bundle that tests start processes
- * from (`greenlaneScript()`), and drops the PostgreSQL schemas test files created in earlier runs.
- * Returns the teardown, which deletes the bundle.
+ * Once per run, before any test file: builds the bundles that tests start processes from (the
+ * `greenlane` CLI, `greenlaneScript()`, and the crash test's appender), and drops the PostgreSQL schemas test files created in earlier runs.
+ * Returns the teardown, which deletes the bundles.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
   const dir = join(PACKAGE_ROOT, 'node_modules', '.cache', `greenlane-test-cli-${process.pid}`);
-  const [bundle] = await Promise.all([buildCliBundle(dir), dropOldSchemas()]);
-  project.provide('greenlaneCliBundle', bundle);
+  const [bundles] = await Promise.all([buildTestBundles(dir), dropOldSchemas()]);
+  project.provide('greenlaneCliBundle', bundles.cli);
+  project.provide('ledgerAppenderBundle', bundles.ledgerAppender);
   return () => rmSync(dir, { recursive: true, force: true });
 }
 
