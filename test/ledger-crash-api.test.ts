@@ -9,6 +9,7 @@ import { REFERENCE_FILES } from '../src/driven/reference/file-reference-data.ts'
 import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
 import { dataDir } from '../src/installation/config.ts';
 import { openTransparencyLog } from '../src/installation/transparency-log.ts';
+import { greenlaneScript } from './support/cli-bundle.ts';
 import { createTestDatabase, DIALECTS } from './support/databases.ts';
 
 const RUNS = Number(process.env.CRASH_RUNS ?? 20);
@@ -55,15 +56,7 @@ function startServer(url: string, env: NodeJS.ProcessEnv): Promise<{ child: Chil
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        join(import.meta.dirname, '..', 'bin', 'greenlane.mjs'),
-        'serve',
-        '--port',
-        '0',
-        '--db',
-        url,
-        '--no-screening',
-      ],
+      [greenlaneScript(), 'serve', '--port', '0', '--db', url, '--no-screening'],
       { env, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let err = '';

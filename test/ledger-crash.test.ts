@@ -8,6 +8,7 @@ import { openDatabase } from '../src/driven/database/database.ts';
 import { migrateToLatest } from '../src/driven/database/migrate.ts';
 import { loadOrCreateKey } from '../src/driven/ledger/signing-keys.ts';
 import { TransparencyLog } from '../src/driven/ledger/transparency-log.ts';
+import { ledgerAppenderCommand } from './support/cli-bundle.ts';
 import { createTestDatabase, DIALECTS } from './support/databases.ts';
 
 /** Kills per database: 10 on each, as many in all as the 20 on SQLite alone before (PostgreSQL restarts are slower). */
@@ -23,13 +24,9 @@ function appendUntilKilled(
   afterMs: number,
 ): Promise<Map<number, string>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'support', 'ledger-appender.ts'), url, String(run), home],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
+    const child = spawn(process.execPath, [...ledgerAppenderCommand(), url, String(run), home], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const acked = new Map<number, string>();
     let buffer = '';
     child.stdout.setEncoding('utf8');

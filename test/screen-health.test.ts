@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/driven/database/database.ts';
 import { migrateToLatest } from '../src/driven/database/migrate.ts';
 import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
-import { PACKAGE_ROOT, SCREEN_LIMITS } from '../src/installation/config.ts';
+import { SCREEN_LIMITS } from '../src/installation/config.ts';
+import { greenlaneScript } from './support/cli-bundle.ts';
 import { heaviestScreenRequest } from './support/heavy-screen.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -33,14 +34,10 @@ describe('health while the heaviest screening request runs', () => {
     await store.ensureAdministration('XA', 'Test administration A');
     key = (await store.createApiKey('XA', 'officer desk', 'officer')).secret;
     await conn.close();
-    server = spawn(
-      process.execPath,
-      [join(PACKAGE_ROOT, 'bin', 'greenlane.mjs'), 'serve', '--port', '0', '--db', db],
-      {
-        stdio: ['ignore', 'ignore', 'pipe'],
-        env: { ...process.env, GREENLANE_HOME: work, GREENLANE_LOG_LEVEL: 'warn' },
-      },
-    );
+    server = spawn(process.execPath, [greenlaneScript(), 'serve', '--port', '0', '--db', db], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, GREENLANE_HOME: work, GREENLANE_LOG_LEVEL: 'warn' },
+    });
     server.stderr!.on('data', (chunk) => {
       stderr += String(chunk);
     });

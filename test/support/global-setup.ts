@@ -1,12 +1,29 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
-import { testPostgresUrl } from '../../src/installation/config.ts';
+import type { TestProject } from 'vitest/node';
+import { PACKAGE_ROOT, testPostgresUrl } from '../../src/installation/config.ts';
+import { buildTestBundles } from './cli-bundle.ts';
 
 /**
- * Drops the PostgreSQL schemas test files created in earlier runs (`t_<hex>`). Schemas are not
- * dropped while tests run: Kysely's migrator introspects every schema of the database, and a
- * schema dropped under it by a parallel test file makes that introspection fail.
+ * Once per run, before any test file: builds the bundles that tests start processes from (the
+ * `greenlane` CLI, `greenlaneScript()`, and the crash test's appender), and drops the PostgreSQL schemas test files created in earlier runs.
+ * Returns the teardown, which deletes the bundles.
  */
-export default async function setup(): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => void> {
+  const dir = join(PACKAGE_ROOT, 'node_modules', '.cache', `greenlane-test-cli-${process.pid}`);
+  const [bundles] = await Promise.all([buildTestBundles(dir), dropOldSchemas()]);
+  project.provide('greenlaneCliBundle', bundles.cli);
+  project.provide('ledgerAppenderBundle', bundles.ledgerAppender);
+  return () => rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Drops the schemas of earlier runs (`t_<hex>`). Schemas are not dropped while tests run: Kysely's
+ * migrator introspects every schema of the database, and a schema dropped under it by a parallel
+ * test file makes that introspection fail.
+ */
+async function dropOldSchemas(): Promise<void> {
   const client = new pg.Client({ connectionString: testPostgresUrl() });
   try {
     await client.connect();

@@ -4,9 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../src/installation/config.ts';
-
-const BIN = join(PACKAGE_ROOT, 'bin', 'greenlane.mjs');
+import { greenlaneScript } from './cli-bundle.ts';
 
 export interface CliResult {
   code: number;
@@ -54,7 +52,10 @@ export async function freePort(): Promise<number> {
 
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [greenlaneScript(), ...args], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => {
@@ -110,10 +111,14 @@ export async function installationProcess(
     },
     async start() {
       log = '';
-      const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...serveArgs], {
-        env,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [greenlaneScript(), 'serve', '--port', String(port), ...serveArgs],
+        {
+          env,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       child.stderr!.on('data', (c) => {
         log += String(c);
       });

@@ -4,12 +4,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { greenlaneScript } from '../../../../test/support/cli-bundle.ts';
 import { createTestDatabase, DIALECTS, type TestDatabase } from '../../../../test/support/databases.ts';
-import { PACKAGE_ROOT } from '../../../installation/config.ts';
 
 for (const dialect of DIALECTS) {
   /**
-   * `greenlane serve --demo` as `npm start` runs it, on a free port and a temporary SQLite file; and
+   * `greenlane serve --demo` as `npm start` runs it (from the run's CLI bundle: the same sources as
+   * `bin/greenlane.mjs`, without tsx), on a free port and a temporary SQLite file; and
    * on PostgreSQL without the screening lists (loading them is the same on both databases and most
    * of a start on a busy machine).
    */
@@ -26,7 +27,7 @@ for (const dialect of DIALECTS) {
       const child = spawn(
         process.execPath,
         [
-          join(PACKAGE_ROOT, 'bin', 'greenlane.mjs'),
+          greenlaneScript(),
           'serve',
           '--demo',
           '--port',
