@@ -1,4 +1,5 @@
 import type { AlertTables } from './alert-tables.ts';
+import type { ClusterTables } from './cluster-tables.ts';
 import type { CoreTables } from './core-tables.ts';
 import type { FederationTables } from './federation-tables.ts';
 import type { LedgerTables } from './ledger-tables.ts';
@@ -12,6 +13,7 @@ import type { SharingTables } from './sharing-tables.ts';
  */
 export interface Database
   extends AlertTables,
+    ClusterTables,
     CoreTables,
     FederationTables,
     LedgerTables,
