@@ -161,7 +161,9 @@ export class IntakeWorker {
     const { bus } = this.options;
     // The crashed owner's unacknowledged messages are delivered again after the ack wait, and
     // before anything newer: reading earlier would take newer messages of the partition first.
-    if (tookOverLapsed) await sleep(this.options.ackWaitMs + 250);
+    // A lapsed owner that is only slow may still commit what it decided under its last renewal
+    // (up to a lease later), so the wait is a lease longer.
+    if (tookOverLapsed) await sleep(this.leaseMs + this.options.ackWaitMs + 250);
     while (!this.stopping && !state.release) {
       try {
         await bus.pullIntake(
@@ -254,6 +256,15 @@ export class IntakeWorker {
     }
     const results: ResultPublish[] = [];
     if (fresh.length > 0) {
+      // Fencing: the partition's lease renewed just before deciding, so no other worker can have
+      // taken it over and started on later messages before this commit (a taker waits out the
+      // lease and then the ack wait); the unique index on the message's source backs it up.
+      const grant = await this.options.leases.acquire(
+        this.partitionLease(group[0]!.partition),
+        this.options.holder,
+        this.leaseMs,
+      );
+      if (!grant.held) throw new PartitionStall('the partition lease was lost');
       const records: InputRecord[] = fresh.map((p, k) => ({
         record: k + 1,
         source: streamSource(this.options.stream, p.m.sequence),

@@ -227,7 +227,7 @@ export class NatsBus implements DeclarationBus {
   async intakeDepth(): Promise<number[]> {
     const depths: number[] = [];
     for (let p = 0; p < this.partitions; p += 1) {
-      const info = await (await this.consumer(p)).info(true);
+      const info = await (await this.consumer(p)).info();
       depths.push(info.num_pending + info.num_ack_pending);
     }
     return depths;
