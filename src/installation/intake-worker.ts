@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AssessmentLine, AssessmentService } from '../app/assess.ts';
 import type { DeclarationBus, IntakeMessage, ResultPublish } from '../app/ports/declaration-bus.ts';
 import type { InputRecord } from '../app/ports/input-record.ts';
+import { GreenlaneError } from '../core/error.ts';
 import type { Database } from '../driven/database/schema.ts';
 import { IntakeReads, streamSource, versionDecisions } from '../driven/store/intake-reads.ts';
 import type { LeaseRepository } from '../driven/store/lease-repository.ts';
@@ -67,8 +68,16 @@ function resultOf(admin: string, message: IntakeMessage, line: AssessmentLine): 
   };
 }
 
-/** A message of the group that failed alone and must be delivered again before anything after it. */
-class PartitionStall extends Error {}
+/**
+ * A run that must not go on: a message failed (and is delivered again before anything after it),
+ * the results could not be published, or the partition's lease was lost.
+ */
+class PartitionStall extends GreenlaneError<'PARTITION_STALL'> {
+  override name = 'PartitionStall';
+  constructor(message: string) {
+    super('PARTITION_STALL', message);
+  }
+}
 
 /**
  * A worker of the cluster (`greenlane worker`): owns a fair share of the intake partitions (one
