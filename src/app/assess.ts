@@ -250,16 +250,21 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
   return {
     async assess(administration, records, options) {
       const lines: Array<AssessmentLine | undefined> = new Array(records.length);
-      const valid: Array<{ at: number; declaration: Declaration; hash: string; outcome?: RecordedOutcome }> =
-        [];
-      const rejects: Array<{ at: number; line: RejectedLine; raw: string }> = [];
+      const valid: Array<{
+        at: number;
+        declaration: Declaration;
+        hash: string;
+        outcome?: RecordedOutcome;
+        source?: string;
+      }> = [];
+      const rejects: Array<{ at: number; line: RejectedLine; raw: string; source?: string }> = [];
 
       records.forEach((rec, at) => {
         const reject = (errors: ValidationIssue[], declarationId: string | undefined) => {
           const line: RejectedLine = { rejected: true, record: rec.record, errors };
           const id = reportableId(declarationId);
           if (id !== undefined) line.declarationId = id;
-          rejects.push({ at, line, raw: rawText(rec) });
+          rejects.push({ at, line, raw: rawText(rec), ...(rec.source ? { source: rec.source } : {}) });
         };
         if (rec.errors && rec.value === undefined) {
           reject(rec.errors, rec.declarationId);
@@ -279,6 +284,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
           declaration: result.declaration,
           hash: contentHash(result.declaration),
           ...(rec.outcome ? { outcome: rec.outcome } : {}),
+          ...(rec.source ? { source: rec.source } : {}),
         });
       });
       for (const r of rejects) lines[r.at] = r.line;
@@ -354,7 +360,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
           items.push({
             declaration: d,
             contentHash: v.hash,
-            source: options.source,
+            source: v.source ?? options.source,
             decision: decisionInput(profiles, d, decision, decidedAt, versions),
             ...(expected !== undefined ? { expected } : {}),
           });
@@ -363,7 +369,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       };
 
       const storedRejects = rejects.map((r) => ({
-        source: options.source,
+        source: r.source ?? options.source,
         batchId: options.batchId ?? null,
         recordNumber: r.line.record,
         declarationId: r.line.declarationId ?? null,

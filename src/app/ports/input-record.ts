@@ -25,4 +25,9 @@ export interface InputRecord {
   /** The record's text as read (JSON element, NDJSON line, CSV rows), kept with a reject. */
   raw?: string;
   outcome?: RecordedOutcome;
+  /**
+   * Where this record came from when it differs from its batch's `source` (a stream message:
+   * `stream:<stream>@<sequence>`, so a worker can tell which messages a stored version applied).
+   */
+  source?: string;
 }

@@ -1,5 +1,6 @@
 import type { AlertTables } from './alert-tables.ts';
 import type { ConsignmentTables } from './consignment-tables.ts';
+import type { ClusterTables } from './cluster-tables.ts';
 import type { CoreTables } from './core-tables.ts';
 import type { EnvironmentTables } from './environment-tables.ts';
 import type { FederationTables } from './federation-tables.ts';
@@ -15,6 +16,7 @@ import type { SharingTables } from './sharing-tables.ts';
 export interface Database
   extends AlertTables,
     ConsignmentTables,
+    ClusterTables,
     CoreTables,
     EnvironmentTables,
     FederationTables,

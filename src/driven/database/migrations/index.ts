@@ -12,6 +12,7 @@ import { alertsMigration } from './0010-alerts.ts';
 import { seizuresGroupsMigration } from './0011-seizures-groups.ts';
 import { environmentMigration } from './0013-environment.ts';
 import { consignmentsMigration } from './0016-consignments.ts';
+import { clusterMigration } from './0014-cluster.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -31,4 +32,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011-seizures-groups': seizuresGroupsMigration,
   '0013-environment': environmentMigration,
   '0016-consignments': consignmentsMigration,
+  '0014-cluster': clusterMigration,
 };

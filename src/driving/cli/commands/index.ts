@@ -4,6 +4,7 @@ import { registerAlertsCommand } from './alerts.ts';
 import { registerAssessCommand } from './assess.ts';
 import { registerBandsCommand } from './bands.ts';
 import { registerConsignmentsCommand } from './consignments.ts';
+import { registerClusterCommands } from './cluster.ts';
 import { registerHitsCommand } from './hits.ts';
 import { registerKeysCommand } from './keys.ts';
 import { registerListsCommand } from './lists.ts';
@@ -44,4 +45,5 @@ export function registerCommands(program: Command, context: CliContext = {}): vo
   registerSubstancesCommand(program);
   registerPermitsCommand(program);
   registerConsignmentsCommand(program);
+  registerClusterCommands(program);
 }

@@ -1,0 +1,313 @@
+/**
+ * `npm run bench:scale` — the cluster mode (issue 14) through NATS JetStream and PostgreSQL.
+ *
+ * For 1, 2 and 4 `greenlane worker` processes (full customs pipeline: profiles, sanctions
+ * screening, model when one is active; the sequencer inside one of them): declarations from the
+ * synthetic customs data set are published as fast as one publisher goes, and timed from the
+ * first publication to the last decision on the results stream. Per-worker CPU seconds come from
+ * /proc. Then, with the best worker count, declarations are published at half of its peak for
+ * `LATENCY_SECONDS` and the end-to-end latency (publication → decision on the results stream) is
+ * reported as percentiles. Targets: 5,000 declarations/s through the stream on this 2-core
+ * machine; p99 < 250 ms at half of peak. Misses are reported as misses.
+ *
+ * Options: `--quick` (fewer declarations), `--workers 1,2` (counts to run).
+ * Env: GREENLANE_BENCH_PG_URL (default GREENLANE_TEST_PG_URL, else postgres://postgres@127.0.0.1/test_scale),
+ * GREENLANE_BENCH_NATS (default nats://127.0.0.1:4222).
+ *
+ * Lanes: `LANES` below lists what is measured; the e-commerce lane (issue 14 item 5, built on its
+ * own branch) adds its entry there — see `addLane`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import pg from 'pg';
+import { contentHash } from '../src/core/declaration/content-hash.ts';
+import { busNames, deleteBusStreams, NatsBus } from '../src/driven/bus/nats-bus.ts';
+import { openDatabase } from '../src/driven/database/database.ts';
+import { migrateToLatest } from '../src/driven/database/migrate.ts';
+import { readRecords } from '../src/driven/input/read-records.ts';
+import { dataDir, PACKAGE_ROOT } from '../src/installation/config.ts';
+import { writeReportSection } from './report.ts';
+
+const quick = process.argv.includes('--quick');
+const workerArg = process.argv[process.argv.indexOf('--workers') + 1];
+const WORKER_COUNTS =
+  process.argv.includes('--workers') && workerArg ? workerArg.split(',').map(Number) : [1, 2, 4];
+const N = quick ? 5_000 : 30_000;
+const LATENCY_SECONDS = quick ? 10 : 30;
+const PG =
+  process.env.GREENLANE_BENCH_PG_URL ??
+  process.env.GREENLANE_TEST_PG_URL ??
+  'postgres://postgres@127.0.0.1/test_scale';
+const NATS = process.env.GREENLANE_BENCH_NATS ?? 'nats://127.0.0.1:4222';
+const BIN = resolve(PACKAGE_ROOT, 'bin/greenlane.mjs');
+const CUSTOMS = ['df_syn_train_eng.csv', 'df_syn_valid_eng.csv', 'df_syn_test_eng.csv'].map((f) =>
+  join(dataDir(), 'customs-declarations', f),
+);
+const TARGET_RATE = 5_000;
+const TARGET_P99_MS = 250;
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const load = () => loadavg()[0]!.toFixed(1);
+
+/** Figures of one lane (what `docs/SCALING.md` and `docs/PERFORMANCE.md` quote). */
+export interface LaneFigures {
+  lane: string;
+  /** Markdown lines of the lane's results. */
+  lines: string[];
+}
+
+/**
+ * The lanes measured. The e-commerce lane's benchmark (its own branch) registers here:
+ * `addLane(async () => ({ lane: 'e-commerce', lines: [...] }))`, and its figures join the report.
+ */
+const LANES: Array<() => Promise<LaneFigures>> = [customsLane];
+
+export function addLane(run: () => Promise<LaneFigures>): void {
+  LANES.push(run);
+}
+
+async function loadDeclarations(n: number): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const file of CUSTOMS) {
+    for await (const rec of readRecords(createReadStream(file), 'customs-csv')) {
+      if (rec.value) out.push(rec.value);
+      if (out.length >= n) return out;
+    }
+  }
+  return out;
+}
+
+/** A fresh schema of the bench database, migrated. */
+async function freshSchema(tag: string): Promise<string> {
+  const schema = `bench_${tag}_${process.pid}`;
+  const client = new pg.Client({ connectionString: PG });
+  await client.connect();
+  await client.query(`drop schema if exists ${schema} cascade`);
+  await client.query(`create schema ${schema}`);
+  await client.end();
+  const url = `${PG}?schema=${schema}`;
+  const conn = openDatabase(url);
+  await migrateToLatest(conn);
+  await conn.close();
+  return url;
+}
+
+async function dropSchema(url: string): Promise<void> {
+  const schema = new URL(url).searchParams.get('schema');
+  const client = new pg.Client({ connectionString: PG });
+  await client.connect();
+  await client.query(`drop schema if exists ${schema} cascade`);
+  await client.end();
+}
+
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+interface Cluster {
+  workers: ChildProcess[];
+  stop(): Promise<void>;
+}
+
+async function startCluster(count: number, db: string, prefix: string, home: string): Promise<Cluster> {
+  const workers: ChildProcess[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'worker', '--db', db, '--nats', NATS, '--prefix', prefix, '--batch', '500'],
+      { env: { ...process.env, GREENLANE_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let started: () => void = () => undefined;
+    const up = new Promise<void>((r) => {
+      started = r;
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      if (d.toString().includes('partitions')) started();
+      if (process.env.GREENLANE_BENCH_DEBUG) process.stderr.write(d);
+    });
+    workers.push(child);
+    await up;
+  }
+  // Let the members share the partitions out (leases renew every second).
+  await sleep(4000);
+  return {
+    workers,
+    stop: async () => {
+      await Promise.all(
+        workers.map((w) => {
+          const exited = new Promise((r) => w.once('exit', r));
+          w.kill('SIGTERM');
+          return exited;
+        }),
+      );
+    },
+  };
+}
+
+/** Publishes `values` (at `rate`/s, or as fast as possible) and times each until its decision is on the results stream. */
+async function runStream(
+  values: readonly unknown[],
+  prefix: string,
+  rate?: number,
+): Promise<{ seconds: number; latenciesMs: number[] }> {
+  const bus = await NatsBus.open({ url: NATS, prefix });
+  const nc = await connect({ servers: NATS });
+  const sentAt = new Map<string, number>();
+  const latenciesMs: number[] = [];
+  let done: () => void = () => undefined;
+  const all = new Promise<void>((r) => {
+    done = r;
+  });
+  const sub = nc.subscribe(`${busNames(prefix).prefix}.results.>`, {
+    callback: (_err, msg) => {
+      const body = msg.json<{ declarationId?: string }>();
+      const at = body.declarationId ? sentAt.get(body.declarationId) : undefined;
+      if (at === undefined) return;
+      sentAt.delete(body.declarationId!);
+      latenciesMs.push(performance.now() - at);
+      if (latenciesMs.length === values.length) done();
+    },
+  });
+  const started = performance.now();
+  const inFlight = new Set<Promise<unknown>>();
+  for (let k = 0; k < values.length; k += 1) {
+    if (rate) {
+      const due = (k / rate) * 1000 - (performance.now() - started);
+      if (due > 2) await sleep(due);
+    }
+    const value = values[k] as { id: string };
+    sentAt.set(value.id, performance.now());
+    const p = bus.publishDeclaration({
+      administration: 'BENCH',
+      declarationId: value.id,
+      body: JSON.stringify(value),
+      messageId: `BENCH/${contentHash(value)}`,
+    });
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+    if (inFlight.size >= 512) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  const timeout = setTimeout(done, 300_000);
+  await all;
+  clearTimeout(timeout);
+  const seconds = (performance.now() - started) / 1000;
+  sub.unsubscribe();
+  await nc.close();
+  await bus.close();
+  return { seconds, latenciesMs };
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function measure(
+  workers: number,
+  values: readonly unknown[],
+  rate?: number,
+): Promise<{
+  rate: number;
+  cpu: number[];
+  p50: number;
+  p95: number;
+  p99: number;
+  decided: number;
+  load: string;
+}> {
+  const tag = `${workers}w${rate ? 'r' : ''}`;
+  const db = await freshSchema(tag);
+  const prefix = `scale_bench_${tag}_${process.pid}`;
+  const home = mkdtempSync(join(tmpdir(), 'greenlane-bench-scale-'));
+  await (await NatsBus.open({ url: NATS, prefix })).close();
+  const cluster = await startCluster(workers, db, prefix, home);
+  try {
+    // Warm-up: first batches compile the pipeline and fill the caches.
+    await runStream(values.slice(0, 500), prefix);
+    const measured = values.slice(500);
+    const before = cluster.workers.map((w) => cpuSeconds(w.pid!));
+    const result = await runStream(measured, prefix, rate);
+    const cpu = cluster.workers.map((w, i) => cpuSeconds(w.pid!) - before[i]!);
+    const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+    return {
+      rate: Math.round(result.latenciesMs.length / result.seconds),
+      cpu,
+      p50: percentile(sorted, 0.5),
+      p95: percentile(sorted, 0.95),
+      p99: percentile(sorted, 0.99),
+      decided: result.latenciesMs.length,
+      load: load(),
+    };
+  } finally {
+    await cluster.stop();
+    await deleteBusStreams(NATS, prefix);
+    await dropSchema(db);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+async function customsLane(): Promise<LaneFigures> {
+  const values = await loadDeclarations(N + 500);
+  const lines: string[] = [
+    `Full customs pipeline (profiles, sanctions screening, selection, PostgreSQL commit, log sequencer), ${N.toLocaleString('en')} declarations of the synthetic customs data set per run, one publisher on the same machine.`,
+    '',
+    '| workers | declarations/s through the stream | CPU s per worker | declarations per CPU-second | p50 / p95 / p99 ms (saturated) | load (1 min) |',
+    '|---|---|---|---|---|---|',
+  ];
+  let best = { workers: 1, rate: 0, perCpu: 0 };
+  for (const w of WORKER_COUNTS) {
+    const r = await measure(w, values);
+    const cpuTotal = r.cpu.reduce((a, b) => a + b, 0);
+    const perCpu = Math.round(r.decided / cpuTotal);
+    const line = `| ${w} | ${r.rate.toLocaleString('en')} | ${r.cpu.map((c) => c.toFixed(1)).join(', ')} | ${perCpu.toLocaleString('en')} | ${r.p50.toFixed(0)} / ${r.p95.toFixed(0)} / ${r.p99.toFixed(0)} | ${r.load} |`;
+    console.log(line);
+    lines.push(line);
+    if (r.rate > best.rate) best = { workers: w, rate: r.rate, perCpu };
+  }
+  const half = Math.max(50, Math.round(best.rate / 2));
+  const latency = await measure(
+    best.workers,
+    values.slice(0, Math.min(values.length, 500 + half * LATENCY_SECONDS)),
+    half,
+  );
+  const latencyLine = `At half of peak (${half.toLocaleString('en')}/s offered, ${best.workers} worker(s), ${latency.decided.toLocaleString('en')} declarations): p50 ${latency.p50.toFixed(0)} ms, p95 ${latency.p95.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms (load ${latency.load}).`;
+  console.log(latencyLine);
+  lines.push(
+    '',
+    latencyLine,
+    '',
+    `Targets: ${TARGET_RATE.toLocaleString('en')} declarations/s — ${best.rate >= TARGET_RATE ? 'met' : `**missed** (${best.rate.toLocaleString('en')}/s)`}; p99 < ${TARGET_P99_MS} ms at half of peak — ${latency.p99 < TARGET_P99_MS ? 'met' : `**missed** (${latency.p99.toFixed(0)} ms)`}.`,
+    `Per CPU-second of worker time: ${best.perCpu.toLocaleString('en')} declarations (the sizing figure of docs/SCALING.md).`,
+  );
+  return { lane: 'customs', lines };
+}
+
+async function main() {
+  const sections: string[] = [];
+  for (const lane of LANES) {
+    const figures = await lane();
+    sections.push(`#### ${figures.lane}\n\n${figures.lines.join('\n')}`);
+  }
+  const when = new Date().toISOString().slice(0, 10);
+  writeReportSection(
+    join(PACKAGE_ROOT, 'docs', 'PERFORMANCE.md'),
+    'scale',
+    `### Cluster mode through NATS JetStream and PostgreSQL (\`npm run bench:scale\`${quick ? ' -- --quick' : ''}, ${when})
+
+Measured while the machine was shared with other work (2 cores; the load average beside each figure);
+workers, publisher, NATS and PostgreSQL all on this one machine.
+
+${sections.join('\n\n')}`,
+  );
+}
+
+await main();

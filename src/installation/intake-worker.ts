@@ -1,0 +1,341 @@
+import { type Kysely, sql } from 'kysely';
+import type { AssessmentLine, AssessmentService } from '../app/assess.ts';
+import type { DeclarationBus, IntakeMessage, ResultPublish } from '../app/ports/declaration-bus.ts';
+import type { InputRecord } from '../app/ports/input-record.ts';
+import { GreenlaneError } from '../core/error.ts';
+import type { Database } from '../driven/database/schema.ts';
+import { IntakeReads, streamSource, versionDecisions } from '../driven/store/intake-reads.ts';
+import type { LeaseRepository } from '../driven/store/lease-repository.ts';
+import type { ClusterMetrics } from './cluster-metrics.ts';
+
+export interface IntakeWorkerOptions {
+  bus: DeclarationBus;
+  assess: AssessmentService['assess'];
+  ensureAdministration(id: string, name: string): Promise<unknown>;
+  db: Kysely<Database>;
+  leases: LeaseRepository;
+  /** This process (`host/pid/random`). */
+  holder: string;
+  /** The intake stream's name (versions and rejects record `stream:<stream>@<sequence>`). */
+  stream: string;
+  /** Most messages taken per fetch (default 500); with `maxAckPending` of the bus, the memory bound. */
+  batchSize?: number;
+  /** How long one pull stays open (default 1000 ms, the least NATS allows). */
+  fetchWaitMs?: number;
+  /** Partition and membership leases lapse this long after the last renewal (default 3000 ms). */
+  leaseMs?: number;
+  /** The bus's ack wait: a partition taken from a crashed owner is read after it (its messages come back first). */
+  ackWaitMs: number;
+  /** A message that fails alone this many deliveries goes to the dead-letter stream (default 3). */
+  maxDeliveries?: number;
+  metrics: ClusterMetrics;
+  onError?: (err: unknown, context: string) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** The results stream's message for one line (format: docs/SCALING.md, "Results stream"). */
+function resultOf(admin: string, message: IntakeMessage, line: AssessmentLine): ResultPublish {
+  if ('rejected' in line) {
+    return {
+      administration: admin,
+      messageId: `${admin}/reject/${message.sequence}`,
+      body: JSON.stringify({
+        type: 'reject',
+        administration: admin,
+        ...(line.declarationId ? { declarationId: line.declarationId } : {}),
+        errors: line.errors,
+        intakeSequence: message.sequence,
+      }),
+    };
+  }
+  return {
+    administration: admin,
+    messageId: `${admin}/${line.declarationId}/${line.version}`,
+    body: JSON.stringify({
+      type: 'decision',
+      administration: admin,
+      declarationId: line.declarationId,
+      version: line.version,
+      status: line.status,
+      channel: line.channel,
+      score: line.score,
+      summary: line.summary,
+      reasons: line.reasons,
+      decidedAt: line.decidedAt,
+      intakeSequence: message.sequence,
+    }),
+  };
+}
+
+/**
+ * A run that must not go on: a message failed (and is delivered again before anything after it),
+ * the results could not be published, or the partition's lease was lost.
+ */
+class PartitionStall extends GreenlaneError<'PARTITION_STALL'> {
+  override name = 'PartitionStall';
+  constructor(message: string) {
+    super('PARTITION_STALL', message);
+  }
+}
+
+/**
+ * A worker of the cluster (`greenlane worker`): owns a fair share of the intake partitions (one
+ * lease each, shared out by the live members), takes each partition's messages a batch after the
+ * other, assesses them with the installation's pipeline (which commits each administration's
+ * group in one transaction with the decisions' pending log entries), publishes the decisions on
+ * the results stream and acknowledges the messages only then.
+ *
+ * Exactly once: every stored version records the message it came from (`stream:<stream>@<seq>`),
+ * so a redelivered message whose version is stored, or an older amendment than one stored, is not
+ * applied again (its result is published again; the results stream drops the duplicate). A
+ * message that fails alone `maxDeliveries` times goes to the dead-letter stream with the error.
+ */
+export class IntakeWorker {
+  private readonly reads: IntakeReads;
+  private readonly owned = new Map<number, { release: boolean; loop: Promise<void> }>();
+  private readonly administrations = new Set<string>();
+  private stopping = false;
+  private balancing: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly leaseMs: number;
+
+  constructor(private readonly options: IntakeWorkerOptions) {
+    this.reads = new IntakeReads(options.db);
+    this.leaseMs = options.leaseMs ?? 3000;
+  }
+
+  private get memberLease() {
+    return `member:${this.options.stream}:${this.options.holder}`;
+  }
+
+  private partitionLease(p: number) {
+    return `partition:${this.options.stream}:${p}`;
+  }
+
+  start(): void {
+    this.balancing ??= this.balanceLoop();
+  }
+
+  /** Partitions this worker holds now. */
+  get partitions(): number[] {
+    return [...this.owned.keys()].sort((a, b) => a - b);
+  }
+
+  private async balanceLoop(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.balance();
+      } catch (err) {
+        this.options.onError?.(err, 'partition leases');
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, this.leaseMs / 3).unref();
+      });
+    }
+  }
+
+  /** Renews membership and owned partitions; takes or gives up partitions towards a fair share. */
+  private async balance(): Promise<void> {
+    const { leases, holder, bus } = this.options;
+    await leases.acquire(this.memberLease, holder, this.leaseMs);
+    const members = [...(await leases.live(`member:${this.options.stream}:`)).values()].sort();
+    const share = Math.ceil(bus.partitions / Math.max(1, members.length));
+    for (const [p, state] of this.owned) {
+      if (state.release) continue;
+      const grant = await leases.acquire(this.partitionLease(p), holder, this.leaseMs);
+      if (!grant.held) state.release = true;
+    }
+    const kept = [...this.owned].filter(([, s]) => !s.release).map(([p]) => p);
+    for (const p of kept.slice(share)) this.owned.get(p)!.release = true;
+    if (kept.length >= share) return;
+    // Start looking at a different partition on each member, so they do not all race for the same.
+    const offset = Math.max(0, members.indexOf(holder)) * share;
+    let have = kept.length;
+    for (let k = 0; k < bus.partitions && have < share && !this.stopping; k += 1) {
+      const p = (offset + k) % bus.partitions;
+      if (this.owned.has(p)) continue;
+      const grant = await leases.acquire(this.partitionLease(p), holder, this.leaseMs);
+      if (!grant.held) continue;
+      have += 1;
+      const state = { release: false, loop: Promise.resolve() };
+      this.owned.set(p, state);
+      state.loop = this.runPartition(p, state, grant.tookOverLapsed);
+    }
+    this.options.metrics.partitionsOwned.set(this.owned.size);
+  }
+
+  private async runPartition(p: number, state: { release: boolean }, tookOverLapsed: boolean): Promise<void> {
+    const { bus } = this.options;
+    // The crashed owner's unacknowledged messages are delivered again after the ack wait, and
+    // before anything newer: reading earlier would take newer messages of the partition first.
+    // A lapsed owner that is only slow may still commit what it decided under its last renewal
+    // (up to a lease later), so the wait is a lease longer.
+    if (tookOverLapsed) await sleep(this.leaseMs + this.options.ackWaitMs + 250);
+    while (!this.stopping && !state.release) {
+      try {
+        await bus.pullIntake(
+          p,
+          { max: this.options.batchSize ?? 500, waitMs: this.options.fetchWaitMs ?? 1000 },
+          async (run) => {
+            const started = performance.now();
+            await this.processBatch(run);
+            this.options.metrics.batchSeconds.observe((performance.now() - started) / 1000);
+          },
+        );
+      } catch (err) {
+        this.options.onError?.(err, `partition ${p}`);
+        // What was not acknowledged comes back after the ack wait, ahead of newer messages.
+        await sleep(this.options.ackWaitMs + 250);
+      }
+    }
+    this.owned.delete(p);
+    this.options.metrics.partitionsOwned.set(this.owned.size);
+    await this.options.leases.release(this.partitionLease(p), this.options.holder).catch(() => undefined);
+  }
+
+  /** Each administration's run of consecutive messages in order; a failing group is retried message by message. */
+  private async processBatch(batch: readonly IntakeMessage[]): Promise<void> {
+    for (const m of batch) if (m.deliveries > 1) this.options.metrics.redeliveries.inc();
+    let i = 0;
+    while (i < batch.length) {
+      let j = i + 1;
+      while (j < batch.length && batch[j]!.administration === batch[i]!.administration) j += 1;
+      const group = batch.slice(i, j);
+      try {
+        await this.processGroup(group);
+      } catch (err) {
+        if (err instanceof PartitionStall || group.length === 1) await this.failAlone(group[0]!, err);
+        else for (const m of group) await this.processGroup([m]).catch((e) => this.failAlone(m, e));
+      }
+      i = j;
+    }
+  }
+
+  /**
+   * A message that failed on its own: delivered again, or after `maxDeliveries` set aside as poison
+   * — unless the failure was the outside world (bus, database), which no message is to blame for.
+   */
+  private async failAlone(m: IntakeMessage, err: unknown): Promise<void> {
+    if (err instanceof PartitionStall) throw err;
+    if (m.deliveries < (this.options.maxDeliveries ?? 3) || !(await this.databaseAnswers()))
+      throw new PartitionStall((err as Error).message);
+    await this.options.bus.deadLetter(m, (err as Error).message ?? String(err));
+    this.options.metrics.deadLetters.inc();
+    this.options.metrics.messages.inc({ outcome: 'dead_letter' });
+  }
+
+  private async processGroup(group: readonly IntakeMessage[]): Promise<void> {
+    const { bus, metrics } = this.options;
+    const admin = group[0]!.administration;
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(admin)) throw new Error(`no administration in the subject`);
+    if (!this.administrations.has(admin)) {
+      await this.options.ensureAdministration(admin, admin);
+      this.administrations.add(admin);
+    }
+    const parsed = group.map((m) => {
+      try {
+        const value: unknown = JSON.parse(m.body);
+        const id =
+          value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string'
+            ? (value as { id: string }).id
+            : undefined;
+        return { m, value, id };
+      } catch (err) {
+        return { m, value: undefined, id: undefined, error: (err as Error).message };
+      }
+    });
+    const sources = group.map((m) => streamSource(this.options.stream, m.sequence));
+    const applied = await this.reads.appliedSequences(
+      admin,
+      this.options.stream,
+      parsed.flatMap((p) => (p.id ? [p.id] : [])),
+    );
+    const rejected = await this.reads.rejectedSources(admin, sources);
+    const fresh: typeof parsed = [];
+    const again: Array<{ declarationId: string; version: number; m: IntakeMessage }> = [];
+    for (const p of parsed) {
+      const versions = p.id ? applied.get(p.id) : undefined;
+      const stored = versions?.get(p.m.sequence);
+      if (stored !== undefined) again.push({ declarationId: p.id!, version: stored, m: p.m });
+      else if (versions && Math.max(...versions.keys()) > p.m.sequence) {
+        // An amendment older than one already stored: applying it now would put it on top.
+      } else if (!rejected.has(streamSource(this.options.stream, p.m.sequence))) fresh.push(p);
+    }
+    const results: ResultPublish[] = [];
+    if (fresh.length > 0) {
+      // Fencing: the partition's lease renewed just before deciding, so no other worker can have
+      // taken it over and started on later messages before this commit (a taker waits out the
+      // lease and then the ack wait); the unique index on the message's source backs it up.
+      const grant = await this.options.leases.acquire(
+        this.partitionLease(group[0]!.partition),
+        this.options.holder,
+        this.leaseMs,
+      );
+      if (!grant.held) throw new PartitionStall('the partition lease was lost');
+      const records: InputRecord[] = fresh.map((p, k) => ({
+        record: k + 1,
+        source: streamSource(this.options.stream, p.m.sequence),
+        ...(p.error === undefined
+          ? { value: p.value }
+          : { raw: p.m.body, errors: [{ path: '', code: 'malformed_syntax' as const, message: p.error }] }),
+      }));
+      const lines = await this.options.assess(admin, records, {
+        source: `stream:${this.options.stream}`,
+        actor: `worker ${this.options.holder}`,
+      });
+      const now = Date.now();
+      lines.forEach((line, k) => {
+        const m = fresh[k]!.m;
+        results.push(resultOf(admin, m, line));
+        metrics.messages.inc({
+          outcome: 'rejected' in line ? 'rejected' : line.status === 'unchanged' ? 'unchanged' : 'decided',
+        });
+        metrics.latency.observe(Math.max(0, now - m.publishedAt) / 1000);
+      });
+    }
+    if (again.length > 0) {
+      const decisions = await versionDecisions(this.options.db, admin, again);
+      const byKey = new Map(decisions.map((d) => [`${d.declarationId}\u0000${d.version}`, d]));
+      for (const a of again) {
+        const d = byKey.get(`${a.declarationId}\u0000${a.version}`);
+        if (!d) continue;
+        const { decisionId: _id, ...line } = d;
+        results.push(
+          resultOf(admin, a.m, {
+            ...line,
+            status: a.version === 1 ? 'created' : 'amended',
+          } as AssessmentLine),
+        );
+      }
+    }
+    metrics.messages.inc({ outcome: 'already_applied' }, group.length - fresh.length);
+    try {
+      if (results.length > 0) await bus.publishResults(results);
+      for (const m of group) await m.ack();
+    } catch (err) {
+      // Decided and committed: delivered again, the messages are recognised as applied.
+      throw new PartitionStall(`publishing the results failed: ${(err as Error).message}`);
+    }
+  }
+
+  private databaseAnswers(): Promise<boolean> {
+    return sql`select 1`
+      .execute(this.options.db)
+      .then(() => true)
+      .catch(() => false);
+  }
+
+  /**
+   * Graceful stop: no new fetches, the batches in hand finish (decided, committed, published,
+   * acknowledged), then the partition and membership leases are released for a clean handover.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.balancing;
+    await Promise.all([...this.owned.values()].map((s) => s.loop));
+    await this.options.leases.release(this.memberLease, this.options.holder).catch(() => undefined);
+  }
+}
