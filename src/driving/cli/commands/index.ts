@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context.ts';
 import { registerAlertsCommand } from './alerts.ts';
 import { registerAssessCommand } from './assess.ts';
 import { registerBandsCommand } from './bands.ts';
+import { registerGs1Command } from './gs1.ts';
 import { registerHitsCommand } from './hits.ts';
 import { registerKeysCommand } from './keys.ts';
 import { registerListsCommand } from './lists.ts';
@@ -38,4 +39,5 @@ export function registerCommands(program: Command, context: CliContext = {}): vo
   registerAlertsCommand(program, context);
   registerSeizuresCommand(program);
   registerPartnersCommands(program);
+  registerGs1Command(program);
 }

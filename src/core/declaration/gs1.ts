@@ -414,3 +414,84 @@ export function toDigitalLink(ids: Gs1Identifiers, base = 'https://id.gs1.org'):
   if (ids.expiry !== undefined) uri += `?17=${yymmdd(ids.expiry)}`;
   return uri;
 }
+
+/** What a goods item identifies, from its fields and its `gs1` code together. */
+export interface ItemIdentifiers {
+  /** GTIN-14. */
+  gtin?: string;
+  lot?: string;
+  /** `YYYY-MM-DD`. */
+  expiry?: string;
+  /** Every serial declared: `serial`, `serials` and the code's AI 21, without repeats. */
+  serials: string[];
+}
+
+/** The identifying fields of a goods item (a subset of `GoodsItem`, so this file needs no schema). */
+export interface IdentifiedItem {
+  gtin?: string | undefined;
+  lot?: string | undefined;
+  expiry?: string | undefined;
+  serial?: string | undefined;
+  serials?: readonly string[] | undefined;
+  gs1?: string | undefined;
+}
+
+/** One disagreement or fault in a goods item's identifiers: the field and why. */
+export interface IdentifierFault {
+  field: 'gtin' | 'lot' | 'expiry' | 'serial' | 'gs1';
+  message: string;
+}
+
+/**
+ * The goods item's identifiers with its `gs1` code read (the century of its expiry fixed by
+ * `lodgedAt`), or the faults: an unreadable code, or a code that disagrees with a field given
+ * beside it.
+ */
+export function itemIdentifiers(
+  item: IdentifiedItem,
+  lodgedAt: Date,
+): { ok: true; ids: ItemIdentifiers } | { ok: false; faults: IdentifierFault[] } {
+  const faults: IdentifierFault[] = [];
+  let code: Gs1Identifiers = {};
+  if (item.gs1 !== undefined) {
+    const parsed = tryParseGs1(item.gs1, lodgedAt);
+    if (!parsed.ok) return { ok: false, faults: [{ field: 'gs1', message: parsed.reason }] };
+    code = parsed.value;
+  }
+  let gtin: string | undefined;
+  if (item.gtin !== undefined) {
+    try {
+      gtin = normaliseGtin(item.gtin);
+    } catch (err) {
+      faults.push({ field: 'gtin', message: (err as Error).message });
+    }
+  }
+  if (gtin !== undefined && code.gtin !== undefined && gtin !== code.gtin)
+    faults.push({
+      field: 'gtin',
+      message: `GTIN ${item.gtin} differs from the gs1 code's GTIN ${code.gtin}`,
+    });
+  if (item.lot !== undefined && code.lot !== undefined && item.lot !== code.lot)
+    faults.push({ field: 'lot', message: `lot "${item.lot}" differs from the gs1 code's lot "${code.lot}"` });
+  if (item.expiry !== undefined && code.expiry !== undefined && item.expiry !== code.expiry)
+    faults.push({
+      field: 'expiry',
+      message: `expiry ${item.expiry} differs from the gs1 code's ${code.expiry}`,
+    });
+  if (faults.length > 0) return { ok: false, faults };
+  const serials = [
+    ...new Set([
+      ...(item.serial ? [item.serial] : []),
+      ...(item.serials ?? []),
+      ...(code.serial ? [code.serial] : []),
+    ]),
+  ];
+  const ids: ItemIdentifiers = { serials };
+  const g = gtin ?? code.gtin;
+  if (g !== undefined) ids.gtin = g;
+  const lot = item.lot ?? code.lot;
+  if (lot !== undefined) ids.lot = lot;
+  const expiry = item.expiry ?? code.expiry;
+  if (expiry !== undefined) ids.expiry = expiry;
+  return { ok: true, ids };
+}
