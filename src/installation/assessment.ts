@@ -7,6 +7,7 @@ import type { StoreConnection } from '../driven/database/database.ts';
 import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
 import type { ScreeningContext } from '../driven/lists/screening-context.ts';
 import { type LoadedProfile, loadProfiles } from '../driven/profiles/load-profiles.ts';
+import { referenceData } from '../driven/reference/file-reference-data.ts';
 import { AlertRepository } from '../driven/store/alert-repository.ts';
 import type { DeclarationStore } from '../driven/store/declaration-store.ts';
 import type { InstallationConfig } from './config.ts';
@@ -109,6 +110,7 @@ export async function openAssessment(
     ...(options.modelFile ? { modelFile: options.modelFile } : {}),
     policy,
     selectionKey: key,
+    products: { reference: referenceData(parts.config.dataDirectory), record: stored },
   });
   const deps = assessmentDeps({
     dataDir: parts.config.dataDirectory,

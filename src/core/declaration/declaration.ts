@@ -116,6 +116,8 @@ export const GoodsItemSchema = z.strictObject({
    * Link URI; its GTIN, lot, expiry and serial must agree with the fields above when both are given.
    */
   gs1: z.string().min(1).max(500).optional(),
+  /** Manufacturer of the goods as on the pack or certificate of analysis (checked against the product registry). */
+  manufacturer: text(300).optional(),
   /** Hours the goods are declared to spend outside refrigeration on the way (cold-chain budget). */
   unrefrigeratedHours: z.number().optional(),
 });

@@ -2,6 +2,7 @@ import type { AlertTables } from './alert-tables.ts';
 import type { CoreTables } from './core-tables.ts';
 import type { FederationTables } from './federation-tables.ts';
 import type { LedgerTables } from './ledger-tables.ts';
+import type { MedicalTables } from './medical-tables.ts';
 import type { ModelTables } from './model-tables.ts';
 import type { ScreeningTables } from './screening-tables.ts';
 import type { SharingTables } from './sharing-tables.ts';
@@ -15,6 +16,7 @@ export interface Database
     CoreTables,
     FederationTables,
     LedgerTables,
+    MedicalTables,
     ModelTables,
     ScreeningTables,
     SharingTables {}

@@ -11,6 +11,7 @@ import { registerLogCommand } from './log.ts';
 import { registerModelCommand } from './model.ts';
 import { registerOverrideCommand } from './override.ts';
 import { registerPartnersCommands } from './partners.ts';
+import { registerProductsCommand } from './products.ts';
 import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
 import { registerScreenCommand } from './screen.ts';
@@ -40,4 +41,5 @@ export function registerCommands(program: Command, context: CliContext = {}): vo
   registerSeizuresCommand(program);
   registerPartnersCommands(program);
   registerGs1Command(program);
+  registerProductsCommand(program);
 }
