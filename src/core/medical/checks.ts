@@ -459,3 +459,20 @@ function fastLane(
     evidence: { importer: importer.id ?? importer.name, arrivalAt: declaration.arrivalAt, coldChain: cold },
   };
 }
+
+/**
+ * What a decided declaration counts for in the registry: its serials, and its units per lot except
+ * for lots it was flagged over-quantity on. A disputed claim is not counted against the lot, or one
+ * fake shipment would make every later genuine one look over-quantity; an officer's outcome, not
+ * the claim, settles it.
+ */
+export function countedUse(declaration: Declaration, signals: readonly RiskSignal[]): DeclaredUse {
+  const use = declaredUse(declaration);
+  const over = signals.find((s) => s.code === 'MEDICAL_LOT_OVER_QUANTITY');
+  if (!over) return use;
+  const disputed = new Set<string>();
+  for (const { item, ids } of identifiedItems(declaration))
+    if (over.items?.includes(item.sequence) && ids.gtin !== undefined && ids.lot !== undefined)
+      disputed.add(`${ids.gtin}\u0000${ids.lot}`);
+  return { ...use, lots: use.lots.filter(([gtin, lot]) => !disputed.has(`${gtin}\u0000${lot}`)) };
+}

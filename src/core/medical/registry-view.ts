@@ -55,63 +55,66 @@ export interface RegistryRows {
 
 const k = (a: string, b: string) => `${a}\u0000${b}`;
 
+/** A registry view that also learns, declaration by declaration, what the batch itself declared. */
+export interface BatchRegistryView extends RegistryView {
+  /** What a declaration of the batch counts for once decided (replacing what it counted for before). */
+  record(use: DeclaredUse): void;
+}
+
 /**
  * The registry as a batch's checks see it: the stored rows, plus what the batch's earlier
- * declarations declared (`uses`, by batch position), so two declarations of one batch that carry
- * the same serial, or together exceed a lot, are caught as if stored one after the other. A
+ * declarations (by position in `order`) recorded, so two declarations of one batch that carry the
+ * same serial, or together exceed a lot, are caught as if stored one after the other. A
  * declaration never counts against itself (an amendment replaces its earlier version).
  */
-export function composeRegistryView(rows: RegistryRows, batch: ReadonlyArray<DeclaredUse>): RegistryView {
+export function composeRegistryView(rows: RegistryRows, order: readonly string[]): BatchRegistryView {
   const position = new Map<string, number>();
-  batch.forEach((u, i) => {
-    if (!position.has(u.declarationId)) position.set(u.declarationId, i);
+  order.forEach((id, i) => {
+    if (!position.has(id)) position.set(id, i);
   });
-  const earlierSerials = new Map<string, Array<{ at: number; id: string }>>();
-  const earlierLots = new Map<string, Array<{ at: number; id: string; units: number }>>();
-  batch.forEach((u, at) => {
-    for (const [gtin, serial] of u.serials) {
-      const list = earlierSerials.get(k(gtin, serial)) ?? [];
-      list.push({ at, id: u.declarationId });
-      earlierSerials.set(k(gtin, serial), list);
-    }
-    for (const [gtin, lot, units] of u.lots) {
-      const list = earlierLots.get(k(gtin, lot)) ?? [];
-      list.push({ at, id: u.declarationId, units });
-      earlierLots.set(k(gtin, lot), list);
-    }
-  });
+  const recorded = new Map<string, DeclaredUse>();
+  const earlier = (declarationId: string) => {
+    const me = position.get(declarationId) ?? Number.POSITIVE_INFINITY;
+    return [...recorded.values()].filter(
+      (u) =>
+        u.declarationId !== declarationId && (position.get(u.declarationId) ?? Number.POSITIVE_INFINITY) < me,
+    );
+  };
   const brands = rows.brands
+    .filter((b) => b.trim().length > 0)
     .map((b) => ({
       brand: b,
       pattern: new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(b)}($|[^\\p{L}\\p{N}])`, 'iu'),
-    }))
-    .filter((b) => b.brand.trim().length > 0);
+    }));
   return {
     product: (gtin) => rows.products.get(gtin),
     lot: (gtin, lot) => rows.lots.get(k(gtin, lot)),
     isSerialised: (gtin) => rows.serialised.has(gtin),
     isRegisteredSerial: (gtin, serial) => rows.registeredSerials.has(k(gtin, serial)),
     serialSeenIn(gtin, serial, declarationId) {
-      const me = position.get(declarationId) ?? Number.POSITIVE_INFINITY;
       const stored = (rows.declaredSerials.get(k(gtin, serial)) ?? []).filter((id) => id !== declarationId);
-      const inBatch = (earlierSerials.get(k(gtin, serial)) ?? [])
-        .filter((e) => e.at < me && e.id !== declarationId)
-        .map((e) => e.id);
+      const inBatch = earlier(declarationId)
+        .filter((u) => u.serials.some(([g, s]) => g === gtin && s === serial))
+        .map((u) => u.declarationId);
       return [...new Set([...stored, ...inBatch])];
     },
     unitsDeclaredElsewhere(gtin, lot, declarationId) {
-      const me = position.get(declarationId) ?? Number.POSITIVE_INFINITY;
       const counted = new Map<string, number>();
       for (const r of rows.declaredLots.get(k(gtin, lot)) ?? [])
         if (r.declarationId !== declarationId) counted.set(r.declarationId, r.quantity);
       // A declaration earlier in the batch replaces its stored version's units.
-      for (const e of earlierLots.get(k(gtin, lot)) ?? [])
-        if (e.at < me && e.id !== declarationId) counted.set(e.id, e.units);
+      for (const u of earlier(declarationId)) {
+        const units = u.lots.filter(([g, l]) => g === gtin && l === lot).reduce((sum, [, , n]) => sum + n, 0);
+        if (units > 0 || counted.has(u.declarationId)) counted.set(u.declarationId, units);
+      }
       let sum = 0;
       for (const n of counted.values()) sum += n;
       return sum;
     },
     brandIn: (text) => brands.find((b) => b.pattern.test(text))?.brand,
+    record(use) {
+      recorded.set(use.declarationId, use);
+    },
   };
 }
 

@@ -1,10 +1,10 @@
 import type { SavedAssessment, SignalSource } from '../../app/assess.ts';
 import type { Declaration } from '../../core/declaration/declaration.ts';
-import { declaredUse, identifiedItems, productSignals } from '../../core/medical/checks.ts';
+import { countedUse, identifiedItems, productSignals } from '../../core/medical/checks.ts';
 import {
+  type BatchRegistryView,
   composeRegistryView,
   type DeclaredUse,
-  type RegistryView,
 } from '../../core/medical/registry-view.ts';
 import type { ReferenceData } from '../../core/reference/reference-data.ts';
 import type { ProductRepository } from '../store/product-repository.ts';
@@ -28,7 +28,7 @@ export function createProductSignalSource(
   products: ProductRepository,
   reference: ReferenceData,
 ): ProductSignalSource {
-  const views = new WeakMap<Declaration, RegistryView>();
+  const views = new WeakMap<Declaration, BatchRegistryView>();
   const pending = new Map<string, DeclaredUse>();
   const pendingKey = (administration: string, id: string) => `${administration}\u0000${id}`;
   return {
@@ -36,7 +36,6 @@ export function createProductSignalSource(
     kind: 'checks',
     versions: () => ({}),
     async prepareBatch(administration, declarations) {
-      const uses = declarations.map(declaredUse);
       const gtins = new Set<string>();
       const lots: Array<[string, string]> = [];
       const serials: Array<[string, string]> = [];
@@ -49,15 +48,21 @@ export function createProductSignalSource(
           for (const serial of ids.serials) serials.push([ids.gtin, serial]);
         }
       const rows = await products.readBatch(administration, { gtins: [...gtins], lots, serials });
-      const view = composeRegistryView(rows, uses);
+      const view = composeRegistryView(
+        rows,
+        declarations.map((d) => d.id),
+      );
       for (const d of declarations) views.set(d, view);
     },
     signals(declaration, administration) {
       const view = views.get(declaration);
       if (!view) return [];
+      const signals = productSignals(declaration, view, reference);
+      const use = countedUse(declaration, signals);
+      view.record(use);
       if (pending.size >= MAX_PENDING) pending.clear();
-      pending.set(pendingKey(administration, declaration.id), declaredUse(declaration));
-      return productSignals(declaration, view, reference);
+      pending.set(pendingKey(administration, declaration.id), use);
+      return signals;
     },
     async afterSave(administration, saved) {
       const uses: DeclaredUse[] = [];
