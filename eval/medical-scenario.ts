@@ -73,6 +73,8 @@ const PORTS: Record<string, string> = {
   PK: 'PKKHI',
 };
 const HS = ['300241', '300490', '300215', '300420', '300212', '300610'];
+/** 3006.10 (sterile suture materials) carries no `medical` flag in hs-regulatory: never fast lane. */
+const NOT_FLAGGED_MEDICAL = new Set(['300610']);
 const FORMS = ['suspension for injection', 'film-coated tablet', 'powder for solution', 'capsule'];
 
 export interface Scenario {
@@ -214,7 +216,12 @@ export function buildScenario(seed: number, size: ScenarioSize = FULL): Scenario
         },
       ],
     };
-    return { value, product, lot, eligible: importer.trusted && preArrival };
+    return {
+      value,
+      product,
+      lot,
+      eligible: importer.trusted && preArrival && !NOT_FLAGGED_MEDICAL.has(product.hsCode),
+    };
   };
 
   const declarations: ScenarioDeclaration[] = [];

@@ -157,7 +157,8 @@ False alerts on legitimate declarations (held-out): ${held.legitimateFlagged}/${
 
 Fast lane (held-out): of ${fl.eligible} legitimate declarations of authorised medical goods from a trusted importer lodged before
 arrival, ${fl.released} (${pct(fl.released, fl.eligible)}) were released green through the fast lane without inspection; the rest were
-held by random selection or a risk profile (${fl.flagged} by a product check). Counterfeits released through the fast lane:
+held by random selection or a risk profile (${fl.flagged} by a product check): the fast lane adds no score, it never overrides
+random selection or a profile. Counterfeits released through the fast lane:
 **${fl.counterfeitsReleased}**. Channels of fast-lane declarations: ${mix(held.channels.fast)}; of all others: ${mix(held.channels.other)}.
 
 Release times, beside the rest: a fast-lane declaration is decided before arrival and released on arrival, so its release time
