@@ -115,6 +115,7 @@ export async function openAssessment(
       reference: referenceData(parts.config.dataDirectory),
       environment: environmentReference(environmentDir(parts.config.env)),
     },
+    products: { reference: referenceData(parts.config.dataDirectory), record: stored },
   });
   const deps = assessmentDeps({
     dataDir: parts.config.dataDirectory,

@@ -12,11 +12,13 @@ import {
 } from '../core/screening/signals.ts';
 import type { StoreConnection } from '../driven/database/database.ts';
 import type { ScreeningContext } from '../driven/lists/screening-context.ts';
+import { createProductSignalSource } from '../driven/medical/product-signal-source.ts';
 import { ModelFileError, readModelFile } from '../driven/model/model-file.ts';
 import { ModelRegistry, ModelRegistryError } from '../driven/model/model-registry.ts';
 import { createModelSignalSource } from '../driven/model/model-signal-source.ts';
 import { PermitRepository } from '../driven/store/permit-repository.ts';
 import { createPermitSignalSource } from '../driven/store/permit-signal-source.ts';
+import { ProductRepository } from '../driven/store/product-repository.ts';
 
 /** Model probability at which a declaration needs a documentary check, and a physical inspection. */
 export const MODEL_THRESHOLDS = { yellowAt: 0.5, redAt: 0.8 } as const;
@@ -60,6 +62,15 @@ export interface RiskSourceOptions {
    * register (docs/ENVIRONMENT.md) with these reference tables; no permit checks when absent.
    */
   permitChecks?: { reference: ReferenceData; environment: EnvironmentReference };
+  /**
+   * Check goods items against each administration's medical product registry (issue 13), with
+   * this reference data for the fast lane's `medical` HS flags; no product checks when absent.
+   */
+  products?: {
+    reference: ReferenceData;
+    /** Record declared serials and lot units once stored. */
+    record: boolean;
+  };
 }
 
 const MODEL_TARGETS: readonly ModelTarget[] = ['fraud', 'critical'];
@@ -69,7 +80,7 @@ const MAX_PENDING = 50_000;
 
 /**
  * Opens the risk sources beyond the profiles: party screening (over the installation's screening
- * context) and the learned model (a file, or each administration's active fraud and
+ * context), the medical product registry checks, and the learned model (a file, or each administration's active fraud and
  * critical-fraud models from the registry). A model that cannot be read, or a registry that
  * cannot be queried, rejects with a {@link RiskSourceError} saying what failed: at the start here,
  * or for the batch whose `prepare` met it.
@@ -158,12 +169,18 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
     );
     describe.push(`permit checks: environment reference ${options.permitChecks.environment.version}`);
   }
+  const products = options.products
+    ? createProductSignalSource(new ProductRepository(options.conn), options.products.reference)
+    : undefined;
+  if (products) sources.push(products);
 
   return {
     sources,
     describe,
     ...(screening ? { screening } : {}),
     async afterSave(administration, saved) {
+      // Declared serials and lot units are recorded once their declaration is stored.
+      if (products && options.products?.record) await products.afterSave(administration, saved);
       if (!screening || !options.recordParties) return;
       for (const { line } of saved) {
         const key = `${administration}\u0000${line.declarationId}`;

@@ -101,8 +101,25 @@ export const GoodsItemSchema = z.strictObject({
   /** Preference claimed (WCO DM "Preference" on the goods item; e.g. an FTA tariff preference code). */
   preference: text(10).optional(),
   documents: z.array(DocumentSchema).max(100).default([]),
+  /** GS1 GTIN-8/12/13/14 of the product (check digit verified). */
   gtin: z.string().optional(),
+  /** Batch or lot number (GS1 AI 10). */
   lot: text(40).optional(),
+  /** Expiry date of the lot, `YYYY-MM-DD` (GS1 AI 17). */
+  expiry: z.string().max(10).optional(),
+  /** Serial numbers of the packs declared (GS1 AI 21), as scanned from their DataMatrix codes. */
+  serials: z.array(text(20)).max(10_000).optional(),
+  /** One pack's serial number (GS1 AI 21); `serials` for several. */
+  serial: text(20).optional(),
+  /**
+   * A GS1 code as scanned: element string (parenthesised or with FNC1/GS separators) or Digital
+   * Link URI; its GTIN, lot, expiry and serial must agree with the fields above when both are given.
+   */
+  gs1: z.string().min(1).max(500).optional(),
+  /** Manufacturer of the goods as on the pack or certificate of analysis (checked against the product registry). */
+  manufacturer: text(300).optional(),
+  /** Hours the goods are declared to spend outside refrigeration on the way (cold-chain budget). */
+  unrefrigeratedHours: z.number().optional(),
 });
 export type GoodsItem = z.infer<typeof GoodsItemSchema>;
 

@@ -130,6 +130,32 @@ describe('validateDeclaration', () => {
     ]);
   });
 
+  it('takes GS1 pack identifiers on a goods item and rejects malformed or contradicting ones', () => {
+    const gs1 = '(01)09506000134352(17)270600(10)A1B2(21)XYZ';
+    expect(errorsOf(withItem({ gs1, gtin: undefined, lot: undefined }))).toEqual([]);
+    expect(errorsOf(withItem({ gs1, gtin: '9506000134352', lot: 'A1B2', expiry: '2027-06-30' }))).toEqual([]);
+    expect(
+      errorsOf(withItem({ gtin: '09506000134352', lot: 'L1', expiry: '2027-06-30', serial: 'S1' })),
+    ).toEqual([]);
+    expect(errorsOf(withItem({ gs1: '(01)09506000134353', gtin: undefined }))).toEqual([
+      ['/items/0/gs1', 'invalid_gs1'],
+    ]);
+    expect(errorsOf(withItem({ gs1, gtin: undefined, lot: 'OTHER' }))).toEqual([
+      ['/items/0/lot', 'invalid_value'],
+    ]);
+    expect(errorsOf(withItem({ gs1, gtin: undefined, lot: undefined, expiry: '2027-06-01' }))).toEqual([
+      ['/items/0/expiry', 'invalid_value'],
+    ]);
+    expect(errorsOf(withItem({ expiry: '2027-02-30' }))).toEqual([['/items/0/expiry', 'invalid_date']]);
+    expect(errorsOf(withItem({ unrefrigeratedHours: -2 }))).toEqual([
+      ['/items/0/unrefrigeratedHours', 'negative_value'],
+    ]);
+    const result = validateDeclaration(withItem({ gs1: '(10)A B' }), ref);
+    expect(!result.ok && result.errors[0]!.message).toBe(
+      '/items/0/gs1: AI (10) batch/lot "A B" contains  , which is not in GS1 character set 82',
+    );
+  });
+
   it('keeps the declaration id on a rejected record and gives plain messages', () => {
     const result = validateDeclaration(withItem({ netMass: -1 }), ref);
     expect(result.ok).toBe(false);

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { type ReferenceData, UNKNOWN_COUNTRY } from '../reference/reference-data.ts';
-import { type Declaration, DeclarationSchema } from './declaration.ts';
+import { type Declaration, DeclarationSchema, type GoodsItem } from './declaration.ts';
+import { itemIdentifiers } from './gs1.ts';
 
 /** Closed set of machine codes for a rejected record. */
 export type ValidationCode =
@@ -25,7 +26,8 @@ export type ValidationCode =
   | 'invalid_gtin'
   | 'duplicate_item_sequence'
   | 'invalid_postal_id'
-  | 'invalid_ioss_number';
+  | 'invalid_ioss_number'
+  | 'invalid_gs1';
 
 /** One problem with a record: where (RFC 6901 JSON pointer), what (code) and why (plain words). */
 export interface ValidationIssue {
@@ -279,6 +281,31 @@ export function checkInstant(out: IssueList, path: string, value: string | undef
   }
 }
 
+/**
+ * The pack identifiers of a goods item: a real expiry date, a readable `gs1` code (its expiry's
+ * century placed from the lodgement date, GS1 General Specifications §7.12) that agrees with the
+ * fields given beside it, and a non-negative unrefrigerated time.
+ */
+function checkMedicalIdentifiers(out: IssueList, p: string, item: GoodsItem, lodgedAt: string): void {
+  if (
+    item.expiry !== undefined &&
+    !(/^\d{4}-\d{2}-\d{2}$/.test(item.expiry) && isValidInstant(item.expiry))
+  ) {
+    out.add(`${p}/expiry`, 'invalid_date', `${p}/expiry: "${item.expiry}" is not a date YYYY-MM-DD`);
+  }
+  checkNonNegative(out, `${p}/unrefrigeratedHours`, item.unrefrigeratedHours, 'the unrefrigerated time');
+  if (item.gs1 === undefined || !isValidInstant(lodgedAt)) return;
+  const result = itemIdentifiers(
+    { ...item, gtin: item.gtin !== undefined && isValidGtin(item.gtin) ? item.gtin : undefined },
+    new Date(instantMs(lodgedAt)),
+  );
+  if (result.ok) return;
+  for (const fault of result.faults) {
+    const path = `${p}/${fault.field}`;
+    out.add(path, fault.field === 'gs1' ? 'invalid_gs1' : 'invalid_value', `${path}: ${fault.message}`);
+  }
+}
+
 /** Checks that need the reference data or cross-field logic, after the structure is known good. */
 function checkSemantics(d: Declaration, ref: ReferenceData): ValidationIssue[] {
   const out = new IssueList();
@@ -351,6 +378,7 @@ function checkSemantics(d: Declaration, ref: ReferenceData): ValidationIssue[] {
     if (item.gtin !== undefined && !isValidGtin(item.gtin)) {
       out.add(`${p}/gtin`, 'invalid_gtin', `${p}/gtin: "${item.gtin}" is not a valid GTIN (check digit)`);
     }
+    checkMedicalIdentifiers(out, p, item, d.lodgedAt);
     item.documents.forEach((doc, j) => {
       checkInstant(out, `${p}/documents/${j}/validFrom`, doc.validFrom);
       checkInstant(out, `${p}/documents/${j}/validUntil`, doc.validUntil);

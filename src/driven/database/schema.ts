@@ -5,6 +5,7 @@ import type { CoreTables } from './core-tables.ts';
 import type { EnvironmentTables } from './environment-tables.ts';
 import type { FederationTables } from './federation-tables.ts';
 import type { LedgerTables } from './ledger-tables.ts';
+import type { MedicalTables } from './medical-tables.ts';
 import type { ModelTables } from './model-tables.ts';
 import type { ScreeningTables } from './screening-tables.ts';
 import type { SharingTables } from './sharing-tables.ts';
@@ -21,6 +22,7 @@ export interface Database
     EnvironmentTables,
     FederationTables,
     LedgerTables,
+    MedicalTables,
     ModelTables,
     ScreeningTables,
     SharingTables {}

@@ -13,6 +13,7 @@ import { seizuresGroupsMigration } from './0011-seizures-groups.ts';
 import { environmentMigration } from './0013-environment.ts';
 import { consignmentsMigration } from './0016-consignments.ts';
 import { clusterMigration } from './0014-cluster.ts';
+import { medicalMigration } from './0012-medical.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -33,4 +34,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013-environment': environmentMigration,
   '0016-consignments': consignmentsMigration,
   '0014-cluster': clusterMigration,
+  '0012-medical': medicalMigration,
 };

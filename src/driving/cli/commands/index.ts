@@ -5,6 +5,7 @@ import { registerAssessCommand } from './assess.ts';
 import { registerBandsCommand } from './bands.ts';
 import { registerConsignmentsCommand } from './consignments.ts';
 import { registerClusterCommands } from './cluster.ts';
+import { registerGs1Command } from './gs1.ts';
 import { registerHitsCommand } from './hits.ts';
 import { registerKeysCommand } from './keys.ts';
 import { registerListsCommand } from './lists.ts';
@@ -13,6 +14,7 @@ import { registerModelCommand } from './model.ts';
 import { registerOverrideCommand } from './override.ts';
 import { registerPartnersCommands } from './partners.ts';
 import { registerPermitsCommand } from './permits.ts';
+import { registerProductsCommand } from './products.ts';
 import { registerProfilesCommand } from './profiles.ts';
 import { registerReferenceCommand } from './reference.ts';
 import { registerScreenCommand } from './screen.ts';
@@ -46,4 +48,6 @@ export function registerCommands(program: Command, context: CliContext = {}): vo
   registerPermitsCommand(program);
   registerConsignmentsCommand(program);
   registerClusterCommands(program);
+  registerGs1Command(program);
+  registerProductsCommand(program);
 }
