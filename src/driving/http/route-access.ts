@@ -39,10 +39,18 @@ export const ROUTE_ACCESS = {
   'GET /openapi.json': { public: 'the API description', hidden: true },
   'GET /healthz': { public: 'load balancers probe without a key; says only ok or unavailable' },
 
+  // Every key may ask who it is: the workbench shapes itself to the role (a partner key included).
+  'GET /v1/me': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor', 'partner'] },
+
   // The clearance system submits; an officer may lodge one by hand (a traveller at a land border).
   'POST /v1/declarations': { roles: ['admin', 'ingest', 'officer'] },
   // The clearance system reads back decisions; people read explanations; auditors read, never write.
   'GET /v1/declarations/{id}': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor'] },
+  'GET /v1/declarations/{id}/explanation': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor'] },
+  // The record and salt within go only to the log's record readers (admin, analyst, officer).
+  'GET /v1/declarations/{id}/log-proof': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  // Milestones come from the clearance system (arrival, lodgement) and from officers (inspection, release).
+  'POST /v1/declarations/{id}/events': { roles: ['admin', 'officer', 'ingest'] },
   // Only people who inspect or supervise record outcomes and change channels.
   'POST /v1/declarations/{id}/outcome': { roles: ['admin', 'officer'] },
   'POST /v1/declarations/{id}/override': { roles: ['admin', 'analyst', 'officer'] },
@@ -91,6 +99,17 @@ export const ROUTE_ACCESS = {
   'GET /v1/groups/{id}/posts': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/groups/{id}/summary': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
 
+  // Manager dashboards: every person of the administration may read them (there is no manager role).
+  'GET /v1/dashboards/time-release': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/dashboards/channel-mix': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/dashboards/hit-rates': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/dashboards/revenue': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/dashboards/seizures': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/dashboards/model-precision': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  // Models (docs/MODEL.md): analysts read and activate; auditors read the registry and its history.
+  'GET /v1/models': { roles: ['admin', 'analyst', 'auditor'] },
+  'POST /v1/models/{id}/activation': { roles: ['admin', 'analyst'] },
+
   'GET /v1/log/checkpoint': { public: 'partners verify the log with its public key alone' },
   'GET /v1/log/entries/{index}': {
     public: 'the leaf (a salted commitment) and its hash: partners verify the log with its public key alone',
@@ -100,6 +119,10 @@ export const ROUTE_ACCESS = {
   'GET /v1/log/proof/inclusion': { public: 'partners verify the log with its public key alone' },
   'GET /v1/log/proof/consistency': { public: 'partners verify the log with its public key alone' },
   'GET /v1/log/public-key': { public: 'partners verify the log with its public key alone' },
+  'GET /v1/log/checkpoints': { public: 'signed checkpoints and cosignatures: what every verifier may see' },
+  'GET /v1/log/witnesses': {
+    public: "the log's witnesses and their public keys: what every verifier may see",
+  },
   'POST /v1/witness/add-checkpoint': {
     public: 'C2SP tlog-witness: the request is authenticated by the log signature it carries',
   },

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { StoreConnection } from '../../../driven/database/database.ts';
+import { AdministrationRepository } from '../../../driven/store/administration-repository.ts';
 import { CashDeclarationRepository } from '../../../driven/store/cash-declaration-repository.ts';
 import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
 import { GroupRepository } from '../../../driven/store/group-repository.ts';
@@ -11,11 +12,15 @@ import { webRoutes } from '../web/web-routes.ts';
 import { alertRoutes } from './alerts.ts';
 import { registerCashDeclarationRoutes } from './cash-declarations.ts';
 import { type ConsignmentRouteDeps, consignmentRoutes } from './consignments.ts';
+import { dashboardRoutes } from './dashboards.ts';
+import { declarationPageRoutes } from './declaration-page.ts';
 import { type AssessRecords, declarationRoutes } from './declarations.ts';
 import { federationRoutes } from './federation.ts';
 import { registerGroupRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
 import { type LogRouteDeps, logRoutes } from './log.ts';
+import { meRoutes } from './me.ts';
+import { modelRoutes } from './models.ts';
 import { partnerRoutes } from './partners.ts';
 import { permitRoutes } from './permits.ts';
 import { queueRoutes } from './queue.ts';
@@ -75,14 +80,19 @@ function sharingRoutes(deps: GreenlaneRouteDeps): RouteModule {
  */
 export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
   const queue = deps.store.queue.bind(deps.store);
+  const administrations = new AdministrationRepository(deps.conn);
   return [
     healthRoutes({ ping: async () => void (await sql`select 1`.execute(deps.conn.db)) }),
+    meRoutes({ administration: (id) => administrations.administration(id) }),
     declarationRoutes({ assess: deps.assess, store: deps.store }),
+    declarationPageRoutes({ conn: deps.conn, store: deps.store, ...(deps.log ? { log: deps.log.log } : {}) }),
     queueRoutes({ queue }),
     ...(deps.consignments ? [consignmentRoutes(deps.consignments)] : []),
     webRoutes({ queue }),
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
     alertRoutes({ alerts: deps.alerts }),
+    dashboardRoutes({ conn: deps.conn }),
+    modelRoutes({ conn: deps.conn, ...(deps.log ? { onLogged: () => deps.log!.log.drainRecords() } : {}) }),
     sharingRoutes(deps),
     permitRoutes({ conn: deps.conn }),
     ...(deps.log
