@@ -1,6 +1,6 @@
 import type { AlertTables } from './alert-tables.ts';
-import type { ConsignmentTables } from './consignment-tables.ts';
 import type { ClusterTables } from './cluster-tables.ts';
+import type { ConsignmentTables } from './consignment-tables.ts';
 import type { CoreTables } from './core-tables.ts';
 import type { EnvironmentTables } from './environment-tables.ts';
 import type { FederationTables } from './federation-tables.ts';

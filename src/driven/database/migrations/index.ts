@@ -10,10 +10,10 @@ import { ledgerRecordsMigration } from './0008-ledger-records.ts';
 import { federationMigration } from './0009-federation.ts';
 import { alertsMigration } from './0010-alerts.ts';
 import { seizuresGroupsMigration } from './0011-seizures-groups.ts';
-import { environmentMigration } from './0013-environment.ts';
-import { consignmentsMigration } from './0016-consignments.ts';
-import { clusterMigration } from './0014-cluster.ts';
 import { medicalMigration } from './0012-medical.ts';
+import { environmentMigration } from './0013-environment.ts';
+import { clusterMigration } from './0014-cluster.ts';
+import { consignmentsMigration } from './0016-consignments.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -31,8 +31,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-federation': federationMigration,
   '0010-alerts': alertsMigration,
   '0011-seizures-groups': seizuresGroupsMigration,
-  '0013-environment': environmentMigration,
-  '0016-consignments': consignmentsMigration,
-  '0014-cluster': clusterMigration,
   '0012-medical': medicalMigration,
+  '0013-environment': environmentMigration,
+  '0014-cluster': clusterMigration,
+  '0016-consignments': consignmentsMigration,
 };
