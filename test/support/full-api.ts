@@ -175,6 +175,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
       alerts,
       log: { log, witness: openWitness(conn, env) },
       federation,
+      profiles: { reference },
       screening: {
         index: () => index,
         store: screening,

@@ -10,6 +10,7 @@ import { ledgerRecordsMigration } from './0008-ledger-records.ts';
 import { federationMigration } from './0009-federation.ts';
 import { alertsMigration } from './0010-alerts.ts';
 import { seizuresGroupsMigration } from './0011-seizures-groups.ts';
+import { profileDraftsMigration } from './0015-profile-drafts.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-federation': federationMigration,
   '0010-alerts': alertsMigration,
   '0011-seizures-groups': seizuresGroupsMigration,
+  '0015-profile-drafts': profileDraftsMigration,
 };

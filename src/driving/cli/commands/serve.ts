@@ -165,6 +165,10 @@ async function serveInstallation(
       assess,
       log: { log, witness: inst.witness() },
       alerts: inst.alerts,
+      profiles: {
+        reference: assessment.reference,
+        ...(assessment.priceBands ? { priceBands: assessment.priceBands } : {}),
+      },
       federation,
       sharing: {
         ...(inst.outbox ? { outbox: inst.outbox } : {}),
