@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trainRiskModel } from '../src/core/model/risk-model.ts';
-import { syntheticRecords } from '../src/core/model/test-records.ts';
 import type { DialectName } from '../src/driven/database/database.ts';
 import { ModelRegistry } from '../src/driven/model/model-registry.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../src/driven/store/api-key-records.ts';
@@ -16,6 +14,7 @@ import {
   PARTNERS,
   peerName,
 } from './support/full-api.ts';
+import { markedProfileYaml, storeMarkedProfile, TINY_MODEL } from './support/workbench-fixtures.ts';
 
 /*
  * The adversarial tenancy suite (issue 8). Generated from the served OpenAPI document and the app's
@@ -26,9 +25,6 @@ import {
  * (XA's `XASECRET`), so a leak is a substring away. Models and risk profiles have no HTTP route
  * yet; when one appears, it fails "has a request recipe" until it gets one here.
  */
-
-/** A small trained model each administration registers (its registry is the fixture). */
-const TINY_MODEL = trainRiskModel(syntheticRecords(200, 7), { target: 'fraud', params: { maxTrees: 3 } });
 
 /** Who calls: a role's key, no key, or a revoked key. */
 type CallerKind = ApiKeyRole | 'no key' | 'revoked key';
@@ -59,6 +55,8 @@ interface Objects {
   partnerName: string;
   /** A registered (inactive) model version. */
   modelId: string;
+  /** A stored risk profile (with a draft). */
+  profileId: string;
 }
 interface Fixture {
   api: FullTestApi;
@@ -362,6 +360,31 @@ const RECIPES: Record<RouteKey, Recipe> = {
   'GET /v1/dashboards/model-precision': {
     call: () => ({ path: '/v1/dashboards/model-precision?period=day' }),
   },
+  'GET /v1/profiles': { call: () => ({ path: '/v1/profiles' }) },
+  'GET /v1/profiles/{id}': { object: 'profileId', call: (id) => ({ path: `/v1/profiles/${enc(id)}` }) },
+  'POST /v1/profiles/lint': {
+    call: () => ({ path: '/v1/profiles/lint', init: jsonPost({ yaml: markedProfileYaml('XA', 'XA-LINT') }) }),
+  },
+  // A draft of a new profile id is the analyst's to create: a collection-like route.
+  'PUT /v1/profiles/{id}/draft': {
+    call: (_id, f) => {
+      const id = `XA-NEW-${f.next()}`;
+      return {
+        path: `/v1/profiles/${id}/draft`,
+        init: { ...jsonPost({ yaml: markedProfileYaml('XA', id) }), method: 'PUT' },
+      };
+    },
+  },
+  'POST /v1/profiles/{id}/activation': {
+    object: 'profileId',
+    call: (id) => ({ path: `/v1/profiles/${enc(id)}/activation`, init: jsonPost({ enabled: false }) }),
+  },
+  'POST /v1/profiles/backtest': {
+    call: () => ({
+      path: '/v1/profiles/backtest',
+      init: jsonPost({ yaml: markedProfileYaml('XA', 'XA-BT') }),
+    }),
+  },
   'GET /v1/models': { call: () => ({ path: '/v1/models' }) },
   'POST /v1/models/{id}/activation': {
     object: 'modelId',
@@ -567,6 +590,7 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
       consignmentId,
       groupId,
       partnerName: peerName(admin),
+      profileId: await storeMarkedProfile(api, admin),
       modelId: (
         await new ModelRegistry(api.conn.db, admin).register(
           TINY_MODEL,

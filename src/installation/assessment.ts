@@ -2,6 +2,7 @@ import { administrationAlerts } from '../app/administration-alerts.ts';
 import { administrationProfiles } from '../app/administration-profiles.ts';
 import { type AssessmentService, createAssessmentService } from '../app/assess.ts';
 import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
+import type { ReferenceData } from '../core/reference/reference-data.ts';
 import type { PriceBandLookup } from '../core/rules/price-bands.ts';
 import type { StoreConnection } from '../driven/database/database.ts';
 import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
@@ -56,6 +57,10 @@ export interface Assessment {
   seeded: string[];
   /** One line per source for the startup log: screening lists and where from, models per administration. */
   describe: string[];
+  /** The reference data profiles are compiled and linted against (the profile routes lint and backtest drafts). */
+  reference: ReferenceData;
+  /** Unit-price bands, when loaded: a backtest applies them as the pipeline does. */
+  priceBands?: PriceBandLookup;
 }
 
 /** What is read before anything is opened, so a broken profile file fails the start cleanly. */
@@ -153,5 +158,15 @@ export async function openAssessment(
       : []),
     ...risk.describe,
   ];
-  return { assess, profiles, risk, policy, selectionKey: key, seeded, describe };
+  return {
+    assess,
+    profiles,
+    risk,
+    policy,
+    selectionKey: key,
+    seeded,
+    describe,
+    reference: deps.reference,
+    ...(deps.priceBands ? { priceBands: deps.priceBands } : {}),
+  };
 }

@@ -193,6 +193,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
         }),
         repository: consignments,
       },
+      profiles: { reference },
       screening: {
         index: () => index,
         store: screening,

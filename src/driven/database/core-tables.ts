@@ -136,6 +136,15 @@ export interface InspectionOutcomesTable {
   recorded_at: string;
 }
 
+/** A risk profile being edited: the analyst's YAML, applied to nothing until activated (migration 0015). */
+export interface RiskProfileDraftsTable {
+  administration: string;
+  id: string;
+  yaml: string;
+  updated_at: string;
+  updated_by: string;
+}
+
 /** Versioned risk profiles: a changed content or enabled flag is a new version, never an update. */
 /** Risk profile versions of one administration (migration 0006). */
 export interface RiskProfilesTable {
@@ -179,6 +188,7 @@ export interface CoreTables {
   lifecycle_events: LifecycleEventsTable;
   inspection_outcomes: InspectionOutcomesTable;
   risk_profiles: RiskProfilesTable;
+  risk_profile_drafts: RiskProfileDraftsTable;
   audit_log: AuditLogTable;
   installation_state: InstallationStateTable;
 }

@@ -86,23 +86,41 @@ export function parseProfileFile(
   }
   const parsed = parseRiskProfiles(doc.toJS());
   if (parsed.ok) return { profiles: parsed.profiles, issues: [] };
-  const lineOf = (path: Array<string | number>): number | undefined => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  };
+  const locate = locator(doc, lineCounter);
   return {
     profiles: [],
     issues: parsed.issues.map((i) => ({
       file,
       path: i.path,
-      line: lineOf(segments(i.path)),
+      line: locate(i.path).line,
       code: 'INVALID_PROFILE' as const,
       message: i.message,
     })),
   };
+}
+
+/** Line and column (1-based) of the deepest node of an RFC 6901 path that exists in the document. */
+function locator(
+  doc: ReturnType<typeof parseDocument>,
+  lineCounter: LineCounter,
+): (pointer: string) => { line?: number; column?: number } {
+  return (pointer) => {
+    const path = segments(pointer);
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return { line, column: col };
+      }
+    }
+    return {};
+  };
+}
+
+/** Where an RFC 6901 path of a profile text is (for lint findings on a valid profile). */
+export function locateInProfileText(text: string): (pointer: string) => { line?: number; column?: number } {
+  const lineCounter = new LineCounter();
+  return locator(parseDocument(text, { lineCounter }), lineCounter);
 }
 
 /**

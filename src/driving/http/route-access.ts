@@ -106,6 +106,13 @@ export const ROUTE_ACCESS = {
   'GET /v1/dashboards/revenue': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/dashboards/seizures': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/dashboards/model-precision': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  // Risk profiles (docs/RISK-PROFILES.md): analysts write, lint, backtest and activate; auditors read.
+  'GET /v1/profiles': { roles: ['admin', 'analyst', 'auditor'] },
+  'GET /v1/profiles/{id}': { roles: ['admin', 'analyst', 'auditor'] },
+  'POST /v1/profiles/lint': { roles: ['admin', 'analyst'] },
+  'PUT /v1/profiles/{id}/draft': { roles: ['admin', 'analyst'] },
+  'POST /v1/profiles/{id}/activation': { roles: ['admin', 'analyst'] },
+  'POST /v1/profiles/backtest': { roles: ['admin', 'analyst'] },
   // Models (docs/MODEL.md): analysts read and activate; auditors read the registry and its history.
   'GET /v1/models': { roles: ['admin', 'analyst', 'auditor'] },
   'POST /v1/models/{id}/activation': { roles: ['admin', 'analyst'] },

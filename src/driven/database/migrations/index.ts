@@ -13,6 +13,7 @@ import { seizuresGroupsMigration } from './0011-seizures-groups.ts';
 import { medicalMigration } from './0012-medical.ts';
 import { environmentMigration } from './0013-environment.ts';
 import { clusterMigration } from './0014-cluster.ts';
+import { profileDraftsMigration } from './0015-profile-drafts.ts';
 import { consignmentsMigration } from './0016-consignments.ts';
 
 /**
@@ -34,5 +35,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012-medical': medicalMigration,
   '0013-environment': environmentMigration,
   '0014-cluster': clusterMigration,
+  '0015-profile-drafts': profileDraftsMigration,
   '0016-consignments': consignmentsMigration,
 };

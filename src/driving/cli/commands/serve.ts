@@ -173,6 +173,10 @@ async function serveInstallation(
       assess,
       log: { log, witness: inst.witness() },
       alerts: inst.alerts,
+      profiles: {
+        reference: assessment.reference,
+        ...(assessment.priceBands ? { priceBands: assessment.priceBands } : {}),
+      },
       federation,
       consignments: { service: ecommerce.service, repository: ecommerce.repository! },
       sharing: {

@@ -365,7 +365,12 @@ export function declarationPageRoutes(deps: DeclarationPageDeps): RouteModule {
         const log = deps.log;
         if (!log) throw new HttpError(503, 'unavailable', 'this installation keeps no transparency log');
         const index = decision.logIndex;
-        const latest = await log.latestCheckpoint();
+        let latest = await log.latestCheckpoint();
+        // An entry appended since the last checkpoint: sign one now rather than make the browser wait.
+        if (index !== null && latest && index >= latest.checkpoint.size) {
+          await log.publishCheckpoint();
+          latest = await log.latestCheckpoint();
+        }
         if (index === null || !latest || index >= latest.checkpoint.size) {
           throw new HttpError(
             404,

@@ -23,6 +23,7 @@ import { meRoutes } from './me.ts';
 import { modelRoutes } from './models.ts';
 import { partnerRoutes } from './partners.ts';
 import { permitRoutes } from './permits.ts';
+import { type ProfileRouteDeps, profileRoutes } from './profiles.ts';
 import { queueRoutes } from './queue.ts';
 import { type ScreeningRouteDeps, screeningRoutes } from './screening.ts';
 import { registerSeizureRoutes } from './seizures.ts';
@@ -45,6 +46,8 @@ export interface GreenlaneRouteDeps {
    * cash declarations and groups are served either way; cash travellers are screened by `screening`.
    */
   sharing?: Pick<SharingRouteDeps, 'outbox' | 'memberName' | 'alertFeedback'>;
+  /** Risk profile routes (lint, backtest): the reference data and price bands the pipeline uses. */
+  profiles?: Pick<ProfileRouteDeps, 'reference' | 'priceBands'>;
   /** Federation: identity, inbox, feed and partners (docs/SHARING.md). */
   federation?: Federation;
   /** The e-commerce lane (docs/ECOMMERCE.md), when the server runs it. */
@@ -92,6 +95,16 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
     alertRoutes({ alerts: deps.alerts }),
     dashboardRoutes({ conn: deps.conn }),
+    ...(deps.profiles
+      ? [
+          profileRoutes({
+            conn: deps.conn,
+            store: deps.store,
+            ...deps.profiles,
+            ...(deps.log ? { onLogged: () => deps.log!.log.drainRecords() } : {}),
+          }),
+        ]
+      : []),
     modelRoutes({ conn: deps.conn, ...(deps.log ? { onLogged: () => deps.log!.log.drainRecords() } : {}) }),
     sharingRoutes(deps),
     permitRoutes({ conn: deps.conn }),

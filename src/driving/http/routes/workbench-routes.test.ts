@@ -204,5 +204,63 @@ for (const dialect of DIALECTS) {
       expect((await bad.json()).error.details[0].path).toBe('/period');
       expect((await callAs(api, 'ingest', '/v1/dashboards/seizures')).status).toBe(403);
     });
+
+    it('lints, drafts, backtests and activates a risk profile', async () => {
+      const yaml = (id: string, origin: string) =>
+        `id: ${id}\nversion: 1\ntitle: Watch\nreason: Origin watch\ninstructions: Check marks\ncriteria:\n  originCountry: [${origin}]\nweight: 10\n`;
+      const broken = await (
+        await callAs(api, 'analyst', '/v1/profiles/lint', { yaml: 'id: P1\nversion: [\n' })
+      ).json();
+      expect(broken.ok).toBe(false);
+      expect(broken.issues[0]).toMatchObject({
+        code: 'SYNTAX_ERROR',
+        line: expect.any(Number),
+      });
+      const never = await (
+        await callAs(api, 'analyst', '/v1/profiles/lint', { yaml: yaml('P-ZZ', 'ZZ') })
+      ).json();
+      expect(never.issues).toEqual([
+        expect.objectContaining({ code: 'NEVER_MATCHES', path: '/criteria/originCountry/0', line: 7 }),
+      ]);
+      const wrongId = await api.app.request('/v1/profiles/P-OTHER/draft', {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${api.keys.XA.analyst}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ yaml: yaml('P-CN', 'CN') }),
+      });
+      expect(wrongId.status).toBe(400);
+      expect(((await wrongId.json()) as any).error.details[0].path).toBe('/yaml');
+      const bt = await (
+        await callAs(api, 'analyst', '/v1/profiles/backtest', { yaml: yaml('P-CN', 'CN') })
+      ).json();
+      expect(bt).toMatchObject({ scanned: 2, hits: 1, byChannel: { red: 1, green: 0, yellow: 0 } });
+      const none = await (
+        await callAs(api, 'analyst', '/v1/profiles/backtest', {
+          yaml: yaml('P-CN', 'CN'),
+          from: '2099-01-01',
+        })
+      ).json();
+      expect(none).toMatchObject({ scanned: 0, hits: 0, hitRate: { rate: null } });
+      const bad = await callAs(api, 'analyst', '/v1/profiles/backtest', { yaml: 'id: [' });
+      expect(bad.status).toBe(400);
+      const other = await (
+        await callAs(api, 'analyst', '/v1/profiles/backtest', { yaml: yaml('P-CN', 'CN') }, 'XB')
+      ).json();
+      expect(other).toMatchObject({ scanned: 0, hits: 0 });
+      const put = await api.app.request('/v1/profiles/P-CN/draft', {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${api.keys.XA.analyst}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ yaml: yaml('P-CN', 'CN') }),
+      });
+      expect(put.status).toBe(200);
+      const on = await callAs(api, 'analyst', '/v1/profiles/P-CN/activation', {});
+      expect(on.status).toBe(201);
+      expect(await on.json()).toMatchObject({ id: 'P-CN', version: 1, enabled: true, status: 'created' });
+      const detail = await (await callAs(api, 'auditor', '/v1/profiles/P-CN')).json();
+      expect(detail).toMatchObject({ version: 1, enabled: true, draft: null });
+      expect(detail.yaml).toContain('originCountry');
+      expect((await callAs(api, 'auditor', '/v1/profiles/P-CN', undefined, 'XB')).status).toBe(404);
+      expect((await callAs(api, 'officer', '/v1/profiles/P-CN/activation', {})).status).toBe(403);
+      expect((await callAs(api, 'analyst', '/v1/profiles/P-CN/activation', {})).status).toBe(404);
+    });
   });
 }
