@@ -148,8 +148,15 @@ function markedDeclaration(admin: Admin, id: string) {
 
 const RECIPES: Record<RouteKey, Recipe> = {
   'GET /': { call: () => ({ path: '/' }) },
-  'GET /assets/queue.js': { call: () => ({ path: '/assets/queue.js' }) },
-  'GET /assets/queue.css': { call: () => ({ path: '/assets/queue.css' }) },
+  'GET /queue': { call: () => ({ path: '/queue' }) },
+  'GET /declarations/*': { call: () => ({ path: '/declarations/X' }) },
+  'GET /profiles': { call: () => ({ path: '/profiles' }) },
+  'GET /profiles/*': { call: () => ({ path: '/profiles/P' }) },
+  'GET /screening': { call: () => ({ path: '/screening' }) },
+  'GET /models': { call: () => ({ path: '/models' }) },
+  'GET /log': { call: () => ({ path: '/log' }) },
+  'GET /dashboards': { call: () => ({ path: '/dashboards' }) },
+  'GET /assets/*': { call: () => ({ path: '/assets/none.js' }) },
   'GET /openapi.json': { call: () => ({ path: '/openapi.json' }) },
   'GET /healthz': { call: () => ({ path: '/healthz' }) },
   'POST /v1/declarations': {
@@ -178,7 +185,6 @@ const RECIPES: Record<RouteKey, Recipe> = {
     }),
   },
   'GET /v1/queue': { call: () => ({ path: '/v1/queue?limit=1000' }) },
-  'GET /ui/queue': { call: () => ({ path: '/ui/queue?limit=1000' }) },
   'POST /v1/screen': {
     call: (_id, f) => ({
       path: '/v1/screen',

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ensureWebBuild } from '../../src/driving/http/web/web-build.ts';
 import { testPostgresUrl } from '../../src/installation/config.ts';
 
 /**
@@ -7,6 +8,9 @@ import { testPostgresUrl } from '../../src/installation/config.ts';
  * schema dropped under it by a parallel test file makes that introspection fail.
  */
 export default async function setup(): Promise<void> {
+  // Once, before the files run in parallel: the browser tests' servers then find a current build
+  // of the workbench instead of each building it (nothing to do when web/ has not changed).
+  await ensureWebBuild();
   const client = new pg.Client({ connectionString: testPostgresUrl() });
   try {
     await client.connect();

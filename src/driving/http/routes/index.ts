@@ -7,7 +7,7 @@ import { SeizureRepository } from '../../../driven/store/seizure-repository.ts';
 import type { AlertService } from '../../../installation/alert-service.ts';
 import type { Federation } from '../../../installation/federation.ts';
 import type { RouteModule } from '../route-module.ts';
-import { webRoutes } from '../web/web-routes.ts';
+import { type WebAssets, webRoutes } from '../web/web-routes.ts';
 import { alertRoutes } from './alerts.ts';
 import { registerCashDeclarationRoutes } from './cash-declarations.ts';
 import { type AssessRecords, declarationRoutes } from './declarations.ts';
@@ -40,6 +40,8 @@ export interface GreenlaneRouteDeps {
   sharing?: Pick<SharingRouteDeps, 'outbox' | 'memberName' | 'alertFeedback'>;
   /** Federation: identity, inbox, feed and partners (docs/SHARING.md). */
   federation?: Federation;
+  /** The built workbench (web/), served at `/`; `serve` builds and loads it. */
+  web?: WebAssets;
 }
 
 /** Seizures, cash declarations and closed groups over the connection (docs/SHARING.md). */
@@ -75,7 +77,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     healthRoutes({ ping: async () => void (await sql`select 1`.execute(deps.conn.db)) }),
     declarationRoutes({ assess: deps.assess, store: deps.store }),
     queueRoutes({ queue }),
-    webRoutes({ queue }),
+    webRoutes(deps.web ? { web: deps.web } : {}),
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
     alertRoutes({ alerts: deps.alerts }),
     sharingRoutes(deps),
