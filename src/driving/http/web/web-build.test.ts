@@ -34,7 +34,9 @@ describe('the workbench build and its serving', () => {
 
     write('main.js', "document.title = 'two';\n");
     await expect(ensureWebBuild({ webDir, rebuild: false })).rejects.toThrow(WebBuildError);
-    await expect(ensureWebBuild({ webDir, rebuild: false })).rejects.toThrow(/older than its sources.*build:web/);
+    await expect(ensureWebBuild({ webDir, rebuild: false })).rejects.toThrow(
+      /older than its sources.*build:web/,
+    );
     const again = await ensureWebBuild({ webDir, onBuild });
     expect(again.built).toBe(true);
     expect(again.info.sourceHash).not.toBe(first.info.sourceHash);
@@ -52,7 +54,10 @@ describe('the workbench build and its serving', () => {
 
   it('answers index.html with a strict CSP at every application path, gzip when accepted', async () => {
     const { outDir, info } = await ensureWebBuild({ webDir });
-    const app = createApp({ authenticate: async () => undefined, routes: [webRoutes({ web: loadWebAssets(outDir, info) })] });
+    const app = createApp({
+      authenticate: async () => undefined,
+      routes: [webRoutes({ web: loadWebAssets(outDir, info) })],
+    });
     for (const path of APP_PATHS) {
       const res = await app.request(path.replace('*', 'X-1'));
       expect(res.status, path).toBe(200);
