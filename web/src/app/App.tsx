@@ -7,6 +7,12 @@ import { SessionProvider, type SignedOutReason, useSession } from './session.tsx
 
 // The queue is the first screen; every other screen is its own chunk, loaded when opened.
 const DeclarationScreen = lazy(() => import('../screens/declaration/DeclarationScreen.tsx'));
+const ProfilesScreen = lazy(() => import('../screens/profiles/ProfilesScreen.tsx'));
+const ProfileEditor = lazy(() => import('../screens/profiles/ProfileEditor.tsx'));
+const HitsScreen = lazy(() => import('../screens/screening/HitsScreen.tsx'));
+const ModelsScreen = lazy(() => import('../screens/models/ModelsScreen.tsx'));
+const LogScreen = lazy(() => import('../screens/log/LogScreen.tsx'));
+const DashboardsScreen = lazy(() => import('../screens/dashboards/DashboardsScreen.tsx'));
 
 /** Each screen, the route that must be open to the role for it to appear, and its path. */
 const NAV = [
@@ -134,6 +140,12 @@ export function App() {
           <Route path="/" element={<Home />} />
           <Route path="/queue" element={<QueueScreen />} />
           <Route path="/declarations/:id" element={<DeclarationScreen />} />
+          <Route path="/profiles" element={<ProfilesScreen />} />
+          <Route path="/profiles/:id" element={<ProfileEditor />} />
+          <Route path="/screening" element={<HitsScreen />} />
+          <Route path="/models" element={<ModelsScreen />} />
+          <Route path="/log" element={<LogScreen />} />
+          <Route path="/dashboards" element={<DashboardsScreen />} />
           <Route path="*" element={<p>{t('app.notFound')}</p>} />
         </Routes>
       </Layout>

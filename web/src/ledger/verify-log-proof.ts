@@ -133,7 +133,7 @@ async function verifyNoteSignature(
   const pub = material.subarray(1);
   const keyId = (await sha256(enc.encode(`${name}\n`), material)).subarray(0, 4);
   if (bytesToHex(keyId) !== hexId) return false;
-  let key: CryptoKey;
+  let key: Awaited<ReturnType<typeof crypto.subtle.importKey>>;
   try {
     key = await crypto.subtle.importKey('raw', pub, { name: 'Ed25519' }, false, ['verify']);
   } catch {
