@@ -159,6 +159,7 @@ const RECIPES: Record<RouteKey, Recipe> = {
   'GET /assets/*': { call: () => ({ path: '/assets/none.js' }) },
   'GET /openapi.json': { call: () => ({ path: '/openapi.json' }) },
   'GET /healthz': { call: () => ({ path: '/healthz' }) },
+  'GET /v1/me': { call: () => ({ path: '/v1/me' }) },
   'POST /v1/declarations': {
     object: 'fresh declaration',
     call: (id) => ({
@@ -169,6 +170,21 @@ const RECIPES: Record<RouteKey, Recipe> = {
   'GET /v1/declarations/{id}': {
     object: 'declarationId',
     call: (id) => ({ path: `/v1/declarations/${enc(id)}` }),
+  },
+  'GET /v1/declarations/{id}/explanation': {
+    object: 'declarationId',
+    call: (id) => ({ path: `/v1/declarations/${enc(id)}/explanation` }),
+  },
+  'GET /v1/declarations/{id}/log-proof': {
+    object: 'declarationId',
+    call: (id) => ({ path: `/v1/declarations/${enc(id)}/log-proof` }),
+  },
+  'POST /v1/declarations/{id}/events': {
+    object: 'declarationId',
+    call: (id) => ({
+      path: `/v1/declarations/${enc(id)}/events`,
+      init: jsonPost({ event: 'inspection_start', at: '2026-11-30T08:00:00Z' }),
+    }),
   },
   'POST /v1/declarations/{id}/outcome': {
     object: 'declarationId',

@@ -17,4 +17,13 @@ export class AdministrationRepository {
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
   }
+
+  /** The administration's id and name; undefined when there is none of that id. */
+  async administration(id: string): Promise<{ id: string; name: string } | undefined> {
+    return this.db
+      .selectFrom('administrations')
+      .select(['id', 'name'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
 }

@@ -44,6 +44,48 @@ const REPORTABLE_EVENTS: ReadonlySet<LifecycleEventName> = new Set([
   'release',
 ]);
 
+/** Milestones that happen once in a declaration's life (WCO TRS Guide): a second report is a replay or a conflict. */
+const ONCE_ONLY: ReadonlySet<LifecycleEventName> = new Set(['arrival', 'lodgement', 'release']);
+/** An inspection opens and closes, possibly more than once. */
+const INSPECTION_EVENTS: ReadonlySet<LifecycleEventName> = new Set(['inspection_start', 'inspection_end']);
+
+/** A reported milestone as stored, and whether the report was a replay of one stored before. */
+export interface RecordedEvent extends StoredEvent {
+  replayed: boolean;
+  /** The declaration's status after the report. */
+  status: DeclarationStatus;
+}
+
+/**
+ * The stored event a report repeats, if it is a replay. `earlier` holds the declaration's events
+ * of the reported kind (both inspection kinds for an inspection event), oldest first; `at` is the
+ * reported time, undefined when the report gave none.
+ *
+ * - arrival, lodgement, release: once per declaration. Reported again with no time or the same
+ *   time, it is a replay; at another time, a `CONFLICT` (the first report stands).
+ * - inspection_start / inspection_end: a replay when that event at that time exists, or, with no
+ *   time given, when the inspection is already in that state (the last inspection event is of the
+ *   same kind).
+ */
+export function replayOf(
+  earlier: readonly StoredEvent[],
+  event: LifecycleEventName,
+  at: string | undefined,
+): StoredEvent | undefined {
+  if (ONCE_ONLY.has(event)) {
+    const first = earlier.find((e) => e.event === event);
+    if (!first) return undefined;
+    if (at === undefined || at === first.at) return first;
+    throw new StoreError(
+      'CONFLICT',
+      `${event} is already recorded at ${first.at}; a declaration has one ${event}`,
+    );
+  }
+  if (at !== undefined) return earlier.find((e) => e.event === event && e.at === at);
+  const last = earlier.at(-1);
+  return last?.event === event ? last : undefined;
+}
+
 /** How a reported event moves the declaration's status. */
 const STATUS_AFTER: Partial<Record<LifecycleEventName, DeclarationStatus>> = {
   inspection_start: 'under_inspection',
@@ -253,9 +295,11 @@ export class LifecycleRepository {
 
   /**
    * Records a Time Release Study milestone reported by the clearance system or an officer
-   * (`arrival`, `lodgement`, `inspection_start`, `inspection_end`, `release`).
+   * (`arrival`, `lodgement`, `inspection_start`, `inspection_end`, `release`). A replayed report
+   * writes nothing and returns the stored event with `replayed: true` (see {@link replayOf}); a
+   * once-only milestone reported again at another time is a `CONFLICT`.
    */
-  async recordEvent(admin: string, id: string, input: EventInput, actor: string): Promise<StoredEvent> {
+  async recordEvent(admin: string, id: string, input: EventInput, actor: string): Promise<RecordedEvent> {
     if (!(LIFECYCLE_EVENTS as readonly string[]).includes(input.event)) {
       throw new StoreError('INVALID_INPUT', `event must be one of ${LIFECYCLE_EVENTS.join(', ')}`);
     }
@@ -270,6 +314,33 @@ export class LifecycleRepository {
       if (!Number.isInteger(version) || version < 1 || version > head.version) {
         throw new StoreError('INVALID_INPUT', `${id} has no version ${version}`);
       }
+      const earlier = await trx
+        .selectFrom('lifecycle_events')
+        .selectAll()
+        .where('administration', '=', admin)
+        .where('declaration_id', '=', id)
+        .where('event', 'in', [...(INSPECTION_EVENTS.has(input.event) ? INSPECTION_EVENTS : [input.event])])
+        .orderBy('at')
+        .orderBy('id')
+        .execute();
+      const replay = replayOf(
+        earlier.map((e) => ({
+          id: e.id,
+          version: e.version === null ? null : Number(e.version),
+          event: e.event as LifecycleEventName,
+          at: e.at,
+          actor: e.actor,
+        })),
+        input.event,
+        input.at === undefined ? undefined : at,
+      );
+      const current = await trx
+        .selectFrom('declarations')
+        .select('status')
+        .where('administration', '=', admin)
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (replay) return { ...replay, replayed: true, status: current.status as DeclarationStatus };
       const event = await this.insertEvent(trx, admin, id, version, input.event, at, who);
       const status = STATUS_AFTER[input.event];
       if (status) {
@@ -280,7 +351,7 @@ export class LifecycleRepository {
           .where('id', '=', id)
           .execute();
       }
-      return event;
+      return { ...event, replayed: false, status: status ?? (current.status as DeclarationStatus) };
     });
   }
 

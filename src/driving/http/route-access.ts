@@ -47,10 +47,18 @@ export const ROUTE_ACCESS = {
   'GET /openapi.json': { public: 'the API description', hidden: true },
   'GET /healthz': { public: 'load balancers probe without a key; says only ok or unavailable' },
 
+  // Every key may ask who it is: the workbench shapes itself to the role (a partner key included).
+  'GET /v1/me': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor', 'partner'] },
+
   // The clearance system submits; an officer may lodge one by hand (a traveller at a land border).
   'POST /v1/declarations': { roles: ['admin', 'ingest', 'officer'] },
   // The clearance system reads back decisions; people read explanations; auditors read, never write.
   'GET /v1/declarations/{id}': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor'] },
+  'GET /v1/declarations/{id}/explanation': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor'] },
+  // The record and salt within go only to the log's record readers (admin, analyst, officer).
+  'GET /v1/declarations/{id}/log-proof': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  // Milestones come from the clearance system (arrival, lodgement) and from officers (inspection, release).
+  'POST /v1/declarations/{id}/events': { roles: ['admin', 'officer', 'ingest'] },
   // Only people who inspect or supervise record outcomes and change channels.
   'POST /v1/declarations/{id}/outcome': { roles: ['admin', 'officer'] },
   'POST /v1/declarations/{id}/override': { roles: ['admin', 'analyst', 'officer'] },

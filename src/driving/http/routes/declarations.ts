@@ -46,11 +46,11 @@ export interface DeclarationRoutesDeps {
  */
 export const MAX_BATCH = 10_000;
 
-const errorJson = (description: string) => ({
+export const errorJson = (description: string) => ({
   description,
   content: { 'application/json': { schema: ApiErrorSchema } },
 });
-const authErrors = {
+export const authErrors = {
   401: errorJson('Missing or invalid API key'),
   403: errorJson("The key's role may not do this"),
 } as const;

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { StoreConnection } from '../../../driven/database/database.ts';
+import { AdministrationRepository } from '../../../driven/store/administration-repository.ts';
 import { CashDeclarationRepository } from '../../../driven/store/cash-declaration-repository.ts';
 import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
 import { GroupRepository } from '../../../driven/store/group-repository.ts';
@@ -10,11 +11,13 @@ import type { RouteModule } from '../route-module.ts';
 import { type WebAssets, webRoutes } from '../web/web-routes.ts';
 import { alertRoutes } from './alerts.ts';
 import { registerCashDeclarationRoutes } from './cash-declarations.ts';
+import { declarationPageRoutes } from './declaration-page.ts';
 import { type AssessRecords, declarationRoutes } from './declarations.ts';
 import { federationRoutes } from './federation.ts';
 import { registerGroupRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
 import { type LogRouteDeps, logRoutes } from './log.ts';
+import { meRoutes } from './me.ts';
 import { partnerRoutes } from './partners.ts';
 import { queueRoutes } from './queue.ts';
 import { type ScreeningRouteDeps, screeningRoutes } from './screening.ts';
@@ -73,9 +76,12 @@ function sharingRoutes(deps: GreenlaneRouteDeps): RouteModule {
  */
 export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
   const queue = deps.store.queue.bind(deps.store);
+  const administrations = new AdministrationRepository(deps.conn);
   return [
     healthRoutes({ ping: async () => void (await sql`select 1`.execute(deps.conn.db)) }),
+    meRoutes({ administration: (id) => administrations.administration(id) }),
     declarationRoutes({ assess: deps.assess, store: deps.store }),
+    declarationPageRoutes({ conn: deps.conn, store: deps.store, ...(deps.log ? { log: deps.log.log } : {}) }),
     queueRoutes({ queue }),
     webRoutes(deps.web ? { web: deps.web } : {}),
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDeclaration } from '../../../../test/support/api-test-kit.ts';
+import { DIALECTS } from '../../../../test/support/databases.ts';
+import { callAs, createFullTestApi, type FullTestApi } from '../../../../test/support/full-api.ts';
+import { parseCheckpoint } from '../../../core/ledger/checkpoint.ts';
+import { hashLeaf } from '../../../core/ledger/merkle-hash.ts';
+import { verifyInclusion } from '../../../core/ledger/proof-verify.ts';
+import { checkRecordAgainstLeaf } from '../../../core/ledger/record-commitment.ts';
+import { noteVerifier, openNote } from '../../../core/ledger/signed-note.ts';
+
+for (const dialect of DIALECTS) {
+  describe(`declaration page routes on ${dialect}`, () => {
+    let api: FullTestApi;
+    beforeAll(async () => {
+      api = await createFullTestApi(dialect);
+      await api.submit('XA', [testDeclaration('XA-RED-1', 'CN'), testDeclaration('XA-GREEN-1', 'DE')]);
+      await api.store.getDeclaration('XA', 'XA-RED-1');
+    });
+    afterAll(async () => api?.dispose());
+
+    it('GET /v1/me tells the key its administration, role, label and routes; a wrong key is 401 in words', async () => {
+      const me = await (await callAs(api, 'officer', '/v1/me')).json();
+      expect(me).toMatchObject({
+        administration: { id: 'XA', name: 'Test administration XA' },
+        role: 'officer',
+        key: { label: 'XA officer' },
+      });
+      expect(me.routes).toContain('POST /v1/declarations/{id}/outcome');
+      expect(me.routes).not.toContain('POST /v1/screening/hits/{id}/adjudication');
+      const wrong = await api.app.request('/v1/me', { headers: { authorization: 'Bearer glk_wrong' } });
+      expect(wrong.status).toBe(401);
+      expect(((await wrong.json()) as any).error.message).toBe(
+        'the API key is not valid or has been revoked',
+      );
+      const revoked = await api.app.request('/v1/me', {
+        headers: { authorization: `Bearer ${api.keys.XA.revoked}` },
+      });
+      expect(revoked.status).toBe(401);
+    });
+
+    it('explains the decision: the profile that fired with its instructions, the items, no model signal', async () => {
+      const body = await (await callAs(api, 'officer', '/v1/declarations/XA-RED-1/explanation')).json();
+      expect(body).toMatchObject({ declarationId: 'XA-RED-1', channel: 'red', model: null, screening: [] });
+      expect(body.profiles).toEqual([
+        expect.objectContaining({
+          id: 'TEST-ORIGIN-CN',
+          version: 1,
+          instructions: 'Open the container and check the origin marks',
+          minChannel: 'red',
+          items: [1],
+        }),
+      ]);
+      expect(body.reasons.length).toBeGreaterThanOrEqual(1);
+      const green = await (await callAs(api, 'auditor', '/v1/declarations/XA-GREEN-1/explanation')).json();
+      expect(green).toMatchObject({ channel: 'green', profiles: [] });
+      expect(
+        (await callAs(api, 'officer', '/v1/declarations/XA-RED-1/explanation', undefined, 'XB')).status,
+      ).toBe(404);
+    });
+
+    it('gives the browser what it needs to verify the log entry: record, leaf, proof, signed checkpoint', async () => {
+      const res = await callAs(api, 'officer', '/v1/declarations/XA-RED-1/log-proof');
+      expect(res.status).toBe(200);
+      const p = await res.json();
+      const leaf = Buffer.from(p.leaf, 'base64');
+      expect(checkRecordAgainstLeaf(leaf.toString('utf8'), p.record.content, p.record.salt)).toEqual({
+        ok: true,
+      });
+      expect(hashLeaf(leaf).toString('hex')).toBe(p.leafHash);
+      const { text } = openNote(p.checkpoint, [noteVerifier(p.publicKey.trim())]);
+      const cp = parseCheckpoint(text);
+      expect(cp.size).toBe(p.proof.size);
+      expect(() =>
+        verifyInclusion(
+          Buffer.from(p.leafHash, 'hex'),
+          p.logIndex,
+          p.proof.size,
+          p.proof.hashes.map((h: string) => Buffer.from(h, 'hex')),
+          cp.rootHash,
+        ),
+      ).not.toThrow();
+      // An auditor verifies the same proof without the record and its salt.
+      const audited = await (await callAs(api, 'auditor', '/v1/declarations/XA-RED-1/log-proof')).json();
+      expect(audited.record).toBeUndefined();
+      expect(audited.leafHash).toBe(p.leafHash);
+      const other = await callAs(api, 'officer', '/v1/declarations/XA-RED-1/log-proof?decision=NOSUCH');
+      expect(other.status).toBe(404);
+    });
+
+    it('records milestones once: a replay is 200 and writes nothing, a second release at another time is 409', async () => {
+      const path = '/v1/declarations/XA-GREEN-1/events';
+      const start = await callAs(api, 'officer', path, { event: 'inspection_start' });
+      expect(start.status).toBe(201);
+      expect(await start.json()).toMatchObject({ replayed: false, status: 'under_inspection' });
+      const again = await callAs(api, 'officer', path, { event: 'inspection_start' });
+      expect(again.status).toBe(200);
+      expect(await again.json()).toMatchObject({ replayed: true });
+      const release = { event: 'release', at: '2026-11-28T13:00:00Z' };
+      expect((await callAs(api, 'officer', path, release)).status).toBe(201);
+      const replay = await callAs(api, 'officer', path, release);
+      expect(replay.status).toBe(200);
+      expect(await replay.json()).toMatchObject({
+        replayed: true,
+        status: 'released',
+        event: { at: '2026-11-28T13:00:00.000Z' },
+      });
+      const later = await callAs(api, 'officer', path, { event: 'release', at: '2026-11-28T14:00:00Z' });
+      expect(later.status).toBe(409);
+      const events = (await api.store.getDeclaration('XA', 'XA-GREEN-1')).events.map((e) => e.event);
+      expect(events.filter((e) => e === 'release')).toHaveLength(1);
+      expect(events.filter((e) => e === 'inspection_start')).toHaveLength(1);
+    });
+
+    it('names the field of a bad event request, and refuses roles and other administrations', async () => {
+      const path = '/v1/declarations/XA-GREEN-1/events';
+      const bad = await callAs(api, 'officer', path, { event: 'decision' });
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error.details[0].path).toBe('/event');
+      const badAt = await callAs(api, 'officer', path, { event: 'arrival', at: 'yesterday' });
+      expect((await badAt.json()).error.details[0].path).toBe('/at');
+      expect((await callAs(api, 'analyst', path, { event: 'release' })).status).toBe(403);
+      expect((await callAs(api, 'officer', path, { event: 'release' }, 'XB')).status).toBe(404);
+    });
+  });
+}
