@@ -7,6 +7,9 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   base: '/',
+  mode: 'production',
+  // The production build of React even when the caller's NODE_ENV is `test` (the test run builds it).
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
     target: 'es2022',
