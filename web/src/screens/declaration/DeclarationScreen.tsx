@@ -65,7 +65,7 @@ export default function DeclarationScreen() {
                   .map((r) => (
                     <li key={`${r.source}:${r.code}:${r.message}`}>
                       <p>
-                        <strong>{r.message}</strong>
+                        <strong dir="auto">{r.message}</strong>
                       </p>
                       <p className="meta">
                         {t(`source.${r.source}`, { defaultValue: r.source })} · {r.code} ·{' '}

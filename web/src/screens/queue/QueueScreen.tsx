@@ -179,7 +179,9 @@ function QueueList(props: { rows: QueueEntry[]; hasMore: boolean; loadMore: () =
                   <span className="id">{e.declarationId}</span>
                   <span>{e.customsOffice}</span>
                   <span className="num">{formatNumber(e.score, { maximumFractionDigits: 2 })}</span>
-                  <span className="reason">{e.reasons[0]?.message ?? e.summary}</span>
+                  <span className="reason" dir="auto">
+                    {e.reasons[0]?.message ?? e.summary}
+                  </span>
                   <span>
                     <time dateTime={e.decidedAt}>{formatDateTime(e.decidedAt)}</time>
                   </span>
