@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trainRiskModel } from '../src/core/model/risk-model.ts';
+import { syntheticRecords } from '../src/core/model/test-records.ts';
 import type { DialectName } from '../src/driven/database/database.ts';
+import { ModelRegistry } from '../src/driven/model/model-registry.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../src/driven/store/api-key-records.ts';
 import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from '../src/driving/http/route-access.ts';
 import { ALERT_FILE } from './support/alert-fixtures.ts';
@@ -22,6 +25,9 @@ import {
  * (XA's `XASECRET`), so a leak is a substring away. Models and risk profiles have no HTTP route
  * yet; when one appears, it fails "has a request recipe" until it gets one here.
  */
+
+/** A small trained model each administration registers (its registry is the fixture). */
+const TINY_MODEL = trainRiskModel(syntheticRecords(200, 7), { target: 'fraud', params: { maxTrees: 3 } });
 
 /** Who calls: a role's key, no key, or a revoked key. */
 type CallerKind = ApiKeyRole | 'no key' | 'revoked key';
@@ -47,6 +53,8 @@ interface Objects {
   groupId: string;
   /** The administration's federation partner. */
   partnerName: string;
+  /** A registered (inactive) model version. */
+  modelId: string;
 }
 interface Fixture {
   api: FullTestApi;
@@ -301,6 +309,13 @@ const RECIPES: Record<RouteKey, Recipe> = {
   'GET /v1/log/proof/inclusion': { call: () => ({ path: '/v1/log/proof/inclusion?index=0' }) },
   'GET /v1/log/proof/consistency': { call: () => ({ path: '/v1/log/proof/consistency?from=1&to=1' }) },
   'GET /v1/log/public-key': { call: () => ({ path: '/v1/log/public-key' }) },
+  'GET /v1/log/checkpoints': { call: () => ({ path: '/v1/log/checkpoints?limit=500' }) },
+  'GET /v1/log/witnesses': { call: () => ({ path: '/v1/log/witnesses' }) },
+  'GET /v1/models': { call: () => ({ path: '/v1/models' }) },
+  'POST /v1/models/{id}/activation': {
+    object: 'modelId',
+    call: (id) => ({ path: `/v1/models/${enc(id)}/activation`, init: jsonPost({ policy: 'probability' }) }),
+  },
   'POST /v1/witness/add-checkpoint': {
     call: () => ({
       path: '/v1/witness/add-checkpoint',
@@ -495,6 +510,13 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
       cashId,
       groupId,
       partnerName: peerName(admin),
+      modelId: (
+        await new ModelRegistry(api.conn.db, admin).register(
+          TINY_MODEL,
+          { createdAt: 'test' },
+          `${admin}SECRET analyst`,
+        )
+      ).id,
     };
   }
   return { api, objects, next: () => ++counter };
@@ -513,6 +535,7 @@ async function foreignState(f: Fixture) {
   return {
     decisions: d.decisions,
     outcomes: d.outcomes,
+    models: await new ModelRegistry(f.api.conn.db, 'XB').list(),
     versions: d.versions,
     hit: hit?.status,
     alerts: alerts.filter((a) => fixtures.includes(a.id)),

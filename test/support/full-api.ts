@@ -10,7 +10,7 @@ import { addName, newEntity } from '../../src/core/screening/entity.ts';
 import { testNameTables } from '../../src/core/screening/test-tables.ts';
 import type { EnvelopeKind } from '../../src/core/sharing/envelope.ts';
 import type { TlpCode } from '../../src/core/sharing/tlp.ts';
-import { type DialectName, openDatabase } from '../../src/driven/database/database.ts';
+import { type DialectName, openDatabase, type StoreConnection } from '../../src/driven/database/database.ts';
 import { migrateToLatest } from '../../src/driven/database/migrate.ts';
 import type { ReceivedItemHandlers, ReceiveResult } from '../../src/driven/federation/sharing-port.ts';
 import { goodPartyScreening } from '../../src/driven/lists/screening-context.ts';
@@ -73,6 +73,8 @@ export type AdministrationKeys = Record<ApiKeyRole | 'revoked', string>;
  */
 export interface FullTestApi {
   app: ApiApp;
+  /** The database connection (for fixtures no route makes, such as a registered model). */
+  conn: StoreConnection;
   store: LoggedDeclarationStore;
   screening: ScreeningStore;
   /** What the sharing routes handed to federation (partners: {@link PARTNERS}). */
@@ -188,6 +190,7 @@ export async function createFullTestApi(dialect: DialectName): Promise<FullTestA
   });
   return {
     app,
+    conn,
     store,
     screening,
     outbox,

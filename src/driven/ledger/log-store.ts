@@ -335,6 +335,54 @@ export class LogStore implements NodeReader {
     }));
   }
 
+  /** Checkpoints newest first: at most `limit`, of sizes below `before` when given (paging back in time). */
+  async checkpointPage(limit: number, before?: number): Promise<StoredCheckpoint[]> {
+    let q = this.db.selectFrom('ledger_checkpoints').selectAll();
+    if (before !== undefined) q = q.where('size', '<', before);
+    const rows = await q.orderBy('size', 'desc').limit(limit).execute();
+    return rows.map((r) => ({
+      size: Number(r.size),
+      rootHash: r.root_hash,
+      note: r.note,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Cosignatures of the checkpoints of these sizes, with who cosigned and when. */
+  async cosignaturesOf(
+    sizes: readonly number[],
+  ): Promise<{ size: number; witness: string; line: string; createdAt: string }[]> {
+    if (sizes.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('ledger_cosignatures')
+      .selectAll()
+      .where('size', 'in', [...sizes])
+      .orderBy('size', 'desc')
+      .orderBy('witness')
+      .execute();
+    return rows.map((r) => ({
+      size: Number(r.size),
+      witness: r.witness,
+      line: r.line,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Every witness that has cosigned, with the largest size it cosigned and when. */
+  async witnessSummary(): Promise<{ witness: string; lastCosignedSize: number; lastCosignedAt: string }[]> {
+    const rows = await this.db
+      .selectFrom('ledger_cosignatures')
+      .select((eb) => ['witness', eb.fn.max('size').as('size'), eb.fn.max('created_at').as('at')])
+      .groupBy('witness')
+      .orderBy('witness')
+      .execute();
+    return rows.map((r) => ({
+      witness: r.witness,
+      lastCosignedSize: Number(r.size),
+      lastCosignedAt: String(r.at),
+    }));
+  }
+
   /** Keeps a verified cosignature line. */
   async saveCosignature(size: number, witness: string, line: string, createdAt: string): Promise<void> {
     await this.db

@@ -324,6 +324,11 @@ export class TransparencyLog {
     await this.witnessing;
   }
 
+  /** The witnesses this log asks to cosign (name, verifier key, URL), and how many a checkpoint needs. */
+  witnessPolicy(): { witnesses: readonly WitnessTarget[]; quorum: number } {
+    return { witnesses: this.witnesses, quorum: this.quorum };
+  }
+
   /** The newest signed checkpoint, with the cosignature lines received for it appended. */
   async latestCheckpoint(): Promise<{ checkpoint: StoredCheckpoint; note: string } | undefined> {
     const cp = await this.store.checkpoint();

@@ -99,6 +99,10 @@ export const ROUTE_ACCESS = {
   'GET /v1/groups/{id}/posts': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/groups/{id}/summary': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
 
+  // Models (docs/MODEL.md): analysts read and activate; auditors read the registry and its history.
+  'GET /v1/models': { roles: ['admin', 'analyst', 'auditor'] },
+  'POST /v1/models/{id}/activation': { roles: ['admin', 'analyst'] },
+
   'GET /v1/log/checkpoint': { public: 'partners verify the log with its public key alone' },
   'GET /v1/log/entries/{index}': {
     public: 'the leaf (a salted commitment) and its hash: partners verify the log with its public key alone',
@@ -108,6 +112,10 @@ export const ROUTE_ACCESS = {
   'GET /v1/log/proof/inclusion': { public: 'partners verify the log with its public key alone' },
   'GET /v1/log/proof/consistency': { public: 'partners verify the log with its public key alone' },
   'GET /v1/log/public-key': { public: 'partners verify the log with its public key alone' },
+  'GET /v1/log/checkpoints': { public: 'signed checkpoints and cosignatures: what every verifier may see' },
+  'GET /v1/log/witnesses': {
+    public: "the log's witnesses and their public keys: what every verifier may see",
+  },
   'POST /v1/witness/add-checkpoint': {
     public: 'C2SP tlog-witness: the request is authenticated by the log signature it carries',
   },

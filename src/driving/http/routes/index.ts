@@ -18,6 +18,7 @@ import { registerGroupRoutes } from './groups.ts';
 import { healthRoutes } from './health.ts';
 import { type LogRouteDeps, logRoutes } from './log.ts';
 import { meRoutes } from './me.ts';
+import { modelRoutes } from './models.ts';
 import { partnerRoutes } from './partners.ts';
 import { queueRoutes } from './queue.ts';
 import { type ScreeningRouteDeps, screeningRoutes } from './screening.ts';
@@ -86,6 +87,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     webRoutes(deps.web ? { web: deps.web } : {}),
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
     alertRoutes({ alerts: deps.alerts }),
+    modelRoutes({ conn: deps.conn, ...(deps.log ? { onLogged: () => deps.log!.log.drainRecords() } : {}) }),
     sharingRoutes(deps),
     ...(deps.log
       ? [

@@ -10,6 +10,7 @@ import { type Authenticate, type Principal, presentedSecret } from '../api-key-a
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
 import { ROUTE_ACCESS } from '../route-access.ts';
 import { API_KEY_SECURITY, type ApiApp, type RouteModule } from '../route-module.ts';
+import { registerLogHistoryRoutes } from './log-history.ts';
 
 /** What the log and witness endpoints serve. The witness is optional (an installation may not witness). */
 export interface LogRouteDeps {
@@ -245,6 +246,7 @@ export function registerLogRoutes(app: ApiApp, deps: LogRouteDeps): void {
     return c.json({ from: p.from, to: p.to, hashes: hex(p.hashes) }, 200);
   });
   app.openapi(publicKeyRoute, (c) => c.text(`${log.get().verifierKey}\n`, 200));
+  registerLogHistoryRoutes(app, log.get);
   app.openapi(witnessKeyRoute, (c) => {
     if (!deps.witness) throw new HttpError(404, 'not_found', 'this installation is not a witness');
     return c.text(`${deps.witness.key.verifierKey}\n`, 200);

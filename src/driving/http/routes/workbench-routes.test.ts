@@ -7,9 +7,12 @@ import { hashLeaf } from '../../../core/ledger/merkle-hash.ts';
 import { verifyInclusion } from '../../../core/ledger/proof-verify.ts';
 import { checkRecordAgainstLeaf } from '../../../core/ledger/record-commitment.ts';
 import { noteVerifier, openNote } from '../../../core/ledger/signed-note.ts';
+import { trainRiskModel } from '../../../core/model/risk-model.ts';
+import { syntheticRecords } from '../../../core/model/test-records.ts';
+import { ModelRegistry } from '../../../driven/model/model-registry.ts';
 
 for (const dialect of DIALECTS) {
-  describe(`declaration page routes on ${dialect}`, () => {
+  describe(`workbench routes on ${dialect}`, () => {
     let api: FullTestApi;
     beforeAll(async () => {
       api = await createFullTestApi(dialect);
@@ -120,6 +123,57 @@ for (const dialect of DIALECTS) {
       expect((await badAt.json()).error.details[0].path).toBe('/at');
       expect((await callAs(api, 'analyst', path, { event: 'release' })).status).toBe(403);
       expect((await callAs(api, 'officer', path, { event: 'release' }, 'XB')).status).toBe(404);
+    });
+
+    it('lists the model registry with metrics and activates a version, for its own administration only', async () => {
+      const model = trainRiskModel(syntheticRecords(200, 3), { target: 'fraud', params: { maxTrees: 3 } });
+      const metrics = {
+        rows: 100,
+        precisionAt: { '1': 0.9 },
+        recallAt: { '1': 0.1 },
+        revenueAt: { '1': 0.2 },
+        auc: 0.8,
+      };
+      const v = await new ModelRegistry(api.conn.db, 'XA').register(
+        model,
+        { createdAt: 'x', validation: metrics as never },
+        'ana',
+      );
+      const list = await (await callAs(api, 'auditor', '/v1/models')).json();
+      expect(list.models).toEqual([expect.objectContaining({ id: v.id, active: false, metrics })]);
+      expect((await callAs(api, 'analyst', '/v1/models', undefined, 'XB')).status).toBe(200);
+      expect((await (await callAs(api, 'analyst', '/v1/models', undefined, 'XB')).json()).models).toEqual([]);
+      expect((await callAs(api, 'analyst', `/v1/models/${v.id}/activation`, {}, 'XB')).status).toBe(404);
+      const bad = await callAs(api, 'analyst', `/v1/models/${v.id}/activation`, { policy: 'cheapest' });
+      expect((await bad.json()).error.details[0].path).toBe('/policy');
+      expect((await callAs(api, 'auditor', `/v1/models/${v.id}/activation`, {})).status).toBe(403);
+      const on = await callAs(api, 'analyst', `/v1/models/${v.id}/activation`, { policy: 'revenue' });
+      expect(on.status).toBe(201);
+      expect(await on.json()).toMatchObject({
+        modelId: v.id,
+        policy: 'revenue',
+        activatedBy: expect.stringContaining('XA analyst'),
+      });
+      const after = await (await callAs(api, 'analyst', '/v1/models?target=fraud')).json();
+      expect(after.models[0].active).toBe(true);
+      expect(after.activations).toHaveLength(1);
+    });
+
+    it('pages through signed checkpoints newest first and names the witnesses, without a key', async () => {
+      const get = async (path: string): Promise<any> => (await api.app.request(path)).json();
+      await api.store.getDeclaration('XA', 'XA-RED-1');
+      const first = await get('/v1/log/checkpoints?limit=1');
+      expect(first.checkpoints).toHaveLength(1);
+      const [cp] = first.checkpoints;
+      expect(cp.note).toContain(`\n${cp.size}\n`);
+      expect(cp.rootHash).toMatch(/^[0-9a-f]{64}$/);
+      if (first.nextBefore !== null) {
+        const older = await get(`/v1/log/checkpoints?limit=500&before=${first.nextBefore}`);
+        for (const o of older.checkpoints) expect(o.size).toBeLessThan(cp.size);
+      }
+      expect((await get('/v1/log/checkpoints?limit=0')).error.details[0].path).toBe('/limit');
+      const witnesses = await get('/v1/log/witnesses');
+      expect(witnesses).toEqual({ quorum: expect.any(Number), witnesses: expect.any(Array) });
     });
   });
 }
