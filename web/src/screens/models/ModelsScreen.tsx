@@ -5,32 +5,24 @@ import { useSession } from '../../app/session.tsx';
 import { formatDateTime, formatNumber, formatPercent } from '../../i18n/i18n.ts';
 import { ErrorMessage } from '../common.tsx';
 
+/** Held-out metrics recorded at training: each keyed by the inspection rate in percent ("1", "5", …). */
+interface SelectionMetrics {
+  rows: number;
+  precisionAt: Record<string, number>;
+  recallAt: Record<string, number>;
+  revenueAt: Record<string, number>;
+  auc: number;
+}
+
 interface ModelEntry {
   id: string;
   target: string;
-  version: number | string;
+  version: number;
   active: boolean;
   createdAt: string;
   createdBy: string;
-  window?: { from: string; to: string; rows: number };
-  metrics: Record<string, unknown> | null;
-}
-
-/** A metric at n% of inspections as `greenlane model train` stores it: {share, precision, recall, revenue}. */
-interface AtShare {
-  share?: number;
-  fraction?: number;
-  precision?: number;
-  recall?: number;
-  revenue?: number;
-  revenueShare?: number;
-}
-
-function atShares(metrics: Record<string, unknown> | null): AtShare[] {
-  if (!metrics) return [];
-  for (const value of Object.values(metrics))
-    if (Array.isArray(value) && value.length > 0 && typeof value[0] === 'object') return value as AtShare[];
-  return [];
+  window: { from: string; to: string; rows: number };
+  metrics: SelectionMetrics | null;
 }
 
 /** The model registry: versions, their held-out metrics at n% of inspections, and activation. */
@@ -59,12 +51,14 @@ export default function ModelsScreen() {
           </h2>
           <p className="meta">
             {t('models.target', { target: m.target })} · {formatDateTime(m.createdAt)} · {m.createdBy}
-            {m.window &&
-              ` · ${t('models.window', { rows: formatNumber(m.window.rows), from: formatDateTime(m.window.from), to: formatDateTime(m.window.to) })}`}
+            {` · ${t('models.window', { rows: formatNumber(m.window.rows), from: formatDateTime(m.window.from), to: formatDateTime(m.window.to) })}`}
           </p>
-          {atShares(m.metrics).length > 0 && (
+          {m.metrics && (
             <table>
-              <caption className="sr-only">{t('models.metrics')}</caption>
+              <caption>
+                {t('models.metrics')} ·{' '}
+                {t('models.auc', { auc: formatNumber(m.metrics.auc, { maximumFractionDigits: 3 }) })}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">{t('models.inspected')}</th>
@@ -74,18 +68,16 @@ export default function ModelsScreen() {
                 </tr>
               </thead>
               <tbody>
-                {atShares(m.metrics).map((a) => {
-                  const share = a.share ?? a.fraction ?? 0;
-                  const revenue = a.revenueShare ?? a.revenue;
-                  return (
-                    <tr key={share}>
-                      <td>{formatPercent(share)}</td>
-                      <td className="num">{a.precision !== undefined ? formatPercent(a.precision) : '—'}</td>
-                      <td className="num">{a.recall !== undefined ? formatPercent(a.recall) : '—'}</td>
-                      <td className="num">{revenue !== undefined ? formatPercent(revenue) : '—'}</td>
+                {Object.keys(m.metrics.precisionAt)
+                  .sort((x, y) => Number(x) - Number(y))
+                  .map((rate) => (
+                    <tr key={rate}>
+                      <td>{formatPercent(Number(rate) / 100)}</td>
+                      <td className="num">{formatPercent(m.metrics!.precisionAt[rate] ?? 0)}</td>
+                      <td className="num">{formatPercent(m.metrics!.recallAt[rate] ?? 0)}</td>
+                      <td className="num">{formatPercent(m.metrics!.revenueAt[rate] ?? 0)}</td>
                     </tr>
-                  );
-                })}
+                  ))}
               </tbody>
             </table>
           )}
