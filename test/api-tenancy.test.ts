@@ -311,6 +311,14 @@ const RECIPES: Record<RouteKey, Recipe> = {
   'GET /v1/log/public-key': { call: () => ({ path: '/v1/log/public-key' }) },
   'GET /v1/log/checkpoints': { call: () => ({ path: '/v1/log/checkpoints?limit=500' }) },
   'GET /v1/log/witnesses': { call: () => ({ path: '/v1/log/witnesses' }) },
+  'GET /v1/dashboards/time-release': { call: () => ({ path: '/v1/dashboards/time-release?period=day' }) },
+  'GET /v1/dashboards/channel-mix': { call: () => ({ path: '/v1/dashboards/channel-mix?period=day' }) },
+  'GET /v1/dashboards/hit-rates': { call: () => ({ path: '/v1/dashboards/hit-rates?period=day' }) },
+  'GET /v1/dashboards/revenue': { call: () => ({ path: '/v1/dashboards/revenue?period=day' }) },
+  'GET /v1/dashboards/seizures': { call: () => ({ path: '/v1/dashboards/seizures?period=day' }) },
+  'GET /v1/dashboards/model-precision': {
+    call: () => ({ path: '/v1/dashboards/model-precision?period=day' }),
+  },
   'GET /v1/models': { call: () => ({ path: '/v1/models' }) },
   'POST /v1/models/{id}/activation': {
     object: 'modelId',

@@ -99,6 +99,13 @@ export const ROUTE_ACCESS = {
   'GET /v1/groups/{id}/posts': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/groups/{id}/summary': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
 
+  // Manager dashboards: every person of the administration may read them (there is no manager role).
+  'GET /v1/dashboards/time-release': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/dashboards/channel-mix': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/dashboards/hit-rates': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/dashboards/revenue': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/dashboards/seizures': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/dashboards/model-precision': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   // Models (docs/MODEL.md): analysts read and activate; auditors read the registry and its history.
   'GET /v1/models': { roles: ['admin', 'analyst', 'auditor'] },
   'POST /v1/models/{id}/activation': { roles: ['admin', 'analyst'] },

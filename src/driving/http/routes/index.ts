@@ -11,6 +11,7 @@ import type { RouteModule } from '../route-module.ts';
 import { type WebAssets, webRoutes } from '../web/web-routes.ts';
 import { alertRoutes } from './alerts.ts';
 import { registerCashDeclarationRoutes } from './cash-declarations.ts';
+import { dashboardRoutes } from './dashboards.ts';
 import { declarationPageRoutes } from './declaration-page.ts';
 import { type AssessRecords, declarationRoutes } from './declarations.ts';
 import { federationRoutes } from './federation.ts';
@@ -87,6 +88,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     webRoutes(deps.web ? { web: deps.web } : {}),
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
     alertRoutes({ alerts: deps.alerts }),
+    dashboardRoutes({ conn: deps.conn }),
     modelRoutes({ conn: deps.conn, ...(deps.log ? { onLogged: () => deps.log!.log.drainRecords() } : {}) }),
     sharingRoutes(deps),
     ...(deps.log

@@ -175,5 +175,34 @@ for (const dialect of DIALECTS) {
       const witnesses = await get('/v1/log/witnesses');
       expect(witnesses).toEqual({ quorum: expect.any(Number), witnesses: expect.any(Array) });
     });
+
+    it('serves dashboards as JSON and CSV for the own administration only, naming a bad parameter', async () => {
+      const path = '/v1/declarations/XA-RED-1/events';
+      expect((await callAs(api, 'officer', path, { event: 'release' })).status).toBe(201);
+      const trs = await (await callAs(api, 'auditor', '/v1/dashboards/time-release?period=month')).json();
+      const steps = trs.rows.filter((r: any) => r.channel === 'red').map((r: any) => r.step);
+      expect(steps).toEqual(expect.arrayContaining(['lodgement_to_decision', 'decision_to_release']));
+      expect(trs.slowest.length).toBeGreaterThan(0);
+      const other = await (
+        await callAs(api, 'auditor', '/v1/dashboards/time-release', undefined, 'XB')
+      ).json();
+      expect(JSON.stringify(other)).not.toContain('XA');
+      const csv = await api.app.request('/v1/dashboards/channel-mix?period=day', {
+        headers: { authorization: `Bearer ${api.keys.XA.officer}`, accept: 'text/csv' },
+      });
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(csv.headers.get('content-disposition')).toBe('attachment; filename="channel-mix.csv"');
+      const lines = (await csv.text()).trimEnd().split('\r\n');
+      expect(lines[0]).toBe('period,office,green,yellow,red,total');
+      expect(lines.length).toBeGreaterThan(1);
+      const byChannel = await (
+        await callAs(api, 'analyst', '/v1/dashboards/hit-rates?by=channel&format=csv')
+      ).text();
+      expect(byChannel.split('\r\n')[0]).toBe('key,inspected,positive,rate');
+      const bad = await callAs(api, 'officer', '/v1/dashboards/revenue?period=year');
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error.details[0].path).toBe('/period');
+      expect((await callAs(api, 'ingest', '/v1/dashboards/seizures')).status).toBe(403);
+    });
   });
 }
