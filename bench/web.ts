@@ -136,7 +136,8 @@ async function serve(db: string, home: string): Promise<{ url: string; child: Ch
   });
   const deadline = Date.now() + 300_000;
   while (!/serving (http:\/\/\S+)\//.test(stderr)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`serve did not start:\n${stderr}`);
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`serve did not start (exit ${child.exitCode} ${child.signalCode}):\n${stderr}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return { url: /serving (http:\/\/\S+)\//.exec(stderr)![1]!, child };

@@ -10,7 +10,7 @@ export default defineConfig({
   mode: 'production',
   // The production build of React even when the caller's NODE_ENV is `test` (the test run builds it).
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-  oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react', development: false } },
   build: {
     target: 'es2022',
     assetsDir: 'assets',

@@ -41,6 +41,26 @@ describe('the workbench in Chromium', () => {
     expect(await seriousViolations(page), `${name}: axe-core`).toEqual([]);
   }
 
+  /** The red row of the dashboard "inspection hit rate per channel": [inspected, positive]. */
+  async function redHitRate(key: string, shot?: string): Promise<[number, number]> {
+    const page = await open('/dashboards', key);
+    const panel = page.locator('section[aria-labelledby="panel-hit-rates-by-channel"]');
+    await panel.getByRole('button', { name: 'Download CSV' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    if (shot) await checkScreen(page, shot);
+    let figures: [number, number] = [0, 0];
+    if ((await panel.locator('details').count()) > 0) {
+      await panel.locator('summary').click();
+      for (const row of await panel.locator('tbody tr').all()) {
+        const cells = (await row.locator('td').allTextContents()).map((c) => c.trim());
+        if (cells[0] === 'Red')
+          figures = [Number(cells[1]!.replace(/\D/g, '')), Number(cells[2]!.replace(/\D/g, ''))];
+      }
+    }
+    await page.close();
+    return figures;
+  }
+
   it('shows a sign-in screen, and a clear refusal for a wrong or revoked key', async () => {
     const page = await open('/', null);
     await page.getByRole('heading', { name: 'Sign in to the workbench' }).waitFor();
@@ -56,6 +76,7 @@ describe('the workbench in Chromium', () => {
 
   it('lets an officer open the first red declaration by keyboard, read its reasons, verify it and record a seizure', async () => {
     const { officer } = server.keys;
+    const before = await redHitRate(officer);
     const page = await open('/queue?channel=red', officer);
     const rows = page.locator('.queue li a');
     await rows.first().waitFor();
@@ -102,6 +123,9 @@ describe('the workbench in Chromium', () => {
     await page.locator('.queue li a').first().waitFor();
     expect(await page.locator('.queue .id').allInnerTexts()).not.toContain(first);
     await page.close();
+    // And the dashboards: one more red declaration inspected, and it was positive.
+    const after_ = await redHitRate(officer, 'dashboards');
+    expect(after_).toEqual([before[0] + 1, before[1] + 1]);
   });
 
   it('renders the queue and a declaration right to left in Arabic', async () => {
@@ -123,5 +147,22 @@ describe('the workbench in Chromium', () => {
     await page.getByText('سبب اختياره').waitFor();
     await checkScreen(page, 'declaration-ar');
     await page.close();
+  });
+
+  it('shows every screen to the roles that have it, each without a serious accessibility violation', async () => {
+    const { admin, analyst, auditor } = server.keys;
+    const screens: [path: string, key: string, heading: string, name: string][] = [
+      ['/screening', analyst, 'Screening hits', 'screening'],
+      ['/models', analyst, 'Models', 'models'],
+      ['/log', auditor, 'Transparency log', 'log'],
+      ['/queue', admin, 'Inspection queue', 'queue-admin'],
+    ];
+    for (const [path, key, heading, name] of screens) {
+      const page = await open(path, key);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await checkScreen(page, name);
+      await page.close();
+    }
   });
 });
