@@ -38,7 +38,8 @@ describe('the workbench in Chromium', () => {
   /** Screenshot for the artefacts, then axe-core: no serious or critical violation. */
   async function checkScreen(page: Page, name: string): Promise<void> {
     await screenshot(page, name);
-    expect(await seriousViolations(page), `${name}: axe-core`).toEqual([]);
+    const violations = await seriousViolations(page);
+    expect(violations, `${name}: axe-core ${JSON.stringify(violations)}`).toEqual([]);
   }
 
   /** The red row of the dashboard "inspection hit rate per channel": [inspected, positive]. */
