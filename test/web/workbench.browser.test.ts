@@ -48,6 +48,8 @@ describe('the workbench in Chromium', () => {
     const panel = page.locator('section[aria-labelledby="panel-hit-rates-by-channel"]');
     await panel.getByRole('button', { name: 'Download CSV' }).waitFor();
     await page.waitForLoadState('networkidle');
+    // Every panel has its figures (and its chart, a chunk of its own) on screen.
+    await page.waitForFunction(() => !(globalThis as any).document.body.textContent.includes('Loading…'));
     if (shot) await checkScreen(page, shot);
     let figures: [number, number] = [0, 0];
     if ((await panel.locator('details').count()) > 0) {
