@@ -17,7 +17,7 @@ import type { Declaration } from '../src/core/declaration/declaration.ts';
 import { openDatabase } from '../src/driven/database/database.ts';
 import { migrateToLatest } from '../src/driven/database/migrate.ts';
 import { DeclarationStore } from '../src/driven/store/declaration-store.ts';
-import { ensureWebBuild, WEB_DIR } from '../src/driving/http/web/web-build.ts';
+import { ensureWebBuild, readBuildInfo, WEB_DIR } from '../src/driving/http/web/web-build.ts';
 import { PACKAGE_ROOT } from '../src/installation/config.ts';
 import { launchBrowser } from '../test/support/browser.ts';
 import { median, writeReportSection } from './report.ts';
@@ -183,7 +183,8 @@ async function main(): Promise<void> {
   const dist = join(WEB_DIR, 'dist');
   const gz = (file: string) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
   const firstKb = [...firstScreenJs].reduce((n, p) => n + gz(p.slice(1)), 0) / 1024;
-  const allJs = build.info.files.filter((f) => f.endsWith('.js'));
+  // serve may have rebuilt the workbench (sources changed since this script started): read what it served.
+  const allJs = (readBuildInfo(dist) ?? build.info).files.filter((f) => f.endsWith('.js'));
   const allKb = allJs.reduce((n, f) => n + gz(f), 0) / 1024;
   const load = loadavg()[0]!.toFixed(1);
   const q = median(queueTimes);
