@@ -185,8 +185,15 @@ function markedDeclaration(admin: Admin, id: string) {
 
 const RECIPES: Record<RouteKey, Recipe> = {
   'GET /': { call: () => ({ path: '/' }) },
-  'GET /assets/queue.js': { call: () => ({ path: '/assets/queue.js' }) },
-  'GET /assets/queue.css': { call: () => ({ path: '/assets/queue.css' }) },
+  'GET /queue': { call: () => ({ path: '/queue' }) },
+  'GET /declarations/*': { call: () => ({ path: '/declarations/X' }) },
+  'GET /profiles': { call: () => ({ path: '/profiles' }) },
+  'GET /profiles/*': { call: () => ({ path: '/profiles/P' }) },
+  'GET /screening': { call: () => ({ path: '/screening' }) },
+  'GET /models': { call: () => ({ path: '/models' }) },
+  'GET /log': { call: () => ({ path: '/log' }) },
+  'GET /dashboards': { call: () => ({ path: '/dashboards' }) },
+  'GET /assets/*': { call: () => ({ path: '/assets/none.js' }) },
   'GET /openapi.json': { call: () => ({ path: '/openapi.json' }) },
   'GET /healthz': { call: () => ({ path: '/healthz' }) },
   'GET /v1/me': { call: () => ({ path: '/v1/me' }) },
@@ -241,7 +248,6 @@ const RECIPES: Record<RouteKey, Recipe> = {
     object: 'consignmentId',
     call: (id) => ({ path: `/v1/consignments/${enc(id)}` }),
   },
-  'GET /ui/queue': { call: () => ({ path: '/ui/queue?limit=1000' }) },
   'POST /v1/screen': {
     call: (_id, f) => ({
       path: '/v1/screen',

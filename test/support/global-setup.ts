@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { ensureWebBuild } from '../../src/driving/http/web/web-build.ts';
 import { PACKAGE_ROOT, testPostgresUrl } from '../../src/installation/config.ts';
 import { buildTestBundles } from './cli-bundle.ts';
 
@@ -12,7 +13,9 @@ import { buildTestBundles } from './cli-bundle.ts';
  */
 export default async function setup(project: TestProject): Promise<() => void> {
   const dir = join(PACKAGE_ROOT, 'node_modules', '.cache', `greenlane-test-cli-${process.pid}`);
-  const [bundles] = await Promise.all([buildTestBundles(dir), dropOldSchemas()]);
+  // Once, before the files run in parallel: the browser tests' servers then find a current build
+  // of the workbench instead of each building it (nothing to do when web/ has not changed).
+  const [bundles] = await Promise.all([buildTestBundles(dir), dropOldSchemas(), ensureWebBuild()]);
   project.provide('greenlaneCliBundle', bundles.cli);
   project.provide('ledgerAppenderBundle', bundles.ledgerAppender);
   return () => rmSync(dir, { recursive: true, force: true });

@@ -33,9 +33,17 @@ export type RouteAccess =
  * (checked by `route-access.test.ts`). Change access here, nowhere else.
  */
 export const ROUTE_ACCESS = {
-  'GET /': { public: 'the page shell: no data until a key is pasted', hidden: true },
-  'GET /assets/queue.js': { public: 'static script of the page', hidden: true },
-  'GET /assets/queue.css': { public: 'static stylesheet of the page', hidden: true },
+  // The workbench (web/): one page shell at each of its paths, no data until a key is given.
+  'GET /': { public: 'the workbench page shell: no data until a key is given', hidden: true },
+  'GET /queue': { public: 'the workbench page shell', hidden: true },
+  'GET /declarations/*': { public: 'the workbench page shell', hidden: true },
+  'GET /profiles': { public: 'the workbench page shell', hidden: true },
+  'GET /profiles/*': { public: 'the workbench page shell', hidden: true },
+  'GET /screening': { public: 'the workbench page shell', hidden: true },
+  'GET /models': { public: 'the workbench page shell', hidden: true },
+  'GET /log': { public: 'the workbench page shell', hidden: true },
+  'GET /dashboards': { public: 'the workbench page shell', hidden: true },
+  'GET /assets/*': { public: 'the workbench script, style and images', hidden: true },
   'GET /openapi.json': { public: 'the API description', hidden: true },
   'GET /healthz': { public: 'load balancers probe without a key; says only ok or unavailable' },
 
@@ -59,7 +67,6 @@ export const ROUTE_ACCESS = {
   // Low-value consignments (the e-commerce lane): submitted like declarations, read by everyone who reads decisions.
   'POST /v1/consignments': { roles: ['admin', 'ingest', 'officer'] },
   'GET /v1/consignments/{id}': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor'] },
-  'GET /ui/queue': { roles: ['admin', 'analyst', 'officer', 'auditor'], hidden: true },
 
   // Ingest keys (the clearance system) do not screen: the pipeline screens what they submit.
   'POST /v1/screen': { roles: ['admin', 'analyst', 'officer'] },

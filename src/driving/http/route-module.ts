@@ -23,7 +23,7 @@ export type ApiApp = OpenAPIHono<ApiEnv>;
  * }
  * // composition (serve.ts): createApp({ authenticate, routes: [..., screeningRoutes({ screening })] })
  *
- * Paths under `/v1/` and `/ui/` require an API key (see `PROTECTED_PATHS`); declare
+ * Paths under `/v1/` require an API key (see `PROTECTED_PATHS`); declare
  * `security: API_KEY_SECURITY` on such routes so the OpenAPI document says so. A module whose
  * routes must stay public (transparency-log proofs a partner verifies with the public key alone)
  * lists them in `publicPaths`.
@@ -45,7 +45,7 @@ export function matchesPathPattern(path: string, patterns: readonly string[]): b
 }
 
 /** Path patterns behind the API-key middleware; everything else (`/`, `/healthz`, `/openapi.json`) is public. */
-export const PROTECTED_PATHS = ['/v1/*', '/ui/*'] as const;
+export const PROTECTED_PATHS = ['/v1/*'] as const;
 
 /** OpenAPI security requirement of protected routes: either scheme is accepted. */
 export const API_KEY_SECURITY: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { apiKeyHeader: [] }];

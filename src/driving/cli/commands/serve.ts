@@ -28,6 +28,8 @@ import {
   seedDemoQueue,
 } from '../../http/demo.ts';
 import { greenlaneRoutes } from '../../http/routes/index.ts';
+import { ensureWebBuild } from '../../http/web/web-build.ts';
+import { loadWebAssets, type WebAssets } from '../../http/web/web-routes.ts';
 import type { CliContext } from '../cli-context.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -42,6 +44,27 @@ interface ServeOptions {
   bodyLimit: string;
   profiles: string;
   screening: boolean;
+  web?: boolean;
+}
+
+/**
+ * The workbench to serve: built now when its sources changed since the last build (never a stale
+ * one); with `--no-web-build` a missing or stale build stops the start instead.
+ */
+async function workbench(rebuild: boolean): Promise<WebAssets> {
+  const started = performance.now();
+  const { outDir, info, built } = await ensureWebBuild({
+    rebuild,
+    onBuild: (reason) =>
+      process.stderr.write(
+        `greenlane: building the workbench (${reason === 'stale' ? 'its sources changed' : 'first start'})…\n`,
+      ),
+  });
+  if (built)
+    process.stderr.write(
+      `greenlane: workbench built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+  return loadWebAssets(outDir, info);
 }
 
 function integerOption(value: string, name: string, min: number, max: number): number {
@@ -55,7 +78,7 @@ function integerOption(value: string, name: string, min: number, max: number): n
 export function registerServeCommand(program: Command, context: CliContext = {}): void {
   program
     .command('serve')
-    .description('Run the HTTP API (OpenAPI at /openapi.json) and the web queue page at /')
+    .description('Run the HTTP API (OpenAPI at /openapi.json) and the workbench at /')
     .option('--port <port>', 'TCP port (0 picks a free one)', '8080')
     .option('--host <host>', 'interface to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--db <url>', 'database URL (sqlite:<file> or postgres://...)', defaultDatabaseUrl())
@@ -66,6 +89,10 @@ export function registerServeCommand(program: Command, context: CliContext = {})
     .option('--body-limit <bytes>', 'largest accepted request body', String(DEFAULT_BODY_LIMIT_BYTES))
     .option('--no-screening', 'do not screen parties and vessels against the sanctions lists')
     .option('--profiles <dir>', 'directory of risk profile files (YAML/JSON)', DEFAULT_PROFILES_DIR)
+    .option(
+      '--no-web-build',
+      'refuse to start when the workbench build is missing or older than web/ (no bundler run)',
+    )
     .action(async (opts: ServeOptions) => {
       const port = integerOption(opts.port, '--port', 0, 65535);
       const bodyLimitBytes = integerOption(opts.bodyLimit, '--body-limit', 1024, 1024 * 1024 * 1024);
@@ -80,6 +107,8 @@ export function registerServeCommand(program: Command, context: CliContext = {})
       // One JSON line per request on stdout; GREENLANE_LOG_LEVEL=warn keeps only failures.
       const logger = pino({ name: 'greenlane', level: process.env.GREENLANE_LOG_LEVEL ?? 'info' });
       const config = installationConfig(opts.db);
+      // Before anything is opened: a build that fails stops the start with its message.
+      const web = await workbench(opts.web !== false);
       let priceBands: PriceBandLookup | undefined;
       if (opts.demo && !process.env.GREENLANE_PRICE_BANDS) {
         // The demo's declarations are in KRW: bands from the data set's training year.
@@ -104,7 +133,7 @@ export function registerServeCommand(program: Command, context: CliContext = {})
         },
       });
       try {
-        await serveInstallation(inst, opts, { port, bodyLimitBytes, limits, workers, logger });
+        await serveInstallation(inst, opts, { port, bodyLimitBytes, limits, workers, logger, web });
       } finally {
         await inst.close();
       }
@@ -121,7 +150,14 @@ type ServedInstallation = Installation<{
 async function serveInstallation(
   inst: ServedInstallation,
   opts: ServeOptions,
-  settings: { port: number; bodyLimitBytes: number; limits: RateLimits; workers: number; logger: Logger },
+  settings: {
+    port: number;
+    bodyLimitBytes: number;
+    limits: RateLimits;
+    workers: number;
+    logger: Logger;
+    web: WebAssets;
+  },
 ): Promise<void> {
   const { store, log, assessment } = inst;
   const { assess } = assessment;
@@ -179,6 +215,7 @@ async function serveInstallation(
       },
       federation,
       consignments: { service: ecommerce.service, repository: ecommerce.repository! },
+      web: settings.web,
       sharing: {
         ...(inst.outbox ? { outbox: inst.outbox } : {}),
         memberName: () => federation.identity.name,

@@ -8,7 +8,7 @@ import { SeizureRepository } from '../../../driven/store/seizure-repository.ts';
 import type { AlertService } from '../../../installation/alert-service.ts';
 import type { Federation } from '../../../installation/federation.ts';
 import type { RouteModule } from '../route-module.ts';
-import { webRoutes } from '../web/web-routes.ts';
+import { type WebAssets, webRoutes } from '../web/web-routes.ts';
 import { alertRoutes } from './alerts.ts';
 import { registerCashDeclarationRoutes } from './cash-declarations.ts';
 import { type ConsignmentRouteDeps, consignmentRoutes } from './consignments.ts';
@@ -52,6 +52,8 @@ export interface GreenlaneRouteDeps {
   federation?: Federation;
   /** The e-commerce lane (docs/ECOMMERCE.md), when the server runs it. */
   consignments?: ConsignmentRouteDeps;
+  /** The built workbench (web/), served at `/`; `serve` builds and loads it. */
+  web?: WebAssets;
 }
 
 /** Seizures, cash declarations and closed groups over the connection (docs/SHARING.md). */
@@ -90,8 +92,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     declarationRoutes({ assess: deps.assess, store: deps.store }),
     declarationPageRoutes({ conn: deps.conn, store: deps.store, ...(deps.log ? { log: deps.log.log } : {}) }),
     queueRoutes({ queue }),
-    ...(deps.consignments ? [consignmentRoutes(deps.consignments)] : []),
-    webRoutes({ queue }),
+    webRoutes(deps.web ? { web: deps.web } : {}),
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
     alertRoutes({ alerts: deps.alerts }),
     dashboardRoutes({ conn: deps.conn }),

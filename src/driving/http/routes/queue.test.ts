@@ -87,28 +87,6 @@ for (const dialect of DIALECTS) {
       expect((await queue('', api.keys.otherAdministration)).items).toHaveLength(0);
     });
 
-    it('serves a public page without data and an authenticated, escaped queue fragment', async () => {
-      const page = await api.app.request('/');
-      expect(page.status).toBe(200);
-      expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-      const shell = await page.text();
-      expect(shell).not.toContain('Q1');
-      const script = await api.app.request('/assets/queue.js');
-      expect(script.headers.get('content-type')).toContain('text/javascript');
-      expect(await script.text()).toContain('sessionStorage');
-
-      expect((await errorOf(await api.app.request('/ui/queue'), 401)).code).toBe('unauthorized');
-      const fragment = await api.app.request('/ui/queue?channel=red', auth(api.keys.officer));
-      expect(fragment.status).toBe(200);
-      expect(fragment.headers.get('content-type')).toContain('text/html');
-      const html = await fragment.text();
-      expect(html).toContain('&lt;b&gt;X&amp;&quot;1');
-      expect(html).toContain('OFFICE-&lt;i&gt;');
-      expect(html).not.toContain('<b>X');
-      expect(html).not.toContain('Q1');
-      expect(html).toContain('red 3');
-    });
-
     it('documents every route in OpenAPI 3.1, protected routes with their security', async () => {
       const doc: any = await (await api.app.request('/openapi.json')).json();
       expect(doc.openapi).toBe('3.1.0');
