@@ -3,9 +3,6 @@ import type { DialectName } from '../src/driven/database/database.ts';
 import { ModelRegistry } from '../src/driven/model/model-registry.ts';
 import { API_KEY_ROLES, type ApiKeyRole } from '../src/driven/store/api-key-records.ts';
 import { ROUTE_ACCESS, type RouteAccess, type RouteKey } from '../src/driving/http/route-access.ts';
-import { ALERT_FILE } from './support/alert-fixtures.ts';
-import { testDeclaration } from './support/api-test-kit.ts';
-import { sampleConsignment } from './support/consignment-fixture.ts';
 import {
   createFullTestApi,
   type FullTestApi,
@@ -14,6 +11,16 @@ import {
   PARTNERS,
   peerName,
 } from './support/full-api.ts';
+import {
+  type Admin,
+  markedAlert,
+  markedCash,
+  markedConsignment,
+  markedDeclaration,
+  markedGroup,
+  markedPermit,
+  markedSeizure,
+} from './support/tenancy-objects.ts';
 import { markedProfileYaml, storeMarkedProfile, TINY_MODEL } from './support/workbench-fixtures.ts';
 
 /*
@@ -35,7 +42,6 @@ const CALLERS: readonly CallerKind[] = [...API_KEY_ROLES, 'no key', 'revoked key
 const OWN = 'XASECRET';
 const FOREIGN = 'XBSECRET';
 
-type Admin = 'XA' | 'XB';
 /** The fixture objects of one administration. */
 interface Objects {
   declarationId: string;
@@ -75,113 +81,12 @@ interface Recipe {
   call(id: string, f: Fixture): Call;
 }
 
-/** A CITES permit of an administration whose trader and number carry its secret marker. */
-const markedPermit = (admin: Admin, number: string) => ({
-  kind: 'cites-permit',
-  number,
-  direction: 'import',
-  trader: `${admin}SECRET-TRADER`,
-  issuingCountry: 'NL',
-  species: 'Psittacus erithacus',
-  appendix: 'I',
-  purpose: 'T',
-  source: 'C',
-  quantity: 2,
-  unit: 'pieces',
-  validFrom: '2026-01-01T00:00:00Z',
-  validUntil: '2026-12-31T00:00:00Z',
-});
-
 const jsonPost = (body: unknown): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),
 });
 const enc = encodeURIComponent;
-
-/** An alert file of an administration whose every free-text field carries its secret marker. */
-function markedAlert(admin: Admin) {
-  return {
-    ...ALERT_FILE,
-    title: `Alert ${admin}SECRET`,
-    reason: `${admin}SECRET reason`,
-    instructions: `${admin}SECRET instructions`,
-    validUntil: '2099-12-31',
-  };
-}
-
-/** A seizure of an administration whose every personal and free-text value carries its secret marker. */
-function markedSeizure(admin: Admin, id: string) {
-  return {
-    id,
-    administration: admin,
-    date: '2026-11-30',
-    office: `${admin}OFF01`,
-    direction: 'import',
-    category: 'drugs',
-    goods: `cocaine for ${admin}SECRET`,
-    quantity: { value: 12, unit: 'kg' },
-    concealment: 'in-cargo',
-    detection: 'risk-profile',
-    transportMode: 'sea',
-    route: { departure: 'EC', transit: [], destination: 'NL' },
-    persons: [{ role: 'suspect', name: `Suspect ${admin}SECRET` }],
-    companies: [{ role: 'consignee', name: `Consignee ${admin}SECRET BV` }],
-    notes: `${admin}SECRET notes`,
-  };
-}
-
-/** A cash declaration (undeclared: it derives a seizure, a screening and an alert draft) of an administration. */
-function markedCash(admin: Admin, id: string) {
-  return {
-    id,
-    administration: admin,
-    at: '2026-11-30T07:45:00Z',
-    office: 'NLAMS01',
-    direction: 'entry',
-    traveller: {
-      name: `Traveller ${admin}SECRET`,
-      nationality: 'BE',
-      documentType: 'passport',
-      documentNumber: `${admin}SECRET1`,
-    },
-    amount: 48000,
-    currency: 'EUR',
-    instruments: ['banknotes-and-coins'],
-    originOfFunds: `${admin}SECRET origin`,
-    intendedUse: `${admin}SECRET use`,
-    transportMode: 'air',
-    route: { departure: 'AE', transit: [], destination: 'NL' },
-    status: 'undeclared',
-  };
-}
-
-/** A group of an administration with its first partner, open from 2026 to 2036. */
-function markedGroup(admin: Admin) {
-  return {
-    name: `Operation ${admin}SECRET`,
-    members: [PARTNERS[admin][0]],
-    from: '2026-01-01',
-    until: '2036-12-31',
-    purpose: `${admin}SECRET purpose`,
-  };
-}
-
-/** A low-value consignment of an administration whose free-text fields carry its secret marker. */
-function markedConsignment(admin: Admin, id: string) {
-  return sampleConsignment({
-    id,
-    seller: { name: `Seller ${admin}SECRET Co`, country: 'CN' },
-    buyer: { country: 'DE', name: `Buyer ${admin}SECRET` },
-    items: [{ description: `gift for ${admin}SECRET`, value: 12 }],
-  });
-}
-
-/** A declaration of an administration whose every free-text field carries its secret marker. */
-function markedDeclaration(admin: Admin, id: string) {
-  const d = testDeclaration(id, 'CN');
-  return { ...d, importer: { ...d.importer, name: `Importer ${admin}SECRET BV` } };
-}
 
 const RECIPES: Record<RouteKey, Recipe> = {
   'GET /': { call: () => ({ path: '/' }) },

@@ -92,6 +92,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     declarationRoutes({ assess: deps.assess, store: deps.store }),
     declarationPageRoutes({ conn: deps.conn, store: deps.store, ...(deps.log ? { log: deps.log.log } : {}) }),
     queueRoutes({ queue }),
+    ...(deps.consignments ? [consignmentRoutes(deps.consignments)] : []),
     webRoutes(deps.web ? { web: deps.web } : {}),
     ...(deps.screening ? [screeningRoutes(deps.screening)] : []),
     alertRoutes({ alerts: deps.alerts }),
