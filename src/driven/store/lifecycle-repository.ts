@@ -48,6 +48,8 @@ const REPORTABLE_EVENTS: ReadonlySet<LifecycleEventName> = new Set([
 
 /** Milestones that happen once in a declaration's life (WCO TRS Guide): a second report is a replay or a conflict. */
 const ONCE_ONLY: ReadonlySet<LifecycleEventName> = new Set(['arrival', 'lodgement', 'release']);
+/** Once-only milestones that happen once per version: an amended declaration is released again. */
+const ONCE_PER_VERSION: ReadonlySet<LifecycleEventName> = new Set(['release']);
 /** An inspection opens and closes, possibly more than once. */
 const INSPECTION_EVENTS: ReadonlySet<LifecycleEventName> = new Set(['inspection_start', 'inspection_end']);
 
@@ -63,8 +65,9 @@ export interface RecordedEvent extends StoredEvent {
  * of the reported kind (both inspection kinds for an inspection event), oldest first; `at` is the
  * reported time, undefined when the report gave none.
  *
- * - arrival, lodgement, release: once per declaration. Reported again with no time or the same
- *   time, it is a replay; at another time, a `CONFLICT` (the first report stands).
+ * - arrival, lodgement: once per declaration; release: once per version (an amendment after
+ *   release is released again, and takes its permit quantities anew). Reported again with no time
+ *   or the same time, it is a replay; at another time, a `CONFLICT` (the first report stands).
  * - inspection_start / inspection_end: a replay when that event at that time exists, or, with no
  *   time given, when the inspection is already in that state (the last inspection event is of the
  *   same kind).
@@ -73,14 +76,20 @@ export function replayOf(
   earlier: readonly StoredEvent[],
   event: LifecycleEventName,
   at: string | undefined,
+  version?: number,
 ): StoredEvent | undefined {
   if (ONCE_ONLY.has(event)) {
-    const first = earlier.find((e) => e.event === event);
+    const first = earlier.find(
+      (e) =>
+        e.event === event && (!ONCE_PER_VERSION.has(event) || version === undefined || e.version === version),
+    );
     if (!first) return undefined;
     if (at === undefined || at === first.at) return first;
     throw new StoreError(
       'CONFLICT',
-      `${event} is already recorded at ${first.at}; a declaration has one ${event}`,
+      ONCE_PER_VERSION.has(event)
+        ? `${event} of version ${first.version} is already recorded at ${first.at}; a version has one ${event}`
+        : `${event} is already recorded at ${first.at}; a declaration has one ${event}`,
     );
   }
   if (at !== undefined) return earlier.find((e) => e.event === event && e.at === at);
@@ -335,6 +344,7 @@ export class LifecycleRepository {
         })),
         input.event,
         input.at === undefined ? undefined : at,
+        version,
       );
       const current = await trx
         .selectFrom('declarations')
