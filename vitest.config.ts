@@ -9,9 +9,17 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const SLOW_FIRST = [
   'test/ledger-crash-api.test.ts',
+  'test/ledger-crash.test.ts',
   'test/cli-assess.test.ts',
   'test/federation-processes.test.ts',
   'src/driving/cli/commands/serve.test.ts',
+  'test/cluster-faults.test.ts',
+  'src/driving/cli/commands/hits.test.ts',
+  'src/driving/cli/commands/partners.test.ts',
+  'src/driving/cli/commands/log.test.ts',
+  'test/web/workbench.browser.test.ts',
+  'src/driving/cli/commands/keys.test.ts',
+  'src/driving/cli/commands/override.test.ts',
   'test/screen-health.test.ts',
 ];
 

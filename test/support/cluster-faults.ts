@@ -7,11 +7,12 @@
  * exactly once per version, amendments in publication order, every decision in the log once, and
  * `greenlane log verify` must pass.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { sql } from 'kysely';
@@ -19,9 +20,9 @@ import { NatsBus } from '../../src/driven/bus/nats-bus.ts';
 import { openDatabase } from '../../src/driven/database/database.ts';
 import { migrateToLatest } from '../../src/driven/database/migrate.ts';
 import { publishRecords } from '../../src/installation/cluster.ts';
+import { greenlaneScript } from './cli-bundle.ts';
 import { makeDeclaration } from './declaration-fixture.ts';
 
-const BIN = resolve(import.meta.dirname, '../../bin/greenlane.mjs');
 const NATS_SERVER = '/usr/sbin/nats-server';
 
 export interface FaultParameters {
@@ -171,7 +172,7 @@ export async function runFaults(p: FaultParameters): Promise<FaultReport> {
     const child = spawn(
       process.execPath,
       [
-        BIN,
+        greenlaneScript(),
         'worker',
         '--db',
         p.dbUrl,
@@ -408,7 +409,7 @@ async function check(
     else indexes.add(Number(d.log_index));
   }
   const verify = await new Promise<{ code: number | null; output: string }>((resolveVerify) => {
-    const child = spawn(process.execPath, [BIN, 'log', 'verify', '--db', dbUrl], { env });
+    const child = spawn(process.execPath, [greenlaneScript(), 'log', 'verify', '--db', dbUrl], { env });
     let output = '';
     child.stdout.on('data', (d) => {
       output += d;

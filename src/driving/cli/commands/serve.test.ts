@@ -73,7 +73,7 @@ for (const dialect of DIALECTS) {
       await db?.dispose();
     });
 
-    it('prints the URL and a demo key, seeds the queue and serves the API and the page', async () => {
+    it('prints the URL and a demo key, seeds the queue and serves the API and the workbench', async () => {
       expect(stderr).toMatch(/seeded \d+ demo declarations/);
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok', database: 'ok' });
@@ -81,7 +81,7 @@ for (const dialect of DIALECTS) {
       expect(queue.status).toBe(200);
       expect(((await queue.json()) as { items: unknown[] }).items).toHaveLength(5);
       expect((await fetch(`${url}/v1/queue`)).status).toBe(401);
-      expect(await (await fetch(`${url}/`)).text()).toContain('Inspection queue');
+      expect(await (await fetch(`${url}/`)).text()).toContain('<title>Greenlane workbench</title>');
     });
 
     it('stops cleanly on SIGTERM', async () => {
