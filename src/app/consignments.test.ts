@@ -44,7 +44,7 @@ for (const dialect of DIALECTS) {
         A,
         records(
           sampleConsignment({ id: 'c-1' }),
-          { ...sampleConsignment({ id: 'c-2' }), currency: 'XXX1' },
+          { ...sampleConsignment({ id: 'c-2' }), currency: 'EURO' },
           sampleConsignment({ id: 'c-3', items: [{ description: 'tadalafil 20mg', value: 9 }] }),
         ),
         { actor: 'test' },
@@ -67,7 +67,7 @@ for (const dialect of DIALECTS) {
             {
               path: '/currency',
               code: 'unknown_currency',
-              message: '/currency: "XXX1" is not an ISO 4217 currency code',
+              message: '/currency: "EURO" is not an ISO 4217 currency code',
             },
           ],
         },

@@ -43,7 +43,7 @@ export interface PermitView extends RegisteredDocument {
 /** Errors shown for a refused file, at most. */
 const MAX_DETAILS = 50;
 
-function toDocument(r: PermitRow): RegisteredDocument {
+function registeredDocument(r: PermitRow): RegisteredDocument {
   return {
     number: r.number,
     kind: r.kind as DocumentKind,
@@ -241,7 +241,7 @@ export class PermitRepository {
       .orderBy('id')
       .execute();
     return {
-      ...toDocument(row),
+      ...registeredDocument(row),
       record: JSON.parse(row.record),
       consumptions: consumptions.map((c) => ({
         id: c.id,
@@ -265,7 +265,7 @@ export class PermitRepository {
     if (options.after !== undefined) q = q.where('number', '>', options.after);
     if (options.trader !== undefined) q = q.where('trader', '=', options.trader);
     const rows = await q.orderBy('number').limit(options.limit).execute();
-    return rows.map(toDocument);
+    return rows.map(registeredDocument);
   }
 
   /**
@@ -291,7 +291,7 @@ export class PermitRepository {
         .where('administration', '=', admin)
         .where('number', 'in', slice)
         .execute();
-      for (const r of rows) documents.set(r.number, toDocument(r));
+      for (const r of rows) documents.set(r.number, registeredDocument(r));
       const used = await this.db
         .selectFrom('permit_consumptions')
         .select(['permit_number', 'declaration_id'])

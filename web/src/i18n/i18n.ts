@@ -27,7 +27,7 @@ function initialLanguage(): Language {
 }
 
 /** `<html lang dir>` follow the language, so the whole page mirrors for Arabic. */
-function applyToDocument(code: string): void {
+function applyLanguageToPage(code: string): void {
   const lang = LANGUAGES.find((l) => l.code === code) ?? LANGUAGES[0];
   document.documentElement.lang = lang.code;
   document.documentElement.dir = lang.dir;
@@ -46,10 +46,10 @@ export async function setupI18n(): Promise<void> {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
-  applyToDocument(i18next.language);
+  applyLanguageToPage(i18next.language);
   i18next.on('languageChanged', (code) => {
     localStorage.setItem(STORED, code);
-    applyToDocument(code);
+    applyLanguageToPage(code);
   });
 }
 
