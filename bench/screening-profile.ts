@@ -7,15 +7,13 @@
  * Options: `--passes N` (default 3), `--top N` (default 25), `--save FILE` (the .cpuprofile, for
  * Chrome DevTools).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse/sync';
-import { type ScreeningQuery, screenParty } from '../src/core/screening/screen.ts';
-import { loadCountryResolver } from '../src/driven/lists/country-resolver.ts';
+import { screenParty } from '../src/core/screening/screen.ts';
 import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
 import { dataDir } from '../src/installation/config.ts';
+import { benchScreeningQueries } from './screening-queries.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,32 +24,8 @@ const { values } = parseArgs({
 });
 const data = dataDir();
 const { index } = await loadScreeningIndex({ dataDirectory: data });
-const resolveCountry = loadCountryResolver(data);
-const evalDir = join(data, 'sanctions', 'eval');
-const rows = (file: string) =>
-  parse(readFileSync(join(evalDir, file)), { columns: true, skip_empty_lines: true }) as Array<
-    Record<string, string>
-  >;
-const toQuery = (r: Record<string, string>): ScreeningQuery => {
-  const country = resolveCountry(r.nationality);
-  return {
-    name: r.full_name ?? '',
-    type: 'person',
-    ...(r.date_of_birth ? { dob: r.date_of_birth } : {}),
-    ...(country ? { country } : {}),
-  };
-};
 // The same mix as bench:screening: synthetic non-listed persons, one perturbed UN person in 16.
-const positives = rows('yente_positives_un_treated.csv').map(toQuery);
-const negatives = [
-  ...rows('yente_negatives_global.csv').slice(0, 5000),
-  ...rows('yente_negatives_us.csv').slice(0, 5000),
-].map(toQuery);
-const queries: ScreeningQuery[] = [];
-for (let i = 0; i < negatives.length; i++) {
-  queries.push(negatives[i]!);
-  if (i % 15 === 0) queries.push(positives[(i / 15) % positives.length]!);
-}
+const { queries } = benchScreeningQueries(data);
 for (const q of queries.slice(0, 2000)) screenParty(q, index);
 
 const session = new Session();

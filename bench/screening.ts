@@ -3,17 +3,14 @@
  * lists loaded, against a brute-force scan over every listed name as the baseline, in the same
  * run. Writes docs/PERFORMANCE.md (section `screening`).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { kindOf, type ScreeningIndex, tokenRarity } from '../src/core/screening/candidate-index.ts';
 import { compareNames } from '../src/core/screening/name-compare.ts';
 import { normaliseName } from '../src/core/screening/normalise.ts';
 import { DEFAULT_THRESHOLDS, type ScreeningQuery, screenParty } from '../src/core/screening/screen.ts';
-import { loadCountryResolver } from '../src/driven/lists/country-resolver.ts';
 import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
 import { dataDir } from '../src/installation/config.ts';
 import { median, writeReportSection } from './report.ts';
+import { benchScreeningQueries } from './screening-queries.ts';
 
 const RUNS = 3;
 const BASELINE_QUERIES = 20;
@@ -45,31 +42,7 @@ for (let i = 1; i < RUNS; i++) {
 
 // Queries: the perturbed UN persons (true hits) and synthetic non-listed persons (misses), as a
 // screening service sees them: mostly clean parties, some listed ones.
-const resolveCountry = loadCountryResolver(data);
-const evalDir = join(data, 'sanctions', 'eval');
-const rows = (file: string) =>
-  parse(readFileSync(join(evalDir, file)), { columns: true, skip_empty_lines: true }) as Array<
-    Record<string, string>
-  >;
-const toQuery = (r: Record<string, string>): ScreeningQuery => {
-  const country = resolveCountry(r.nationality);
-  return {
-    name: r.full_name ?? '',
-    type: 'person',
-    ...(r.date_of_birth ? { dob: r.date_of_birth } : {}),
-    ...(country ? { country } : {}),
-  };
-};
-const positives = rows('yente_positives_un_treated.csv').map(toQuery);
-const negatives = [
-  ...rows('yente_negatives_global.csv').slice(0, 5000),
-  ...rows('yente_negatives_us.csv').slice(0, 5000),
-].map(toQuery);
-const queries: ScreeningQuery[] = [];
-for (let i = 0; i < negatives.length; i++) {
-  queries.push(negatives[i]!);
-  if (i % 15 === 0) queries.push(positives[(i / 15) % positives.length]!);
-}
+const { queries, clean } = benchScreeningQueries(data);
 
 interface Measure {
   /** Queries per wall-clock second. */
@@ -149,7 +122,7 @@ const markdown = `## Party screening (issue 3)
 
 Command: \`npm run bench:screening\` — run ${new Date().toISOString()} (Node ${process.version}, one thread, 2-core machine shared with other jobs: 1-minute load average ${load.toFixed(1)} at the end of the run).
 Lists: ${versions.map((v) => `${v.list} ${v.publishedOn} (${v.entities.length})`).join(', ')} — ${index.entities.length} entities, ${index.names.length} names, ${index.postings.size} index keys.
-Queries: ${queries.length} persons (${negatives.length} synthetic non-listed, the rest perturbed UN-listed), with date of birth and nationality; thresholds match ${DEFAULT_THRESHOLDS.match}, review ${DEFAULT_THRESHOLDS.review}. Medians of ${RUNS} runs after a warm-up. Wall-clock figures include time the OS gave to other jobs on the shared cores; CPU-time figures count only this process.
+Queries: ${queries.length} persons (${clean} synthetic non-listed, the rest perturbed UN-listed), with date of birth and nationality; thresholds match ${DEFAULT_THRESHOLDS.match}, review ${DEFAULT_THRESHOLDS.review}. Medians of ${RUNS} runs after a warm-up. Wall-clock figures include time the OS gave to other jobs on the shared cores; CPU-time figures count only this process.
 
 | measure | target | indexed (Greenlane) | brute-force scan over all names (baseline, ${baselineQueries.length} queries) | |
 |---|---|---|---|---|
