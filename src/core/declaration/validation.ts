@@ -387,36 +387,46 @@ function checkSemantics(d: Declaration, ref: ReferenceData): ValidationIssue[] {
   return out.issues;
 }
 
+/** What {@link validateRecord} gives back: the parsed record, or every issue with the record's id when it had one. */
+export type RecordValidation<T> =
+  | { ok: true; value: T }
+  | { ok: false; id?: string; errors: ValidationIssue[] };
+
 /**
- * Validates one untrusted record at the boundary. Never throws: every problem becomes an issue
- * with its JSON pointer, so one bad record cannot stop a batch.
+ * The boundary steps every record kind shares (declarations, consignments): an object, a sane
+ * shape (nesting depth, text), the schema, then the kind's own semantic checks. Never throws: every
+ * problem becomes an issue with its JSON pointer, so one bad record cannot stop a batch.
  */
-export function validateDeclaration(input: unknown, ref: ReferenceData): ValidationResult {
-  const declarationId =
-    input && typeof input === 'object' && typeof (input as { id?: unknown }).id === 'string'
-      ? ((input as { id: string }).id as string)
-      : undefined;
+export function validateRecord<T extends { id: string }>(
+  input: unknown,
+  noun: string,
+  schema: z.ZodType<T>,
+  semantics: (value: T) => ValidationIssue[],
+): RecordValidation<T> {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    return {
-      ok: false,
-      errors: [
-        {
-          path: '',
-          code: 'not_an_object',
-          message: `a declaration must be a JSON object, got ${describeType(input)}`,
-        },
-      ],
-    };
+    const message = `a ${noun} must be a JSON object, got ${describeType(input)}`;
+    return { ok: false, errors: [{ path: '', code: 'not_an_object', message }] };
   }
-  const rejected = (errors: ValidationIssue[]): ValidationResult =>
-    declarationId === undefined ? { ok: false, errors } : { ok: false, declarationId, errors };
+  const rawId = (input as { id?: unknown }).id;
+  const id = typeof rawId === 'string' ? rawId : undefined;
+  const rejected = (errors: ValidationIssue[]): RecordValidation<T> =>
+    id === undefined ? { ok: false, errors } : { ok: false, id, errors };
   const shape = shapeIssues(input);
   if (shape.tooDeep) return rejected(shape.issues);
-  const parsed = DeclarationSchema.safeParse(input);
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     return rejected([...shape.issues, ...parsed.error.issues.flatMap((issue) => fromZodIssue(issue, input))]);
   }
-  const errors = [...shape.issues, ...checkSemantics(parsed.data, ref)];
-  if (errors.length > 0) return { ok: false, declarationId: parsed.data.id, errors };
-  return { ok: true, declaration: parsed.data };
+  const errors = [...shape.issues, ...semantics(parsed.data)];
+  if (errors.length > 0) return { ok: false, id: parsed.data.id, errors };
+  return { ok: true, value: parsed.data };
+}
+
+/** Validates one untrusted declaration at the boundary (see {@link validateRecord}). */
+export function validateDeclaration(input: unknown, ref: ReferenceData): ValidationResult {
+  const result = validateRecord(input, 'declaration', DeclarationSchema, (d) => checkSemantics(d, ref));
+  if (result.ok) return { ok: true, declaration: result.value };
+  return result.id === undefined
+    ? { ok: false, errors: result.errors }
+    : { ok: false, declarationId: result.id, errors: result.errors };
 }

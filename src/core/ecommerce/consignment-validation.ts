@@ -2,11 +2,9 @@ import {
   checkCountry,
   checkInstant,
   checkNonNegative,
-  describeType,
-  fromZodIssue,
   IssueList,
-  shapeIssues,
   type ValidationIssue,
+  validateRecord,
 } from '../declaration/validation.ts';
 import type { ReferenceData } from '../reference/reference-data.ts';
 import { type Consignment, ConsignmentSchema } from './consignment.ts';
@@ -87,34 +85,11 @@ function checkSemantics(c: Consignment, ref: ReferenceData): ValidationIssue[] {
   return out.issues;
 }
 
-/**
- * Validates one untrusted consignment record at the boundary. Never throws: every problem becomes
- * an issue naming its field (an RFC 6901 JSON pointer), so one bad record cannot stop a batch.
- */
+/** Validates one untrusted consignment record at the boundary (see {@link validateRecord}). */
 export function validateConsignment(input: unknown, ref: ReferenceData): ConsignmentValidation {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    return {
-      ok: false,
-      errors: [
-        {
-          path: '',
-          code: 'not_an_object',
-          message: `a consignment must be a JSON object, got ${describeType(input)}`,
-        },
-      ],
-    };
-  }
-  const rawId = (input as { id?: unknown }).id;
-  const consignmentId = typeof rawId === 'string' ? rawId : undefined;
-  const rejected = (errors: ValidationIssue[]): ConsignmentValidation =>
-    consignmentId === undefined ? { ok: false, errors } : { ok: false, consignmentId, errors };
-  const shape = shapeIssues(input);
-  if (shape.tooDeep) return rejected(shape.issues);
-  const parsed = ConsignmentSchema.safeParse(input);
-  if (!parsed.success) {
-    return rejected([...shape.issues, ...parsed.error.issues.flatMap((issue) => fromZodIssue(issue, input))]);
-  }
-  const errors = [...shape.issues, ...checkSemantics(parsed.data, ref)];
-  if (errors.length > 0) return { ok: false, consignmentId: parsed.data.id, errors };
-  return { ok: true, consignment: parsed.data };
+  const result = validateRecord(input, 'consignment', ConsignmentSchema, (c) => checkSemantics(c, ref));
+  if (result.ok) return { ok: true, consignment: result.value };
+  return result.id === undefined
+    ? { ok: false, errors: result.errors }
+    : { ok: false, consignmentId: result.id, errors: result.errors };
 }
