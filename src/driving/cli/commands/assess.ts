@@ -1,10 +1,7 @@
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import type { AssessmentLine } from '../../../app/assess.ts';
-import { INPUT_FORMATS, type InputFormat, type InputRecord } from '../../../driven/input/input-record.ts';
+import { INPUT_FORMATS, type InputFormat } from '../../../driven/input/input-record.ts';
 import { readRecords, sniffFormat } from '../../../driven/input/read-records.ts';
 import {
   DEFAULT_ADMINISTRATION,
@@ -13,8 +10,7 @@ import {
 } from '../../../installation/config.ts';
 import { openInstallation } from '../../../installation/installation.ts';
 import { DEFAULT_PROFILES_DIR } from '../../../installation/runtime.ts';
-import { progressBar } from '../progress.ts';
-import { UsageError } from '../usage-error.ts';
+import { decideInBatches, openRecordFile } from '../record-batches.ts';
 
 /** Records per pipeline batch: large enough for fast multi-row writes, small enough for flat memory. */
 const BATCH = 1000;
@@ -28,10 +24,6 @@ interface AssessFlags {
   priceBands?: string;
   screening: boolean;
   model?: string;
-}
-
-async function write(out: Writable, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
 }
 
 export function registerAssessCommand(program: Command): void {
@@ -72,15 +64,8 @@ Output, one line per input record:
 Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
     )
     .action(async (file: string, flags: AssessFlags) => {
-      const fromStdin = file === '-';
-      let size = 0;
-      if (!fromStdin) {
-        try {
-          size = statSync(file).size;
-        } catch {
-          throw new UsageError(`cannot read input file "${file}"`);
-        }
-      }
+      const input = openRecordFile(file);
+      const fromStdin = input.fromStdin;
       const format = flags.format ?? (fromStdin ? 'ndjson' : sniffFormat(file));
       // Without --db the declarations are assessed, not stored: an in-memory database holds
       // nothing but what screening needs (no list versions: lists from the data directory).
@@ -99,49 +84,27 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
       const stored = flags.db !== undefined;
       for (const line of inst.assessment.describe) process.stderr.write(`greenlane: ${line}\n`);
       const service = inst.assessment;
-      const input = fromStdin ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-      const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
       const counts = { records: 0, green: 0, yellow: 0, red: 0, rejected: 0, unchanged: 0, amended: 0 };
-      const bar = progressBar(size, 'bytes');
       const started = performance.now();
       const source = fromStdin ? 'file:stdin' : `file:${basename(file)}`;
-
-      const flush = async (batch: InputRecord[]) => {
-        const lines: AssessmentLine[] = await service.assess(flags.administration, batch, {
-          source,
-          actor: 'cli',
-        });
-        let text = '';
-        for (const line of lines) {
-          counts.records++;
-          if ('rejected' in line) counts.rejected++;
-          else {
-            counts[line.channel]++;
-            if (line.status === 'unchanged') counts.unchanged++;
-            if (line.status === 'amended') counts.amended++;
-          }
-          text += `${JSON.stringify(line)}\n`;
-        }
-        await write(out, text);
-        if (!fromStdin) bar.update((input as ReturnType<typeof createReadStream>).bytesRead);
-      };
-
       try {
-        let batch: InputRecord[] = [];
-        for await (const record of readRecords(input, format)) {
-          batch.push(record);
-          if (batch.length >= BATCH) {
-            await flush(batch);
-            batch = [];
-          }
-        }
-        if (batch.length > 0) await flush(batch);
+        await decideInBatches<AssessmentLine>({
+          file: input,
+          records: readRecords(input.input, format),
+          batchSize: BATCH,
+          outFile: flags.out,
+          decide: (batch) => service.assess(flags.administration, batch, { source, actor: 'cli' }),
+          count: (line) => {
+            counts.records++;
+            if ('rejected' in line) counts.rejected++;
+            else {
+              counts[line.channel]++;
+              if (line.status === 'unchanged') counts.unchanged++;
+              if (line.status === 'amended') counts.amended++;
+            }
+          },
+        });
       } finally {
-        bar.stop();
-        if (flags.out) {
-          out.end();
-          await once(out, 'finish');
-        }
         await inst.close();
       }
       const seconds = (performance.now() - started) / 1000;

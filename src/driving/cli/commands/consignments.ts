@@ -1,7 +1,4 @@
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { extname } from 'node:path';
-import type { Writable } from 'node:stream';
 import { type Command, Option } from 'commander';
 import type { InputRecord } from '../../../app/ports/input-record.ts';
 import { consignmentCsvRecords } from '../../../driven/input/consignment-csv.ts';
@@ -11,8 +8,7 @@ import { textChunks } from '../../../driven/input/text-chunks.ts';
 import { DEFAULT_ADMINISTRATION, installationConfig } from '../../../installation/config.ts';
 import { openConsignmentLaneService } from '../../../installation/consignment-lane.ts';
 import { openInstallation } from '../../../installation/installation.ts';
-import { progressBar } from '../progress.ts';
-import { UsageError } from '../usage-error.ts';
+import { decideInBatches, openRecordFile } from '../record-batches.ts';
 
 const FORMATS = ['ndjson', 'json', 'csv'] as const;
 type ConsignmentFormat = (typeof FORMATS)[number];
@@ -77,24 +73,14 @@ Output, one line per input record:
 Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
     )
     .action(async (file: string, flags: AssessFlags) => {
-      const fromStdin = file === '-';
-      let size = 0;
-      if (!fromStdin) {
-        try {
-          size = statSync(file).size;
-        } catch {
-          throw new UsageError(`cannot read input file "${file}"`);
-        }
-      }
+      const input = openRecordFile(file);
+      const fromStdin = input.fromStdin;
       const format = flags.format ?? (fromStdin ? 'ndjson' : formatOf(file));
       const inst = await openInstallation(installationConfig(flags.db ?? 'sqlite::memory:'), {
         log: false,
         screening: flags.screening,
       });
       const stored = flags.db !== undefined;
-      const out: Writable = flags.out ? createWriteStream(flags.out) : process.stdout;
-      const input = fromStdin ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-      const bar = progressBar(size, 'bytes');
       const counts = { records: 0, release: 0, hold: 0, inspect: 0, rejected: 0 };
       try {
         const { service, describe } = openConsignmentLaneService({
@@ -106,39 +92,24 @@ Exit codes: 0 processed (rejects included), 1 fatal error, 2 bad usage.`,
         if (stored) await inst.store.ensureAdministration(flags.administration, flags.administration);
         for (const line of describe) process.stderr.write(`greenlane: ${line}\n`);
         const started = performance.now();
-        const flush = async (batch: InputRecord[]) => {
-          const lines = await service.assessConsignments(flags.administration, batch, { actor: 'cli' });
-          let text = '';
-          for (const line of lines) {
+        await decideInBatches({
+          file: input,
+          records: records(input.input, format),
+          batchSize: BATCH,
+          outFile: flags.out,
+          decide: (batch) => service.assessConsignments(flags.administration, batch, { actor: 'cli' }),
+          count: (line) => {
             counts.records++;
             if ('rejected' in line) counts.rejected++;
             else counts[line.lane]++;
-            text += `${JSON.stringify(line)}\n`;
-          }
-          if (!out.write(text)) await once(out, 'drain');
-          if (!fromStdin) bar.update((input as ReturnType<typeof createReadStream>).bytesRead);
-        };
-        let batch: InputRecord[] = [];
-        for await (const record of records(input, format)) {
-          batch.push(record);
-          if (batch.length >= BATCH) {
-            await flush(batch);
-            batch = [];
-          }
-        }
-        if (batch.length > 0) await flush(batch);
-        bar.stop();
+          },
+        });
         const seconds = (performance.now() - started) / 1000;
         process.stderr.write(
           `assessed ${counts.records} consignment record(s) in ${seconds.toFixed(1)} s: release ${counts.release}, ` +
             `hold ${counts.hold}, inspect ${counts.inspect}, ${counts.rejected} rejected${stored ? ` — stored in ${flags.db}` : ''}\n`,
         );
       } finally {
-        bar.stop();
-        if (flags.out) {
-          out.end();
-          await once(out, 'finish');
-        }
         await inst.close();
       }
     });
