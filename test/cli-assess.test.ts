@@ -10,14 +10,19 @@ import { sampleDeclaration } from './support/fixtures.ts';
 let dir: string;
 
 /** Runs the CLI of this run's bundle; `script` = `GREENLANE_BIN` runs what users run instead. */
-function greenlane(args: string[], input?: string, script = greenlaneScript()) {
+function greenlane(
+  args: string[],
+  input?: string,
+  script = greenlaneScript(),
+  extraEnv: NodeJS.ProcessEnv = {},
+) {
   const res = spawnSync(process.execPath, [script, ...args], {
     encoding: 'utf8',
     input,
     // Each run loads the sanctions lists: 30-45 s when the shared machine is loaded.
     timeout: 150_000,
     // Keys of the transparency log go to a throw-away installation directory.
-    env: { ...process.env, GREENLANE_HOME: join(dir, 'home') },
+    env: { ...process.env, GREENLANE_HOME: join(dir, 'home'), ...extraEnv },
   });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
@@ -157,9 +162,11 @@ describe('greenlane assess on a mixed file', { timeout: 320_000 }, () => {
     expect(res.stderr).toMatch(/unknown CSV column\(s\): colour/);
   });
 
-  it('prints help for the command, through the entry point users run (bin/greenlane.mjs with tsx)', () => {
-    const res = greenlane(['assess', '--help'], undefined, GREENLANE_BIN);
-    expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/--format <format>/);
+  it('prints help for the command, through the entry point users run (bin/greenlane.mjs: its bundle, and tsx)', () => {
+    for (const env of [{}, { GREENLANE_CLI_TSX: '1' }]) {
+      const res = greenlane(['assess', '--help'], undefined, GREENLANE_BIN, env);
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout).toMatch(/--format <format>/);
+    }
   });
 });

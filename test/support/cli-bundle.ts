@@ -1,11 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { inject } from 'vitest';
+import { bundleOptions } from '../../bin/cli-bundle.mjs';
 import { PACKAGE_ROOT } from '../../src/installation/config.ts';
 
-/** What users run (`npx greenlane`): registers tsx, then transforms the TypeScript tree as it loads. */
+/** What users run (`npx greenlane`): a bundle of the sources built at the first start (bin/cli-bundle.mjs), tsx where none can be built. */
 export const GREENLANE_BIN = join(PACKAGE_ROOT, 'bin', 'greenlane.mjs');
 
 declare module 'vitest' {
@@ -16,37 +16,6 @@ declare module 'vitest' {
     ledgerAppenderBundle: string;
   }
 }
-
-/**
- * Every `import.meta.url` (and `.dirname`/`.filename`) of a source file is replaced by that source
- * file's own location, so paths the code resolves from its module (`PACKAGE_ROOT`, the screening
- * worker thread, kuromoji's dictionary) are the same in the bundle as under tsx.
- */
-const sourceLocations: Plugin = {
-  name: 'source-locations',
-  setup(builder) {
-    builder.onLoad({ filter: /\.ts$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8')
-        .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
-        .replaceAll('import.meta.dirname', JSON.stringify(join(args.path, '..')))
-        .replaceAll('import.meta.filename', JSON.stringify(args.path));
-      return { contents: text, loader: 'ts' };
-    });
-  },
-};
-
-/** The script of the `greenlane` CLI bundle (the entry point esbuild writes to `greenlane.mjs`). */
-const CLI_ENTRY: Plugin = {
-  name: 'greenlane-cli-entry',
-  setup(builder) {
-    builder.onResolve({ filter: /^greenlane-cli-entry$/ }, () => ({ path: 'entry', namespace: 'cli' }));
-    builder.onLoad({ filter: /.*/, namespace: 'cli' }, () => ({
-      contents: "import { main } from './src/driving/cli/main.ts';\nawait main(process.argv);\n",
-      resolveDir: PACKAGE_ROOT,
-      loader: 'ts',
-    }));
-  },
-};
 
 /**
  * Bundles, from the current sources, the `greenlane` command line (`src/driving/cli/main.ts`) into
@@ -60,22 +29,15 @@ const CLI_ENTRY: Plugin = {
  */
 export async function buildTestBundles(dir: string): Promise<{ cli: string; ledgerAppender: string }> {
   mkdirSync(dir, { recursive: true });
-  await build({
-    entryPoints: {
-      greenlane: 'greenlane-cli-entry',
-      'ledger-appender': join(PACKAGE_ROOT, 'test', 'support', 'ledger-appender.ts'),
-    },
-    outdir: dir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    splitting: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    plugins: [CLI_ENTRY, sourceLocations],
-    logLevel: 'warning',
-  });
+  await build(
+    bundleOptions(
+      {
+        greenlane: 'greenlane-cli-entry',
+        'ledger-appender': join(PACKAGE_ROOT, 'test', 'support', 'ledger-appender.ts'),
+      },
+      dir,
+    ),
+  );
   return { cli: join(dir, 'greenlane.mjs'), ledgerAppender: join(dir, 'ledger-appender.mjs') };
 }
 
