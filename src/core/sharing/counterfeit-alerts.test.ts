@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeDeclaration } from '../../../test/support/declaration-fixture.ts';
+import type { RiskSignal } from '../decision/signal.ts';
+import { withoutFastLaneOnFindings } from '../medical/checks.ts';
 import { type AlertRecord, parseAlertContent, receiveAlert } from './alert.ts';
 import { alertSignals, COUNTERFEIT_ALERT_CODE } from './alert-signals.ts';
 import { EMPTY_REFERENCE } from './test-fixtures.ts';
@@ -121,5 +123,14 @@ describe('counterfeit alerts from partners', () => {
         '/products/3: a counterfeit product needs a gtin or a manufacturer',
       ]),
     );
+  });
+
+  it('takes a declaration out of the fast lane: no "release on arrival" beside a counterfeit finding', () => {
+    const alert = accepted(alertFile([{ gtin: '09506000134352' }]));
+    const [counterfeit] = alertSignals([alert], declaration([{ gtin: '09506000134352' }]), NOW, ctx);
+    const fast: RiskSignal = { source: 'product', code: 'MEDICAL_FAST_LANE', message: 'fast lane', score: 0 };
+    const profile: RiskSignal = { source: 'profile', code: 'P1', message: 'profile', score: 10 };
+    expect(withoutFastLaneOnFindings([fast, profile])).toEqual([fast, profile]);
+    expect(withoutFastLaneOnFindings([fast, counterfeit!, profile])).toEqual([counterfeit, profile]);
   });
 });
