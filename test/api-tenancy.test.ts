@@ -19,7 +19,9 @@ import {
   markedDeclaration,
   markedGroup,
   markedPermit,
+  markedProduct,
   markedSeizure,
+  PRODUCT_GTINS,
 } from './support/tenancy-objects.ts';
 import { markedProfileYaml, storeMarkedProfile, TINY_MODEL } from './support/workbench-fixtures.ts';
 
@@ -55,6 +57,8 @@ interface Objects {
   cashId: string;
   /** A permit in the administration's register. */
   permitNumber: string;
+  /** The GTIN of a product in the administration's medical registry. */
+  productGtin: string;
   consignmentId: string;
   groupId: string;
   /** The administration's federation partner. */
@@ -237,6 +241,18 @@ const RECIPES: Record<RouteKey, Recipe> = {
   },
   'GET /v1/permits': { call: () => ({ path: '/v1/permits?limit=1000' }) },
   'GET /v1/permits/{number}': { object: 'permitNumber', call: (id) => ({ path: `/v1/permits/${enc(id)}` }) },
+  'POST /v1/products': {
+    call: () => ({ path: '/v1/products', init: jsonPost({ products: [markedProduct('XA')] }) }),
+  },
+  'GET /v1/products': { call: () => ({ path: '/v1/products?limit=1000' }) },
+  'GET /v1/products/{gtin}': { object: 'productGtin', call: (id) => ({ path: `/v1/products/${enc(id)}` }) },
+  'POST /v1/products/{gtin}/lots/{lot}/recall': {
+    object: 'productGtin',
+    call: (id) => ({
+      path: `/v1/products/${enc(id)}/lots/L1/recall`,
+      init: jsonPost({ reason: 'tenancy suite' }),
+    }),
+  },
   'GET /v1/cash-declarations/{id}': {
     object: 'cashId',
     call: (id) => ({ path: `/v1/cash-declarations/${enc(id)}` }),
@@ -464,6 +480,7 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
     expect((await post('/v1/cash-declarations', markedCash(admin, cashId))).status).toBe(201);
     const permitNumber = `${admin}SECRET-PERMIT1`;
     expect((await post('/v1/permits', { records: [markedPermit(admin, permitNumber)] })).status).toBe(201);
+    expect((await post('/v1/products', { products: [markedProduct(admin)] })).status).toBe(201);
     const consignmentId = `${admin}SECRET-L1`;
     expect((await post('/v1/consignments', markedConsignment(admin, consignmentId))).status).toBe(200);
     const group = await post('/v1/groups', markedGroup(admin));
@@ -498,6 +515,7 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
       seizureId,
       cashId,
       permitNumber,
+      productGtin: PRODUCT_GTINS[admin],
       consignmentId,
       groupId,
       partnerName: peerName(admin),
@@ -536,6 +554,8 @@ async function foreignState(f: Fixture) {
     seizures: await asXB('/v1/seizures?form=national&limit=1000'),
     cash: ((await asXB('/v1/cash-declarations?limit=1000')) as { items: unknown[] }).items.length,
     permits: await asXB('/v1/permits?limit=1000'),
+    products: await asXB('/v1/products?limit=1000'),
+    product: await asXB(`/v1/products/${PRODUCT_GTINS.XB}`),
     consignment: await asXB(`/v1/consignments/${enc(f.objects.XB.consignmentId)}`),
     groups: await asXB('/v1/groups'),
     posts: await asXB(`/v1/groups/${f.objects.XB.groupId}/posts`),

@@ -4,6 +4,7 @@ import { CHANNEL_RANK, type Channel, type RiskSignal } from '../core/decision/si
 import { contentHash } from '../core/declaration/content-hash.ts';
 import { type Declaration, PARTY_ROLES, type PartyRole } from '../core/declaration/declaration.ts';
 import { textFault, type ValidationIssue, validateDeclaration } from '../core/declaration/validation.ts';
+import { withoutFastLaneOnFindings } from '../core/medical/checks.ts';
 import type { ReferenceData } from '../core/reference/reference-data.ts';
 import {
   type CompiledProfiles,
@@ -207,7 +208,7 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
     for (const source of sources) signals.push(...source.signals(declaration, administration));
     return decideChannel(
       { administration, declarationId: declaration.id, version, ...(floor ? { floor } : {}) },
-      signals,
+      withoutFastLaneOnFindings(signals),
       deps.policy,
       deps.selectionKey,
     );

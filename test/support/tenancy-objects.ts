@@ -1,3 +1,4 @@
+import { gs1CheckDigit } from '../../src/core/declaration/gs1.ts';
 import { ALERT_FILE } from './alert-fixtures.ts';
 import { testDeclaration } from './api-test-kit.ts';
 import { sampleConsignment } from './consignment-fixture.ts';
@@ -25,6 +26,23 @@ export const markedPermit = (admin: Admin, number: string) => ({
   unit: 'pieces',
   validFrom: '2026-01-01T00:00:00Z',
   validUntil: '2026-12-31T00:00:00Z',
+});
+
+/** Each administration's registered medical product: GTINs differ, so one's is unknown to the other. */
+export const PRODUCT_GTINS: Record<Admin, string> = {
+  XA: `0950600000001${gs1CheckDigit('0950600000001')}`,
+  XB: `0950600000002${gs1CheckDigit('0950600000002')}`,
+};
+
+/** A medical product of an administration whose names carry its secret marker, with lot L1. */
+export const markedProduct = (admin: Admin) => ({
+  gtin: PRODUCT_GTINS[admin],
+  name: `${admin}SECRET vaccine`,
+  brand: `${admin}SECRET-BRAND`,
+  hsCode: '300241',
+  manufacturers: [{ name: `${admin}SECRET Biologics`, country: 'IN' }],
+  packagingFeatures: [`${admin}SECRET hologram`],
+  lots: [{ lot: 'L1', expiry: '2027-06-30', quantityReleased: 100, serials: ['S1', 'S2'] }],
 });
 
 /** An alert file of an administration whose every free-text field carries its secret marker. */

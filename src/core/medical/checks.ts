@@ -461,6 +461,16 @@ function fastLane(
 }
 
 /**
+ * The fast lane holds only when no product finding of any source fired: a partner's counterfeit
+ * alert (`MEDICAL_COUNTERFEIT_ALERT`, matched outside the product checks) takes the declaration
+ * out of it, so the officer never reads "release on arrival" beside a counterfeit finding.
+ */
+export function withoutFastLaneOnFindings(signals: RiskSignal[]): RiskSignal[] {
+  const finding = signals.some((s) => s.source === 'product' && s.code !== 'MEDICAL_FAST_LANE');
+  return finding ? signals.filter((s) => s.code !== 'MEDICAL_FAST_LANE') : signals;
+}
+
+/**
  * What a decided declaration counts for in the registry: its serials, and its units per lot except
  * for lots it was flagged over-quantity on. A disputed claim is not counted against the lot, or one
  * fake shipment would make every later genuine one look over-quantity; an officer's outcome, not

@@ -158,6 +158,24 @@ export function parseProductsText(
       }
     });
   }
+  const parsed = parseProductRecords(records);
+  return issues.length > 0 || !parsed.ok
+    ? {
+        ok: false,
+        issues: [...issues, ...(parsed.ok ? [] : parsed.issues)].sort((a, b) => a.record - b.record),
+      }
+    : parsed;
+}
+
+/**
+ * Validates product records already read (a file's records, an API request's `products`): every
+ * problem by record (1-based) and field, and a GTIN given twice. An `undefined` record (a line
+ * that did not read as JSON, already reported) is passed over.
+ */
+export function parseProductRecords(
+  records: readonly unknown[],
+): { ok: true; products: Product[] } | { ok: false; issues: ProductIssue[] } {
+  const issues: ProductIssue[] = [];
   const products: Product[] = [];
   const seen = new Map<string, number>();
   records.forEach((value, i) => {

@@ -1,5 +1,6 @@
 import type { RiskSignal } from '../decision/signal.ts';
 import type { Declaration, GoodsItem } from '../declaration/declaration.ts';
+import { itemIdentifiers } from '../declaration/gs1.ts';
 import { instantMs } from '../declaration/validation.ts';
 import type { ReferenceData } from '../reference/reference-data.ts';
 import {
@@ -10,18 +11,23 @@ import {
   validUntilMs,
 } from '../rules/compile-criteria.ts';
 import type { ProfileContext } from '../rules/evaluate.ts';
-import type { AlertContent, AlertRecord } from './alert.ts';
+import type { AlertContent, AlertProduct, AlertRecord } from './alert.ts';
 import { normaliseContainerNumber } from './container-number.ts';
 
 /**
  * Accepted alerts as live signals: the receiver's pipeline evaluates them like risk profiles,
  * with the alert id as the signal code, so a declaration that matches an accepted alert gets a
- * reason with source "alert" and code the alert id. Withdrawn, refused and expired alerts never
- * match.
+ * reason with source "alert" and code the alert id. An alert naming counterfeit products (GTIN,
+ * lot, manufacturer) is a product finding: its match has source "product" and code
+ * {@link COUNTERFEIT_ALERT_CODE}, with the alert and its sender in the evidence (issue 13).
+ * Withdrawn, refused and expired alerts never match.
  */
 
-/** A signal raised by a partner's accepted alert: source `alert`, code the alert id. */
-export type AlertSignal = RiskSignal & { source: 'alert' };
+/** The code of a match of a partner's counterfeit alert (source `product`). */
+export const COUNTERFEIT_ALERT_CODE = 'MEDICAL_COUNTERFEIT_ALERT';
+
+/** A signal raised by a partner's accepted alert: source `alert`, code the alert id; or a counterfeit alert's `product` signal. */
+export type AlertSignal = RiskSignal & { source: 'alert' | 'product' };
 
 interface CompiledAlert {
   record: AlertRecord & { content: AlertContent };
@@ -74,6 +80,45 @@ function compiledFor(records: readonly AlertRecord[], reference: ReferenceData):
 
 const normaliseImo = (value: string) => value.replace(/^IMO\s*/i, '').trim();
 
+const normalName = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+/** The goods items that are one of the alert's counterfeit products, each with what it matched. */
+function counterfeitItems(
+  products: readonly AlertProduct[],
+  declaration: Declaration,
+  lodgedAt: number,
+): Array<{ item: GoodsItem; matched: AlertProduct }> {
+  const out: Array<{ item: GoodsItem; matched: AlertProduct }> = [];
+  for (const item of declaration.items) {
+    const read = itemIdentifiers(item, new Date(lodgedAt));
+    if (!read.ok) continue;
+    const { ids } = read;
+    const maker = item.manufacturer === undefined ? undefined : normalName(item.manufacturer);
+    const matched = products.find(
+      (p) =>
+        (p.gtin === undefined || p.gtin === ids.gtin) &&
+        (p.lot === undefined || p.lot === ids.lot) &&
+        (p.manufacturer === undefined || normalName(p.manufacturer) === maker),
+    );
+    if (matched) out.push({ item, matched });
+  }
+  return out;
+}
+
+function describeProduct(p: AlertProduct): string {
+  return [
+    p.gtin !== undefined ? `GTIN ${p.gtin}` : undefined,
+    p.lot !== undefined ? `lot ${p.lot}` : undefined,
+    p.manufacturer !== undefined ? `manufacturer "${p.manufacturer}"` : undefined,
+  ]
+    .filter((x) => x !== undefined)
+    .join(', ');
+}
+
 /** At most this many fired items are spelled out in a message; the signal still lists them all. */
 const MAX_EXPLAINED_ITEMS = 3;
 
@@ -91,11 +136,19 @@ function matchOne(alert: CompiledAlert, scope: EvaluationScope): AlertSignal | u
     facts.push(`vessel IMO ${normaliseImo(imo)} is named in the alert`);
   }
   let items: GoodsItem[] = [];
+  let counterfeits: Array<{ item: GoodsItem; matched: AlertProduct }> = [];
+  const products = alert.record.content.products;
+  if (products.length > 0) {
+    counterfeits = counterfeitItems(products, declaration, scope.lodgedAt);
+    if (counterfeits.length === 0) return undefined;
+    items = counterfeits.map((c) => c.item);
+  }
   const criterion = alert.criterion;
   if (criterion) {
     if (criterion.perItem) {
-      items = declaration.items.filter((item) => criterion.test(scope, item));
+      items = (products.length > 0 ? items : declaration.items).filter((item) => criterion.test(scope, item));
       if (items.length === 0) return undefined;
+      counterfeits = counterfeits.filter((c) => items.includes(c.item));
     } else if (!criterion.test(scope, undefined)) return undefined;
     const declarationFacts = new Set<string>();
     const itemFacts: string[] = [];
@@ -109,21 +162,30 @@ function matchOne(alert: CompiledAlert, scope: EvaluationScope): AlertSignal | u
       itemFacts.push(`and ${items.length - MAX_EXPLAINED_ITEMS} more items`);
     facts.push(...declarationFacts, ...itemFacts);
   }
+  for (const { item, matched } of counterfeits.slice(0, MAX_EXPLAINED_ITEMS))
+    facts.push(`item ${item.sequence}: ${describeProduct(matched)} is named as counterfeit`);
+  if (counterfeits.length > MAX_EXPLAINED_ITEMS)
+    facts.push(`and ${counterfeits.length - MAX_EXPLAINED_ITEMS} more counterfeit items`);
   const { record } = alert;
   const { content } = record;
+  const counterfeit = products.length > 0;
   const signal: AlertSignal = {
-    source: 'alert',
-    code: record.id,
-    message: `Alert from ${record.issuer}: ${content.reason.replace(/[.\s]+$/, '')}: ${facts.join('; ')}.`,
+    source: counterfeit ? 'product' : 'alert',
+    code: counterfeit ? COUNTERFEIT_ALERT_CODE : record.id,
+    message: `${counterfeit ? 'Counterfeit alert' : 'Alert'} from ${record.issuer}: ${content.reason.replace(/[.\s]+$/, '')}: ${facts.join('; ')}.`,
     score: content.weight,
     minChannel: content.minChannel,
     instructions: content.instructions,
     evidence: {
+      ...(counterfeit ? { alertId: record.id } : {}),
       issuer: record.issuer,
       alertVersion: record.version,
       title: content.title,
       handling: content.handling,
       facts,
+      ...(counterfeit
+        ? { matched: counterfeits.slice(0, 50).map((c) => ({ item: c.item.sequence, ...c.matched })) }
+        : {}),
     },
   };
   if (items.length > 0) signal.items = items.map((i) => i.sequence);
@@ -136,10 +198,10 @@ function matchOne(alert: CompiledAlert, scope: EvaluationScope): AlertSignal | u
  * and where to ask, not its title, reason, instructions or the facts that matched.
  */
 function redacted(signal: AlertSignal, record: AlertRecord): AlertSignal {
-  const { facts: _facts, title: _title, ...evidence } = signal.evidence ?? {};
+  const { facts: _facts, title: _title, matched: _matched, ...evidence } = signal.evidence ?? {};
   return {
     ...signal,
-    message: `Alert from ${record.issuer} (TLP:RED) matches: its content is for the analysts it was delivered to.`,
+    message: `${signal.source === 'product' ? 'Counterfeit alert' : 'Alert'} from ${record.issuer} (TLP:RED) matches: its content is for the analysts it was delivered to.`,
     instructions: 'Refer to the analysts before release: the alert is TLP:RED.',
     evidence,
   };

@@ -80,7 +80,7 @@ describe('parseAlertContent', () => {
     expect(noMatch.ok).toBe(false);
     if (noMatch.ok) return;
     expect(noMatch.issues).toEqual([
-      { path: '/criteria', message: 'an alert needs criteria, containers or vessels to match on' },
+      { path: '/criteria', message: 'an alert needs criteria, containers, vessels or products to match on' },
       { path: '/validUntil', message: 'validUntil must not be before validFrom' },
     ]);
   });

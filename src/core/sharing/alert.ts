@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CHANNELS } from '../decision/signal.ts';
+import { Gs1Error, normaliseGtin } from '../declaration/gs1.ts';
 import { instantMs, isValidImo } from '../declaration/validation.ts';
 import { validUntilMs } from '../rules/compile-criteria.ts';
 import { CriterionSchema } from '../rules/risk-profile.ts';
@@ -41,6 +42,45 @@ const imoNumber = z
   .refine(isValidImo, 'must be an IMO ship number: 7 digits with a valid check digit, e.g. "9074729"')
   .transform((value) => value.replace(/^IMO\s*/i, ''));
 
+const gtin = z
+  .string()
+  .max(14)
+  .transform((value, ctx) => {
+    try {
+      return normaliseGtin(value);
+    } catch (err) {
+      ctx.issues.push({
+        code: 'custom',
+        input: value,
+        message: err instanceof Gs1Error ? err.message : String(err),
+      });
+      return z.NEVER;
+    }
+  });
+
+/**
+ * A counterfeit product an alert names (issue 13): its GTIN and, when known, the lot and the
+ * manufacturer the fakes declare. A goods item matches when every given field is its own.
+ */
+export const AlertProductSchema = z
+  .strictObject({
+    gtin: gtin.optional(),
+    /** GS1 AI 10: 1 to 20 characters of GS1 character set 82. */
+    lot: z
+      .string()
+      .regex(/^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}$/, '1 to 20 characters of GS1 character set 82')
+      .optional(),
+    manufacturer: text(300).optional(),
+  })
+  .refine((p) => p.gtin !== undefined || p.manufacturer !== undefined, {
+    message: 'a counterfeit product needs a gtin or a manufacturer',
+  })
+  .refine((p) => p.lot === undefined || p.gtin !== undefined, {
+    message: 'a lot is a lot of a GTIN: give the gtin',
+    path: ['lot'],
+  });
+export type AlertProduct = z.output<typeof AlertProductSchema>;
+
 /** What an alert file holds (the contract: at least title, reason, instructions, handling, validUntil, criteria). */
 export const AlertContentSchema = z
   .strictObject({
@@ -59,17 +99,27 @@ export const AlertContentSchema = z
     containers: z.array(containerNumber).max(1000).default([]),
     /** IMO ship numbers; with them, the declaration's vessel must be one of these. */
     vessels: z.array(imoNumber).max(100).default([]),
+    /**
+     * Counterfeit products (GTIN, lot, manufacturer); with them, a goods item must be one of these,
+     * and the match is a `product` signal (`MEDICAL_COUNTERFEIT_ALERT`) naming the alert and its sender.
+     */
+    products: z.array(AlertProductSchema).max(1000).default([]),
     /** Channel the sender recommends at least for a matching declaration. */
     minChannel: z.enum(CHANNELS).default('red'),
     /** Points added to the combined score when it matches. */
     weight: z.number().finite().min(0).max(1000).default(100),
   })
   .superRefine((a, ctx) => {
-    if (a.criteria === undefined && a.containers.length === 0 && a.vessels.length === 0) {
+    if (
+      a.criteria === undefined &&
+      a.containers.length === 0 &&
+      a.vessels.length === 0 &&
+      a.products.length === 0
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['criteria'],
-        message: 'an alert needs criteria, containers or vessels to match on',
+        message: 'an alert needs criteria, containers, vessels or products to match on',
       });
     }
     if (a.validFrom !== undefined && instantMs(a.validFrom) > validUntilMs(a.validUntil)) {

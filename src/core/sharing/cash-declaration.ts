@@ -220,6 +220,7 @@ export function cashAlertDraft(cash: CashDeclaration, ownCountry: string, now: n
       validUntil: new Date(now + CASH_ALERT_DAYS * 86_400_000).toISOString().slice(0, 10),
       criteria,
       containers: [],
+      products: [],
       vessels: [],
       minChannel: 'yellow',
       weight: 50,

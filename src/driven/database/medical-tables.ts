@@ -50,10 +50,17 @@ export interface MedicalDeclaredLotsTable {
   quantity: number;
 }
 
+/** Raised by every load of an administration's registry (migration `0017-medical-registry-versions`). */
+export interface MedicalRegistryVersionsTable {
+  administration: string;
+  version: number;
+}
+
 export interface MedicalTables {
   medical_products: MedicalProductsTable;
   medical_lots: MedicalLotsTable;
   medical_serials: MedicalSerialsTable;
   medical_declared_serials: MedicalDeclaredSerialsTable;
   medical_declared_lots: MedicalDeclaredLotsTable;
+  medical_registry_versions: MedicalRegistryVersionsTable;
 }

@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
 import type { Product } from '../../core/medical/product.ts';
 import type { RegisteredLot, RegistryRows } from '../../core/medical/registry-view.ts';
 import type { StoreConnection } from '../database/database.ts';
 import { writeAudit } from './audit-log.ts';
 import { BulkWriter } from './bulk-writer.ts';
 import { pageSize } from './page.ts';
+import { raiseRegistryVersion, serialIndexOf } from './serial-registry-index.ts';
 import { boundedText, type Db, IN_LIST, requireAdministration } from './store-support.ts';
 
 /** A registered product as listed: what it is, and how many lots and serials it has. */
@@ -19,9 +19,12 @@ export interface ProductSummary {
   updatedBy: string;
 }
 
+/** A registered lot as shown: its serials counted, and the units stored declarations declared of it. */
+export type LotView = RegisteredLot & { serials: number; declaredUnits: number };
+
 /** A registered product with its lots (serials are counted, not listed: there may be millions). */
 export interface StoredProduct {
-  product: Omit<Product, 'lots'> & { lots: RegisteredLot[] };
+  product: Omit<Product, 'lots'> & { lots: LotView[] };
   serials: number;
   updatedAt: string;
   updatedBy: string;
@@ -44,9 +47,6 @@ type MutableRows = {
 };
 
 const key = (a: string, b: string): string => `${a}\u0000${b}`;
-
-/** Serial lookups per statement on PostgreSQL (one `unnest` join per chunk). */
-const SERIAL_CHUNK = 20_000;
 
 /**
  * The medical product registry of each administration (issue 13): products by GTIN-14, their lots
@@ -126,11 +126,44 @@ export class ProductRepository {
         summary.lots += lots.length;
         progress?.(summary.products);
       }
+      await raiseRegistryVersion(trx, administration);
       await writeAudit(trx, administration, by, 'products.load', `${summary.products} products`, {
         ...summary,
       });
     });
     return summary;
+  }
+
+  /**
+   * Marks a registered lot recalled (the manufacturer's or regulator's recall), with its audit
+   * entry, in one transaction; undefined when the administration has no such product or lot.
+   * Recalling a recalled lot changes nothing but the audit log.
+   */
+  async recall(
+    administration: string,
+    gtin: string,
+    lot: string,
+    actor: string,
+    reason?: string,
+  ): Promise<RegisteredLot | undefined> {
+    const by = boundedText(actor, 'actor', 200);
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable('medical_lots')
+        .set({ recalled: 1 })
+        .where('administration', '=', administration)
+        .where('gtin', '=', gtin)
+        .where('lot', '=', lot)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) return undefined;
+      await writeAudit(trx, administration, by, 'products.recall', `${gtin} lot ${lot}`, {
+        gtin,
+        lot,
+        ...(reason !== undefined ? { reason } : {}),
+      });
+      return toLot(row);
+    });
   }
 
   /** Registered products in GTIN order, `limit` per page after the GTIN `after`. */
@@ -188,15 +221,36 @@ export class ProductRepository {
       .where('gtin', '=', gtin)
       .orderBy('lot')
       .execute();
-    const count = await this.db
+    const serialsPerLot = new Map<string, number>();
+    for (const r of await this.db
       .selectFrom('medical_serials')
-      .select((eb) => eb.fn.countAll().as('n'))
+      .select(['lot', (eb) => eb.fn.countAll().as('n')])
       .where('administration', '=', administration)
       .where('gtin', '=', gtin)
-      .executeTakeFirstOrThrow();
+      .groupBy('lot')
+      .execute())
+      serialsPerLot.set(r.lot, Number(r.n));
+    const declaredPerLot = new Map<string, number>();
+    for (const r of await this.db
+      .selectFrom('medical_declared_lots')
+      .select(['lot', (eb) => eb.fn.sum<number>('quantity').as('n')])
+      .where('administration', '=', administration)
+      .where('gtin', '=', gtin)
+      .groupBy('lot')
+      .execute())
+      declaredPerLot.set(r.lot, Number(r.n));
+    let serials = 0;
+    for (const n of serialsPerLot.values()) serials += n;
     return {
-      product: { ...(JSON.parse(row.content) as Omit<Product, 'lots'>), lots: lots.map(toLot) },
-      serials: Number(count.n),
+      product: {
+        ...(JSON.parse(row.content) as Omit<Product, 'lots'>),
+        lots: lots.map((l) => ({
+          ...toLot(l),
+          serials: serialsPerLot.get(l.lot) ?? 0,
+          declaredUnits: declaredPerLot.get(l.lot) ?? 0,
+        })),
+      },
+      serials,
       updatedAt: row.updated_at,
       updatedBy: row.updated_by,
     };
@@ -205,8 +259,8 @@ export class ProductRepository {
   /**
    * Everything the checks of a batch need, by its keys: products and lots, which products are
    * serialised, which asked serials are registered, which declarations declared them, and the
-   * units declared of each lot. Serial lookups go by primary key: a prepared statement per key on
-   * SQLite, an `unnest` join per chunk of keys on PostgreSQL.
+   * units declared of each lot. Registered serials are answered by the in-memory serial index
+   * ({@link registeredOf}); the rest by primary key.
    */
   async readBatch(
     administration: string,
@@ -282,30 +336,17 @@ export class ProductRepository {
     return rows;
   }
 
-  /** Which of the `[gtin, serial]` keys are registered serials. */
+  /**
+   * Which of the `[gtin, serial]` keys are registered serials: answered by the administration's
+   * in-memory serial index (`serial-registry-index.ts`), rebuilt from the store after a load.
+   */
   async registeredOf(
     administration: string,
     keys: ReadonlyArray<[string, string]>,
   ): Promise<Array<[string, string]>> {
-    const found: Array<[string, string]> = [];
-    if (this.conn.sqlite) {
-      const statement = this.conn.sqlite
-        .prepare('select 1 from medical_serials where administration = ? and gtin = ? and serial = ?')
-        .pluck();
-      for (const [gtin, serial] of keys)
-        if (statement.get(administration, gtin, serial) !== undefined) found.push([gtin, serial]);
-      return found;
-    }
-    for (let i = 0; i < keys.length; i += SERIAL_CHUNK) {
-      const chunk = keys.slice(i, i + SERIAL_CHUNK);
-      const result = await sql<{ gtin: string; serial: string }>`
-        select s.gtin, s.serial from unnest(${chunk.map((k) => k[0])}::text[], ${chunk.map((k) => k[1])}::text[]) as k(gtin, serial)
-        join medical_serials s on s.administration = ${administration} and s.gtin = k.gtin and s.serial = k.serial`.execute(
-        this.db,
-      );
-      for (const r of result.rows) found.push([r.gtin, r.serial]);
-    }
-    return found;
+    if (keys.length === 0) return [];
+    const index = await serialIndexOf(this.conn, administration);
+    return keys.filter(([gtin, serial]) => index.has(gtin, serial));
   }
 
   /** Rows of a table keyed by administration, gtin and `column`, for the given pairs. */

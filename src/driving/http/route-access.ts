@@ -99,6 +99,13 @@ export const ROUTE_ACCESS = {
   'POST /v1/permits': { roles: ['admin', 'analyst'] },
   'GET /v1/permits': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/permits/{number}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  // The medical product registry (docs/MEDICAL.md): rights holders' and the regulator's data is
+  // loaded and recalls recorded by the administration's analysts (there is no rights-holder role:
+  // a rights holder's file reaches the registry through them); officers read packaging features.
+  'POST /v1/products': { roles: ['admin', 'analyst'] },
+  'GET /v1/products': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'GET /v1/products/{gtin}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  'POST /v1/products/{gtin}/lots/{lot}/recall': { roles: ['admin', 'analyst'] },
   'POST /v1/groups': { roles: ['admin', 'analyst'] },
   'GET /v1/groups': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/groups/{id}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },

@@ -23,6 +23,7 @@ import { meRoutes } from './me.ts';
 import { modelRoutes } from './models.ts';
 import { partnerRoutes } from './partners.ts';
 import { permitRoutes } from './permits.ts';
+import { productRoutes } from './products.ts';
 import { type ProfileRouteDeps, profileRoutes } from './profiles.ts';
 import { queueRoutes } from './queue.ts';
 import { type ScreeningRouteDeps, screeningRoutes } from './screening.ts';
@@ -110,6 +111,7 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
     modelRoutes({ conn: deps.conn, ...(deps.log ? { onLogged: () => deps.log!.log.drainRecords() } : {}) }),
     sharingRoutes(deps),
     permitRoutes({ conn: deps.conn }),
+    productRoutes({ conn: deps.conn }),
     ...(deps.log
       ? [
           {
