@@ -19,6 +19,7 @@ import {
   markedDeclaration,
   markedGroup,
   markedPermit,
+  markedQuota,
   markedSeizure,
 } from './support/tenancy-objects.ts';
 import { markedProfileYaml, storeMarkedProfile, TINY_MODEL } from './support/workbench-fixtures.ts';
@@ -237,6 +238,7 @@ const RECIPES: Record<RouteKey, Recipe> = {
   },
   'GET /v1/permits': { call: () => ({ path: '/v1/permits?limit=1000' }) },
   'GET /v1/permits/{number}': { object: 'permitNumber', call: (id) => ({ path: `/v1/permits/${enc(id)}` }) },
+  'GET /v1/permit-reports/{report}': { call: () => ({ path: '/v1/permit-reports/quota?year=2026' }) },
   'GET /v1/cash-declarations/{id}': {
     object: 'cashId',
     call: (id) => ({ path: `/v1/cash-declarations/${enc(id)}` }),
@@ -463,7 +465,8 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
     const cashId = `${admin}SECRET-C1`;
     expect((await post('/v1/cash-declarations', markedCash(admin, cashId))).status).toBe(201);
     const permitNumber = `${admin}SECRET-PERMIT1`;
-    expect((await post('/v1/permits', { records: [markedPermit(admin, permitNumber)] })).status).toBe(201);
+    const register = { records: [markedPermit(admin, permitNumber), markedQuota(admin)] };
+    expect((await post('/v1/permits', register)).status).toBe(201);
     const consignmentId = `${admin}SECRET-L1`;
     expect((await post('/v1/consignments', markedConsignment(admin, consignmentId))).status).toBe(200);
     const group = await post('/v1/groups', markedGroup(admin));
@@ -536,6 +539,7 @@ async function foreignState(f: Fixture) {
     seizures: await asXB('/v1/seizures?form=national&limit=1000'),
     cash: ((await asXB('/v1/cash-declarations?limit=1000')) as { items: unknown[] }).items.length,
     permits: await asXB('/v1/permits?limit=1000'),
+    reports: await asXB('/v1/permit-reports/quota?year=2026'),
     consignment: await asXB(`/v1/consignments/${enc(f.objects.XB.consignmentId)}`),
     groups: await asXB('/v1/groups'),
     posts: await asXB(`/v1/groups/${f.objects.XB.groupId}/posts`),

@@ -27,6 +27,15 @@ export const markedPermit = (admin: Admin, number: string) => ({
   validUntil: '2026-12-31T00:00:00Z',
 });
 
+/** An HFC quota of the administration's marked trader: the permit reports show it (`GET /v1/permit-reports/quota`). */
+export const markedQuota = (admin: Admin) => ({
+  kind: 'quota',
+  trader: `${admin}SECRET-TRADER`,
+  year: 2026,
+  control: 'hfc',
+  co2eqTonnes: 100,
+});
+
 /** An alert file of an administration whose every free-text field carries its secret marker. */
 export function markedAlert(admin: Admin) {
   return {

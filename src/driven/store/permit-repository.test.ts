@@ -198,7 +198,7 @@ for (const dialect of DIALECTS) {
       await release('D1');
       await release('P1');
       const reports = new PermitReports(conn);
-      expect(await reports.run(A, 'quota', 2026)).toEqual([
+      expect(await reports.run(A, 'quota', { year: 2026 })).toEqual([
         {
           year: 2026,
           trader: 'TR-1',
@@ -212,7 +212,7 @@ for (const dialect of DIALECTS) {
           quotaCo2eqTonnesLeft: 3165,
         },
       ]);
-      expect(await reports.run(A, 'imports', 2026)).toEqual([
+      expect(await reports.run(A, 'imports', { year: 2026 })).toEqual([
         {
           year: 2026,
           substance: 'R-410A',
@@ -223,7 +223,7 @@ for (const dialect of DIALECTS) {
           releases: 1,
         },
       ]);
-      const cites = await reports.run(A, 'cites', 2026);
+      const cites = await reports.run(A, 'cites', { year: 2026 });
       expect(cites).toEqual([
         {
           year: 2026,
@@ -236,10 +236,36 @@ for (const dialect of DIALECTS) {
           releases: 1,
         },
       ]);
-      expect(reportCsv(cites)).toBe(
+      expect(reportCsv('cites', cites)).toBe(
         'year,species,appendix,direction,partnerCountry,quantity,unit,releases\r\n2026,Psittacus erithacus,I,import,,4,pieces,1\r\n',
       );
-      expect(await reports.run(B, 'imports', 2026)).toEqual([]);
+      expect(await reports.run(B, 'imports', { year: 2026 })).toEqual([]);
+      expect(await reports.run(A, 'imports', { year: 2026, trader: 'TR-2' })).toEqual([]);
+      // A trader with a quota and no release yet: one row, nothing used, all left.
+      await permits.load(
+        A,
+        inputs({ ...quota, trader: 'TR-2', control: 'ods', odpTonnes: 1.5 }),
+        reference,
+        'clerk',
+      );
+      expect(await reports.run(A, 'quota', { year: 2026, trader: 'TR-2' })).toEqual([
+        {
+          year: 2026,
+          trader: 'TR-2',
+          control: 'ods',
+          substance: null,
+          tonnes: 0,
+          odpTonnes: 0,
+          co2eqTonnes: 0,
+          quotaTonnesLeft: null,
+          quotaOdpTonnesLeft: 1.5,
+          quotaCo2eqTonnesLeft: 4000,
+        },
+      ]);
+      expect((await reports.run(A, 'quota', { year: 2026 })).map((r) => r.trader)).toEqual(['TR-1', 'TR-2']);
+      expect(reportCsv('imports', [])).toBe(
+        'year,substance,control,metricTonnes,odpTonnes,co2eqTonnes,releases\r\n',
+      );
     });
 
     it('refuses a release over the balance or the quota and writes nothing of it', async () => {

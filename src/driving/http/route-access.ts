@@ -99,6 +99,9 @@ export const ROUTE_ACCESS = {
   'POST /v1/permits': { roles: ['admin', 'analyst'] },
   'GET /v1/permits': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/permits/{number}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
+  // Quota and trade reports: the people who answer for them (analysts, admins; there is no manager
+  // role) and auditors; officers see documents one by one.
+  'GET /v1/permit-reports/{report}': { roles: ['admin', 'analyst', 'auditor'] },
   'POST /v1/groups': { roles: ['admin', 'analyst'] },
   'GET /v1/groups': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/groups/{id}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
