@@ -50,24 +50,29 @@ export async function consumeOnRelease(
   actor: string,
   at: string,
 ): Promise<number> {
-  const active = await trx
-    .selectFrom('permit_consumptions')
-    .select(['version'])
-    .where('administration', '=', admin)
-    .where('declaration_id', '=', declarationId)
-    .where('returned_at', 'is', null)
-    .execute();
-  if (active.some((r) => Number(r.version) === version)) return 0;
-  if (active.length > 0) await returnConsumptions(trx, admin, [declarationId], 'amendment', actor, at);
-
+  // One round trip: the version's content, and whether this version or an earlier one holds quantities.
+  const active = (other: boolean) =>
+    trx
+      .selectFrom('permit_consumptions as c')
+      .select('c.id')
+      .where('c.administration', '=', admin)
+      .where('c.declaration_id', '=', declarationId)
+      .where('c.returned_at', 'is', null)
+      .where('c.version', other ? '<>' : '=', version);
   const stored = await trx
-    .selectFrom('declaration_versions')
-    .select('content')
-    .where('administration', '=', admin)
-    .where('declaration_id', '=', declarationId)
-    .where('version', '=', version)
+    .selectFrom('declaration_versions as v')
+    .select((eb) => [
+      'v.content',
+      eb.exists(active(false)).as('consumed'),
+      eb.exists(active(true)).as('earlier'),
+    ])
+    .where('v.administration', '=', admin)
+    .where('v.declaration_id', '=', declarationId)
+    .where('v.version', '=', version)
     .executeTakeFirst();
-  if (!stored) return 0;
+  if (!stored || Number(stored.consumed) === 1) return 0;
+  if (Number(stored.earlier) === 1)
+    await returnConsumptions(trx, admin, [declarationId], 'amendment', actor, at);
   const declaration = JSON.parse(stored.content) as Declaration;
   const references = [
     ...new Set(declaration.items.flatMap((item) => (item.documents ?? []).map((d) => d.reference.trim()))),
