@@ -91,6 +91,7 @@ for (const dialect of DIALECTS) {
       expect(await permits.load(A, inputs(licence('LIC-1'), quota), reference, 'clerk')).toEqual({
         documents: 1,
         quotas: 1,
+        unchanged: 0,
       });
       const shown = await permits.show(A, 'LIC-1');
       // R-410A: 50% HFC-32 (675) + 50% HFC-125 (3500) = GWP 2087.5, fixed on the licence.
@@ -122,11 +123,51 @@ for (const dialect of DIALECTS) {
       expect(paths).toEqual(['record 2/validUntil', 'record 3/number']);
       expect(await permits.show(A, 'LIC-1')).toBeUndefined();
       await permits.load(A, inputs(licence('LIC-1')), reference, 'clerk');
-      await expectStoreError(permits.load(A, inputs(licence('LIC-1')), reference, 'clerk'), 'INVALID_INPUT');
+      // The same load again is a replay; the same number with other content refuses the whole load.
+      expect(await permits.load(A, inputs(licence('LIC-1'), quota), reference, 'clerk')).toEqual({
+        documents: 0,
+        quotas: 1,
+        unchanged: 1,
+      });
+      const changed = permits.load(
+        A,
+        inputs(licence('LIC-4'), licence('LIC-1', { quantity: 2000 })),
+        reference,
+        'clerk',
+      );
+      await expectStoreError(changed, 'INVALID_INPUT');
+      expect(await permits.show(A, 'LIC-4')).toBeUndefined();
+      expect((await permits.show(A, 'LIC-1'))?.quantity).toBe(1000);
       await expectStoreError(
         permits.load(A, inputs({ ...licence('LIC-3'), substance: 'HFC-999' }), reference, 'clerk'),
         'INVALID_INPUT',
       );
+    });
+
+    it('leaves nothing of a load that fails half-way: no document, quota or audit entry', async () => {
+      const count = async (table: 'permits' | 'permit_quotas' | 'audit_log') =>
+        Number(
+          (
+            await conn.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('administration', '=', A)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const audited = await count('audit_log');
+      const file = inputs(quota, ...Array.from({ length: 600 }, (_, i) => licence(`LIC-C${i}`)));
+      // The progress callback runs inside the load's transaction: a crash after 500 of 601 writes.
+      const crash = (done: number) => {
+        if (done === 500) throw new Error('injected: crash after 500 records');
+      };
+      await expect(permits.load(A, file, reference, 'clerk', crash)).rejects.toThrow('injected');
+      expect([await count('permits'), await count('permit_quotas'), await count('audit_log')]).toEqual([
+        0,
+        0,
+        audited,
+      ]);
+      expect(await permits.load(A, file, reference, 'clerk')).toMatchObject({ documents: 600, quotas: 1 });
     });
 
     it('takes a release from the balance and the quota, logs it, and gives it back on amendment and cancellation', async () => {

@@ -45,7 +45,7 @@ for (const dialect of DIALECTS) {
         { kind: 'quota', trader: 'TR-1', year: 2026, control: 'ods', odpTonnes: 1 },
       ]);
       expect(await cli.run('permits', 'load', good, ...as)).toBe(0);
-      expect(JSON.parse(cli.stdout)).toEqual({ documents: 1, quotas: 1 });
+      expect(JSON.parse(cli.stdout)).toEqual({ documents: 1, quotas: 1, unchanged: 0 });
       cli.stdout = '';
       expect(await cli.run('permits', 'show', 'LIC-1', ...as)).toBe(0);
       expect(JSON.parse(cli.stdout)).toMatchObject({

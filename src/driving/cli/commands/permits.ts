@@ -35,7 +35,7 @@ export function registerPermitsCommand(program: Command): void {
   permits
     .command('load')
     .description(
-      'Load documents and quotas from a JSON or NDJSON file, all or nothing; prints {"documents","quotas"}',
+      'Load documents and quotas from a JSON or NDJSON file, all or nothing; prints {"documents","quotas","unchanged"} (documents loaded before with the same content: a replay)',
     )
     .argument('<file>', 'JSON array or NDJSON of register records (docs/ENVIRONMENT.md)')
     .option(...ADMINISTRATION_OPTION)

@@ -45,7 +45,7 @@ const shipment = {
 };
 
 for (const dialect of DIALECTS) {
-  describe(`/v1/permit-reports on ${dialect}`, () => {
+  describe(`/v1/permit-reports and /v1/permits on ${dialect}`, () => {
     let api: TestApi;
     let xbAnalyst: string;
     const get = (path: string, key: string, headers: Record<string, string> = {}) =>
@@ -132,6 +132,49 @@ for (const dialect of DIALECTS) {
         expect(res.status, path).toBe(400);
         expect(await res.text(), path).toContain(field);
       }
+    });
+
+    it('refuses malformed or oversized loads whole, and answers a replayed load as loaded', async () => {
+      const raw = (body: string) =>
+        api.app.request('/v1/permits', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${api.keys.analyst}`, 'content-type': 'application/json' },
+          body,
+        });
+      expect((await raw('{"records": [')).status).toBe(400);
+      const tooMany = await post('/v1/permits', api.keys.analyst, {
+        records: Array.from({ length: 10_001 }, () => ({})),
+      });
+      expect(tooMany.status).toBe(400);
+      expect(await tooMany.text()).toContain('records');
+      expect((await post('/v1/permits', api.keys.analyst, { records: [licence], admin: 'XB' })).status).toBe(
+        400,
+      );
+      // One bad record refuses the good one beside it.
+      const mixed = await post('/v1/permits', api.keys.analyst, {
+        records: [
+          { ...licence, number: 'LIC-R2' },
+          { ...licence, number: 'LIC-R3', unit: 'tonnes' },
+        ],
+      });
+      expect(mixed.status).toBe(400);
+      expect(await mixed.text()).toContain('record 2/unit');
+      expect((await get('/v1/permits/LIC-R2', api.keys.analyst)).status).toBe(404);
+
+      // The first load sent again (its answer was lost): the same answer shape, nothing reset.
+      const again = await post('/v1/permits', api.keys.analyst, { records: [licence, ...quotas] });
+      expect(again.status).toBe(201);
+      expect(await again.json()).toEqual({ documents: 0, quotas: 2, unchanged: 1 });
+      expect(await (await get('/v1/permits/LIC-R1', api.keys.analyst)).json()).toMatchObject({
+        balance: 600,
+      });
+      // Another administration's register is its own: the same number there changes nothing here.
+      expect((await post('/v1/permits', xbAnalyst, { records: [{ ...licence, quantity: 5 }] })).status).toBe(
+        201,
+      );
+      expect(await (await get('/v1/permits/LIC-R1', api.keys.analyst)).json()).toMatchObject({
+        quantity: 1000,
+      });
     });
   });
 }

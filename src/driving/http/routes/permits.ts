@@ -81,7 +81,18 @@ const loadRoute = createRoute({
   responses: {
     201: {
       description: 'Loaded',
-      content: { 'application/json': { schema: z.object({ documents: z.number(), quotas: z.number() }) } },
+      content: {
+        'application/json': {
+          schema: z.object({
+            documents: z.number(),
+            quotas: z.number(),
+            unchanged: z.number().openapi({
+              description:
+                'Documents registered before with the same content (a replayed load): left as they are',
+            }),
+          }),
+        },
+      },
     },
     ...SHARING_ERRORS,
     ...CONFLICT('A document of the input was registered meanwhile'),
