@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Declaration } from '../../core/declaration/declaration.ts';
 import { BALANCE_EPSILON, itemQuantity } from '../../core/environment/permit.ts';
+import { quotaQuantity } from '../../core/environment/substances.ts';
 import { StoreError } from '../database/store-error.ts';
 import { timeOrderedId } from '../database/time-ordered-id.ts';
 import { type LedgerRecordInput, writeLedgerRecords } from './ledger-records.ts';
@@ -105,9 +106,11 @@ export async function consumeOnRelease(
           `permit ${permit.number} has ${round(now[0]?.balance ?? 0)} ${permit.unit} left: releasing ${declarationId} item ${item.sequence} needs ${quantity}`,
         );
       }
-      const tonnes = permit.unit === 'kg' ? quantity / 1000 : 0;
-      const odpTonnes = permit.odp === null ? 0 : round(tonnes * permit.odp);
-      const co2eqTonnes = permit.gwp === null ? 0 : round(tonnes * permit.gwp);
+      // The arithmetic of the checks and of docs/ENVIRONMENT.md ("Quota arithmetic").
+      const { tonnes, odpTonnes, co2eqTonnes } = quotaQuantity(
+        { odp: permit.odp ?? 0, gwp: permit.gwp },
+        permit.unit === 'kg' ? quantity : 0,
+      );
       const quotaYear = permit.year ?? year;
       if (permit.control !== null)
         await takeQuota(trx, admin, permit, quotaYear, { tonnes, odpTonnes, co2eqTonnes });
@@ -123,7 +126,7 @@ export async function consumeOnRelease(
         subject: permit.subject,
         quantity,
         unit: permit.unit,
-        tonnes: round(tonnes),
+        tonnes,
         odp_tonnes: odpTonnes,
         co2eq_tonnes: co2eqTonnes,
         year: quotaYear,
