@@ -20,6 +20,7 @@ import {
   markedGroup,
   markedPermit,
   markedProduct,
+  markedQuota,
   markedSeizure,
   PRODUCT_GTINS,
 } from './support/tenancy-objects.ts';
@@ -253,6 +254,7 @@ const RECIPES: Record<RouteKey, Recipe> = {
       init: jsonPost({ reason: 'tenancy suite' }),
     }),
   },
+  'GET /v1/permit-reports/{report}': { call: () => ({ path: '/v1/permit-reports/quota?year=2026' }) },
   'GET /v1/cash-declarations/{id}': {
     object: 'cashId',
     call: (id) => ({ path: `/v1/cash-declarations/${enc(id)}` }),
@@ -479,7 +481,8 @@ async function setUp(dialect: DialectName): Promise<Fixture> {
     const cashId = `${admin}SECRET-C1`;
     expect((await post('/v1/cash-declarations', markedCash(admin, cashId))).status).toBe(201);
     const permitNumber = `${admin}SECRET-PERMIT1`;
-    expect((await post('/v1/permits', { records: [markedPermit(admin, permitNumber)] })).status).toBe(201);
+    const register = { records: [markedPermit(admin, permitNumber), markedQuota(admin)] };
+    expect((await post('/v1/permits', register)).status).toBe(201);
     expect((await post('/v1/products', { products: [markedProduct(admin)] })).status).toBe(201);
     const consignmentId = `${admin}SECRET-L1`;
     expect((await post('/v1/consignments', markedConsignment(admin, consignmentId))).status).toBe(200);
@@ -556,6 +559,7 @@ async function foreignState(f: Fixture) {
     permits: await asXB('/v1/permits?limit=1000'),
     products: await asXB('/v1/products?limit=1000'),
     product: await asXB(`/v1/products/${PRODUCT_GTINS.XB}`),
+    reports: await asXB('/v1/permit-reports/quota?year=2026'),
     consignment: await asXB(`/v1/consignments/${enc(f.objects.XB.consignmentId)}`),
     groups: await asXB('/v1/groups'),
     posts: await asXB(`/v1/groups/${f.objects.XB.groupId}/posts`),

@@ -16,7 +16,9 @@ import { openDatabase, type StoreConnection } from '../driven/database/database.
 import { migrateToLatest } from '../driven/database/migrate.ts';
 import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
 import { ModelRegistry } from '../driven/model/model-registry.ts';
-import { installationConfig } from './config.ts';
+import { environmentReference } from '../driven/reference/environment-reference.ts';
+import { PermitRepository } from '../driven/store/permit-repository.ts';
+import { environmentDir, installationConfig } from './config.ts';
 import { type Installation, withInstallation } from './installation.ts';
 import { LoggedDeclarationStore, logDecisions } from './ledger-recording.ts';
 
@@ -156,6 +158,48 @@ for (const dialect of DIALECTS) {
       expect(override.logIndex).toBe(2);
       const detail = await store.getDeclaration('NL', 'D-2');
       expect(detail.decision.logIndex).not.toBeNull();
+    });
+
+    it('a release that takes a permit quantity has its consumption in the log before it answers', async () => {
+      await new PermitRepository(conn).load(
+        'NL',
+        [
+          {
+            record: 1,
+            value: {
+              kind: 'cites-permit',
+              number: 'CITES-L1',
+              direction: 'import',
+              trader: 'BE0123456789',
+              issuingCountry: 'BE',
+              species: 'Psittacus erithacus',
+              appendix: 'I',
+              purpose: 'T',
+              source: 'C',
+              quantity: 2,
+              unit: 'pieces',
+              validFrom: '2026-01-01T00:00:00Z',
+              validUntil: '2026-12-31T00:00:00Z',
+            },
+          },
+        ],
+        environmentReference(environmentDir({})),
+        'clerk',
+      );
+      const parrots = makeDeclaration({ id: 'D-P' }, [
+        { hsCode: '010632', supplementaryQuantity: 2, documents: [{ type: 'C400', reference: 'CITES-L1' }] },
+      ]);
+      await store.saveAssessments('NL', [
+        { declaration: parrots, contentHash: contentHash(parrots), source: 'api', decision: decisionInput() },
+      ]);
+      await store.recordEvent('NL', 'D-P', { event: 'release' }, 'officer');
+      const logged = await conn.db
+        .selectFrom('ledger_records')
+        .select('log_index')
+        .where('kind', '=', 'permit-consumption')
+        .execute();
+      expect(logged).toHaveLength(1);
+      expect(logged[0]!.log_index).not.toBeNull();
     });
 
     it('a decision committed while the log cannot append is kept pending and appended at the next start', async () => {

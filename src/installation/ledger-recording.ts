@@ -28,7 +28,8 @@ export function logDecisions(log: TransparencyLog) {
  * The store, with every override, outcome and risk-profile change appended to the transparency
  * log before the call returns: it holds a {@link DeclarationStore} over the connection and the
  * log, hands every operation to the store, and drains the log after the three that write log
- * records outside the assessment pipeline. The store writes each record's pending entry in the
+ * records outside the assessment pipeline and after releases and cancellations (which move permit
+ * quantities). The store writes each record's pending entry in the
  * record's own transaction, so a crash or a log failure here delays the entry (the log drains it
  * at its next start, or a second later) but never loses it.
  */
@@ -84,6 +85,18 @@ export class LoggedDeclarationStore implements DeclarationStore {
     return results;
   }
 
+  /**
+   * A release takes permit quantities and a cancellation gives them back, each with its
+   * `permit-consumption` records: they are appended before the answer, like an outcome. Drains
+   * are shared, so releases that arrive together append together.
+   */
+  readonly recordEvent: DeclarationStore['recordEvent'] = async (...a) => {
+    const recorded = await this.store.recordEvent(...a);
+    if (!recorded.replayed && (recorded.event === 'release' || recorded.event === 'cancellation'))
+      await this.log.drainRecords();
+    return recorded;
+  };
+
   // Unlogged: handed to the store as they are (decisions are logged by the pipeline's `logDecisions`).
   readonly ensureAdministration: DeclarationStore['ensureAdministration'] = (...a) =>
     this.store.ensureAdministration(...a);
@@ -94,7 +107,6 @@ export class LoggedDeclarationStore implements DeclarationStore {
   readonly listRejects: DeclarationStore['listRejects'] = (...a) => this.store.listRejects(...a);
   readonly getDeclaration: DeclarationStore['getDeclaration'] = (...a) => this.store.getDeclaration(...a);
   readonly queue: DeclarationStore['queue'] = (...a) => this.store.queue(...a);
-  readonly recordEvent: DeclarationStore['recordEvent'] = (...a) => this.store.recordEvent(...a);
   readonly activeProfiles: DeclarationStore['activeProfiles'] = (...a) => this.store.activeProfiles(...a);
   readonly profileVersions: DeclarationStore['profileVersions'] = (...a) => this.store.profileVersions(...a);
   readonly createApiKey: DeclarationStore['createApiKey'] = (...a) => this.store.createApiKey(...a);

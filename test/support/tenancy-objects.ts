@@ -45,6 +45,15 @@ export const markedProduct = (admin: Admin) => ({
   lots: [{ lot: 'L1', expiry: '2027-06-30', quantityReleased: 100, serials: ['S1', 'S2'] }],
 });
 
+/** An HFC quota of the administration's marked trader: the permit reports show it (`GET /v1/permit-reports/quota`). */
+export const markedQuota = (admin: Admin) => ({
+  kind: 'quota',
+  trader: `${admin}SECRET-TRADER`,
+  year: 2026,
+  control: 'hfc',
+  co2eqTonnes: 100,
+});
+
 /** An alert file of an administration whose every free-text field carries its secret marker. */
 export function markedAlert(admin: Admin) {
   return {

@@ -12,7 +12,7 @@ import {
   type QuotaState,
   type RegisteredDocument,
 } from './permit.ts';
-import { figuresOf, substanceKey } from './substances.ts';
+import { figuresOf, quotaQuantity, substanceKey } from './substances.ts';
 
 /**
  * The checks of environmentally sensitive goods (docs/ENVIRONMENT.md, "The checks"): every goods
@@ -354,8 +354,7 @@ function quantitySignals(
   const year = doc.year ?? Number(declaration.lodgedAt.slice(0, 4));
   const key = quotaKey(doc.trader, year, doc.control);
   const quota = ctx.snapshot.quotas.get(key);
-  const tonnes = doc.unit === 'kg' ? quantity / 1000 : 0;
-  const take = { tonnes, odpTonnes: tonnes * (doc.odp ?? 0), co2eqTonnes: tonnes * (doc.gwp ?? 0) };
+  const take = quotaQuantity({ odp: doc.odp ?? 0, gwp: doc.gwp }, doc.unit === 'kg' ? quantity : 0);
   const before = claims.quota.get(key) ?? { tonnes: 0, odpTonnes: 0, co2eqTonnes: 0 };
   claims.quota.set(key, {
     tonnes: before.tonnes + take.tonnes,

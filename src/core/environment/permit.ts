@@ -102,9 +102,6 @@ export const QuotaRecordSchema = z
   });
 export type QuotaRecord = z.infer<typeof QuotaRecordSchema>;
 
-export const RegisterRecordSchema = z.union([QuotaRecordSchema, PermitRecordSchema]);
-export type RegisterRecord = z.infer<typeof RegisterRecordSchema>;
-
 /** What a document controls: the species, substance, waste code or chemical it names. */
 export function subjectOf(record: PermitRecord): string {
   switch (record.kind) {

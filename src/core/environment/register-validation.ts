@@ -3,9 +3,10 @@ import { type EnvironmentReference, speciesKey } from './environment-reference.t
 import {
   controlOf,
   type PermitRecord,
+  PermitRecordSchema,
   type QuotaControl,
   type QuotaRecord,
-  RegisterRecordSchema,
+  QuotaRecordSchema,
 } from './permit.ts';
 import { lookupSubstance } from './substances.ts';
 
@@ -36,7 +37,9 @@ export function checkRegisterRecord(
   value: unknown,
   reference: EnvironmentReference,
 ): { ok: true; record: CheckedRecord } | { ok: false; issues: ErrorDetail[] } {
-  const parsed = RegisterRecordSchema.safeParse(value);
+  // The kind picks the schema, so an issue names the field (a union would only say that no kind fits).
+  const quota = typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'quota';
+  const parsed = (quota ? QuotaRecordSchema : PermitRecordSchema).safeParse(value);
   if (!parsed.success)
     return {
       ok: false,

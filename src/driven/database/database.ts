@@ -52,6 +52,37 @@ function restrictSqliteFiles(file: string): void {
   }
 }
 
+/** Prepared statements kept per SQL text: the store's queries are a few hundred shapes. */
+const STATEMENT_CACHE = 500;
+
+/**
+ * The handle Kysely's SQLite driver runs queries on, with its prepared statements kept: the driver
+ * prepares every query it runs, and preparing costs more than running a small one (a release is a
+ * dozen of them). A statement still iterating (a stream) is not handed out twice; the least
+ * recently used one goes when the cache is full. SQLite re-prepares a kept statement itself after
+ * a schema change (sqlite3_prepare_v2).
+ */
+function withStatementCache(sqlite: SQLite.Database): Pick<SQLite.Database, 'prepare' | 'close'> {
+  const kept = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(source: string) {
+      const cached = kept.get(source);
+      if (cached && !cached.busy) {
+        kept.delete(source);
+        kept.set(source, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(source);
+      if (!cached) {
+        kept.set(source, statement);
+        if (kept.size > STATEMENT_CACHE) kept.delete(kept.keys().next().value!);
+      }
+      return statement;
+    },
+  } as Pick<SQLite.Database, 'prepare' | 'close'>;
+}
+
 /**
  * Opens a database from a URL: `sqlite:/path/file.db`, `sqlite::memory:` or
  * `postgres://user@host:5432/db` (`?schema=name` puts every table in that schema).
@@ -85,7 +116,7 @@ export function openDatabase(url: string): StoreConnection {
     // scattered pages of large tables; the default 2 MiB cache sends most of them to read(2).
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('mmap_size = 1073741824');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
   }
   throw new Error(`unsupported database URL "${url}": use sqlite:<file> or postgres://...`);

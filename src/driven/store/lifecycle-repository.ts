@@ -10,6 +10,7 @@ import type {
   LifecycleEventsTable,
 } from '../database/core-tables.ts';
 import type { StoreConnection } from '../database/database.ts';
+import { GroupCommit } from '../database/group-commit.ts';
 import { chunked } from '../database/sql-batches.ts';
 import { StoreError } from '../database/store-error.ts';
 import { timeOrderedId } from '../database/time-ordered-id.ts';
@@ -121,10 +122,12 @@ function overrideReason(reason: unknown): string {
 export class LifecycleRepository {
   private readonly db: Db;
   private readonly bulk: BulkWriter;
+  private readonly events: GroupCommit;
 
   constructor(conn: StoreConnection) {
     this.db = conn.db;
     this.bulk = new BulkWriter(conn.sqlite);
+    this.events = GroupCommit.of(conn);
   }
 
   /**
@@ -319,8 +322,16 @@ export class LifecycleRepository {
     }
     const who = boundedText(actor, 'actor', 200);
     const at = input.at === undefined ? new Date().toISOString() : utc(input.at, 'at');
-    return this.db.transaction().execute(async (trx) => {
-      const head = await requireHead(trx, admin, id);
+    // Each report is atomic; on SQLite, reports that arrive together share a commit (GroupCommit).
+    return this.events.run(async (trx) => {
+      const current = await trx
+        .selectFrom('declarations')
+        .select(['current_version', 'status'])
+        .where('administration', '=', admin)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!current) throw notFound(id);
+      const head = { version: Number(current.current_version) };
       const version = input.version ?? head.version;
       if (!Number.isInteger(version) || version < 1 || version > head.version) {
         throw new StoreError('INVALID_INPUT', `${id} has no version ${version}`);
@@ -346,12 +357,6 @@ export class LifecycleRepository {
         input.at === undefined ? undefined : at,
         version,
       );
-      const current = await trx
-        .selectFrom('declarations')
-        .select('status')
-        .where('administration', '=', admin)
-        .where('id', '=', id)
-        .executeTakeFirstOrThrow();
       if (replay) return { ...replay, replayed: true, status: current.status as DeclarationStatus };
       const event = await this.insertEvent(trx, admin, id, version, input.event, at, who);
       // Permit balances and quotas move in the release's own transaction (docs/ENVIRONMENT.md).

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Declaration } from '../../core/declaration/declaration.ts';
 import { BALANCE_EPSILON, itemQuantity } from '../../core/environment/permit.ts';
+import { quotaQuantity } from '../../core/environment/substances.ts';
 import { StoreError } from '../database/store-error.ts';
 import { timeOrderedId } from '../database/time-ordered-id.ts';
 import { type LedgerRecordInput, writeLedgerRecords } from './ledger-records.ts';
@@ -50,24 +51,29 @@ export async function consumeOnRelease(
   actor: string,
   at: string,
 ): Promise<number> {
-  const active = await trx
-    .selectFrom('permit_consumptions')
-    .select(['version'])
-    .where('administration', '=', admin)
-    .where('declaration_id', '=', declarationId)
-    .where('returned_at', 'is', null)
-    .execute();
-  if (active.some((r) => Number(r.version) === version)) return 0;
-  if (active.length > 0) await returnConsumptions(trx, admin, [declarationId], 'amendment', actor, at);
-
+  // One round trip: the version's content, and whether this version or an earlier one holds quantities.
+  const active = (other: boolean) =>
+    trx
+      .selectFrom('permit_consumptions as c')
+      .select('c.id')
+      .where('c.administration', '=', admin)
+      .where('c.declaration_id', '=', declarationId)
+      .where('c.returned_at', 'is', null)
+      .where('c.version', other ? '<>' : '=', version);
   const stored = await trx
-    .selectFrom('declaration_versions')
-    .select('content')
-    .where('administration', '=', admin)
-    .where('declaration_id', '=', declarationId)
-    .where('version', '=', version)
+    .selectFrom('declaration_versions as v')
+    .select((eb) => [
+      'v.content',
+      eb.exists(active(false)).as('consumed'),
+      eb.exists(active(true)).as('earlier'),
+    ])
+    .where('v.administration', '=', admin)
+    .where('v.declaration_id', '=', declarationId)
+    .where('v.version', '=', version)
     .executeTakeFirst();
-  if (!stored) return 0;
+  if (!stored || Number(stored.consumed) === 1) return 0;
+  if (Number(stored.earlier) === 1)
+    await returnConsumptions(trx, admin, [declarationId], 'amendment', actor, at);
   const declaration = JSON.parse(stored.content) as Declaration;
   const references = [
     ...new Set(declaration.items.flatMap((item) => (item.documents ?? []).map((d) => d.reference.trim()))),
@@ -100,9 +106,11 @@ export async function consumeOnRelease(
           `permit ${permit.number} has ${round(now[0]?.balance ?? 0)} ${permit.unit} left: releasing ${declarationId} item ${item.sequence} needs ${quantity}`,
         );
       }
-      const tonnes = permit.unit === 'kg' ? quantity / 1000 : 0;
-      const odpTonnes = permit.odp === null ? 0 : round(tonnes * permit.odp);
-      const co2eqTonnes = permit.gwp === null ? 0 : round(tonnes * permit.gwp);
+      // The arithmetic of the checks and of docs/ENVIRONMENT.md ("Quota arithmetic").
+      const { tonnes, odpTonnes, co2eqTonnes } = quotaQuantity(
+        { odp: permit.odp ?? 0, gwp: permit.gwp },
+        permit.unit === 'kg' ? quantity : 0,
+      );
       const quotaYear = permit.year ?? year;
       if (permit.control !== null)
         await takeQuota(trx, admin, permit, quotaYear, { tonnes, odpTonnes, co2eqTonnes });
@@ -118,7 +126,7 @@ export async function consumeOnRelease(
         subject: permit.subject,
         quantity,
         unit: permit.unit,
-        tonnes: round(tonnes),
+        tonnes,
         odp_tonnes: odpTonnes,
         co2eq_tonnes: co2eqTonnes,
         year: quotaYear,

@@ -91,6 +91,7 @@ for (const dialect of DIALECTS) {
       expect(await permits.load(A, inputs(licence('LIC-1'), quota), reference, 'clerk')).toEqual({
         documents: 1,
         quotas: 1,
+        unchanged: 0,
       });
       const shown = await permits.show(A, 'LIC-1');
       // R-410A: 50% HFC-32 (675) + 50% HFC-125 (3500) = GWP 2087.5, fixed on the licence.
@@ -122,11 +123,51 @@ for (const dialect of DIALECTS) {
       expect(paths).toEqual(['record 2/validUntil', 'record 3/number']);
       expect(await permits.show(A, 'LIC-1')).toBeUndefined();
       await permits.load(A, inputs(licence('LIC-1')), reference, 'clerk');
-      await expectStoreError(permits.load(A, inputs(licence('LIC-1')), reference, 'clerk'), 'INVALID_INPUT');
+      // The same load again is a replay; the same number with other content refuses the whole load.
+      expect(await permits.load(A, inputs(licence('LIC-1'), quota), reference, 'clerk')).toEqual({
+        documents: 0,
+        quotas: 1,
+        unchanged: 1,
+      });
+      const changed = permits.load(
+        A,
+        inputs(licence('LIC-4'), licence('LIC-1', { quantity: 2000 })),
+        reference,
+        'clerk',
+      );
+      await expectStoreError(changed, 'INVALID_INPUT');
+      expect(await permits.show(A, 'LIC-4')).toBeUndefined();
+      expect((await permits.show(A, 'LIC-1'))?.quantity).toBe(1000);
       await expectStoreError(
         permits.load(A, inputs({ ...licence('LIC-3'), substance: 'HFC-999' }), reference, 'clerk'),
         'INVALID_INPUT',
       );
+    });
+
+    it('leaves nothing of a load that fails half-way: no document, quota or audit entry', async () => {
+      const count = async (table: 'permits' | 'permit_quotas' | 'audit_log') =>
+        Number(
+          (
+            await conn.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('administration', '=', A)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const audited = await count('audit_log');
+      const file = inputs(quota, ...Array.from({ length: 600 }, (_, i) => licence(`LIC-C${i}`)));
+      // The progress callback runs inside the load's transaction: a crash after 500 of 601 writes.
+      const crash = (done: number) => {
+        if (done === 500) throw new Error('injected: crash after 500 records');
+      };
+      await expect(permits.load(A, file, reference, 'clerk', crash)).rejects.toThrow('injected');
+      expect([await count('permits'), await count('permit_quotas'), await count('audit_log')]).toEqual([
+        0,
+        0,
+        audited,
+      ]);
+      expect(await permits.load(A, file, reference, 'clerk')).toMatchObject({ documents: 600, quotas: 1 });
     });
 
     it('takes a release from the balance and the quota, logs it, and gives it back on amendment and cancellation', async () => {
@@ -198,7 +239,7 @@ for (const dialect of DIALECTS) {
       await release('D1');
       await release('P1');
       const reports = new PermitReports(conn);
-      expect(await reports.run(A, 'quota', 2026)).toEqual([
+      expect(await reports.run(A, 'quota', { year: 2026 })).toEqual([
         {
           year: 2026,
           trader: 'TR-1',
@@ -212,7 +253,7 @@ for (const dialect of DIALECTS) {
           quotaCo2eqTonnesLeft: 3165,
         },
       ]);
-      expect(await reports.run(A, 'imports', 2026)).toEqual([
+      expect(await reports.run(A, 'imports', { year: 2026 })).toEqual([
         {
           year: 2026,
           substance: 'R-410A',
@@ -223,7 +264,7 @@ for (const dialect of DIALECTS) {
           releases: 1,
         },
       ]);
-      const cites = await reports.run(A, 'cites', 2026);
+      const cites = await reports.run(A, 'cites', { year: 2026 });
       expect(cites).toEqual([
         {
           year: 2026,
@@ -236,10 +277,36 @@ for (const dialect of DIALECTS) {
           releases: 1,
         },
       ]);
-      expect(reportCsv(cites)).toBe(
+      expect(reportCsv('cites', cites)).toBe(
         'year,species,appendix,direction,partnerCountry,quantity,unit,releases\r\n2026,Psittacus erithacus,I,import,,4,pieces,1\r\n',
       );
-      expect(await reports.run(B, 'imports', 2026)).toEqual([]);
+      expect(await reports.run(B, 'imports', { year: 2026 })).toEqual([]);
+      expect(await reports.run(A, 'imports', { year: 2026, trader: 'TR-2' })).toEqual([]);
+      // A trader with a quota and no release yet: one row, nothing used, all left.
+      await permits.load(
+        A,
+        inputs({ ...quota, trader: 'TR-2', control: 'ods', odpTonnes: 1.5 }),
+        reference,
+        'clerk',
+      );
+      expect(await reports.run(A, 'quota', { year: 2026, trader: 'TR-2' })).toEqual([
+        {
+          year: 2026,
+          trader: 'TR-2',
+          control: 'ods',
+          substance: null,
+          tonnes: 0,
+          odpTonnes: 0,
+          co2eqTonnes: 0,
+          quotaTonnesLeft: null,
+          quotaOdpTonnesLeft: 1.5,
+          quotaCo2eqTonnesLeft: 4000,
+        },
+      ]);
+      expect((await reports.run(A, 'quota', { year: 2026 })).map((r) => r.trader)).toEqual(['TR-1', 'TR-2']);
+      expect(reportCsv('imports', [])).toBe(
+        'year,substance,control,metricTonnes,odpTonnes,co2eqTonnes,releases\r\n',
+      );
     });
 
     it('refuses a release over the balance or the quota and writes nothing of it', async () => {

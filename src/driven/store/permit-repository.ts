@@ -80,9 +80,11 @@ export class PermitRepository {
 
   /**
    * Validates every record, then stores them all in one transaction, or nothing: a document number
-   * registered before or twice in the input, or any invalid field, refuses the whole load with
-   * `INVALID_INPUT` and one detail per problem naming the record and the field. Quotas of the same
-   * trader, year and control replace the earlier limits (what was used stays).
+   * registered before with other content or twice in the input, or any invalid field, refuses the
+   * whole load with `INVALID_INPUT` and one detail per problem naming the record and the field. A
+   * document registered before with the same content is a replay and counted `unchanged` (its
+   * balance stays), so a load sent again answers as the first did. Quotas of the same trader, year
+   * and control replace the earlier limits (what was used stays).
    */
   async load(
     admin: string,
@@ -90,7 +92,7 @@ export class PermitRepository {
     reference: EnvironmentReference,
     actor: string,
     onProgress?: (done: number) => void,
-  ): Promise<{ documents: number; quotas: number }> {
+  ): Promise<{ documents: number; quotas: number; unchanged: number }> {
     const who = boundedText(actor, 'actor', 200);
     const details: ErrorDetail[] = [];
     const checked: Array<{ record: number; checked: CheckedRecord }> = [];
@@ -115,21 +117,34 @@ export class PermitRepository {
       }
       checked.push({ record: input.record, checked: result.record });
     }
+    // A document registered before with exactly the same record is a replay (a load sent again
+    // after a lost answer): skipped, its balance untouched. With any other content, a conflict.
+    const replayed = new Set<string>();
     if (details.length === 0 && numbers.size > 0) {
+      const sent = new Map(
+        checked.flatMap(({ checked: c }) =>
+          c.type === 'document' ? [[c.document.number, JSON.stringify(c.document)] as const] : [],
+        ),
+      );
       const list = [...numbers.keys()];
       for (let i = 0; i < list.length; i += IN_LIST) {
         const existing = await this.db
           .selectFrom('permits')
-          .select('number')
+          .select(['number', 'record'])
           .where('administration', '=', admin)
           .where('number', 'in', list.slice(i, i + IN_LIST))
           .execute();
-        for (const e of existing)
+        for (const e of existing) {
+          if (e.record === sent.get(e.number)) {
+            replayed.add(e.number);
+            continue;
+          }
           details.push({
             path: `record ${numbers.get(e.number)}/number`,
             code: 'already_registered',
-            message: `${e.number} is already in the register`,
+            message: `${e.number} is already in the register with other content`,
           });
+        }
       }
     }
     if (details.length > 0)
@@ -173,7 +188,7 @@ export class PermitRepository {
               )
               .execute();
             quotas++;
-          } else {
+          } else if (!replayed.has(c.document.number)) {
             const d = c.document;
             await trx
               .insertInto('permits')
@@ -207,7 +222,11 @@ export class PermitRepository {
           done++;
           if (done % 500 === 0) onProgress?.(done);
         }
-        await writeAudit(trx, admin, who, 'permits.load', 'permits', { documents, quotas });
+        await writeAudit(trx, admin, who, 'permits.load', 'permits', {
+          documents,
+          quotas,
+          unchanged: replayed.size,
+        });
       });
     } catch (err) {
       if (isUniqueViolation(err))
@@ -221,7 +240,7 @@ export class PermitRepository {
       throw err;
     }
     onProgress?.(checked.length);
-    return { documents, quotas };
+    return { documents, quotas, unchanged: replayed.size };
   }
 
   /** One document with its balance and consumptions, or undefined. */

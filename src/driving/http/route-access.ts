@@ -106,6 +106,9 @@ export const ROUTE_ACCESS = {
   'GET /v1/products': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/products/{gtin}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'POST /v1/products/{gtin}/lots/{lot}/recall': { roles: ['admin', 'analyst'] },
+  // Quota and trade reports: the people who answer for them (analysts, admins; there is no manager
+  // role) and auditors; officers see documents one by one.
+  'GET /v1/permit-reports/{report}': { roles: ['admin', 'analyst', 'auditor'] },
   'POST /v1/groups': { roles: ['admin', 'analyst'] },
   'GET /v1/groups': { roles: ['admin', 'analyst', 'officer', 'auditor'] },
   'GET /v1/groups/{id}': { roles: ['admin', 'analyst', 'officer', 'auditor'] },

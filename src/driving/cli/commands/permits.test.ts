@@ -45,7 +45,7 @@ for (const dialect of DIALECTS) {
         { kind: 'quota', trader: 'TR-1', year: 2026, control: 'ods', odpTonnes: 1 },
       ]);
       expect(await cli.run('permits', 'load', good, ...as)).toBe(0);
-      expect(JSON.parse(cli.stdout)).toEqual({ documents: 1, quotas: 1 });
+      expect(JSON.parse(cli.stdout)).toEqual({ documents: 1, quotas: 1, unchanged: 0 });
       cli.stdout = '';
       expect(await cli.run('permits', 'show', 'LIC-1', ...as)).toBe(0);
       expect(JSON.parse(cli.stdout)).toMatchObject({
@@ -57,7 +57,27 @@ for (const dialect of DIALECTS) {
       });
       cli.stdout = '';
       expect(await cli.run('permits', 'report', 'imports', '--year', '2026', ...as)).toBe(0);
-      expect(cli.stdout).toBe('');
+      expect(cli.stdout).toBe('year,substance,control,metricTonnes,odpTonnes,co2eqTonnes,releases\r\n');
+      cli.stdout = '';
+      expect(
+        await cli.run(
+          'permits',
+          'report',
+          'quota',
+          '--year',
+          '2026',
+          '--trader',
+          'TR-1',
+          '--format',
+          'ndjson',
+          ...as,
+        ),
+      ).toBe(0);
+      expect(JSON.parse(cli.stdout)).toMatchObject({
+        trader: 'TR-1',
+        substance: null,
+        quotaOdpTonnesLeft: 1,
+      });
     });
   });
 }

@@ -8,6 +8,7 @@ import {
   PERMIT_REPORTS,
   type PermitReport,
   PermitReports,
+  REPORT_YEARS,
   reportCsv,
 } from '../../../driven/store/permit-reports.ts';
 import { PermitRepository } from '../../../driven/store/permit-repository.ts';
@@ -34,7 +35,7 @@ export function registerPermitsCommand(program: Command): void {
   permits
     .command('load')
     .description(
-      'Load documents and quotas from a JSON or NDJSON file, all or nothing; prints {"documents","quotas"}',
+      'Load documents and quotas from a JSON or NDJSON file, all or nothing; prints {"documents","quotas","unchanged"} (documents loaded before with the same content: a replay)',
     )
     .argument('<file>', 'JSON array or NDJSON of register records (docs/ENVIRONMENT.md)')
     .option(...ADMINISTRATION_OPTION)
@@ -97,23 +98,30 @@ export function registerPermitsCommand(program: Command): void {
     )
     .argument('<report>', PERMIT_REPORTS.join(' | '))
     .requiredOption('--year <yyyy>', 'the calendar year')
+    .option('--trader <id>', "only this trader's consumptions and quotas")
     .option('--format <format>', 'csv or ndjson', 'csv')
     .option(...ADMINISTRATION_OPTION)
     .option('--db <url>', 'database URL', defaultDatabaseUrl())
     .action(
-      async (report: string, flags: { year: string; format: string; administration: string; db: string }) => {
+      async (
+        report: string,
+        flags: { year: string; trader?: string; format: string; administration: string; db: string },
+      ) => {
         if (!(PERMIT_REPORTS as readonly string[]).includes(report))
           throw new UsageError(`report must be one of ${PERMIT_REPORTS.join(', ')}`);
         const year = Number(flags.year);
-        if (!Number.isInteger(year) || year < 1987 || year > 2200)
+        if (!Number.isInteger(year) || year < REPORT_YEARS.min || year > REPORT_YEARS.max)
           throw new UsageError('--year must be a year such as 2026');
         if (flags.format !== 'csv' && flags.format !== 'ndjson')
           throw new UsageError('--format must be csv or ndjson');
+        const filter = { year, ...(flags.trader === undefined ? {} : { trader: flags.trader }) };
         const rows = await withInstallation(installationConfig(flags.db), { log: false }, (inst) =>
-          new PermitReports(inst.conn).run(flags.administration, report as PermitReport, year),
+          new PermitReports(inst.conn).run(flags.administration, report as PermitReport, filter),
         );
         process.stdout.write(
-          flags.format === 'csv' ? reportCsv(rows) : rows.map((r) => `${JSON.stringify(r)}\n`).join(''),
+          flags.format === 'csv'
+            ? reportCsv(report as PermitReport, rows)
+            : rows.map((r) => `${JSON.stringify(r)}\n`).join(''),
         );
       },
     );

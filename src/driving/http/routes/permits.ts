@@ -1,6 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { StoreConnection } from '../../../driven/database/database.ts';
 import { environmentReference } from '../../../driven/reference/environment-reference.ts';
+import {
+  PERMIT_REPORTS,
+  PermitReports,
+  REPORT_COLUMNS,
+  REPORT_YEARS,
+  reportCsv,
+} from '../../../driven/store/permit-reports.ts';
 import { PermitRepository } from '../../../driven/store/permit-repository.ts';
 import { notFound } from '../../../driven/store/store-support.ts';
 import { environmentDir } from '../../../installation/config.ts';
@@ -74,7 +81,18 @@ const loadRoute = createRoute({
   responses: {
     201: {
       description: 'Loaded',
-      content: { 'application/json': { schema: z.object({ documents: z.number(), quotas: z.number() }) } },
+      content: {
+        'application/json': {
+          schema: z.object({
+            documents: z.number(),
+            quotas: z.number(),
+            unchanged: z.number().openapi({
+              description:
+                'Documents registered before with the same content (a replayed load): left as they are',
+            }),
+          }),
+        },
+      },
     },
     ...SHARING_ERRORS,
     ...CONFLICT('A document of the input was registered meanwhile'),
@@ -123,9 +141,65 @@ const showRoute = createRoute({
   },
 });
 
-/** `POST|GET /v1/permits`, `GET /v1/permits/{number}`: the permit and licence register of the caller's administration. */
+const reportRoute = createRoute({
+  method: 'get',
+  path: '/v1/permit-reports/{report}',
+  tags: ['permits'],
+  summary:
+    'Quota used and left per trader and substance, imports per substance (Article 7), CITES trade by species; JSON or CSV',
+  description: `What releases consumed in a calendar year, returned consumptions left out (docs/ENVIRONMENT.md, "Reports"). Columns: ${PERMIT_REPORTS.map((r) => `\`${r}\`: ${REPORT_COLUMNS[r].join(', ')}`).join('; ')}. \`format=csv\` or \`Accept: text/csv\` answers an RFC 4180 file with that header row.`,
+  security: API_KEY_SECURITY,
+  middleware: [requireRoute('GET /v1/permit-reports/{report}')] as const,
+  request: {
+    params: z.object({ report: z.enum(PERMIT_REPORTS) }),
+    query: z.strictObject({
+      year: z.coerce
+        .number()
+        .int()
+        .min(REPORT_YEARS.min)
+        .max(REPORT_YEARS.max)
+        .openapi({ description: 'The calendar year (the quota year of ODS licences)', example: 2026 }),
+      trader: z
+        .string()
+        .min(1)
+        .max(64)
+        .optional()
+        .openapi({ description: "Only this trader's consumptions (and, for `quota`, quotas)" }),
+      format: z
+        .enum(['json', 'csv'])
+        .optional()
+        .openapi({ description: 'csv: the rows as a CSV file (or send Accept: text/csv)' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'The report',
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              report: z.enum(PERMIT_REPORTS),
+              year: z.number(),
+              trader: z.string().nullable(),
+              rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
+            })
+            .openapi('PermitReport'),
+        },
+        'text/csv': { schema: z.string().openapi({ description: 'RFC 4180, header row first' }) },
+      },
+    },
+    ...SHARING_ERRORS,
+  },
+});
+
+/**
+ * `POST|GET /v1/permits`, `GET /v1/permits/{number}`: the permit and licence register of the
+ * caller's administration; `GET /v1/permit-reports/{report}`: its reports, the same as
+ * `greenlane permits report` prints.
+ */
 export function permitRoutes(deps: { conn: StoreConnection }): RouteModule {
   const permits = new PermitRepository(deps.conn);
+  const reports = new PermitReports(deps.conn);
   return {
     name: 'permits',
     register(app) {
@@ -154,6 +228,22 @@ export function permitRoutes(deps: { conn: StoreConnection }): RouteModule {
         const view = await permits.show(c.get('principal').administration, number);
         if (!view) throw notFound(`document ${number}`);
         return c.json(view, 200);
+      });
+      app.openapi(reportRoute, async (c) => {
+        const { report } = c.req.valid('param');
+        const { year, trader, format } = c.req.valid('query');
+        const rows = await reports.run(c.get('principal').administration, report, {
+          year,
+          ...(trader === undefined ? {} : { trader }),
+        });
+        const csv =
+          format === 'csv' || (format === undefined && /\btext\/csv\b/i.test(c.req.header('accept') ?? ''));
+        if (csv)
+          return c.body(reportCsv(report, rows), 200, {
+            'Content-Type': 'text/csv; charset=utf-8',
+            'Content-Disposition': `attachment; filename="permits-${report}-${year}.csv"`,
+          }) as never;
+        return c.json({ report, year, trader: trader ?? null, rows }, 200);
       });
     },
   };

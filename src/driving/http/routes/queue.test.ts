@@ -120,6 +120,7 @@ for (const dialect of DIALECTS) {
         '/v1/me',
         '/v1/models',
         '/v1/models/{id}/activation',
+        '/v1/permit-reports/{report}',
         '/v1/permits',
         '/v1/permits/{number}',
         '/v1/products',
