@@ -15,6 +15,7 @@ import { environmentMigration } from './0013-environment.ts';
 import { clusterMigration } from './0014-cluster.ts';
 import { profileDraftsMigration } from './0015-profile-drafts.ts';
 import { consignmentsMigration } from './0016-consignments.ts';
+import { queueIndexesMigration } from './0020-queue-indexes.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -37,4 +38,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014-cluster': clusterMigration,
   '0015-profile-drafts': profileDraftsMigration,
   '0016-consignments': consignmentsMigration,
+  '0020-queue-indexes': queueIndexesMigration,
 };
