@@ -7,7 +7,7 @@
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -173,9 +173,11 @@ async function apiMedian(url: string, key: string, path: string): Promise<number
 
 async function main(): Promise<void> {
   const build = await ensureWebBuild();
-  const home = mkdtempSync(join(tmpdir(), 'greenlane-bench-web-'));
-  // GREENLANE_BENCH_WEB_DB=file keeps the seeded store for the next runs (seeded once, then reused).
+  // GREENLANE_BENCH_WEB_DB=file keeps the seeded store for the next runs (seeded once, then reused),
+  // with the server's state directory (its log key signs the store's log) beside it.
   const kept = process.env.GREENLANE_BENCH_WEB_DB;
+  const home = kept ? `${kept}.home` : mkdtempSync(join(tmpdir(), 'greenlane-bench-web-'));
+  mkdirSync(home, { recursive: true });
   const db = `sqlite:${kept ?? join(home, 'g.db')}`;
   const seededFile = kept && `${kept}.seeded.json`;
   const reused =
@@ -224,7 +226,7 @@ async function main(): Promise<void> {
     await close();
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    rmSync(home, { recursive: true, force: true });
+    if (!kept) rmSync(home, { recursive: true, force: true });
   }
   const dist = join(WEB_DIR, 'dist');
   const gz = (file: string) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;

@@ -3,12 +3,13 @@ import { CHANNELS, type Channel, type RiskSignal } from '../../core/decision/sig
 import type { Declaration } from '../../core/declaration/declaration.ts';
 import type { StoreConnection } from '../database/database.ts';
 import { decodeCursor, encodeCursor } from '../database/keyset-cursor.ts';
+import { chunked } from '../database/sql-batches.ts';
 import { utc } from '../database/utc-instant.ts';
 import type { DeclarationDetail, DeclarationStatus, QueueEntry, QueueFilter } from './declaration-records.ts';
 import { type Explanation, toDecision, toOutcome } from './declaration-rows.ts';
 import type { LifecycleEventName } from './lifecycle-records.ts';
 import { type Page, pageSize } from './page.ts';
-import { checkChannel, type Db, notFound } from './store-support.ts';
+import { checkChannel, type Db, IN_LIST, notFound } from './store-support.ts';
 
 /** The parts of an explanation the queue shows. */
 function queueExplanation(explanation: Explanation): { summary: string; reasons: RiskSignal[] } {
@@ -158,22 +159,21 @@ export class DeclarationReads {
       )
       .slice(0, limit + 1);
     const page = rows.slice(0, limit);
-    const decisions = new Map(
-      page.length === 0
-        ? []
-        : (
-            await this.db
-              .selectFrom('decisions')
-              .select(['id', 'score', 'kind', 'explanation'])
-              .where('administration', '=', admin)
-              .where(
-                'id',
-                'in',
-                page.map((r) => r.current_decision_id),
-              )
-              .execute()
-          ).map((d) => [d.id, d]),
-    );
+    // By primary key alone: with `administration = ?` beside it SQLite walks the administration's
+    // whole `decisions_by_declaration` range (every decision it ever took) to find 200 of them.
+    // The ids come from this administration's rows; the check below keeps it that way.
+    const decisions = new Map<string, { score: number; kind: string; explanation: string }>();
+    for (const ids of chunked(
+      page.map((r) => r.current_decision_id),
+      IN_LIST,
+    )) {
+      const found = await this.db
+        .selectFrom('decisions')
+        .select(['id', 'administration', 'score', 'kind', 'explanation'])
+        .where('id', 'in', ids)
+        .execute();
+      for (const d of found) if (d.administration === admin) decisions.set(d.id, d);
+    }
     const last = page.at(-1);
     return {
       items: page.map((r) => {
