@@ -272,9 +272,11 @@ the loads, ${load} at the end; 2 cores). Seeding took ${seedSeconds.toFixed(0)} 
 The queue reads one keyset page of 200 rows and renders only the rows on screen (a virtualised
 list). On the server each channel of the filter is read on its own as a walk of an index already
 in \`(decided_at, id)\` order from the cursor on (migration 0020), the pages merged and the
-decisions read for the page's 200 rows only: before, one query over red and yellow joined every
-red and yellow declaration to its decision and sorted them all to return the newest 200, so its
-time grew with the store. The page asks for the session (\`/v1/me\`) and the first queue page at
+decisions read for the page's 200 rows by primary key. Before, one query over red and yellow
+walked the administration's declarations newest first and skipped every row of another channel
+or status (a rare status such as \`inspected\` meant reading all of them), and reading the page's
+decisions with \`administration = ?\` beside the ids made SQLite walk every decision the
+administration ever took (its \`decisions_by_declaration\` range) to find 200. The page asks for the session (\`/v1/me\`) and the first queue page at
 once, before React renders. Charts (ECharts) and every screen but the queue are separate chunks
 loaded when opened.`,
   );
