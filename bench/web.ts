@@ -272,11 +272,11 @@ the loads, ${load} at the end; 2 cores). Seeding took ${seedSeconds.toFixed(0)} 
 The queue reads one keyset page of 200 rows and renders only the rows on screen (a virtualised
 list). On the server each channel of the filter is read on its own as a walk of an index already
 in \`(decided_at, id)\` order from the cursor on (migration 0020), the pages merged and the
-decisions read for the page's 200 rows by primary key. Before, one query over red and yellow
-walked the administration's declarations newest first and skipped every row of another channel
-or status (a rare status such as \`inspected\` meant reading all of them), and reading the page's
-decisions with \`administration = ?\` beside the ids made SQLite walk every decision the
-administration ever took (its \`decisions_by_declaration\` range) to find 200. The page asks for the session (\`/v1/me\`) and the first queue page at
+decisions read for the page's 200 rows by primary key (not with \`administration = ?\` beside the
+ids: SQLite then walks the administration's whole \`decisions_by_declaration\` range). Before,
+one query over all the filter's channels walked the administration's declarations newest first
+(\`declarations_by_decided_at\`) and skipped the rows of other channels and statuses: quick for
+the default red and yellow queue, but a rare filter (\`status=inspected\`) read every row. The page asks for the session (\`/v1/me\`) and the first queue page at
 once, before React renders. Charts (ECharts) and every screen but the queue are separate chunks
 loaded when opened.`,
   );

@@ -113,8 +113,8 @@ export function trainTrialModel(): { model: RiskModel; meta: ModelFileMeta } {
       .split('\n')
       .slice(0, lines + 1)
       .join('\n');
-  const train = parseCustomsRows(head('df_syn_train_eng.csv', 4_000));
-  const valid = parseCustomsRows(head('df_syn_valid_eng.csv', 2_000));
+  const train = parseCustomsRows(head('df_syn_train_eng.csv', 2_000));
+  const valid = parseCustomsRows(head('df_syn_valid_eng.csv', 1_000));
   const model = trainRiskModel(train, { target: 'fraud', params: { seed: 1, maxTrees: 10 } });
   const validation = evaluateRiskModel(model, valid, 'probability');
   return { model, meta: { createdAt: new Date().toISOString(), seed: 1, validation } };

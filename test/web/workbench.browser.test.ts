@@ -270,7 +270,9 @@ describe('the workbench in Chromium', () => {
     expect(await issue.textContent()).toContain(t(lang, 'profiles.at', { line: 6, column: 9 }).slice(0, 6));
     expect(await issue.locator('code').textContent()).toBe('/weight');
     expect(await dir()).toBe(lang === 'ar' ? 'rtl' : 'ltr');
-    await checkScreen(page, `profile-lint${suffix}`);
+    // axe-core checks the editor in each language once, with its backtest below (the longer page).
+    if (lang === 'en') await checkScreen(page, 'profile-lint');
+    else await screenshot(page, `profile-lint${suffix}`);
 
     await editor.fill(yaml('40'));
     await page.getByText(t(lang, 'profiles.lintOk')).waitFor();
