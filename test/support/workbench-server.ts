@@ -1,8 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../src/installation/config.ts';
+import { evaluateRiskModel } from '../../src/core/model/evaluate.ts';
+import { type RiskModel, trainRiskModel } from '../../src/core/model/risk-model.ts';
+import { openDatabase } from '../../src/driven/database/database.ts';
+import { parseCustomsRows } from '../../src/driven/model/customs-rows.ts';
+import type { ModelFileMeta } from '../../src/driven/model/model-file.ts';
+import { ModelRegistry } from '../../src/driven/model/model-registry.ts';
+import { installationConfig, PACKAGE_ROOT } from '../../src/installation/config.ts';
 import { runCli } from './installation-process.ts';
 
 const BIN = join(PACKAGE_ROOT, 'bin', 'greenlane.mjs');
@@ -15,6 +21,8 @@ const BIN = join(PACKAGE_ROOT, 'bin', 'greenlane.mjs');
  */
 export interface WorkbenchServer {
   url: string;
+  /** The server's database (`sqlite:…`), for what no route does (registering a model). */
+  db: string;
   keys: Record<'admin' | 'officer' | 'analyst' | 'auditor', string>;
   /** `fetch` of the API with a key, JSON in and out. */
   api(key: string, path: string, init?: { method?: string; body?: unknown }): Promise<any>;
@@ -69,6 +77,7 @@ export async function startWorkbenchServer(): Promise<WorkbenchServer> {
   );
   return {
     url,
+    db,
     keys,
     api: async (key, path, init = {}) => {
       const res = await fetch(url + path, {
@@ -89,4 +98,39 @@ export async function startWorkbenchServer(): Promise<WorkbenchServer> {
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A small fraud model, trained in this process on the first rows of the data set's training year
+ * (seconds, not the minutes of a full model), with held-out metrics from the validation year: what
+ * an analyst's `greenlane model train --valid` would give. CPU-bound: start it while the server
+ * and the browser start.
+ */
+export function trainTrialModel(): { model: RiskModel; meta: ModelFileMeta } {
+  const dir = join(installationConfig(undefined).dataDirectory, 'customs-declarations');
+  const head = (file: string, lines: number) =>
+    readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .slice(0, lines + 1)
+      .join('\n');
+  const train = parseCustomsRows(head('df_syn_train_eng.csv', 2_000));
+  const valid = parseCustomsRows(head('df_syn_valid_eng.csv', 1_000));
+  const model = trainRiskModel(train, { target: 'fraud', params: { seed: 1, maxTrees: 10 } });
+  const validation = evaluateRiskModel(model, valid, 'probability');
+  return { model, meta: { createdAt: new Date().toISOString(), seed: 1, validation } };
+}
+
+/** Stores a model in an administration's registry (not active), as `greenlane model register` does. */
+export async function registerModel(
+  db: string,
+  administration: string,
+  trained: { model: RiskModel; meta: ModelFileMeta },
+): Promise<string> {
+  const conn = openDatabase(db);
+  try {
+    const registry = new ModelRegistry(conn.db, administration);
+    return (await registry.register(trained.model, trained.meta, 'browser test')).id;
+  } finally {
+    await conn.close();
+  }
 }

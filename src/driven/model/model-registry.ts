@@ -180,6 +180,17 @@ export class ModelRegistry {
     return { summary: summary(row), model, meta, policy: last?.policy ?? 'probability' };
   }
 
+  /** One version, loaded and ready to score, in force or not; undefined when unknown here. */
+  async version(modelId: string): Promise<{ summary: ModelVersionSummary; model: RiskModel } | undefined> {
+    const row = await this.db
+      .selectFrom('model_versions')
+      .selectAll()
+      .where('administration', '=', this.administration)
+      .where('id', '=', modelId)
+      .executeTakeFirst();
+    return row ? { summary: summary(row), model: modelFromJson(row.content).model } : undefined;
+  }
+
   /** All versions, newest first. */
   async list(target?: ModelTarget): Promise<ModelVersionSummary[]> {
     let q = this.db

@@ -140,6 +140,7 @@ export interface Explanation {
   model: {
     modelVersion: string | null;
     probability: number;
+    /** `recomputed`: the score stayed below the yellow threshold; the model scored it again on this read. */
     source: 'decision' | 'recomputed';
     contributions: {
       feature: string;

@@ -3,12 +3,14 @@ import type { StoredDecision } from '../../../app/ports/decision-records.ts';
 import type { RiskSignal } from '../../../core/decision/signal.ts';
 import { isValidInstant } from '../../../core/declaration/validation.ts';
 import { hashLeaf } from '../../../core/ledger/merkle-hash.ts';
-import type { Contribution } from '../../../core/model/risk-model.ts';
+import { scoreDeclaration } from '../../../core/model/model-signals.ts';
+import { type Contribution, createScorer } from '../../../core/model/risk-model.ts';
 import { partyFingerprint } from '../../../core/screening/delta.ts';
 import type { ScreeningQuery } from '../../../core/screening/screen.ts';
 import type { StoreConnection } from '../../../driven/database/database.ts';
 import type { TransparencyLog } from '../../../driven/ledger/transparency-log.ts';
-import { DECLARATION_STATUSES } from '../../../driven/store/declaration-records.ts';
+import { ModelRegistry } from '../../../driven/model/model-registry.ts';
+import { DECLARATION_STATUSES, type DeclarationDetail } from '../../../driven/store/declaration-records.ts';
 import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
 import { disclosedRecord } from '../../../driven/store/ledger-records.ts';
 import { type HitLink, hitLinkKey, hitLinks } from '../../../driven/store/screening-hit-reads.ts';
@@ -104,11 +106,17 @@ export const ExplanationSchema = z
         probability: z.number(),
         itemSequence: z.number().int().nullable(),
         contributions: z.array(ContributionSchema),
+        source: z.enum(['decision', 'recomputed']).openapi({
+          description:
+            '`decision`: the verdict recorded with the decision (the score reached the yellow threshold, so the ' +
+            'model had a say). `recomputed`: the score stayed below it, and the model version in force at the ' +
+            'decision (`modelVersion`) scored the declaration again on this read (same model, same content: same figures)',
+        }),
       })
       .nullable()
       .openapi({
         description:
-          "The model's verdict with every feature's contribution, when the model had a say (its score reached the yellow threshold)",
+          "The model's verdict with every feature's contribution; null when no model was in force at the decision",
       }),
   })
   .openapi('Explanation');
@@ -308,20 +316,63 @@ async function screenedParties(deps: DeclarationPageDeps, admin: string, reasons
   });
 }
 
-function modelPart(reasons: readonly RiskSignal[]) {
-  const signal = reasons.find((r) => r.source === 'model' && r.evidence?.contributions);
-  if (!signal) return null;
-  const e = signal.evidence as { probability: number; modelVersion?: string; contributions: Contribution[] };
+const contributionView = (c: Contribution) => ({
+  feature: c.feature,
+  value: c.value,
+  contribution: c.contribution,
+  reason: c.reason,
+});
+
+/** Scorers of the model versions read lately, by id (a version's content never changes). */
+const scorers = new Map<string, ReturnType<typeof createScorer> | null>();
+const MAX_SCORERS = 8;
+
+async function scorerOf(conn: StoreConnection, admin: string, modelId: string) {
+  const key = `${admin}\u0000${modelId}`;
+  if (!scorers.has(key)) {
+    const found = await new ModelRegistry(conn.db, admin).version(modelId);
+    if (scorers.size >= MAX_SCORERS) scorers.delete(scorers.keys().next().value!);
+    scorers.set(key, found ? createScorer(found.model) : null);
+  }
+  return scorers.get(key) ?? null;
+}
+
+/**
+ * The model's part of a decision: the verdict recorded with it when the model had a say; when its
+ * score stayed below the yellow threshold (a declaration selected by a profile, a list or at random,
+ * or left green), the version in force at the decision scores the declaration again, so an officer
+ * sees what the model made of every declaration, not only of those it selected.
+ */
+async function modelPart(conn: StoreConnection, admin: string, detail: DeclarationDetail) {
+  const { decision } = detail;
+  const signal = decision.reasons.find((r) => r.source === 'model' && r.evidence?.contributions);
+  if (signal) {
+    const e = signal.evidence as {
+      probability: number;
+      modelVersion?: string;
+      contributions: Contribution[];
+    };
+    return {
+      modelVersion: e.modelVersion ?? null,
+      probability: e.probability,
+      itemSequence: signal.items?.[0] ?? null,
+      contributions: e.contributions.map(contributionView),
+      source: 'decision' as const,
+    };
+  }
+  // A decision records the versions of every target in force (`fraud`, `critical`): the fraud model speaks first.
+  const versions = decision.modelVersion?.split(',').filter(Boolean) ?? [];
+  const modelId = versions.find((v) => v.includes(':fraud:')) ?? versions[0];
+  if (modelId === undefined) return null;
+  const scorer = await scorerOf(conn, admin, modelId);
+  if (!scorer) return null;
+  const scored = scoreDeclaration(scorer, detail.declaration);
   return {
-    modelVersion: e.modelVersion ?? null,
-    probability: e.probability,
-    itemSequence: signal.items?.[0] ?? null,
-    contributions: e.contributions.map((c) => ({
-      feature: c.feature,
-      value: c.value,
-      contribution: c.contribution,
-      reason: c.reason,
-    })),
+    modelVersion: modelId,
+    probability: scored.score,
+    itemSequence: scored.itemSequence,
+    contributions: scored.contributions.map(contributionView),
+    source: 'recomputed' as const,
   };
 }
 
@@ -353,7 +404,7 @@ export function declarationPageRoutes(deps: DeclarationPageDeps): RouteModule {
             reasons: decision.reasons,
             profiles: profileReasons(decision.reasons),
             screening: await screenedParties(deps, admin, decision.reasons),
-            model: modelPart(decision.reasons),
+            model: await modelPart(deps.conn, admin, detail),
           },
           200,
         );

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDeclaration } from '../../../../test/support/api-test-kit.ts';
 import { DIALECTS } from '../../../../test/support/databases.ts';
 import { callAs, createFullTestApi, type FullTestApi } from '../../../../test/support/full-api.ts';
+import { contentHash } from '../../../core/declaration/content-hash.ts';
+import type { Declaration } from '../../../core/declaration/declaration.ts';
 import { parseCheckpoint } from '../../../core/ledger/checkpoint.ts';
 import { hashLeaf } from '../../../core/ledger/merkle-hash.ts';
 import { verifyInclusion } from '../../../core/ledger/proof-verify.ts';
@@ -261,6 +263,45 @@ for (const dialect of DIALECTS) {
       expect((await callAs(api, 'auditor', '/v1/profiles/P-CN', undefined, 'XB')).status).toBe(404);
       expect((await callAs(api, 'officer', '/v1/profiles/P-CN/activation', {})).status).toBe(403);
       expect((await callAs(api, 'analyst', '/v1/profiles/P-CN/activation', {})).status).toBe(404);
+    });
+
+    it('gives the model contributions of a declaration decided while a model was in force, below its threshold too', async () => {
+      const model = trainRiskModel(syntheticRecords(200, 3), { target: 'fraud', params: { maxTrees: 3 } });
+      const version = await new ModelRegistry(api.conn.db, 'XA').register(model, { createdAt: 'x' }, 'ana');
+      const declaration = testDeclaration('XA-MODEL-1', 'DE') as Declaration;
+      await api.store.saveAssessments('XA', [
+        {
+          declaration,
+          contentHash: contentHash(declaration),
+          source: 'test',
+          decision: {
+            channel: 'yellow',
+            score: 40,
+            reasons: [
+              { source: 'profile', code: 'P-X', message: 'a profile', score: 40, minChannel: 'yellow' },
+            ],
+            summary: 'yellow: a profile',
+            selection: {
+              keyId: 'sel_test',
+              draw: 0.5,
+              rates: { yellow: 0, red: 0 },
+              thresholds: { yellow: 40, red: 80 },
+            },
+            decidedAt: new Date().toISOString(),
+            profileVersions: { 'P-X': 1 },
+            referenceVersion: 'test',
+            modelVersion: version.id,
+          },
+        },
+      ]);
+      // The model scored it below its yellow threshold: no model reason, its contributions all the same.
+      const path = '/v1/declarations/XA-MODEL-1/explanation';
+      const explained = await (await callAs(api, 'officer', path)).json();
+      expect(explained.model).toMatchObject({ modelVersion: version.id, source: 'recomputed' });
+      expect(explained.model.contributions.length).toBeGreaterThan(0);
+      const again = await (await callAs(api, 'officer', path)).json();
+      expect(again.model).toEqual(explained.model);
+      expect((await callAs(api, 'officer', path, undefined, 'XB')).status).toBe(404);
     });
   });
 }

@@ -219,6 +219,7 @@ function ExplanationCards(props: { explanation: Explanation }) {
               model: model.modelVersion ?? '—',
             })}
           </p>
+          {model.source === 'recomputed' && <p className="meta">{t('declaration.belowThreshold')}</p>}
           <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
             <EChart
               option={option}

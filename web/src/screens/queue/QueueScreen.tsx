@@ -1,4 +1,4 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { infiniteQueryOptions, type QueryClient, useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,35 @@ const PAGE_SIZE = 200;
 const ROW_HEIGHT = 44;
 const STATUSES = ['assessed', 'under_inspection', 'inspected', 'released'] as const;
 
+/** The queue's filters, from the address (red and yellow unless it says otherwise). */
+function queueFilters(params: URLSearchParams) {
+  return {
+    channel: params.get('channel') ?? 'red,yellow',
+    office: params.get('office') ?? '',
+    status: params.get('status') ?? '',
+    date: params.get('date') ?? '',
+  };
+}
+
+function queueQuery(filters: ReturnType<typeof queueFilters>) {
+  return infiniteQueryOptions({
+    queryKey: ['queue', filters],
+    queryFn: ({ pageParam }) =>
+      getJson<Page<QueueEntry>>(`/v1/queue${query({ ...filters, limit: PAGE_SIZE, cursor: pageParam })}`),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+/**
+ * Asks for the first queue page as the application starts, at the same time as the session
+ * (`/v1/me`), rather than after it: the queue is the first screen, and one round trip less
+ * before its first row is on screen.
+ */
+export function prefetchQueue(client: QueryClient, params: URLSearchParams): void {
+  void client.prefetchInfiniteQuery(queueQuery(queueFilters(params)));
+}
+
 /**
  * The inspection queue: red and yellow first (the default filter is what an officer must check),
  * keyset pages of 200 fetched as the list scrolls, and only the rows on screen in the DOM, so a
@@ -21,19 +50,8 @@ const STATUSES = ['assessed', 'under_inspection', 'inspected', 'released'] as co
 export function QueueScreen() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
-  const filters = {
-    channel: params.get('channel') ?? 'red,yellow',
-    office: params.get('office') ?? '',
-    status: params.get('status') ?? '',
-    date: params.get('date') ?? '',
-  };
-  const queue = useInfiniteQuery({
-    queryKey: ['queue', filters],
-    queryFn: ({ pageParam }) =>
-      getJson<Page<QueueEntry>>(`/v1/queue${query({ ...filters, limit: PAGE_SIZE, cursor: pageParam })}`),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const filters = queueFilters(params);
+  const queue = useInfiniteQuery(queueQuery(filters));
   const rows = queue.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="queue-title">
