@@ -60,7 +60,7 @@ export async function openClusterWorker(
   const inst = await openInstallation(config, {
     log: false,
     screening: options.screening ?? true,
-    assessment: options.assessment,
+    assessment: { contextRefreshMs: 1000, ...options.assessment },
   });
   let bus: NatsBus;
   try {
