@@ -187,6 +187,8 @@ async function runStream(
       else if (!early.has(sequence)) early.set(sequence, at);
     },
   });
+  // The subscription reaches the server before the first publication (another connection).
+  await nc.flush();
   const started = performance.now();
   const inFlight = new Set<Promise<unknown>>();
   let duplicates = 0;
