@@ -152,58 +152,89 @@ async function startCluster(count: number, db: string, prefix: string, home: str
   };
 }
 
-/** Publishes `values` (at `rate`/s, or as fast as possible) and times each until its decision is on the results stream. */
+/**
+ * Publishes `values` (at `rate`/s, or as fast as possible) and times each until its decision is on
+ * the results stream, matched by intake sequence (a record whose content the bus already holds is a
+ * duplicate: it is dropped, no decision comes for it, and it is not counted).
+ */
 async function runStream(
   values: readonly unknown[],
   prefix: string,
   rate?: number,
-): Promise<{ seconds: number; latenciesMs: number[] }> {
+): Promise<{ seconds: number; latenciesMs: number[]; duplicates: number }> {
   const bus = await NatsBus.open({ url: NATS, prefix });
   const nc = await connect({ servers: NATS });
-  const sentAt = new Map<string, number>();
+  // Sequence → publication time, and results that came before their publication's acknowledgement.
+  const sentAt = new Map<number, number>();
+  const early = new Map<number, number>();
   const latenciesMs: number[] = [];
+  let expected = Number.POSITIVE_INFINITY;
   let done: () => void = () => undefined;
   const all = new Promise<void>((r) => {
     done = r;
   });
+  const record = (sequence: number, at: number) => {
+    latenciesMs.push(at - sentAt.get(sequence)!);
+    sentAt.delete(sequence);
+    if (latenciesMs.length >= expected) done();
+  };
   const sub = nc.subscribe(`${busNames(prefix).prefix}.results.>`, {
     callback: (_err, msg) => {
-      const body = msg.json<{ declarationId?: string }>();
-      const at = body.declarationId ? sentAt.get(body.declarationId) : undefined;
-      if (at === undefined) return;
-      sentAt.delete(body.declarationId!);
-      latenciesMs.push(performance.now() - at);
-      if (latenciesMs.length === values.length) done();
+      const at = performance.now();
+      const sequence = msg.json<{ intakeSequence?: number }>().intakeSequence;
+      if (sequence === undefined) return;
+      if (sentAt.has(sequence)) record(sequence, at);
+      else if (!early.has(sequence)) early.set(sequence, at);
     },
   });
+  // The subscription reaches the server before the first publication (another connection).
+  await nc.flush();
   const started = performance.now();
   const inFlight = new Set<Promise<unknown>>();
+  let duplicates = 0;
   for (let k = 0; k < values.length; k += 1) {
     if (rate) {
       const due = (k / rate) * 1000 - (performance.now() - started);
       if (due > 2) await sleep(due);
     }
     const value = values[k] as { id: string };
-    sentAt.set(value.id, performance.now());
-    const p = bus.publishDeclaration({
-      administration: 'BENCH',
-      declarationId: value.id,
-      body: JSON.stringify(value),
-      messageId: `BENCH/${contentHash(value)}`,
-    });
+    const at = performance.now();
+    const p = bus
+      .publishDeclaration({
+        administration: 'BENCH',
+        declarationId: value.id,
+        body: JSON.stringify(value),
+        messageId: `BENCH/${contentHash(value)}`,
+      })
+      .then((ack) => {
+        if (ack.duplicate) {
+          duplicates += 1;
+          return;
+        }
+        sentAt.set(ack.sequence, at);
+        const came = early.get(ack.sequence);
+        if (came !== undefined) {
+          early.delete(ack.sequence);
+          record(ack.sequence, came);
+        }
+      });
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
     if (inFlight.size >= 512) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
+  expected = values.length - duplicates;
+  if (latenciesMs.length >= expected) done();
   const timeout = setTimeout(done, 300_000);
   await all;
   clearTimeout(timeout);
   const seconds = (performance.now() - started) / 1000;
+  if (latenciesMs.length < expected)
+    process.stderr.write(`bench: ${expected - latenciesMs.length} decisions missing after 300 s\n`);
   sub.unsubscribe();
   await nc.close();
   await bus.close();
-  return { seconds, latenciesMs };
+  return { seconds, latenciesMs, duplicates };
 }
 
 function percentile(sorted: number[], q: number): number {

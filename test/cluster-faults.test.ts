@@ -23,11 +23,15 @@ const SMALL: Omit<FaultParameters, 'dbUrl'> = {
   settleMs: 60_000,
 };
 
+/**
+ * The full run; `GREENLANE_FAULTS_DECLARATIONS` and `GREENLANE_FAULTS_KILLS` make it smaller when a
+ * machine has no hours to spare (a run reports the size it ran: docs/SCALING.md, "Fault tests").
+ */
 const FULL: Omit<FaultParameters, 'dbUrl'> = {
-  declarations: 100_000,
+  declarations: Number(process.env.GREENLANE_FAULTS_DECLARATIONS ?? 100_000),
   amendEvery: 10,
   workers: 2,
-  kills: 20,
+  kills: Number(process.env.GREENLANE_FAULTS_KILLS ?? 20),
   restartNats: true,
   publishRate: 1200,
   seed: 1400,

@@ -108,6 +108,11 @@ export interface AssessmentDeps {
   /** Called with what was stored (new versions only), e.g. to append decisions to the transparency log. */
   afterSave?: Array<(admin: string, saved: SavedAssessment[]) => Promise<void>>;
   now?: () => Date;
+  /**
+   * How long an administration's profiles, alerts and sources' `prepare` stay in use before they
+   * are read again (default 0: before every batch). `prepareBatch` runs for every batch regardless.
+   */
+  contextRefreshMs?: number;
 }
 
 export interface AssessOptions {
@@ -181,6 +186,22 @@ export function asInputRecords(values: readonly unknown[]): InputRecord[] {
 export function createAssessmentService(deps: AssessmentDeps): AssessmentService {
   const now = deps.now ?? (() => new Date());
   const sources = deps.sources ?? [];
+  const contexts = new Map<string, { at: number; profiles: CompiledProfiles; alerts?: CompiledAlerts }>();
+
+  /** An administration's profiles and alerts, with the sources prepared for it: read, or reused while fresh. */
+  async function batchContext(administration: string, at: Date) {
+    const cached = contexts.get(administration);
+    const refreshMs = deps.contextRefreshMs ?? 0;
+    if (cached && at.getTime() - cached.at < refreshMs) return cached;
+    const [profiles, alerts] = await Promise.all([
+      deps.profilesFor ? deps.profilesFor(administration) : deps.profiles,
+      deps.alertsFor?.(administration, at),
+      ...sources.map((source) => source.prepare?.(administration)),
+    ]);
+    const context = { at: at.getTime(), profiles, ...(alerts ? { alerts } : {}) };
+    if (refreshMs > 0) contexts.set(administration, context);
+    return context;
+  }
 
   /** What the batch decides with: its administration's profiles and alerts, and its instant. */
   interface BatchRules {
@@ -290,16 +311,15 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       });
       for (const r of rejects) lines[r.at] = r.line;
 
-      const profiles = deps.profilesFor ? await deps.profilesFor(administration) : deps.profiles;
-      for (const source of sources) await source.prepare?.(administration);
-      const batchDeclarations = valid.map((v) => v.declaration);
-      for (const source of sources) await source.prepareBatch?.(administration, batchDeclarations);
+      // The batch's reads are independent of each other: all at once, since on a busy machine
+      // (or a remote database) each round trip costs more than the work it fetches for.
       const batchStart = now();
-      const rules: BatchRules = {
-        profiles,
-        alerts: await deps.alertsFor?.(administration, batchStart),
-        at: batchStart.getTime(),
-      };
+      const batchDeclarations = valid.map((v) => v.declaration);
+      const [{ profiles, alerts }] = await Promise.all([
+        batchContext(administration, batchStart),
+        ...sources.map((source) => source.prepareBatch?.(administration, batchDeclarations)),
+      ]);
+      const rules: BatchRules = { profiles, alerts, at: batchStart.getTime() };
       let decidedAt = batchStart.toISOString();
       const store = deps.store;
       if (!store) {
@@ -317,14 +337,16 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       const decideBatch = async (): Promise<AssessmentItem[]> => {
         // A retry decides anew, after what it lost the race to.
         decidedAt = now().toISOString();
-        const heads = await store.currentVersions(
-          administration,
-          valid.map((v) => v.declaration.id),
-        );
         const partyIds = valid.flatMap((v) =>
           PARTY_ROLES.map((r) => partyKey(r, v.declaration)).filter((p) => p !== undefined),
         );
-        const known = await store.knownParties(administration, partyIds);
+        const [heads, known] = await Promise.all([
+          store.currentVersions(
+            administration,
+            valid.map((v) => v.declaration.id),
+          ),
+          store.knownParties(administration, partyIds),
+        ]);
         const local = new Map<string, { version: number; contentHash: string; floor?: ChannelFloor }>(heads);
         const items: AssessmentItem[] = [];
         const seen = new Set<string>();
@@ -404,19 +426,24 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
           : [];
       });
       if (outcomes.length > 0) await store.recordOutcomes(administration, outcomes, options.actor);
-      await store.audit(
-        options.actor,
-        'declarations.submit',
-        options.batchId ?? options.source,
-        {
-          records: records.length,
-          stored: assessed.length,
-          rejected: rejects.length,
-          source: options.source,
-        },
-        administration,
-      );
-      if (assessed.length > 0) for (const hook of deps.afterSave ?? []) await hook(administration, assessed);
+      await Promise.all([
+        store.audit(
+          options.actor,
+          'declarations.submit',
+          options.batchId ?? options.source,
+          {
+            records: records.length,
+            stored: assessed.length,
+            rejected: rejects.length,
+            source: options.source,
+          },
+          administration,
+        ),
+        (async () => {
+          if (assessed.length > 0)
+            for (const hook of deps.afterSave ?? []) await hook(administration, assessed);
+        })(),
+      ]);
       return lines as AssessmentLine[];
     },
   };

@@ -43,6 +43,12 @@ export interface AssessmentOptions {
   /** Unit-price bands for the valuation profiles, or a file from `greenlane bands build`. */
   priceBands?: PriceBandLookup;
   priceBandsFile?: string;
+  /**
+   * Reuse an administration's profiles, alerts and risk-source state for this long before reading
+   * them again (default 0: before every batch). The cluster's workers use a second: a change takes
+   * effect within a second, and a run of a few messages does not pay six reads for it.
+   */
+  contextRefreshMs?: number;
 }
 
 /** The assessment pipeline of an open installation. */
@@ -135,6 +141,7 @@ export async function openAssessment(
   });
   const { assess } = createAssessmentService({
     ...deps,
+    ...(options.contextRefreshMs ? { contextRefreshMs: options.contextRefreshMs } : {}),
     // Each administration's stored profiles, read before each of its batches.
     ...(store && options.profiles === 'stored'
       ? {

@@ -60,7 +60,7 @@ export async function openClusterWorker(
   const inst = await openInstallation(config, {
     log: false,
     screening: options.screening ?? true,
-    assessment: options.assessment,
+    assessment: { contextRefreshMs: 1000, ...options.assessment },
   });
   let bus: NatsBus;
   try {
@@ -126,6 +126,9 @@ export async function openClusterWorker(
   };
 }
 
+/** Tries of one publication before `greenlane publish` gives up (10 s each at most, then a pause of up to 2 s). */
+const PUBLISH_ATTEMPTS = 40;
+
 /** What `greenlane publish` did. */
 export interface PublishSummary {
   published: number;
@@ -166,18 +169,28 @@ export async function publishRecords(
       }
       const value = rec.value as { id?: unknown };
       const hash = contentHash(rec.value);
-      const p = bus
-        .publishDeclaration({
-          administration,
-          declarationId: typeof value.id === 'string' ? value.id : hash,
-          body: JSON.stringify(rec.value),
-          messageId: `${administration}/${hash}`,
-          source: options.sourceName,
-        })
-        .then((ack) => {
-          if (ack.duplicate) summary.duplicates += 1;
-          else summary.published += 1;
-        });
+      const message = {
+        administration,
+        declarationId: typeof value.id === 'string' ? value.id : hash,
+        body: JSON.stringify(rec.value),
+        messageId: `${administration}/${hash}`,
+        source: options.sourceName,
+      };
+      const p = (async () => {
+        // A publication without its acknowledgement (NATS restarting, a timeout) is sent again:
+        // the message id makes that safe, and a duplicate after a retry is this record landing.
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            const ack = await bus.publishDeclaration(message);
+            if (ack.duplicate && attempt === 1) summary.duplicates += 1;
+            else summary.published += 1;
+            return;
+          } catch (err) {
+            if (attempt >= PUBLISH_ATTEMPTS) throw err;
+            await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * attempt)));
+          }
+        }
+      })();
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p)).catch(() => undefined);
       if (inFlight.size >= (options.window ?? 256)) await Promise.race(inFlight);

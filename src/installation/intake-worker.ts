@@ -20,7 +20,10 @@ export interface IntakeWorkerOptions {
   stream: string;
   /** Most messages taken per fetch (default 500); with `maxAckPending` of the bus, the memory bound. */
   batchSize?: number;
-  /** How long one pull stays open (default 1000 ms, the least NATS allows). */
+  /**
+   * How long one pull stays open (default 5000 ms; NATS allows 1000 at least). The bus's
+   * heartbeats come every half of it; a process that misses two fails its pull.
+   */
   fetchWaitMs?: number;
   /** Partition and membership leases lapse this long after the last renewal (default 3000 ms). */
   leaseMs?: number;
@@ -31,6 +34,9 @@ export interface IntakeWorkerOptions {
   metrics: ClusterMetrics;
   onError?: (err: unknown, context: string) => void;
 }
+
+/** How long one pull stays open by default: long enough that a starved process rarely misses its heartbeats. */
+const DEFAULT_FETCH_WAIT_MS = 5000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
@@ -68,6 +74,14 @@ function resultOf(admin: string, message: IntakeMessage, line: AssessmentLine): 
   };
 }
 
+/** A partition this worker holds: whether to give it up, its loop, and when its lease was last renewed. */
+interface PartitionState {
+  release: boolean;
+  loop: Promise<void>;
+  /** `performance.now()` of the last renewal that held. */
+  renewedAt: number;
+}
+
 /**
  * A run that must not go on: a message failed (and is delivered again before anything after it),
  * the results could not be published, or the partition's lease was lost.
@@ -93,7 +107,7 @@ class PartitionStall extends GreenlaneError<'PARTITION_STALL'> {
  */
 export class IntakeWorker {
   private readonly reads: IntakeReads;
-  private readonly owned = new Map<number, { release: boolean; loop: Promise<void> }>();
+  private readonly owned = new Map<number, PartitionState>();
   private readonly administrations = new Set<string>();
   private stopping = false;
   private balancing: Promise<void> | undefined;
@@ -142,10 +156,16 @@ export class IntakeWorker {
     await leases.acquire(this.memberLease, holder, this.leaseMs);
     const members = [...(await leases.live(`member:${this.options.stream}:`)).values()].sort();
     const share = Math.ceil(bus.partitions / Math.max(1, members.length));
-    for (const [p, state] of this.owned) {
-      if (state.release) continue;
-      const grant = await leases.acquire(this.partitionLease(p), holder, this.leaseMs);
-      if (!grant.held) state.release = true;
+    const held = [...this.owned].filter(([, s]) => !s.release);
+    const asked = performance.now();
+    const renewed = await leases.renew(
+      held.map(([p]) => this.partitionLease(p)),
+      holder,
+      this.leaseMs,
+    );
+    for (const [p, state] of held) {
+      if (renewed.has(this.partitionLease(p))) state.renewedAt = asked;
+      else state.release = true;
     }
     const kept = [...this.owned].filter(([, s]) => !s.release).map(([p]) => p);
     for (const p of kept.slice(share)) this.owned.get(p)!.release = true;
@@ -156,17 +176,18 @@ export class IntakeWorker {
     for (let k = 0; k < bus.partitions && have < share && !this.stopping; k += 1) {
       const p = (offset + k) % bus.partitions;
       if (this.owned.has(p)) continue;
+      const asked = performance.now();
       const grant = await leases.acquire(this.partitionLease(p), holder, this.leaseMs);
       if (!grant.held) continue;
       have += 1;
-      const state = { release: false, loop: Promise.resolve() };
+      const state: PartitionState = { release: false, loop: Promise.resolve(), renewedAt: asked };
       this.owned.set(p, state);
       state.loop = this.runPartition(p, state, grant.tookOverLapsed);
     }
     this.options.metrics.partitionsOwned.set(this.owned.size);
   }
 
-  private async runPartition(p: number, state: { release: boolean }, tookOverLapsed: boolean): Promise<void> {
+  private async runPartition(p: number, state: PartitionState, tookOverLapsed: boolean): Promise<void> {
     const { bus } = this.options;
     // The crashed owner's unacknowledged messages are delivered again after the ack wait, and
     // before anything newer: reading earlier would take newer messages of the partition first.
@@ -177,17 +198,16 @@ export class IntakeWorker {
       try {
         await bus.pullIntake(
           p,
-          { max: this.options.batchSize ?? 500, waitMs: this.options.fetchWaitMs ?? 1000 },
+          { max: this.options.batchSize ?? 500, waitMs: this.options.fetchWaitMs ?? DEFAULT_FETCH_WAIT_MS },
           async (run) => {
             const started = performance.now();
-            await this.processBatch(run);
+            await this.processBatch(run, state);
             this.options.metrics.batchSeconds.observe((performance.now() - started) / 1000);
           },
         );
       } catch (err) {
         this.options.onError?.(err, `partition ${p}`);
-        // What was not acknowledged comes back after the ack wait, ahead of newer messages.
-        await sleep(this.options.ackWaitMs + 250);
+        await this.afterFailedPull(p);
       }
     }
     this.owned.delete(p);
@@ -195,8 +215,26 @@ export class IntakeWorker {
     await this.options.leases.release(this.partitionLease(p), this.options.holder).catch(() => undefined);
   }
 
+  /**
+   * What was not acknowledged comes back after the ack wait, ahead of newer messages, so pulling
+   * again before it would take newer messages first. But a pull that failed with everything it
+   * delivered acknowledged (missed heartbeats of a process starved of CPU, a reconnect) leaves
+   * nothing behind: once the bus has no pull of the partition open and nothing unacknowledged,
+   * the next pull continues in order at once. Otherwise the ack wait is waited out.
+   */
+  private async afterFailedPull(p: number): Promise<void> {
+    const { bus, ackWaitMs } = this.options;
+    const deadline = performance.now() + (this.options.fetchWaitMs ?? DEFAULT_FETCH_WAIT_MS) + 500;
+    const started = performance.now();
+    while (performance.now() < deadline && !this.stopping) {
+      if (await bus.settled(p).catch(() => false)) return;
+      await sleep(250);
+    }
+    await sleep(Math.max(0, ackWaitMs + 250 - (performance.now() - started)));
+  }
+
   /** Each administration's run of consecutive messages in order; a failing group is retried message by message. */
-  private async processBatch(batch: readonly IntakeMessage[]): Promise<void> {
+  private async processBatch(batch: readonly IntakeMessage[], state: PartitionState): Promise<void> {
     for (const m of batch) if (m.deliveries > 1) this.options.metrics.redeliveries.inc();
     let i = 0;
     while (i < batch.length) {
@@ -204,10 +242,10 @@ export class IntakeWorker {
       while (j < batch.length && batch[j]!.administration === batch[i]!.administration) j += 1;
       const group = batch.slice(i, j);
       try {
-        await this.processGroup(group);
+        await this.processGroup(group, state);
       } catch (err) {
         if (err instanceof PartitionStall || group.length === 1) await this.failAlone(group[0]!, err);
-        else for (const m of group) await this.processGroup([m]).catch((e) => this.failAlone(m, e));
+        else for (const m of group) await this.processGroup([m], state).catch((e) => this.failAlone(m, e));
       }
       i = j;
     }
@@ -226,7 +264,25 @@ export class IntakeWorker {
     this.options.metrics.messages.inc({ outcome: 'dead_letter' });
   }
 
-  private async processGroup(group: readonly IntakeMessage[]): Promise<void> {
+  /**
+   * Fencing: the partition's lease held within the last third of its length (renewed now when it
+   * was not), so no other worker can have taken it over and started on later messages before this
+   * run commits (a taker waits out the lease and then a lease and the ack wait more); the unique
+   * index on the message's source backs it up.
+   */
+  private async holdLease(partition: number, state: PartitionState): Promise<void> {
+    if (performance.now() - state.renewedAt < this.leaseMs / 3) return;
+    const asked = performance.now();
+    const grant = await this.options.leases.acquire(
+      this.partitionLease(partition),
+      this.options.holder,
+      this.leaseMs,
+    );
+    if (!grant.held) throw new PartitionStall('the partition lease was lost');
+    state.renewedAt = asked;
+  }
+
+  private async processGroup(group: readonly IntakeMessage[], state: PartitionState): Promise<void> {
     const { bus, metrics } = this.options;
     const admin = group[0]!.administration;
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(admin)) throw new Error(`no administration in the subject`);
@@ -247,12 +303,16 @@ export class IntakeWorker {
       }
     });
     const sources = group.map((m) => streamSource(this.options.stream, m.sequence));
-    const applied = await this.reads.appliedSequences(
-      admin,
-      this.options.stream,
-      parsed.flatMap((p) => (p.id ? [p.id] : [])),
-    );
-    const rejected = await this.reads.rejectedSources(admin, sources);
+    // Independent reads at once: on a busy machine each round trip waits for the scheduler.
+    const [applied, rejected] = await Promise.all([
+      this.reads.appliedSequences(
+        admin,
+        this.options.stream,
+        parsed.flatMap((p) => (p.id ? [p.id] : [])),
+      ),
+      this.reads.rejectedSources(admin, sources),
+      this.holdLease(group[0]!.partition, state),
+    ]);
     const fresh: typeof parsed = [];
     const again: Array<{ declarationId: string; version: number; m: IntakeMessage }> = [];
     for (const p of parsed) {
@@ -265,15 +325,6 @@ export class IntakeWorker {
     }
     const results: ResultPublish[] = [];
     if (fresh.length > 0) {
-      // Fencing: the partition's lease renewed just before deciding, so no other worker can have
-      // taken it over and started on later messages before this commit (a taker waits out the
-      // lease and then the ack wait); the unique index on the message's source backs it up.
-      const grant = await this.options.leases.acquire(
-        this.partitionLease(group[0]!.partition),
-        this.options.holder,
-        this.leaseMs,
-      );
-      if (!grant.held) throw new PartitionStall('the partition lease was lost');
       const records: InputRecord[] = fresh.map((p, k) => ({
         record: k + 1,
         source: streamSource(this.options.stream, p.m.sequence),

@@ -35,10 +35,25 @@ export interface DeclarationBus {
     options: { max: number; waitMs: number },
     handle: (run: IntakeMessage[]) => Promise<void>,
   ): Promise<void>;
+  /**
+   * Whether a partition has no pull request open on the bus and nothing delivered but
+   * unacknowledged: after a failed pull (missed heartbeats on a starved machine), nothing can
+   * still arrive out of order, so the owner may pull again at once instead of waiting the ack wait.
+   */
+  settled(partition: number): Promise<boolean>;
   /** Publishes one decision on the administration's results stream. */
   publishResults(messages: readonly ResultPublish[]): Promise<void>;
   /** Moves a message that cannot be processed aside with the error, then acknowledges it. */
   deadLetter(message: IntakeMessage, error: string): Promise<void>;
+  /**
+   * Listens to an administration's results stream as decisions are published (no replay): how an
+   * API server answers a submission synchronously. Returns the function that stops listening.
+   */
+  onResults(administration: string, listener: (body: string) => void): () => void;
+  /** The intake message at a stream sequence (a tracking id), or undefined when there is none. */
+  intakeAt(sequence: number): Promise<Omit<IntakeMessage, 'ack' | 'deliveries'> | undefined>;
+  /** The highest sequence up to which every message of the partition is acknowledged (decided). */
+  acknowledgedThrough(partition: number): Promise<number>;
   /** Messages waiting or unacknowledged on the intake stream, per partition. */
   intakeDepth(): Promise<number[]>;
   /** Whether the bus answers (readiness). */

@@ -107,6 +107,9 @@ export class NatsBus implements DeclarationBus {
         maxReconnectAttempts: -1,
         reconnectTimeWait: 250,
         name: 'greenlane',
+        // A stack trace captured per request (every JetStream publish) costs more CPU than the
+        // publish itself at thousands a second; errors still say what failed.
+        noAsyncTraces: true,
       });
     } catch (cause) {
       throw new BusError('UNREACHABLE', `cannot connect to NATS at ${options.url}`, { cause });
@@ -197,6 +200,42 @@ export class NatsBus implements DeclarationBus {
         Number.isFinite(publishedAt) && publishedAt > 0 ? publishedAt : m.info.timestampNanos / 1e6,
       ack: async () => m.ack(),
     };
+  }
+
+  async settled(partition: number): Promise<boolean> {
+    const info = await (await this.consumer(partition)).info();
+    return info.num_waiting === 0 && info.num_ack_pending === 0;
+  }
+
+  onResults(administration: string, listener: (body: string) => void): () => void {
+    const sub = this.nc.subscribe(this.names.resultsSubject(checkAdministrationToken(administration)), {
+      callback: (err, msg) => {
+        if (!err) listener(msg.string());
+      },
+    });
+    return () => sub.unsubscribe();
+  }
+
+  async intakeAt(sequence: number): Promise<Omit<IntakeMessage, 'ack' | 'deliveries'> | undefined> {
+    if (!Number.isSafeInteger(sequence) || sequence < 1) return undefined;
+    const m = await this.jsm.streams.getMessage(this.names.intake, { seq: sequence });
+    if (!m) return undefined;
+    const tokens = m.subject.split('.');
+    const publishedAt = Number(m.header?.get(PUBLISHED_AT));
+    const source = m.header?.get(SOURCE);
+    return {
+      administration: tokens[tokens.length - 2] ?? '',
+      partition: Number(tokens[tokens.length - 1]),
+      sequence: m.seq,
+      body: m.string(),
+      messageId: m.header?.get('Nats-Msg-Id') ?? '',
+      ...(source ? { source } : {}),
+      publishedAt: Number.isFinite(publishedAt) && publishedAt > 0 ? publishedAt : Date.parse(m.timestamp),
+    };
+  }
+
+  async acknowledgedThrough(partition: number): Promise<number> {
+    return (await (await this.consumer(partition)).info()).ack_floor.stream_seq;
   }
 
   async publishResults(messages: readonly ResultPublish[]): Promise<void> {

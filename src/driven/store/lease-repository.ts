@@ -68,6 +68,26 @@ export class LeaseRepository {
     };
   }
 
+  /**
+   * Renews, in one statement, every lease of `names` the caller still holds (not lapsed, not
+   * taken); returns the names renewed. A worker renews all its partitions at once, so a busy
+   * database or machine does not let some lapse while the others are renewed one by one.
+   */
+  async renew(names: readonly string[], holder: string, ttlMs: number): Promise<Set<string>> {
+    if (names.length === 0) return new Set();
+    const now = this.now();
+    const rows = await this.db
+      .updateTable('leases')
+      .set({ expires_at: new Date(now.getTime() + ttlMs).toISOString() })
+      .where('name', 'in', names)
+      .where('holder', '=', holder)
+      .where('released', '=', 0)
+      .where('expires_at', '>=', now.toISOString())
+      .returning('name')
+      .execute();
+    return new Set(rows.map((r) => r.name));
+  }
+
   /** Gives the lease up at once (a clean handover: the next holder need not wait for anything). */
   async release(name: string, holder: string): Promise<void> {
     await this.db

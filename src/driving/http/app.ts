@@ -6,6 +6,7 @@ import { jsonPointer } from '../../core/declaration/validation.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from '../../installation/config.ts';
 import { type Authenticate, apiKeyAuth } from './api-key-auth.ts';
 import { ApiErrorSchema, HttpError, toHttpError } from './http-error.ts';
+import type { HttpMetrics } from './http-metrics.ts';
 import { HEAVY_ROUTES, rateLimit } from './rate-limit.ts';
 import { requestLog } from './request-log.ts';
 import {
@@ -31,6 +32,8 @@ export interface AppDeps {
   rateLimits?: RateLimits;
   /** Request log ("who did what") and server errors; silent when absent (tests). */
   logger?: Logger;
+  /** Counts and times every request (`serve --ops-port` serves them at `/metrics`). */
+  metrics?: HttpMetrics;
   /** API version shown in the OpenAPI document. */
   version?: string;
 }
@@ -95,6 +98,7 @@ export function createApp(deps: AppDeps): ApiApp {
     return c.json(err.toBody(), err.status);
   });
 
+  if (deps.metrics) app.use('*', deps.metrics.middleware());
   if (deps.logger) app.use('*', requestLog(deps.logger));
   const maxSize = deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   app.use(

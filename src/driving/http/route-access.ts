@@ -46,12 +46,15 @@ export const ROUTE_ACCESS = {
   'GET /assets/*': { public: 'the workbench script, style and images', hidden: true },
   'GET /openapi.json': { public: 'the API description', hidden: true },
   'GET /healthz': { public: 'load balancers probe without a key; says only ok or unavailable' },
+  'GET /readyz': { public: 'orchestrators probe without a key; says only which dependency is unavailable' },
 
   // Every key may ask who it is: the workbench shapes itself to the role (a partner key included).
   'GET /v1/me': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor', 'partner'] },
 
   // The clearance system submits; an officer may lodge one by hand (a traveller at a land border).
   'POST /v1/declarations': { roles: ['admin', 'ingest', 'officer'] },
+  // What became of a declaration submitted through the bus: whoever may submit or read decisions.
+  'GET /v1/submissions/{trackingId}': { roles: ['admin', 'ingest', 'officer', 'analyst', 'auditor'] },
   // The clearance system reads back decisions; people read explanations; auditors read, never write.
   'GET /v1/declarations/{id}': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor'] },
   'GET /v1/declarations/{id}/explanation': { roles: ['admin', 'analyst', 'officer', 'ingest', 'auditor'] },

@@ -1,9 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
+import { sql } from 'kysely';
 import pino, { type Logger } from 'pino';
 import type { PriceBandLookup } from '../../../core/rules/price-bands.ts';
+import { NatsBus } from '../../../driven/bus/nats-bus.ts';
 import type { PartyScreener, ScreeningPool } from '../../../driven/lists/screening-pool.ts';
+import { busIntake } from '../../../installation/bus-intake.ts';
 import {
   defaultDatabaseUrl,
   installationConfig,
@@ -27,6 +30,8 @@ import {
   demoTrainingFile,
   seedDemoQueue,
 } from '../../http/demo.ts';
+import { HttpMetrics } from '../../http/http-metrics.ts';
+import { startOpsServer } from '../../http/ops-server.ts';
 import { greenlaneRoutes } from '../../http/routes/index.ts';
 import { ensureWebBuild } from '../../http/web/web-build.ts';
 import { loadWebAssets, type WebAssets } from '../../http/web/web-routes.ts';
@@ -38,6 +43,10 @@ const DEMO_SEED_SIZE = 2000;
 
 interface ServeOptions {
   port: string;
+  nats?: string;
+  prefix: string;
+  opsPort?: string;
+  opsHost: string;
   host: string;
   db: string;
   demo?: boolean;
@@ -90,11 +99,24 @@ export function registerServeCommand(program: Command, context: CliContext = {})
     .option('--no-screening', 'do not screen parties and vessels against the sanctions lists')
     .option('--profiles <dir>', 'directory of risk profile files (YAML/JSON)', DEFAULT_PROFILES_DIR)
     .option(
+      '--nats <url>',
+      "take POST /v1/declarations through NATS JetStream for the cluster's workers (env GREENLANE_NATS_URL; docs/SCALING.md)",
+      process.env.GREENLANE_NATS_URL,
+    )
+    .option(
+      '--prefix <prefix>',
+      'prefix of the stream and subject names (env GREENLANE_BUS_PREFIX)',
+      process.env.GREENLANE_BUS_PREFIX ?? 'greenlane',
+    )
+    .option('--ops-port <port>', 'port of /healthz, /readyz and /metrics without a key (off when absent)')
+    .option('--ops-host <host>', 'interface of the operations port', '127.0.0.1')
+    .option(
       '--no-web-build',
       'refuse to start when the workbench build is missing or older than web/ (no bundler run)',
     )
     .action(async (opts: ServeOptions) => {
       const port = integerOption(opts.port, '--port', 0, 65535);
+      if (opts.opsPort !== undefined) integerOption(opts.opsPort, '--ops-port', 0, 65535);
       const bodyLimitBytes = integerOption(opts.bodyLimit, '--body-limit', 1024, 1024 * 1024 * 1024);
       let limits: RateLimits;
       let workers: number;
@@ -201,7 +223,12 @@ async function serveInstallation(
   for (const line of ecommerce.describe) process.stderr.write(`greenlane: ${line}\n`);
   const federation = inst.federation;
   if (!federation) throw new Error('greenlane serve opens federation with the log');
+  // With NATS, declarations go on the intake stream and the cluster's workers decide them.
+  const bus = opts.nats ? await NatsBus.open({ url: opts.nats, prefix: opts.prefix }) : undefined;
+  if (bus) process.stderr.write(`greenlane: declarations through NATS at ${opts.nats} (${opts.prefix})\n`);
+  const metrics = new HttpMetrics(bus ? { intakeDepth: () => bus.intakeDepth() } : {});
   const app = createApp({
+    metrics,
     authenticate: store.authenticate,
     routes: greenlaneRoutes({
       conn: inst.conn,
@@ -216,6 +243,12 @@ async function serveInstallation(
       federation,
       consignments: { service: ecommerce.service, repository: ecommerce.repository! },
       web: settings.web,
+      ...(bus
+        ? {
+            intake: busIntake({ bus, db: inst.conn.db, stream: opts.prefix.toUpperCase() }),
+            busPing: () => bus.ping(),
+          }
+        : {}),
       sharing: {
         ...(inst.outbox ? { outbox: inst.outbox } : {}),
         memberName: () => federation.identity.name,
@@ -257,6 +290,22 @@ async function serveInstallation(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   process.stderr.write(`greenlane: serving http://${host}:${address.port}/ (OpenAPI at /openapi.json)\n`);
+  const ops =
+    opts.opsPort === undefined
+      ? undefined
+      : await startOpsServer({
+          port: Number(opts.opsPort),
+          host: opts.opsHost,
+          registry: metrics.registry,
+          ready: async () => ({
+            database: await sql`select 1`
+              .execute(inst.conn.db)
+              .then(() => true)
+              .catch(() => false),
+            ...(bus ? { bus: await bus.ping() } : {}),
+          }),
+        });
+  if (ops) process.stderr.write(`greenlane: operations on http://${opts.opsHost}:${ops.port}/metrics\n`);
   if (demoKey && 'created' in demoKey) {
     const secret = demoKey.created.secret;
     process.stderr.write(
@@ -288,4 +337,6 @@ async function serveInstallation(
     process.once('SIGTERM', stop);
   });
   await federation.worker.stop();
+  await ops?.close();
+  await bus?.close();
 }

@@ -4,6 +4,7 @@ import type { InputRecord } from '../../../driven/input/input-record.ts';
 import { readRecords } from '../../../driven/input/read-records.ts';
 import { decodeUtf8 } from '../../../driven/input/text-chunks.ts';
 import type { DeclarationStore } from '../../../driven/store/declaration-store.ts';
+import type { BusIntake } from '../../../installation/bus-intake.ts';
 import { actorOf } from '../api-key-auth.ts';
 import {
   type AssessmentLineBody,
@@ -19,6 +20,12 @@ import {
 import { ApiErrorSchema, HttpError } from '../http-error.ts';
 import { requireRoute } from '../route-access.ts';
 import { API_KEY_SECURITY, type ApiEnv, type RouteModule } from '../route-module.ts';
+import {
+  DEFAULT_WAIT_SECONDS,
+  MAX_WAIT_SECONDS,
+  preferredWait,
+  SubmissionsAcceptedSchema,
+} from './submission-schemas.ts';
 
 /** A line of the assessment service: accepted (with its decision) or rejected (with its errors). */
 export type ServiceLine =
@@ -37,6 +44,11 @@ export type AssessRecords = (
 
 export interface DeclarationRoutesDeps {
   assess: AssessRecords;
+  /**
+   * The message bus's intake (`serve --nats`): records go on the intake stream and the cluster's
+   * workers decide them; without it, this process decides them in the request.
+   */
+  intake?: BusIntake;
   store: Pick<DeclarationStore, 'getDeclaration' | 'recordOutcome' | 'overrideDecision'>;
 }
 
@@ -81,6 +93,18 @@ const submit = createRoute({
   security: API_KEY_SECURITY,
   middleware: [requireRoute('POST /v1/declarations')] as const,
   request: {
+    headers: z.object({
+      prefer: z
+        .string()
+        .optional()
+        .openapi({
+          description:
+            'Only with the message bus (`serve --nats`), RFC 7240: `respond-async` answers 202 at once with a ' +
+            `tracking id per record; \`wait=N\` waits up to N seconds (at most ${MAX_WAIT_SECONDS}; default ` +
+            `${DEFAULT_WAIT_SECONDS}) for the decisions. The server says what it applied in \`Preference-Applied\`.`,
+          example: 'wait=10',
+        }),
+    }),
     body: {
       required: true,
       // A plain schema object, not zod: documentation only, so that validation stays per record
@@ -102,7 +126,15 @@ const submit = createRoute({
       description: 'Every record processed: one line per record, in request order',
       content: { 'application/json': { schema: AssessmentResponseSchema } },
     },
-    400: errorJson('The body is neither an object nor an array, or a single object that is not JSON'),
+    202: {
+      description:
+        'Through the message bus: not every decision came within the wait (or `Prefer: respond-async`); ' +
+        'one submission per record with its tracking id, decided ones with their line',
+      content: { 'application/json': { schema: SubmissionsAcceptedSchema } },
+    },
+    400: errorJson(
+      'The body is neither an object nor an array, or a single object that is not JSON; or `Prefer: wait` is not whole seconds',
+    ),
     ...authErrors,
     413: errorJson(`The body is larger than the configured limit, or holds more than ${MAX_BATCH} records`),
     415: errorJson('The body is not application/json'),
@@ -222,6 +254,44 @@ function summarise(results: AssessmentLineBody[]): AssessmentResponse['summary']
 }
 
 /**
+ * `POST /v1/declarations` with the message bus: each record on the intake stream, then the
+ * decisions awaited as long as `Prefer` allows. All in: the in-process mode's 200 answer; else 202
+ * with a tracking id per record still pending.
+ */
+async function submitThroughBus(c: Context<ApiEnv>, intake: BusIntake, records: InputRecord[]) {
+  const principal = c.get('principal');
+  const wait = preferredWait(c.req.header('prefer'));
+  const submissions = await intake.submit(principal.administration, records, {
+    source: `api:${actorOf(principal)}`,
+    waitMs: wait.seconds * 1000,
+  });
+  c.header('Preference-Applied', wait.applied);
+  const pending = submissions.filter((s) => s.status === 'pending').length;
+  if (pending === 0 && wait.seconds > 0) {
+    const results = submissions.map((s) => ({ ...s.result!, record: s.record! }) as AssessmentLineBody);
+    const summary = summarise(results);
+    c.set('activity', { records: summary.received, rejected: summary.rejected, red: summary.channels.red });
+    return c.json({ results, summary }, 200);
+  }
+  const rejected = submissions.filter((s) => s.status === 'rejected').length;
+  c.set('activity', { records: submissions.length, rejected, pending });
+  const body: z.infer<typeof SubmissionsAcceptedSchema> = {
+    submissions: submissions.map((s) =>
+      s.result
+        ? { ...s, result: { ...s.result, record: s.record! } as AssessmentLineBody }
+        : (s as Omit<typeof s, 'result'>),
+    ),
+    summary: {
+      received: submissions.length,
+      decided: submissions.length - pending - rejected,
+      rejected,
+      pending,
+    },
+  };
+  return c.json(body, 202);
+}
+
+/**
  * `POST /v1/declarations`, `GET /v1/declarations/{id}`, `POST /v1/declarations/{id}/outcome` and
  * `POST /v1/declarations/{id}/override`.
  */
@@ -233,6 +303,7 @@ export function declarationRoutes(deps: DeclarationRoutesDeps): RouteModule {
       app.openapi(submit, async (c: Context<ApiEnv>) => {
         const records = await bodyRecords(c);
         const principal = c.get('principal');
+        if (deps.intake) return submitThroughBus(c, deps.intake, records);
         const lines = await deps.assess(principal.administration, records, {
           source: 'api',
           actor: actorOf(principal),

@@ -6,6 +6,7 @@ import type { DeclarationStore } from '../../../driven/store/declaration-store.t
 import { GroupRepository } from '../../../driven/store/group-repository.ts';
 import { SeizureRepository } from '../../../driven/store/seizure-repository.ts';
 import type { AlertService } from '../../../installation/alert-service.ts';
+import type { BusIntake } from '../../../installation/bus-intake.ts';
 import type { Federation } from '../../../installation/federation.ts';
 import type { RouteModule } from '../route-module.ts';
 import { type WebAssets, webRoutes } from '../web/web-routes.ts';
@@ -29,6 +30,7 @@ import { queueRoutes } from './queue.ts';
 import { type ScreeningRouteDeps, screeningRoutes } from './screening.ts';
 import { registerSeizureRoutes } from './seizures.ts';
 import type { SharingRouteDeps } from './sharing-support.ts';
+import { submissionRoutes } from './submissions.ts';
 
 export interface GreenlaneRouteDeps {
   conn: StoreConnection;
@@ -55,6 +57,10 @@ export interface GreenlaneRouteDeps {
   consignments?: ConsignmentRouteDeps;
   /** The built workbench (web/), served at `/`; `serve` builds and loads it. */
   web?: WebAssets;
+  /** Declarations through the message bus (`serve --nats`): decided by the cluster's workers. */
+  intake?: BusIntake;
+  /** Whether the message bus answers (`GET /readyz`), when the server has one. */
+  busPing?: () => Promise<boolean>;
 }
 
 /** Seizures, cash declarations and closed groups over the connection (docs/SHARING.md). */
@@ -88,9 +94,17 @@ export function greenlaneRoutes(deps: GreenlaneRouteDeps): RouteModule[] {
   const queue = deps.store.queue.bind(deps.store);
   const administrations = new AdministrationRepository(deps.conn);
   return [
-    healthRoutes({ ping: async () => void (await sql`select 1`.execute(deps.conn.db)) }),
+    healthRoutes({
+      ping: async () => void (await sql`select 1`.execute(deps.conn.db)),
+      ...(deps.busPing ? { busPing: deps.busPing } : {}),
+    }),
     meRoutes({ administration: (id) => administrations.administration(id) }),
-    declarationRoutes({ assess: deps.assess, store: deps.store }),
+    declarationRoutes({
+      assess: deps.assess,
+      store: deps.store,
+      ...(deps.intake ? { intake: deps.intake } : {}),
+    }),
+    submissionRoutes(deps.intake ? { intake: deps.intake } : {}),
     declarationPageRoutes({ conn: deps.conn, store: deps.store, ...(deps.log ? { log: deps.log.log } : {}) }),
     queueRoutes({ queue }),
     ...(deps.consignments ? [consignmentRoutes(deps.consignments)] : []),

@@ -93,6 +93,7 @@ for (const dialect of DIALECTS) {
       // The routes every server has (screening, the log and federation come with their parts).
       expect(Object.keys(doc.paths).sort()).toEqual([
         '/healthz',
+        '/readyz',
         '/v1/alerts',
         '/v1/alerts/{id}',
         '/v1/alerts/{id}/amendment',
@@ -130,6 +131,7 @@ for (const dialect of DIALECTS) {
         '/v1/seizures',
         '/v1/seizures/{id}',
         '/v1/seizures/{id}/share',
+        '/v1/submissions/{trackingId}',
       ]);
       for (const [path, operations] of Object.entries<Record<string, { security?: unknown }>>(doc.paths)) {
         for (const op of Object.values(operations))
