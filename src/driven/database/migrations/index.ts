@@ -16,6 +16,7 @@ import { clusterMigration } from './0014-cluster.ts';
 import { profileDraftsMigration } from './0015-profile-drafts.ts';
 import { consignmentsMigration } from './0016-consignments.ts';
 import { medicalRegistryVersionsMigration } from './0017-medical-registry-versions.ts';
+import { medicalLotUsageMigration } from './0018-medical-lot-usage.ts';
 
 /**
  * All migrations in order. Names sort lexically (`0001-core`, `0002-ledger`, ...); each capability
@@ -39,4 +40,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015-profile-drafts': profileDraftsMigration,
   '0016-consignments': consignmentsMigration,
   '0017-medical-registry-versions': medicalRegistryVersionsMigration,
+  '0018-medical-lot-usage': medicalLotUsageMigration,
 };
