@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SavedAssessment } from '../src/app/assess.ts';
 import type { DeclaredUse } from '../src/core/medical/registry-view.ts';
 import { createLotUsageSender, lotUsageReceivedHandlers } from '../src/driven/medical/lot-usage-sharing.ts';
 import { createProductSignalSource } from '../src/driven/medical/product-signal-source.ts';
@@ -10,7 +11,8 @@ import { eventually, type FederationNode, startFederationNode } from './support/
 import { parsedProduct } from './support/medical-fixtures.ts';
 
 /*
- * Two installations in this process (own databases, logs, HTTP servers on ephemeral ports), each
+ * Two installations in this process (A on SQLite, B on PostgreSQL; own logs, HTTP servers on
+ * ephemeral ports), each
  * with the vaccine's lot L1 (1000 units released) registered for its administration NL. A declares
  * units of L1 and, B having opted in, sends its cumulative figure as a signed, logged `lot-usage`
  * item; B adds it to its own count, so a declaration within the lot at B alone goes over with A's.
@@ -60,7 +62,7 @@ describe('medical lot usage shared between installations', () => {
   it("counts A's declared units of a lot at B, naming A, and replaces rather than adds a later figure", async () => {
     const handlers = lotUsageReceivedHandlers();
     const a = await startFederationNode('a.example', 'sqlite', { handlers });
-    const b = await startFederationNode('b.example', 'sqlite', { handlers });
+    const b = await startFederationNode('b.example', 'postgres', { handlers });
     nodes.push(a, b);
     for (const [from, to] of [
       [a, b],
@@ -92,9 +94,19 @@ describe('medical lot usage shared between installations', () => {
     // 400 units at B alone are within the 1000 released.
     expect((await decide(b, 'B-1', 400)).map((s) => s.code)).toEqual(['MEDICAL_FAST_LANE']);
 
-    await aProducts.recordDeclared('NL', [use('A-2', 200)]);
-    const [sent] = await sender.afterRecorded('NL', [use('A-2', 200)]);
-    expect(sent).toBeDefined();
+    // A decides and stores a declaration of 200 units through its product checks: once they are
+    // recorded, its cumulative 700 go to B (the pipeline's afterSave hook, as the installation wires it).
+    const receipts: Array<{ itemId: string }> = [];
+    const aSource = createProductSignalSource(aProducts, reference, {
+      onRecorded: async (administration, uses) =>
+        receipts.push(...(await sender.afterRecorded(administration, uses))),
+    });
+    const a2 = vaccineDeclaration('A-2', 200);
+    await aSource.prepareBatch?.('NL', [a2]);
+    expect(aSource.signals(a2, 'NL').map((s) => s.code)).toEqual(['MEDICAL_FAST_LANE']);
+    await aSource.afterSave('NL', [{ line: { declarationId: 'A-2' } } as SavedAssessment]);
+    const [sent] = receipts;
+    expect(receipts).toHaveLength(1);
     const row = await eventually(
       async () => (await partnerLots(b)).find((r) => r.item_id === sent!.itemId),
       'B stores A lot usage',
