@@ -2,6 +2,7 @@ import { administrationAlerts } from '../app/administration-alerts.ts';
 import { administrationProfiles } from '../app/administration-profiles.ts';
 import { type AssessmentService, createAssessmentService } from '../app/assess.ts';
 import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-policy.ts';
+import type { DeclaredUse } from '../core/medical/registry-view.ts';
 import type { ReferenceData } from '../core/reference/reference-data.ts';
 import type { PriceBandLookup } from '../core/rules/price-bands.ts';
 import type { StoreConnection } from '../driven/database/database.ts';
@@ -86,6 +87,8 @@ export interface AssessmentParts {
   store: DeclarationStore;
   log?: TransparencyLog;
   screening?: { context: ScreeningContext; seconds: number };
+  /** Shares an administration's medical lot usage with opted-in partners once recorded (issue 13). */
+  lotUsage?: (administration: string, uses: readonly DeclaredUse[]) => Promise<unknown>;
 }
 
 /**
@@ -126,7 +129,11 @@ export async function openAssessment(
       reference: referenceData(parts.config.dataDirectory),
       environment: environmentReference(environmentDir(parts.config.env)),
     },
-    products: { reference: referenceData(parts.config.dataDirectory), record: stored },
+    products: {
+      reference: referenceData(parts.config.dataDirectory),
+      record: stored,
+      ...(parts.lotUsage ? { onRecorded: parts.lotUsage } : {}),
+    },
   });
   const deps = assessmentDeps({
     dataDir: parts.config.dataDirectory,

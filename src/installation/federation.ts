@@ -8,6 +8,7 @@ import { PartnerStore } from '../driven/federation/partner-store.ts';
 import { Sealer } from '../driven/federation/sealer.ts';
 import type { ReceivedItemHandlers } from '../driven/federation/sharing-port.ts';
 import type { TransparencyLog } from '../driven/ledger/transparency-log.ts';
+import { lotUsageReceivedHandlers } from '../driven/medical/lot-usage-sharing.ts';
 import { groupReceivedHandlers, seizureReceivedHandlers } from '../driven/sharing/received-handlers.ts';
 import { GroupRepository } from '../driven/store/group-repository.ts';
 import { SeizureRepository } from '../driven/store/seizure-repository.ts';
@@ -44,6 +45,7 @@ export function federationHandlers(conn: StoreConnection, name: string): Receive
     ...alertReceivedHandlers(),
     ...seizureReceivedHandlers(new SeizureRepository(conn)),
     ...groupReceivedHandlers(new GroupRepository(conn), { memberName: () => name }),
+    ...lotUsageReceivedHandlers(),
   };
 }
 

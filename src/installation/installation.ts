@@ -7,6 +7,7 @@ import type { WitnessService } from '../driven/ledger/witness-service.ts';
 import { type CountryResolver, loadCountryResolver } from '../driven/lists/country-resolver.ts';
 import { loadScreeningContext, type ScreeningContext } from '../driven/lists/screening-context.ts';
 import { openScreeningPool, type ScreeningPool } from '../driven/lists/screening-pool.ts';
+import { createLotUsageSender, type LotUsageSender } from '../driven/medical/lot-usage-sharing.ts';
 import { ModelRegistry } from '../driven/model/model-registry.ts';
 import { DeclarationStore } from '../driven/store/declaration-store.ts';
 import {
@@ -236,12 +237,15 @@ export async function openInstallation<const O extends OpenOptions = Record<neve
       screeningSeconds = (performance.now() - started) / 1000;
     }
 
+    // Set once the outbox is open below; recorded lot usage is shared from then on.
+    let lotUsage: LotUsageSender | undefined;
     const assessment =
       opts.assessment && prepared
         ? await openAssessment(prepared, {
             config,
             conn,
             store,
+            lotUsage: async (administration, uses) => lotUsage?.afterRecorded(administration, uses),
             ...(log ? { log } : {}),
             ...(screening ? { screening: { context: screening, seconds: screeningSeconds } } : {}),
           })
@@ -260,6 +264,7 @@ export async function openInstallation<const O extends OpenOptions = Record<neve
       opened.add('federation delivery worker', () => worker.stop());
       outbox = federation.outbox;
     }
+    if (outbox) lotUsage = createLotUsageSender(conn, outbox);
     let witness: WitnessService | undefined;
     const installation: InstallationCore & Partial<LogPart & ScreeningPart> & { assessment?: Assessment } = {
       config,

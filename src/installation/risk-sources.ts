@@ -3,6 +3,7 @@ import type { SelectionKey, SelectionPolicy } from '../core/decision/selection-p
 import type { Declaration } from '../core/declaration/declaration.ts';
 import type { EnvironmentReference } from '../core/environment/environment-reference.ts';
 import { GreenlaneError } from '../core/error.ts';
+import type { DeclaredUse } from '../core/medical/registry-view.ts';
 import type { ModelTarget } from '../core/model/customs-record.ts';
 import type { ReferenceData } from '../core/reference/reference-data.ts';
 import {
@@ -70,6 +71,8 @@ export interface RiskSourceOptions {
     reference: ReferenceData;
     /** Record declared serials and lot units once stored. */
     record: boolean;
+    /** After they are recorded: send the administration's lot usage to opted-in partners. */
+    onRecorded?: (administration: string, uses: readonly DeclaredUse[]) => Promise<unknown>;
   };
 }
 
@@ -170,7 +173,11 @@ export async function openRiskSources(options: RiskSourceOptions): Promise<RiskS
     describe.push(`permit checks: environment reference ${options.permitChecks.environment.version}`);
   }
   const products = options.products
-    ? createProductSignalSource(new ProductRepository(options.conn), options.products.reference)
+    ? createProductSignalSource(
+        new ProductRepository(options.conn),
+        options.products.reference,
+        options.products.onRecorded ? { onRecorded: options.products.onRecorded } : {},
+      )
     : undefined;
   if (products) sources.push(products);
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { type DialectName, openDatabase, type StoreConnection } from '../../src/driven/database/database.ts';
 import { migrateToLatest } from '../../src/driven/database/migrate.ts';
-import type { ReceivedItemHandler } from '../../src/driven/federation/sharing-port.ts';
+import type { ReceivedItemHandler, ReceivedItemHandlers } from '../../src/driven/federation/sharing-port.ts';
 import type { TransparencyLog } from '../../src/driven/ledger/transparency-log.ts';
 import { DeclarationStore } from '../../src/driven/store/declaration-store.ts';
 import { createApp } from '../../src/driving/http/app.ts';
@@ -47,7 +47,7 @@ export interface FederationNode {
 export async function startFederationNode(
   name: string,
   dialect: DialectName,
-  options: { publicUrl?: string; listen?: boolean } = {},
+  options: { publicUrl?: string; listen?: boolean; handlers?: ReceivedItemHandlers } = {},
 ): Promise<FederationNode> {
   const home = mkdtempSync(join(tmpdir(), `greenlane-fed-${name}-`));
   const env: NodeJS.ProcessEnv = { ...process.env, GREENLANE_HOME: home, GREENLANE_NAME: name };
@@ -63,7 +63,7 @@ export async function startFederationNode(
     conn,
     log,
     env,
-    handlers: { alert: recordingHandler },
+    handlers: { alert: recordingHandler, ...options.handlers },
     worker: {
       intervalMs: 50,
       backoffMs: 100,

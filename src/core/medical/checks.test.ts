@@ -155,6 +155,45 @@ describe('product checks', () => {
     expect(codes(c, rows(), [a, b])).toEqual(['MEDICAL_FAST_LANE']);
   });
 
+  it('adds the units partner administrations reported of the lot, naming each', () => {
+    const lotKey = `${product.gtin}\u0000L1`;
+    const shared = rows({
+      partnerLots: new Map([
+        [
+          lotKey,
+          [
+            { partner: 'fr-douane', units: 250, asOf: '2026-03-04T10:00:00Z' },
+            { partner: 'be-customs', units: 700, asOf: '2026-03-04T09:00:00Z' },
+            { partner: 'de-zoll', units: 0, asOf: '2026-03-04T09:00:00Z' },
+          ],
+        ],
+      ]),
+    });
+    // 100 here + 950 at partners > 1000 released.
+    const d = declaration();
+    const signals = productSignals(d, composeRegistryView(shared, [d.id]), ref);
+    expect(signals.map((s) => s.code)).toEqual(['MEDICAL_LOT_OVER_QUANTITY']);
+    expect(signals[0]!.evidence).toMatchObject({
+      findings: [
+        {
+          declaredBefore: 0,
+          declaredHere: 100,
+          declaredAtPartners: 950,
+          released: 1000,
+          partners: [
+            { administration: 'be-customs', units: 700 },
+            { administration: 'fr-douane', units: 250 },
+          ],
+        },
+      ],
+    });
+    expect(JSON.stringify(signals[0])).toContain('be-customs (700), fr-douane (250)');
+    // Within the released quantity with the partners' units: no signal.
+    expect(codes(declaration({ supplementaryQuantity: 50, invoiceValue: 250 }), shared)).toEqual([
+      'MEDICAL_FAST_LANE',
+    ]);
+  });
+
   it('reads identifiers from a gs1 code', () => {
     const d = declaration({
       gtin: undefined,

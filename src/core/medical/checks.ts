@@ -348,12 +348,32 @@ export function productSignals(
           const mine = items
             .filter((x) => x.ids.gtin === ids.gtin && x.ids.lot === ids.lot)
             .reduce((sum, x) => sum + (units(x.item) ?? 0), 0);
-          if (before + mine > lot.quantityReleased)
+          const partners = view.unitsDeclaredByPartners(ids.gtin, lot.lot);
+          const elsewhere = partners.reduce((sum, p) => sum + p.units, 0);
+          if (before + mine + elsewhere > lot.quantityReleased)
             out.add(
               'MEDICAL_LOT_OVER_QUANTITY',
               item,
-              `${before + mine} units of lot ${lot.lot} declared in all (${before} before), ${lot.quantityReleased} ever released`,
-              { declaredBefore: before, declaredHere: mine, released: lot.quantityReleased },
+              `${before + mine + elsewhere} units of lot ${lot.lot} declared in all (${before} before${
+                partners.length > 0
+                  ? `, ${elsewhere} at ${partners.map((p) => `${p.partner} (${p.units})`).join(', ')}`
+                  : ''
+              }), ${lot.quantityReleased} ever released`,
+              {
+                declaredBefore: before,
+                declaredHere: mine,
+                released: lot.quantityReleased,
+                ...(partners.length > 0
+                  ? {
+                      declaredAtPartners: elsewhere,
+                      partners: partners.map((p) => ({
+                        administration: p.partner,
+                        units: p.units,
+                        asOf: p.asOf,
+                      })),
+                    }
+                  : {}),
+              },
             );
         }
       }

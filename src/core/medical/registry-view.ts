@@ -35,8 +35,20 @@ export interface RegistryView {
   serialSeenIn(gtin: string, serial: string, declarationId: string): readonly string[];
   /** Units of this lot other declarations declared (stored, or earlier in the batch). */
   unitsDeclaredElsewhere(gtin: string, lot: string, declarationId: string): number;
+  /**
+   * The latest cumulative units of this lot each partner administration that shares lot usage
+   * reported (`lot-usage` envelopes), largest first; empty when none did.
+   */
+  unitsDeclaredByPartners(gtin: string, lot: string): readonly PartnerLotUnits[];
   /** The registered brand named in a text (a goods description), if any. */
   brandIn(text: string): string | undefined;
+}
+
+/** A partner administration's own cumulative units of a lot, as its latest `lot-usage` said. */
+export interface PartnerLotUnits {
+  partner: string;
+  units: number;
+  asOf: string;
 }
 
 /** The rows `prepareBatch` read for a batch (`driven/store/product-repository.ts` fills them). */
@@ -50,6 +62,8 @@ export interface RegistryRows {
   declaredSerials: ReadonlyMap<string, readonly string[]>;
   /** `gtin \0 lot` -> units per stored declaration. */
   declaredLots: ReadonlyMap<string, ReadonlyArray<{ declarationId: string; quantity: number }>>;
+  /** `gtin \0 lot` -> partners' latest reported units (absent: none reported). */
+  partnerLots?: ReadonlyMap<string, readonly PartnerLotUnits[]>;
   brands: readonly string[];
 }
 
@@ -111,6 +125,10 @@ export function composeRegistryView(rows: RegistryRows, order: readonly string[]
       for (const n of counted.values()) sum += n;
       return sum;
     },
+    unitsDeclaredByPartners: (gtin, lot) =>
+      [...(rows.partnerLots?.get(k(gtin, lot)) ?? [])]
+        .filter((p) => p.units > 0)
+        .sort((a, b) => b.units - a.units || a.partner.localeCompare(b.partner)),
     brandIn: (text) => brands.find((b) => b.pattern.test(text))?.brand,
     record(use) {
       recorded.set(use.declarationId, use);

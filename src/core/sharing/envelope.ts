@@ -9,7 +9,7 @@ import { TLP_CODES, type TlpCode } from './tlp.ts';
 
 /**
  * The federation envelope: one shared item (alert, amendment, withdrawal, feedback, seizure
- * report, group post) as it travels between installations, with what the receiver needs to check
+ * report, group post, medical lot usage) as it travels between installations, with what the receiver needs to check
  * it came from the sender's transparency log: the log index, an RFC 9162 inclusion proof, the
  * sender's signed checkpoint (C2SP tlog-checkpoint) and, when the receiver has seen an older
  * checkpoint, a consistency proof from it.
@@ -27,6 +27,7 @@ export const ENVELOPE_KINDS = [
   'seizure',
   'group',
   'group-post',
+  'lot-usage',
 ] as const;
 export type EnvelopeKind = (typeof ENVELOPE_KINDS)[number];
 

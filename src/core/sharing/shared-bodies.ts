@@ -34,6 +34,16 @@ export const SHARED_BODY_SCHEMAS = {
       z.strictObject({ kind: z.literal('seizure'), report: GlobalSeizureReportSchema }),
     ]),
   }),
+  /**
+   * The sender's own cumulative units declared of a medical lot (issue 13): a figure that replaces
+   * the sender's previous one for the lot, never added to it.
+   */
+  'lot-usage': z.strictObject({
+    gtin: z.string().regex(/^[0-9]{14}$/, 'must be a GTIN-14 (14 digits)'),
+    lot: z.string().min(1).max(20),
+    units: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    asOf: z.iso.datetime({ offset: true }),
+  }),
 } as const satisfies Record<EnvelopeKind, z.ZodType>;
 
 export type SharedBody<K extends EnvelopeKind> = z.output<(typeof SHARED_BODY_SCHEMAS)[K]>;

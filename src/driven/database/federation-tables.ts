@@ -30,6 +30,8 @@ export interface FederationTables {
     acked_size: number | null;
     /** Highest seq read from the partner's feed. */
     feed_cursor: number;
+    /** 1: the administration sends this partner its cumulative medical lot usage (migration 0018). */
+    share_lot_usage: number;
     added_at: string;
     added_by: string;
   };

@@ -56,6 +56,17 @@ export interface MedicalRegistryVersionsTable {
   version: number;
 }
 
+/** A partner's latest cumulative units of a lot (migration `0018-medical-lot-usage`). */
+export interface MedicalPartnerLotsTable {
+  administration: string;
+  partner: string;
+  gtin: string;
+  lot: string;
+  units: number;
+  as_of: string;
+  item_id: string;
+}
+
 export interface MedicalTables {
   medical_products: MedicalProductsTable;
   medical_lots: MedicalLotsTable;
@@ -63,4 +74,5 @@ export interface MedicalTables {
   medical_declared_serials: MedicalDeclaredSerialsTable;
   medical_declared_lots: MedicalDeclaredLotsTable;
   medical_registry_versions: MedicalRegistryVersionsTable;
+  medical_partner_lots: MedicalPartnerLotsTable;
 }

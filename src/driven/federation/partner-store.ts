@@ -144,6 +144,7 @@ export class PartnerStore {
       checkpoint_root: null,
       acked_size: null,
       feed_cursor: 0,
+      share_lot_usage: 0,
       added_at: new Date().toISOString(),
       added_by: p.addedBy,
     };
@@ -190,6 +191,20 @@ export class PartnerStore {
       .selectAll()
       .where('public_key', '=', publicKey)
       .executeTakeFirst();
+  }
+
+  /**
+   * Opts a partner of `administration` in (or out) of receiving the administration's cumulative
+   * medical lot usage (`lot-usage` items, issue 13). False when there is no such partner.
+   */
+  async setLotUsageSharing(administration: string, name: string, on: boolean): Promise<boolean> {
+    const result = await this.db
+      .updateTable('federation_partners')
+      .set({ share_lot_usage: on ? 1 : 0 })
+      .where('administration', '=', administration)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /** Partners whose feed this installation pulls. */

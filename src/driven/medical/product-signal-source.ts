@@ -27,6 +27,10 @@ export interface ProductSignalSource extends SignalSource {
 export function createProductSignalSource(
   products: ProductRepository,
   reference: ReferenceData,
+  options: {
+    /** Called once the uses of stored declarations are recorded (lot usage is shared from here). */
+    onRecorded?: (administration: string, uses: readonly DeclaredUse[]) => Promise<unknown>;
+  } = {},
 ): ProductSignalSource {
   const views = new WeakMap<Declaration, BatchRegistryView>();
   const pending = new Map<string, DeclaredUse>();
@@ -73,6 +77,7 @@ export function createProductSignalSource(
         if (use && (use.serials.length > 0 || use.lots.length > 0)) uses.push(use);
       }
       await products.recordDeclared(administration, uses);
+      if (uses.length > 0) await options.onRecorded?.(administration, uses);
     },
   };
 }

@@ -39,7 +39,7 @@ export interface LoadSummary {
 
 /** The rows a batch reads, as the repository fills them. */
 type MutableRows = {
-  [K in keyof RegistryRows]: RegistryRows[K] extends ReadonlyMap<infer A, infer B>
+  [K in keyof RegistryRows]-?: NonNullable<RegistryRows[K]> extends ReadonlyMap<infer A, infer B>
     ? Map<A, B extends ReadonlyArray<infer E> ? E[] : B>
     : RegistryRows[K] extends ReadonlySet<infer A>
       ? Set<A>
@@ -277,6 +277,7 @@ export class ProductRepository {
       registeredSerials: new Set(),
       declaredSerials: new Map(),
       declaredLots: new Map(),
+      partnerLots: new Map(),
       brands: [],
     };
     const gtins = [...new Set(keys.gtins)];
@@ -317,6 +318,12 @@ export class ProductRepository {
       list.push({ declarationId: r.declaration_id as string, quantity: Number(r.quantity) });
       rows.declaredLots.set(k, list);
     }
+    for (const r of await this.pairRows('medical_partner_lots', 'lot', administration, lotKeys)) {
+      const k = key(r.gtin, r.lot as string);
+      const list = rows.partnerLots.get(k) ?? [];
+      list.push({ partner: r.partner as string, units: Number(r.units), asOf: r.as_of as string });
+      rows.partnerLots.set(k, list);
+    }
     const serialKeys = uniquePairs(keys.serials).filter(
       ([gtin]) => rows.serialised.has(gtin) || rows.products.has(gtin),
     );
@@ -351,7 +358,7 @@ export class ProductRepository {
 
   /** Rows of a table keyed by administration, gtin and `column`, for the given pairs. */
   private async pairRows(
-    table: 'medical_lots' | 'medical_declared_lots' | 'medical_declared_serials',
+    table: 'medical_lots' | 'medical_declared_lots' | 'medical_declared_serials' | 'medical_partner_lots',
     column: 'lot' | 'serial',
     administration: string,
     pairs: ReadonlyArray<[string, string]>,

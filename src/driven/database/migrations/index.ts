@@ -16,6 +16,7 @@ import { clusterMigration } from './0014-cluster.ts';
 import { profileDraftsMigration } from './0015-profile-drafts.ts';
 import { consignmentsMigration } from './0016-consignments.ts';
 import { medicalRegistryVersionsMigration } from './0017-medical-registry-versions.ts';
+import { medicalLotUsageMigration } from './0018-medical-lot-usage.ts';
 import { queueIndexesMigration } from './0020-queue-indexes.ts';
 
 /**
@@ -40,5 +41,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015-profile-drafts': profileDraftsMigration,
   '0016-consignments': consignmentsMigration,
   '0017-medical-registry-versions': medicalRegistryVersionsMigration,
+  '0018-medical-lot-usage': medicalLotUsageMigration,
   '0020-queue-indexes': queueIndexesMigration,
 };

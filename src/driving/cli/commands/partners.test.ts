@@ -117,6 +117,35 @@ for (const dialect of DIALECTS) {
         { name: 'c.example', administration: 'NL', pull: true, logKey: null, lastSeq: 0 },
       ]);
       expect(cli.stdout).not.toContain('feed');
+
+      // Medical lot usage goes only to partners switched on, per administration.
+      cli.stdout = '';
+      expect(
+        await cli.run(
+          'partners',
+          'lot-usage',
+          '--name',
+          'c.example',
+          '--administration',
+          'NL',
+          '--db',
+          cli.db,
+        ),
+      ).toBe(0);
+      expect(JSON.parse(cli.stdout)).toEqual({
+        name: 'c.example',
+        administration: 'NL',
+        shareLotUsage: true,
+      });
+      expect(await cli.run('partners', 'lot-usage', '--name', 'c.example', '--db', cli.db)).toBe(2);
+      expect(cli.stderr).toContain('no partner c.example of administration local');
+      cli.stdout = '';
+      expect(await cli.run('partners', 'lot-usage', '--name', 'b.example', '--off', '--db', cli.db)).toBe(0);
+      expect(JSON.parse(cli.stdout)).toEqual({
+        name: 'b.example',
+        administration: 'local',
+        shareLotUsage: false,
+      });
     });
 
     it('refuses a bad key, a bad name and a name added twice with exit code 2', async () => {

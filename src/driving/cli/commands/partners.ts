@@ -30,7 +30,7 @@ function usageOnInvalid(err: unknown): never {
 }
 
 /**
- * `greenlane identity` and `greenlane partners add|list`: this installation as partners know it,
+ * `greenlane identity` and `greenlane partners add|list|lot-usage`: this installation as partners know it,
  * and the partners it shares with (docs/SHARING.md).
  */
 export function registerPartnersCommands(program: Command): void {
@@ -99,6 +99,25 @@ export function registerPartnersCommands(program: Command): void {
           .catch(usageOnInvalid);
       });
       process.stdout.write(`${JSON.stringify(added)}\n`);
+    });
+  partners
+    .command('lot-usage')
+    .description(
+      'Send (or, with --off, stop sending) the administration\'s cumulative medical lot usage to a partner; prints {"name","administration","shareLotUsage"}',
+    )
+    .requiredOption('--name <name>', 'the partner')
+    .option('--administration <id>', 'the administration the partner belongs to', DEFAULT_ADMINISTRATION)
+    .option('--off', 'stop sending it')
+    .option('--db <url>', 'database URL', defaultDatabaseUrl())
+    .action(async (opts: { name: string; administration: string; off?: boolean; db: string }) => {
+      const on = opts.off !== true;
+      const found = await withInstallation(installationConfig(opts.db), { log: false }, (inst) =>
+        new PartnerStore(inst.conn).setLotUsageSharing(opts.administration, opts.name, on),
+      );
+      if (!found) throw new UsageError(`no partner ${opts.name} of administration ${opts.administration}`);
+      process.stdout.write(
+        `${JSON.stringify({ name: opts.name, administration: opts.administration, shareLotUsage: on })}\n`,
+      );
     });
   partners
     .command('list')
