@@ -123,9 +123,11 @@ export class LifecycleRepository {
   private readonly db: Db;
   private readonly bulk: BulkWriter;
   private readonly events: GroupCommit;
+  private readonly sqlite: StoreConnection['sqlite'];
 
   constructor(conn: StoreConnection) {
     this.db = conn.db;
+    this.sqlite = conn.sqlite;
     this.bulk = new BulkWriter(conn.sqlite);
     this.events = GroupCommit.of(conn);
   }
@@ -360,7 +362,7 @@ export class LifecycleRepository {
       if (replay) return { ...replay, replayed: true, status: current.status as DeclarationStatus };
       const event = await this.insertEvent(trx, admin, id, version, input.event, at, who);
       // Permit balances and quotas move in the release's own transaction (docs/ENVIRONMENT.md).
-      if (input.event === 'release') await consumeOnRelease(trx, admin, id, version, who, at);
+      if (input.event === 'release') await consumeOnRelease(trx, admin, id, version, who, at, this.sqlite);
       if (input.event === 'cancellation') await returnConsumptions(trx, admin, [id], 'cancellation', who, at);
       const status = STATUS_AFTER[input.event];
       if (status) {
