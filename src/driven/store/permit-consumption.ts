@@ -98,7 +98,7 @@ export async function consumeOnRelease(
   for (const item of declaration.items) {
     for (const doc of item.documents ?? []) {
       const permit = permits.get(doc.reference.trim());
-      if (!permit || permit.status !== 'valid') continue;
+      if (permit?.status !== 'valid') continue;
       const quantity = itemQuantity(item, permit.unit);
       if (quantity === undefined) continue;
       const taken = fast
