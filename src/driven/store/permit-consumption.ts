@@ -222,11 +222,11 @@ const INSERT_RECORD_SQL = `insert into ledger_records (kind, record_id, administ
   values (?, ?, ?, ?, ?, ?, ?)`;
 
 /** The release's statements, prepared once per SQLite handle. */
-interface Statements {
+export interface Statements {
   get(source: string): SQLite.Statement;
 }
 const prepared = new WeakMap<SQLite.Database, Statements>();
-function statementsOf(sqlite: SQLite.Database): Statements {
+export function statementsOf(sqlite: SQLite.Database): Statements {
   let cache = prepared.get(sqlite);
   if (!cache) {
     const statements = new Map<string, SQLite.Statement>();
