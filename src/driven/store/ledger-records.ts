@@ -59,8 +59,19 @@ export async function writeLedgerRecords(
   records: readonly LedgerRecordInput[],
 ): Promise<void> {
   if (records.length === 0) return;
+  const rows = ledgerRecordRows(records);
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx
+      .insertInto('ledger_records')
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
+  }
+}
+
+/** The `ledger_records` rows of records: canonical content, a fresh salt, no log index yet. */
+export function ledgerRecordRows(records: readonly LedgerRecordInput[]) {
   const createdAt = new Date().toISOString();
-  const rows = records.map((r) => ({
+  return records.map((r) => ({
     kind: r.kind,
     record_id: r.recordId,
     administration: r.administration,
@@ -69,12 +80,6 @@ export async function writeLedgerRecords(
     log_index: null,
     created_at: createdAt,
   }));
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await trx
-      .insertInto('ledger_records')
-      .values(rows.slice(i, i + CHUNK))
-      .execute();
-  }
 }
 
 /** The public leaf of a stored record: its salted commitment, or the plaintext entry of a legacy one. */

@@ -34,7 +34,7 @@ import {
   type StoredEvent,
   type StoredOutcome,
 } from './lifecycle-records.ts';
-import { consumeOnRelease, returnConsumptions } from './permit-consumption.ts';
+import { consumeOnRelease, returnConsumptions, statementsOf } from './permit-consumption.ts';
 import { boundedText, checkChannel, type Db, IN_LIST, notFound } from './store-support.ts';
 
 /** Events a client may report; `decision` and `outcome` come only from their own methods. */
@@ -123,9 +123,11 @@ export class LifecycleRepository {
   private readonly db: Db;
   private readonly bulk: BulkWriter;
   private readonly events: GroupCommit;
+  private readonly sqlite: StoreConnection['sqlite'];
 
   constructor(conn: StoreConnection) {
     this.db = conn.db;
+    this.sqlite = conn.sqlite;
     this.bulk = new BulkWriter(conn.sqlite);
     this.events = GroupCommit.of(conn);
   }
@@ -323,28 +325,33 @@ export class LifecycleRepository {
     const who = boundedText(actor, 'actor', 200);
     const at = input.at === undefined ? new Date().toISOString() : utc(input.at, 'at');
     // Each report is atomic; on SQLite, reports that arrive together share a commit (GroupCommit).
+    // On SQLite the report's statements are prepared once on the raw handle (the same connection).
+    const fast = this.sqlite ? statementsOf(this.sqlite) : undefined;
+    const kinds = [...(INSPECTION_EVENTS.has(input.event) ? INSPECTION_EVENTS : [input.event])];
     return this.events.run(async (trx) => {
-      const current = await trx
-        .selectFrom('declarations')
-        .select(['current_version', 'status'])
-        .where('administration', '=', admin)
-        .where('id', '=', id)
-        .executeTakeFirst();
+      const current = fast
+        ? (fast
+            .get('select current_version, status from declarations where administration = ? and id = ?')
+            .get(admin, id) as { current_version: number; status: string } | undefined)
+        : await trx
+            .selectFrom('declarations')
+            .select(['current_version', 'status'])
+            .where('administration', '=', admin)
+            .where('id', '=', id)
+            .executeTakeFirst();
       if (!current) throw notFound(id);
       const head = { version: Number(current.current_version) };
       const version = input.version ?? head.version;
       if (!Number.isInteger(version) || version < 1 || version > head.version) {
         throw new StoreError('INVALID_INPUT', `${id} has no version ${version}`);
       }
-      const earlier = await trx
-        .selectFrom('lifecycle_events')
-        .selectAll()
-        .where('administration', '=', admin)
-        .where('declaration_id', '=', id)
-        .where('event', 'in', [...(INSPECTION_EVENTS.has(input.event) ? INSPECTION_EVENTS : [input.event])])
-        .orderBy('at')
-        .orderBy('id')
-        .execute();
+      const earlier = fast
+        ? (fast
+            .get(
+              `select * from lifecycle_events where administration = ? and declaration_id = ? and event in (${kinds.map(() => '?').join(', ')}) order by at, id`,
+            )
+            .all(admin, id, ...kinds) as Awaited<ReturnType<typeof this.earlierEvents>>)
+        : await this.earlierEvents(trx, admin, id, kinds);
       const replay = replayOf(
         earlier.map((e) => ({
           id: e.id,
@@ -360,10 +367,14 @@ export class LifecycleRepository {
       if (replay) return { ...replay, replayed: true, status: current.status as DeclarationStatus };
       const event = await this.insertEvent(trx, admin, id, version, input.event, at, who);
       // Permit balances and quotas move in the release's own transaction (docs/ENVIRONMENT.md).
-      if (input.event === 'release') await consumeOnRelease(trx, admin, id, version, who, at);
+      if (input.event === 'release') await consumeOnRelease(trx, admin, id, version, who, at, this.sqlite);
       if (input.event === 'cancellation') await returnConsumptions(trx, admin, [id], 'cancellation', who, at);
       const status = STATUS_AFTER[input.event];
-      if (status) {
+      if (status && fast)
+        fast
+          .get('update declarations set status = ? where administration = ? and id = ?')
+          .run(status, admin, id);
+      else if (status) {
         await trx
           .updateTable('declarations')
           .set({ status })
@@ -387,6 +398,18 @@ export class LifecycleRepository {
     return row.id;
   }
 
+  private earlierEvents(trx: Db, admin: string, id: string, kinds: readonly string[]) {
+    return trx
+      .selectFrom('lifecycle_events')
+      .selectAll()
+      .where('administration', '=', admin)
+      .where('declaration_id', '=', id)
+      .where('event', 'in', kinds)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+  }
+
   private async insertEvent(
     db: Db,
     admin: string,
@@ -397,10 +420,17 @@ export class LifecycleRepository {
     actor: string,
   ): Promise<StoredEvent> {
     const id = timeOrderedId();
-    await db
-      .insertInto('lifecycle_events')
-      .values({ id, administration: admin, declaration_id: declarationId, version, event, at, actor })
-      .execute();
+    if (this.sqlite)
+      statementsOf(this.sqlite)
+        .get(
+          'insert into lifecycle_events (id, administration, declaration_id, version, event, at, actor) values (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(id, admin, declarationId, version, event, at, actor);
+    else
+      await db
+        .insertInto('lifecycle_events')
+        .values({ id, administration: admin, declaration_id: declarationId, version, event, at, actor })
+        .execute();
     return { id, version, event, at, actor };
   }
 }

@@ -1,10 +1,11 @@
+import type SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Declaration } from '../../core/declaration/declaration.ts';
 import { BALANCE_EPSILON, itemQuantity } from '../../core/environment/permit.ts';
 import { quotaQuantity } from '../../core/environment/substances.ts';
 import { StoreError } from '../database/store-error.ts';
 import { timeOrderedId } from '../database/time-ordered-id.ts';
-import { type LedgerRecordInput, writeLedgerRecords } from './ledger-records.ts';
+import { type LedgerRecordInput, ledgerRecordRows, writeLedgerRecords } from './ledger-records.ts';
 import { type Db, IN_LIST } from './store-support.ts';
 
 /**
@@ -50,7 +51,11 @@ export async function consumeOnRelease(
   version: number,
   actor: string,
   at: string,
+  sqlite?: SQLite.Database,
 ): Promise<number> {
+  // On SQLite the hot statements run prepared once on the raw handle (the same one connection, so
+  // inside the caller's transaction and savepoint, as BulkWriter does); PostgreSQL stays on Kysely.
+  const fast = sqlite ? statementsOf(sqlite) : undefined;
   // One round trip: the version's content, and whether this version or an earlier one holds quantities.
   const active = (other: boolean) =>
     trx
@@ -60,17 +65,21 @@ export async function consumeOnRelease(
       .where('c.declaration_id', '=', declarationId)
       .where('c.returned_at', 'is', null)
       .where('c.version', other ? '<>' : '=', version);
-  const stored = await trx
-    .selectFrom('declaration_versions as v')
-    .select((eb) => [
-      'v.content',
-      eb.exists(active(false)).as('consumed'),
-      eb.exists(active(true)).as('earlier'),
-    ])
-    .where('v.administration', '=', admin)
-    .where('v.declaration_id', '=', declarationId)
-    .where('v.version', '=', version)
-    .executeTakeFirst();
+  const stored = fast
+    ? (fast.get(VERSION_SQL).get(admin, declarationId, version) as
+        | { content: string; consumed: number; earlier: number }
+        | undefined)
+    : await trx
+        .selectFrom('declaration_versions as v')
+        .select((eb) => [
+          'v.content',
+          eb.exists(active(false)).as('consumed'),
+          eb.exists(active(true)).as('earlier'),
+        ])
+        .where('v.administration', '=', admin)
+        .where('v.declaration_id', '=', declarationId)
+        .where('v.version', '=', version)
+        .executeTakeFirst();
   if (!stored || Number(stored.consumed) === 1) return 0;
   if (Number(stored.earlier) === 1)
     await returnConsumptions(trx, admin, [declarationId], 'amendment', actor, at);
@@ -81,25 +90,30 @@ export async function consumeOnRelease(
   if (references.length === 0) return 0;
   const permits = new Map<string, Awaited<ReturnType<typeof readPermits>>[number]>();
   for (let i = 0; i < references.length; i += IN_LIST)
-    for (const p of await readPermits(trx, admin, references.slice(i, i + IN_LIST))) permits.set(p.number, p);
+    for (const p of await readPermits(trx, admin, references.slice(i, i + IN_LIST), fast))
+      permits.set(p.number, p);
 
   const records: LedgerRecordInput[] = [];
   const year = Number(at.slice(0, 4));
   for (const item of declaration.items) {
     for (const doc of item.documents ?? []) {
       const permit = permits.get(doc.reference.trim());
-      if (!permit || permit.status !== 'valid') continue;
+      if (permit?.status !== 'valid') continue;
       const quantity = itemQuantity(item, permit.unit);
       if (quantity === undefined) continue;
-      const taken = await trx
-        .updateTable('permits')
-        .set({ balance: sql`balance - ${quantity}` })
-        .where('administration', '=', admin)
-        .where('number', '=', permit.number)
-        .where('status', '=', 'valid')
-        .where('balance', '>=', quantity - BALANCE_EPSILON)
-        .executeTakeFirst();
-      if (Number(taken.numUpdatedRows) !== 1) {
+      const taken = fast
+        ? fast.get(TAKE_BALANCE_SQL).run(quantity, admin, permit.number, quantity - BALANCE_EPSILON).changes
+        : (
+            await trx
+              .updateTable('permits')
+              .set({ balance: sql`balance - ${quantity}` })
+              .where('administration', '=', admin)
+              .where('number', '=', permit.number)
+              .where('status', '=', 'valid')
+              .where('balance', '>=', quantity - BALANCE_EPSILON)
+              .executeTakeFirst()
+          ).numUpdatedRows;
+      if (Number(taken) !== 1) {
         const now = await readPermits(trx, admin, [permit.number]);
         throw new StoreError(
           'CONFLICT',
@@ -113,7 +127,7 @@ export async function consumeOnRelease(
       );
       const quotaYear = permit.year ?? year;
       if (permit.control !== null)
-        await takeQuota(trx, admin, permit, quotaYear, { tonnes, odpTonnes, co2eqTonnes });
+        await takeQuota(trx, admin, permit, quotaYear, { tonnes, odpTonnes, co2eqTonnes }, fast);
       const id = timeOrderedId();
       const row = {
         administration: admin,
@@ -139,7 +153,8 @@ export async function consumeOnRelease(
         returned_by: null,
         return_reason: null,
       };
-      await trx.insertInto('permit_consumptions').values(row).execute();
+      if (fast) fast.get(INSERT_CONSUMPTION_SQL).run(Object.values(row));
+      else await trx.insertInto('permit_consumptions').values(row).execute();
       records.push(
         consumptionRecord(admin, id, 'consume', {
           permit: permit.number,
@@ -156,12 +171,99 @@ export async function consumeOnRelease(
       );
     }
   }
-  await writeLedgerRecords(trx, records);
+  if (fast) for (const r of ledgerRecordRows(records)) fast.get(INSERT_RECORD_SQL).run(Object.values(r));
+  else await writeLedgerRecords(trx, records);
   return records.length;
 }
 
-async function readPermits(trx: Db, admin: string, numbers: readonly string[]) {
-  const rows = await trx
+const PERMIT_COLUMNS =
+  'number, status, unit, balance, trader, subject, year, odp, gwp, control, direction, partner_country';
+const VERSION_SQL = `select v.content,
+  exists (select c.id from permit_consumptions c where c.administration = v.administration
+    and c.declaration_id = v.declaration_id and c.returned_at is null and c.version = v.version) as consumed,
+  exists (select c.id from permit_consumptions c where c.administration = v.administration
+    and c.declaration_id = v.declaration_id and c.returned_at is null and c.version <> v.version) as earlier
+  from declaration_versions v where v.administration = ? and v.declaration_id = ? and v.version = ?`;
+const TAKE_BALANCE_SQL = `update permits set balance = balance - ?
+  where administration = ? and number = ? and status = 'valid' and balance >= ?`;
+const TAKE_QUOTA_SQL = `update permit_quotas set used_tonnes = used_tonnes + @tonnes,
+  used_odp_tonnes = used_odp_tonnes + @odp, used_co2eq_tonnes = used_co2eq_tonnes + @co2eq
+  where administration = @admin and trader = @trader and year = @year and control = @control
+  and (limit_tonnes is null or used_tonnes + @tonnes <= limit_tonnes + @epsilon)
+  and (limit_odp_tonnes is null or used_odp_tonnes + @odp <= limit_odp_tonnes + @epsilon)
+  and (limit_co2eq_tonnes is null or used_co2eq_tonnes + @co2eq <= limit_co2eq_tonnes + @epsilon)`;
+const CONSUMPTION_COLUMNS = [
+  'administration',
+  'id',
+  'permit_number',
+  'declaration_id',
+  'version',
+  'item_sequence',
+  'trader',
+  'subject',
+  'quantity',
+  'unit',
+  'tonnes',
+  'odp_tonnes',
+  'co2eq_tonnes',
+  'year',
+  'control',
+  'direction',
+  'partner_country',
+  'consumed_at',
+  'consumed_by',
+  'returned_at',
+  'returned_by',
+  'return_reason',
+];
+const INSERT_CONSUMPTION_SQL = `insert into permit_consumptions (${CONSUMPTION_COLUMNS.join(', ')})
+  values (${CONSUMPTION_COLUMNS.map(() => '?').join(', ')})`;
+const INSERT_RECORD_SQL = `insert into ledger_records (kind, record_id, administration, content, salt, log_index, created_at)
+  values (?, ?, ?, ?, ?, ?, ?)`;
+
+/** The release's statements, prepared once per SQLite handle. */
+export interface Statements {
+  get(source: string): SQLite.Statement;
+}
+const prepared = new WeakMap<SQLite.Database, Statements>();
+export function statementsOf(sqlite: SQLite.Database): Statements {
+  let cache = prepared.get(sqlite);
+  if (!cache) {
+    const statements = new Map<string, SQLite.Statement>();
+    cache = {
+      get(source) {
+        let statement = statements.get(source);
+        if (!statement) {
+          statement = sqlite.prepare(source);
+          statements.set(source, statement);
+        }
+        return statement;
+      },
+    };
+    prepared.set(sqlite, cache);
+  }
+  return cache;
+}
+
+async function readPermits(trx: Db, admin: string, numbers: readonly string[], fast?: Statements) {
+  const rows = fast
+    ? (fast
+        .get(
+          `select ${PERMIT_COLUMNS} from permits where administration = ? and number in (${numbers.map(() => '?').join(', ')})`,
+        )
+        .all(admin, ...numbers) as Awaited<ReturnType<typeof readPermitsKysely>>)
+    : await readPermitsKysely(trx, admin, numbers);
+  return rows.map((r) => ({
+    ...r,
+    balance: Number(r.balance),
+    year: r.year === null ? null : Number(r.year),
+    odp: r.odp === null ? null : Number(r.odp),
+    gwp: r.gwp === null ? null : Number(r.gwp),
+  }));
+}
+
+function readPermitsKysely(trx: Db, admin: string, numbers: readonly string[]) {
+  return trx
     .selectFrom('permits')
     .select([
       'number',
@@ -180,13 +282,6 @@ async function readPermits(trx: Db, admin: string, numbers: readonly string[]) {
     .where('administration', '=', admin)
     .where('number', 'in', numbers)
     .execute();
-  return rows.map((r) => ({
-    ...r,
-    balance: Number(r.balance),
-    year: r.year === null ? null : Number(r.year),
-    odp: r.odp === null ? null : Number(r.odp),
-    gwp: r.gwp === null ? null : Number(r.gwp),
-  }));
 }
 
 /** Adds a take to the trader's quota of the year, only while every limit that is set still holds. */
@@ -196,29 +291,45 @@ async function takeQuota(
   permit: { trader: string; control: string | null; number: string },
   year: number,
   take: { tonnes: number; odpTonnes: number; co2eqTonnes: number },
+  fast?: Statements,
 ): Promise<void> {
   const control = permit.control ?? 'ods';
-  const result = await trx
-    .updateTable('permit_quotas')
-    .set({
-      used_tonnes: sql`used_tonnes + ${take.tonnes}`,
-      used_odp_tonnes: sql`used_odp_tonnes + ${take.odpTonnes}`,
-      used_co2eq_tonnes: sql`used_co2eq_tonnes + ${take.co2eqTonnes}`,
-    })
-    .where('administration', '=', admin)
-    .where('trader', '=', permit.trader)
-    .where('year', '=', year)
-    .where('control', '=', control)
-    .where(
-      sql<boolean>`(limit_tonnes is null or used_tonnes + ${take.tonnes} <= limit_tonnes + ${BALANCE_EPSILON})`,
-    )
-    .where(
-      sql<boolean>`(limit_odp_tonnes is null or used_odp_tonnes + ${take.odpTonnes} <= limit_odp_tonnes + ${BALANCE_EPSILON})`,
-    )
-    .where(
-      sql<boolean>`(limit_co2eq_tonnes is null or used_co2eq_tonnes + ${take.co2eqTonnes} <= limit_co2eq_tonnes + ${BALANCE_EPSILON})`,
-    )
-    .executeTakeFirst();
+  if (
+    fast?.get(TAKE_QUOTA_SQL).run({
+      tonnes: take.tonnes,
+      odp: take.odpTonnes,
+      co2eq: take.co2eqTonnes,
+      admin,
+      trader: permit.trader,
+      year,
+      control,
+      epsilon: BALANCE_EPSILON,
+    }).changes === 1
+  )
+    return;
+  const result = fast
+    ? { numUpdatedRows: 0 }
+    : await trx
+        .updateTable('permit_quotas')
+        .set({
+          used_tonnes: sql`used_tonnes + ${take.tonnes}`,
+          used_odp_tonnes: sql`used_odp_tonnes + ${take.odpTonnes}`,
+          used_co2eq_tonnes: sql`used_co2eq_tonnes + ${take.co2eqTonnes}`,
+        })
+        .where('administration', '=', admin)
+        .where('trader', '=', permit.trader)
+        .where('year', '=', year)
+        .where('control', '=', control)
+        .where(
+          sql<boolean>`(limit_tonnes is null or used_tonnes + ${take.tonnes} <= limit_tonnes + ${BALANCE_EPSILON})`,
+        )
+        .where(
+          sql<boolean>`(limit_odp_tonnes is null or used_odp_tonnes + ${take.odpTonnes} <= limit_odp_tonnes + ${BALANCE_EPSILON})`,
+        )
+        .where(
+          sql<boolean>`(limit_co2eq_tonnes is null or used_co2eq_tonnes + ${take.co2eqTonnes} <= limit_co2eq_tonnes + ${BALANCE_EPSILON})`,
+        )
+        .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 1) return;
   const quota = await trx
     .selectFrom('permit_quotas')
