@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeclarationBus } from '../app/ports/declaration-bus.ts';
+import { intakeDepthGauge } from '../driven/bus/intake-depth-gauge.ts';
 
 /** What happened to an intake message (label `outcome` of `greenlane_intake_messages_total`). */
 export type IntakeOutcome = 'decided' | 'unchanged' | 'rejected' | 'already_applied' | 'dead_letter';
@@ -67,20 +68,6 @@ export class ClusterMetrics {
       help: 'Drains of pending log entries run by this process as the sequencer',
       registers,
     });
-    if (bus) {
-      new Gauge({
-        name: 'greenlane_intake_queue_depth',
-        help: 'Intake messages not yet acknowledged (waiting or in flight), read from the bus',
-        labelNames: ['partition'],
-        registers,
-        async collect() {
-          const depths = await bus.intakeDepth().catch(() => [] as number[]);
-          this.reset();
-          depths.forEach((d, p) => {
-            this.set({ partition: String(p) }, d);
-          });
-        },
-      });
-    }
+    if (bus) intakeDepthGauge(registers, () => bus.intakeDepth());
   }
 }

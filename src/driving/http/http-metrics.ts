@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { intakeDepthGauge } from '../../driven/bus/intake-depth-gauge.ts';
 import type { ActivityVariables } from './request-log.ts';
 
 /**
@@ -37,21 +38,7 @@ export class HttpMetrics {
       registers,
     });
     const depth = options.intakeDepth;
-    if (depth) {
-      new Gauge({
-        name: 'greenlane_intake_queue_depth',
-        help: 'Intake messages not yet acknowledged (waiting or in flight), read from the bus',
-        labelNames: ['partition'],
-        registers,
-        async collect() {
-          const depths = await depth().catch(() => [] as number[]);
-          this.reset();
-          depths.forEach((d, p) => {
-            this.set({ partition: String(p) }, d);
-          });
-        },
-      });
-    }
+    if (depth) intakeDepthGauge(registers, depth);
   }
 
   /** The middleware that counts and times every request (route template from Hono's router). */
