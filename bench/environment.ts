@@ -22,6 +22,7 @@ import { LifecycleRepository } from '../src/driven/store/lifecycle-repository.ts
 import { PermitRepository } from '../src/driven/store/permit-repository.ts';
 import { createPermitSignalSource } from '../src/driven/store/permit-signal-source.ts';
 import { dataDir, environmentDir, testPostgresUrl } from '../src/installation/config.ts';
+import { sampleLicence } from '../test/support/permit-fixtures.ts';
 import { decision, item } from '../test/support/store-fixtures.ts';
 import { median, writeReportSection } from './report.ts';
 
@@ -68,20 +69,7 @@ async function run(conn: StoreConnection, label: string) {
     ADMIN,
     [
       { kind: 'quota', trader: 'TR-1', year: 2026, control: 'hfc', co2eqTonnes: 1e9 },
-      ...licences.map((number) => ({
-        kind: 'ods-licence',
-        number,
-        direction: 'import',
-        trader: 'TR-1',
-        issuingCountry: 'NL',
-        partnerCountry: 'CN',
-        substance: 'R-410A',
-        year: 2026,
-        quantity: 1e7,
-        unit: 'kg',
-        validFrom: '2026-01-01T00:00:00Z',
-        validUntil: '2026-12-31T23:59:59Z',
-      })),
+      ...licences.map((number) => sampleLicence(number, { quantity: 1e7 })),
     ].map((value, i) => ({ record: i + 1, value })),
     env,
     'bench',

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, type TestDatabase } from '../../../test/support/databases.ts';
+import { sampleLicence } from '../../../test/support/permit-fixtures.ts';
 import {
   A,
   B,
@@ -21,21 +22,7 @@ import { PermitRepository, type RegisterInput } from './permit-repository.ts';
 
 const reference = environmentReference(environmentDir({}));
 
-const licence = (number: string, patch: Record<string, unknown> = {}) => ({
-  kind: 'ods-licence',
-  number,
-  direction: 'import',
-  trader: 'TR-1',
-  issuingCountry: 'NL',
-  partnerCountry: 'CN',
-  substance: 'R-410A',
-  year: 2026,
-  quantity: 1000,
-  unit: 'kg',
-  validFrom: '2026-01-01T00:00:00Z',
-  validUntil: '2026-12-31T23:59:59Z',
-  ...patch,
-});
+const licence = sampleLicence;
 
 const quota = { kind: 'quota', trader: 'TR-1', year: 2026, control: 'hfc', co2eqTonnes: 4000 };
 

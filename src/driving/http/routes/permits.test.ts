@@ -1,21 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, type TestApi } from '../../../../test/support/api-test-kit.ts';
 import { DIALECTS } from '../../../../test/support/databases.ts';
+import { sampleLicence } from '../../../../test/support/permit-fixtures.ts';
 
-const licence = {
-  kind: 'ods-licence',
-  number: 'LIC-R1',
-  direction: 'import',
-  trader: 'TR-1',
-  issuingCountry: 'NL',
-  partnerCountry: 'CN',
-  substance: 'R-410A',
-  year: 2026,
-  quantity: 1000,
-  unit: 'kg',
-  validFrom: '2026-01-01T00:00:00Z',
-  validUntil: '2026-12-31T23:59:59Z',
-};
+const licence = sampleLicence('LIC-R1');
 const quotas = [
   { kind: 'quota', trader: 'TR-1', year: 2026, control: 'hfc', co2eqTonnes: 4000 },
   // A trader id a spreadsheet would run as a formula.
