@@ -54,32 +54,44 @@ function restrictSqliteFiles(file: string): void {
 
 /** Prepared statements kept per SQL text: the store's queries are a few hundred shapes. */
 const STATEMENT_CACHE = 500;
+const statementCaches = new WeakMap<SQLite.Database, (source: string) => SQLite.Statement>();
 
 /**
- * The handle Kysely's SQLite driver runs queries on, with its prepared statements kept: the driver
- * prepares every query it runs, and preparing costs more than running a small one (a release is a
- * dozen of them). A statement still iterating (a stream) is not handed out twice; the least
- * recently used one goes when the cache is full. SQLite re-prepares a kept statement itself after
- * a schema change (sqlite3_prepare_v2).
+ * A prepared statement for `source` on this SQLite handle, kept for the next caller: Kysely's SQLite
+ * driver prepares every query it runs through this cache, and the store's hand-prepared hot paths
+ * (a release, docs/PERFORMANCE.md) take theirs from it too. Preparing costs more than running a
+ * small query (a release is a dozen of them). A statement still iterating (a stream) is not handed
+ * out twice; the least recently used one goes when the cache is full. SQLite re-prepares a kept
+ * statement itself after a schema change (sqlite3_prepare_v2).
  */
-function withStatementCache(sqlite: SQLite.Database): Pick<SQLite.Database, 'prepare' | 'close'> {
-  const kept = new Map<string, SQLite.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(source: string) {
-      const cached = kept.get(source);
+export function cachedStatement(sqlite: SQLite.Database, source: string): SQLite.Statement {
+  let prepare = statementCaches.get(sqlite);
+  if (!prepare) {
+    const kept = new Map<string, SQLite.Statement>();
+    prepare = (text: string) => {
+      const cached = kept.get(text);
       if (cached && !cached.busy) {
-        kept.delete(source);
-        kept.set(source, cached);
+        kept.delete(text);
+        kept.set(text, cached);
         return cached;
       }
-      const statement = sqlite.prepare(source);
+      const statement = sqlite.prepare(text);
       if (!cached) {
-        kept.set(source, statement);
+        kept.set(text, statement);
         if (kept.size > STATEMENT_CACHE) kept.delete(kept.keys().next().value!);
       }
       return statement;
-    },
+    };
+    statementCaches.set(sqlite, prepare);
+  }
+  return prepare(source);
+}
+
+/** The handle Kysely's SQLite driver runs queries on: `prepare` through {@link cachedStatement}. */
+function withStatementCache(sqlite: SQLite.Database): Pick<SQLite.Database, 'prepare' | 'close'> {
+  return {
+    close: () => sqlite.close(),
+    prepare: (source: string) => cachedStatement(sqlite, source),
   } as Pick<SQLite.Database, 'prepare' | 'close'>;
 }
 

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Declaration } from '../../core/declaration/declaration.ts';
 import { BALANCE_EPSILON, itemQuantity } from '../../core/environment/permit.ts';
 import { quotaQuantity } from '../../core/environment/substances.ts';
+import { cachedStatement } from '../database/database.ts';
 import { StoreError } from '../database/store-error.ts';
 import { timeOrderedId } from '../database/time-ordered-id.ts';
 import { type LedgerRecordInput, ledgerRecordRows, writeLedgerRecords } from './ledger-records.ts';
@@ -221,28 +222,12 @@ const INSERT_CONSUMPTION_SQL = `insert into permit_consumptions (${CONSUMPTION_C
 const INSERT_RECORD_SQL = `insert into ledger_records (kind, record_id, administration, content, salt, log_index, created_at)
   values (?, ?, ?, ?, ?, ?, ?)`;
 
-/** The release's statements, prepared once per SQLite handle. */
+/** The release's statements, prepared once per SQLite handle (the store's one statement cache). */
 export interface Statements {
   get(source: string): SQLite.Statement;
 }
-const prepared = new WeakMap<SQLite.Database, Statements>();
 export function statementsOf(sqlite: SQLite.Database): Statements {
-  let cache = prepared.get(sqlite);
-  if (!cache) {
-    const statements = new Map<string, SQLite.Statement>();
-    cache = {
-      get(source) {
-        let statement = statements.get(source);
-        if (!statement) {
-          statement = sqlite.prepare(source);
-          statements.set(source, statement);
-        }
-        return statement;
-      },
-    };
-    prepared.set(sqlite, cache);
-  }
-  return cache;
+  return { get: (source) => cachedStatement(sqlite, source) };
 }
 
 async function readPermits(trx: Db, admin: string, numbers: readonly string[], fast?: Statements) {
