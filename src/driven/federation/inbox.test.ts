@@ -161,7 +161,8 @@ for (const dialect of DIALECTS) {
         ...d.request,
         headers: {
           ...d.request.headers,
-          signature: sig.replace(/:([A-Za-z0-9])/, (_m, c: string) => `:${c === 'A' ? 'B' : 'A'}`),
+          // The first base64 character of the signature (`label=:...:`), which may be `+` or `/` too.
+          signature: sig.replace(/:([A-Za-z0-9+/])/, (_m, c: string) => `:${c === 'A' ? 'B' : 'A'}`),
         },
       };
       await expectRefused({ request: bad, body: d.body }, 'BAD_SIGNATURE', /does not verify|signature/);
