@@ -37,9 +37,35 @@ class SlowFirstSequencer extends BaseSequencer {
   }
 }
 
+/**
+ * Files that must run in a fresh module graph: they set `process.env` (GREENLANE_HOME) for the
+ * commands they run in-process, or start servers and processes for minutes (nothing to gain from
+ * sharing modules). Every other file runs in its worker's shared module graph: importing the
+ * store, the HTTP app and the pipeline afresh for each of ~170 files was about a third of the
+ * suite's time. A file there must not depend on module state being fresh (see
+ * time-ordered-id.test.ts) and must restore what it changes.
+ */
+const ISOLATED = [
+  ...SLOW_FIRST,
+  'src/driving/cli/commands/alerts.test.ts',
+  'src/driving/cli/commands/assess.test.ts',
+  'src/driving/cli/commands/log-check-record.test.ts',
+  'src/driving/cli/commands/selection.test.ts',
+  'src/driving/cli/commands/seizures.test.ts',
+  'src/driving/http/routes/log.test.ts',
+  'src/installation/ledger-recording.test.ts',
+  'test/malformed-input.test.ts',
+  'test/cli-bundle.test.ts',
+];
+
+const ALL = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    projects: [
+      { extends: true, test: { name: 'isolated', include: ISOLATED, isolate: true } },
+      { extends: true, test: { name: 'shared', include: ALL, exclude: ISOLATED, isolate: false } },
+    ],
     globalSetup: ['test/support/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,

@@ -9,16 +9,26 @@ import { buildTestBundles } from './cli-bundle.ts';
 /**
  * Once per run, before any test file: builds the bundles that tests start processes from (the
  * `greenlane` CLI, `greenlaneScript()`, and the crash test's appender), and drops the PostgreSQL schemas test files created in earlier runs.
- * Returns the teardown, which deletes the bundles.
+ * Vitest calls it for the root and for each project of vitest.config.ts: the first call does the
+ * work and the others share it (one build, one directory). Returns the teardown, which deletes the bundles.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
-  const dir = join(PACKAGE_ROOT, 'node_modules', '.cache', `greenlane-test-cli-${process.pid}`);
-  // Once, before the files run in parallel: the browser tests' servers then find a current build
-  // of the workbench instead of each building it (nothing to do when web/ has not changed).
-  const [bundles] = await Promise.all([buildTestBundles(dir), dropOldSchemas(), ensureWebBuild()]);
+  const shared = globalThis as { greenlaneTestSetup?: Promise<{ cli: string; ledgerAppender: string }> };
+  const first = shared.greenlaneTestSetup === undefined;
+  shared.greenlaneTestSetup ??= prepare();
+  const bundles = await shared.greenlaneTestSetup;
   project.provide('greenlaneCliBundle', bundles.cli);
   project.provide('ledgerAppenderBundle', bundles.ledgerAppender);
-  return () => rmSync(dir, { recursive: true, force: true });
+  return first ? () => rmSync(bundleDir(), { recursive: true, force: true }) : () => undefined;
+}
+
+const bundleDir = () => join(PACKAGE_ROOT, 'node_modules', '.cache', `greenlane-test-cli-${process.pid}`);
+
+async function prepare(): Promise<{ cli: string; ledgerAppender: string }> {
+  // Once, before the files run in parallel: the browser tests' servers then find a current build
+  // of the workbench instead of each building it (nothing to do when web/ has not changed).
+  const [bundles] = await Promise.all([buildTestBundles(bundleDir()), dropOldSchemas(), ensureWebBuild()]);
+  return bundles;
 }
 
 /**
