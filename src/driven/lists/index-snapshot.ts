@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -230,7 +230,8 @@ export function writeIndexSnapshot(
   };
   const ref = indexSnapshotRef(directory, key);
   const { file } = ref;
-  const temp = `${file}.${process.pid}.tmp`;
+  // Unique per writer: worker threads of one process share its pid.
+  const temp = `${file}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
   try {
     const fd = openSync(temp, 'wx', 0o600);
     try {
