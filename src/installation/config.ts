@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { IndexSnapshotCache } from '../driven/lists/index-snapshot.ts';
 import { environmentReferenceDir } from '../driven/reference/environment-reference.ts';
 
 /** The repository (package) root, whatever the current working directory is. */
@@ -35,6 +36,27 @@ export function defaultDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string
 }
 
 /**
+ * Where built screening indexes are kept between starts (snapshots, src/driven/lists/index-snapshot.ts):
+ * `GREENLANE_CACHE_DIR`, else `node_modules/.cache/greenlane` in the package when it can be
+ * written there (a read-only install then builds at every start, as without the cache). Undefined
+ * with `GREENLANE_SCREENING_CACHE=off`.
+ */
+export function screeningIndexCache(env: NodeJS.ProcessEnv = process.env): IndexSnapshotCache | undefined {
+  if (env.GREENLANE_SCREENING_CACHE?.trim().toLowerCase() === 'off') return undefined;
+  if (env.GREENLANE_CACHE_DIR)
+    return { directory: resolve(env.GREENLANE_CACHE_DIR), packageRoot: PACKAGE_ROOT };
+  const directory = resolve(PACKAGE_ROOT, 'node_modules', '.cache', 'greenlane');
+  let existing = directory;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    return undefined;
+  }
+  return { directory, packageRoot: PACKAGE_ROOT };
+}
+
+/**
  * What an installation is built from (`openInstallation`): its database, and the environment its
  * state directory (`GREENLANE_HOME`: log and selection keys, witnesses), log origin and random
  * rates are read from. Server-only settings (rate limits, screening workers) are read by
@@ -45,6 +67,8 @@ export interface InstallationConfig {
   databaseUrl: string;
   /** The reference-data directory (sanctions lists, reference tables). */
   dataDirectory: string;
+  /** Where the screening index is kept between starts ({@link screeningIndexCache}); none when absent. */
+  screeningCache?: IndexSnapshotCache;
   env: NodeJS.ProcessEnv;
 }
 
@@ -53,7 +77,13 @@ export function installationConfig(
   databaseUrl: string | undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): InstallationConfig {
-  return { databaseUrl: databaseUrl ?? defaultDatabaseUrl(env), dataDirectory: dataDir(env), env };
+  const screeningCache = screeningIndexCache(env);
+  return {
+    databaseUrl: databaseUrl ?? defaultDatabaseUrl(env),
+    dataDirectory: dataDir(env),
+    ...(screeningCache ? { screeningCache } : {}),
+    env,
+  };
 }
 
 /** PostgreSQL used by the test suites (trust auth on this machine kind). */

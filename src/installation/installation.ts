@@ -233,6 +233,7 @@ export async function openInstallation<const O extends OpenOptions = Record<neve
         dataDirectory: config.dataDirectory,
         source: choice.source ?? 'auto',
         ...(choice.lists ? { lists: choice.lists } : {}),
+        ...(config.screeningCache ? { cache: config.screeningCache } : {}),
       });
       screeningSeconds = (performance.now() - started) / 1000;
     }
@@ -305,7 +306,12 @@ export async function openInstallation<const O extends OpenOptions = Record<neve
       installation.screening = context;
       installation.resolveCountry = loadCountryResolver(config.dataDirectory);
       installation.startScreeningPool = (size) => {
-        const pool = openScreeningPool({ index: context.index, dataDirectory: config.dataDirectory, size });
+        const pool = openScreeningPool({
+          index: context.index,
+          dataDirectory: config.dataDirectory,
+          size,
+          ...(context.snapshot ? { snapshot: context.snapshot } : {}),
+        });
         opened.add('screening pool', () => pool.close());
         return pool;
       };

@@ -41,6 +41,12 @@ export interface ScreeningIndex {
   versions: string[];
 }
 
+/**
+ * The index without its name tables: plain data only (arrays, maps, typed arrays), what a snapshot
+ * of a built index stores. The tables hold functions (the Japanese reader) and are read again.
+ */
+export type ScreeningIndexData = Omit<ScreeningIndex, 'tables'>;
+
 export interface IndexedName {
   value: string;
   quality: NameQuality;

@@ -31,9 +31,14 @@ function key(value: string): string {
     .trim();
 }
 
+/** The country code table the resolver reads. */
+export function countryCodesPath(dataDirectory: string): string {
+  return join(dataDirectory, 'countries', 'country-codes.csv');
+}
+
 /** Builds a resolver from the data directory; unknown values resolve to undefined. */
 export function loadCountryResolver(dataDirectory: string): CountryResolver {
-  const rows = parse(readFileSync(join(dataDirectory, 'countries', 'country-codes.csv')), {
+  const rows = parse(readFileSync(countryCodesPath(dataDirectory)), {
     columns: true,
     skip_empty_lines: true,
     relax_column_count: true,

@@ -178,23 +178,31 @@ function dedupe(entities: SanctionedEntity[]): SanctionedEntity[] {
 }
 
 /**
- * Default files in the data directory. For OFAC the most recent complete SDN file and the
+ * Default files of a list in the data directory. For OFAC the most recent complete SDN file and the
  * consolidated non-SDN XML; the older 2022 three-file set is only read when asked for with `--from`.
+ * The screening index snapshot keys on these same paths (index-snapshot.ts).
  */
-function defaultFiles(list: ListSource, dataDirectory: string): SourceFile[] {
+export function defaultListPaths(list: ListSource, dataDirectory: string): string[] {
   const dir = join(dataDirectory, 'sanctions', list);
   if (!existsSync(dir)) throw new ListLoadError('LIST_NOT_FOUND', `no ${list} list in ${dir}`);
   const files = readdirSync(dir)
     .filter((name) => statSync(join(dir, name)).isFile() && /\.(xml|csv)$/i.test(name))
     .sort();
-  if (list === 'un') return read(dir, files.filter((f) => f.endsWith('.xml')).slice(-1));
-  if (list === 'ofac') {
-    const sdn = files.filter((f) => /^sdn.*\.csv$/i.test(f)).slice(-1);
-    const cons = files.filter((f) => /^cons.*\.xml$/i.test(f)).slice(-1);
-    return read(dir, [...sdn, ...cons]);
-  }
-  if (list === 'eu') return read(dir, files.slice(-1));
-  return read(dir, files);
+  const chosen = (): string[] => {
+    if (list === 'un') return files.filter((f) => f.endsWith('.xml')).slice(-1);
+    if (list === 'ofac') {
+      const sdn = files.filter((f) => /^sdn.*\.csv$/i.test(f)).slice(-1);
+      const cons = files.filter((f) => /^cons.*\.xml$/i.test(f)).slice(-1);
+      return [...sdn, ...cons];
+    }
+    if (list === 'eu') return files.slice(-1);
+    return files;
+  };
+  return chosen().map((name) => join(dir, name));
+}
+
+function defaultFiles(list: ListSource, dataDirectory: string): SourceFile[] {
+  return defaultListPaths(list, dataDirectory).map((path) => ({ path, bytes: readFileSync(path) }));
 }
 
 function filesAt(path: string): SourceFile[] {

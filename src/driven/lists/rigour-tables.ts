@@ -4,6 +4,14 @@ import { parse } from 'yaml';
 import { buildNameTables, type NameTables, type RawNameTables } from '../../core/screening/name-tables.ts';
 import { foldTokens } from '../../core/screening/normalise.ts';
 
+/** The rigour files the name tables are read from (each may be missing). */
+export function nameTablePaths(
+  dataDirectory: string,
+): [stopwords: string, orgTypes: string, symbols: string] {
+  const dir = join(dataDirectory, 'sanctions', 'reference', 'rigour');
+  return [join(dir, 'stopwords.yml'), join(dir, 'org_types.yml'), join(dir, 'symbols.yml')];
+}
+
 /**
  * Reads OpenSanctions' rigour name tables from the data directory
  * (`sanctions/reference/rigour/`: `stopwords.yml` person prefixes, `org_types.yml` legal forms,
@@ -11,14 +19,12 @@ import { foldTokens } from '../../core/screening/normalise.ts';
  * files fall back to the built-in tables alone.
  */
 export function loadNameTables(dataDirectory: string): NameTables {
-  const dir = join(dataDirectory, 'sanctions', 'reference', 'rigour');
-  const yml = (name: string): Record<string, unknown> => {
-    const file = join(dir, name);
-    return existsSync(file) ? ((parse(readFileSync(file, 'utf8')) as Record<string, unknown>) ?? {}) : {};
-  };
-  const stopwords = yml('stopwords.yml');
-  const orgTypes = yml('org_types.yml');
-  const symbols = yml('symbols.yml');
+  const [stopwordsFile, orgTypesFile, symbolsFile] = nameTablePaths(dataDirectory);
+  const yml = (file: string): Record<string, unknown> =>
+    existsSync(file) ? ((parse(readFileSync(file, 'utf8')) as Record<string, unknown>) ?? {}) : {};
+  const stopwords = yml(stopwordsFile);
+  const orgTypes = yml(orgTypesFile);
+  const symbols = yml(symbolsFile);
   const raw: RawNameTables = {
     personPrefixes: (stopwords.PERSON_NAME_PREFIXES as string[] | undefined) ?? [],
     orgTypes: (orgTypes.types as RawNameTables['orgTypes']) ?? [],

@@ -13,6 +13,7 @@ import {
 import type { ScreeningHit, ScreeningQuery, ScreeningThresholds } from '../../core/screening/screen.ts';
 import { screenParty } from '../../core/screening/screen.ts';
 import { goodPartyKey, type ScreeningStore, type StoredHit } from '../store/screening-store.ts';
+import type { IndexSnapshotCache, IndexSnapshotRef } from './index-snapshot.ts';
 import { releaseJapaneseReader } from './japanese-reader.ts';
 import { loadScreeningIndex, loadScreeningTables } from './load-index.ts';
 
@@ -34,6 +35,8 @@ export function parseLists(value: string | undefined): ListSource[] {
  */
 export interface ScreeningContext {
   index: ScreeningIndex;
+  /** A snapshot holding the same index, when the index cache is on (screening workers read it). */
+  snapshot?: IndexSnapshotRef;
   /** `store` or `data directory`. */
   origin: string;
   store: ScreeningStore;
@@ -101,7 +104,13 @@ export function hitFingerprints(
  */
 export async function loadScreeningContext(
   store: ScreeningStore,
-  options: { dataDirectory: string; source: 'auto' | 'store' | 'data'; lists?: string },
+  options: {
+    dataDirectory: string;
+    source: 'auto' | 'store' | 'data';
+    lists?: string;
+    /** Keep the index built from the data directory for the next start (`screeningIndexCache`). */
+    cache?: IndexSnapshotCache;
+  },
 ): Promise<ScreeningContext> {
   const lists = parseLists(options.lists);
   let versions: ListVersion[] | undefined;
@@ -113,13 +122,15 @@ export async function loadScreeningContext(
       versions = undefined;
     }
   }
-  const { index } = await loadScreeningIndex({
+  const { index, snapshot } = await loadScreeningIndex({
     dataDirectory: options.dataDirectory,
     lists,
     ...(versions ? { versions } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
   });
   return {
     index,
+    ...(snapshot ? { snapshot } : {}),
     origin: versions ? 'store' : 'data directory',
     store,
     ...goodPartyScreening(store, index),

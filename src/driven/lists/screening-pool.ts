@@ -3,6 +3,7 @@ import { GreenlaneError, type GreenlaneErrorOptions } from '../../core/error.ts'
 import type { ScreeningIndex } from '../../core/screening/candidate-index.ts';
 import type { ListSource, ListVersion } from '../../core/screening/entity.ts';
 import { type ScreeningHit, type ScreeningQuery, screenParty } from '../../core/screening/screen.ts';
+import type { IndexSnapshotRef } from './index-snapshot.ts';
 
 /**
  * Screens batches of parties (before the good-party list is applied): in this thread, or in
@@ -36,6 +37,8 @@ export interface ScreeningWorkerData {
   entry: string;
   dataDirectory: string;
   versions: ListVersion[];
+  /** A snapshot of the same index: read instead of building when it is still there and intact. */
+  snapshot?: IndexSnapshotRef;
 }
 /** A batch of queries sent to a worker. */
 export interface WorkerRequest {
@@ -64,6 +67,8 @@ export interface ScreeningPoolOptions {
   index: ScreeningIndex;
   /** Where the name tables are read from (`dataDir()`). */
   dataDirectory: string;
+  /** A snapshot holding `index` (`ScreeningContext.snapshot`): workers read it instead of building. */
+  snapshot?: IndexSnapshotRef;
   /** Worker threads (default 1: each holds a copy of the index). */
   size?: number;
   /** Requests allowed to wait for a worker; past that `screen` throws {@link ScreeningPoolBusyError}. */
@@ -116,7 +121,12 @@ const WORKER_BODY = new URL('./screening-worker.ts', import.meta.url).href;
  */
 export function openScreeningPool(options: ScreeningPoolOptions): ScreeningPool {
   const versions = versionsOf(options.index);
-  const data: ScreeningWorkerData = { entry: WORKER_BODY, dataDirectory: options.dataDirectory, versions };
+  const data: ScreeningWorkerData = {
+    entry: WORKER_BODY,
+    dataDirectory: options.dataDirectory,
+    versions,
+    ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+  };
   const maxQueued = options.maxQueued ?? 32;
   const queue: Job[] = [];
   const slots: Slot[] = [];

@@ -1,7 +1,7 @@
 /**
- * Body of a screening worker thread (started by `openScreeningPool`): builds its own screening
- * index from the list versions it is handed, then answers batches of party queries, so that
- * scoring names never runs on the HTTP server's event loop.
+ * Body of a screening worker thread (started by `openScreeningPool`): reads its own screening
+ * index from the snapshot it is handed, else builds it from the list versions it is handed, then
+ * answers batches of party queries, so that scoring names never runs on the HTTP server's event loop.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -10,14 +10,16 @@ import { buildScreeningIndex } from '../../core/screening/candidate-index.ts';
 import type { ListVersion } from '../../core/screening/entity.ts';
 import { screenParty } from '../../core/screening/screen.ts';
 import { releaseJapaneseReader } from './japanese-reader.ts';
-import { loadScreeningTables } from './load-index.ts';
+import { indexFromSnapshot, loadScreeningTables } from './load-index.ts';
 import type { ScreeningWorkerData, WorkerReply, WorkerRequest } from './screening-pool.ts';
 
 const port = parentPort!;
-const { dataDirectory, versions } = workerData as ScreeningWorkerData;
+const { dataDirectory, versions, snapshot } = workerData as ScreeningWorkerData;
 
 try {
-  const index = buildScreeningIndex(versions as ListVersion[], await loadScreeningTables(dataDirectory));
+  const index =
+    (snapshot && (await indexFromSnapshot(snapshot, dataDirectory))) ??
+    buildScreeningIndex(versions as ListVersion[], await loadScreeningTables(dataDirectory));
   releaseJapaneseReader();
   // The build leaves about 120 MB of garbage (the cloned list versions' transfer, the Japanese
   // dictionary, intermediate arrays) and an idle worker never collects it: collect once now.
