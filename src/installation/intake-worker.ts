@@ -271,10 +271,26 @@ export class IntakeWorker {
   private async passes(): Promise<void> {
     this.passing += 1;
     try {
-      while (this.queued.length > 0) await this.pass(this.queued.splice(0));
+      while (this.queued.length > 0) await this.pass(this.takeRuns());
     } finally {
       this.passing -= 1;
     }
+  }
+
+  /**
+   * Whole runs off the queue, oldest first, up to about `batchSize` messages (one run at least):
+   * a pass's transaction stays as large as one partition's run could be, and a second pass can
+   * start on the rest at once.
+   */
+  private takeRuns(): QueuedRun[] {
+    const most = this.options.batchSize ?? 500;
+    let k = 0;
+    let messages = 0;
+    while (k < this.queued.length && (k === 0 || messages + this.queued[k]!.batch.length <= most)) {
+      messages += this.queued[k]!.batch.length;
+      k += 1;
+    }
+    return this.queued.splice(0, k);
   }
 
   /**
