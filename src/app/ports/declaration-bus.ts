@@ -28,7 +28,8 @@ export interface DeclarationBus {
    * messages are handed to `handle` in order, in runs of whatever has arrived while the previous
    * run was handled, so a lone message waits for nothing. Resolves when the pull is over and every
    * run handled; when `handle` throws, the rest of the pull is left unacknowledged (delivered again
-   * after the bus's ack wait) and the error rejects.
+   * after the bus's ack wait) and the error rejects. When the pull itself fails (missed
+   * heartbeats, a reconnect), what it delivered is still handled before the error rejects.
    */
   pullIntake(
     partition: number,

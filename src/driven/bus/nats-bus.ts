@@ -171,17 +171,26 @@ export class NatsBus implements DeclarationBus {
         },
       );
     };
-    for await (const m of iterator) {
-      if (failure) break;
-      buffer.push(this.intakeMessage(m, partition));
-      kick();
+    let pullFailure: { error: unknown } | undefined;
+    try {
+      for await (const m of iterator) {
+        if (failure) break;
+        buffer.push(this.intakeMessage(m, partition));
+        kick();
+      }
+    } catch (error) {
+      // The pull failed (heartbeats missed by a process short of CPU, a reconnect). What it did
+      // deliver are still the partition's next messages, in order: handled and acknowledged, they
+      // leave the partition settled, so the next pull goes on at once instead of after the ack wait.
+      pullFailure = { error };
     }
     for (;;) {
       await handling;
       if (failure) throw failure.error;
-      if (buffer.length === 0 && !busy) return;
+      if (buffer.length === 0 && !busy) break;
       kick();
     }
+    if (pullFailure) throw pullFailure.error;
   }
 
   private intakeMessage(m: JsMsg, partition: number): IntakeMessage {

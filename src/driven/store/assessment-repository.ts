@@ -31,7 +31,7 @@ import {
   storedDecision,
   toDecision,
 } from './declaration-rows.ts';
-import { decisionRecord, type LedgerRecordInput, writeLedgerRecords } from './ledger-records.ts';
+import { decisionRecord, type LedgerRecordInput, ledgerRecordRows } from './ledger-records.ts';
 import type { LifecycleEventName } from './lifecycle-records.ts';
 import { returnConsumptions } from './permit-consumption.ts';
 import { rejectRows } from './reject-repository.ts';
@@ -105,11 +105,7 @@ export class AssessmentRepository implements Omit<AssessmentStore, 'recordOutcom
     if (items.length === 0 && rejects.length === 0) return [];
     const rows = rejectRows(admin, rejects);
     return retryingConflicts(() =>
-      this.db.transaction().execute(async (trx) => {
-        const results = await this.writeAssessments(trx, admin, items);
-        await this.bulk.insert(trx, 'rejects', rows);
-        return results;
-      }),
+      this.db.transaction().execute((trx) => this.writeAssessments(trx, admin, items, rows)),
     );
   }
 
@@ -117,6 +113,7 @@ export class AssessmentRepository implements Omit<AssessmentStore, 'recordOutcom
     trx: Db,
     admin: string,
     items: readonly AssessmentItem[],
+    rejects: ReturnType<typeof rejectRows>,
   ): Promise<AssessmentResult[]> {
     await requireAdministration(trx, admin);
     const known = await heads(trx, admin, [...new Set(items.map((i) => i.declaration.id))]);
@@ -194,20 +191,8 @@ export class AssessmentRepository implements Omit<AssessmentStore, 'recordOutcom
       results.push({ id: d.id, status: head ? 'amended' : 'created', version, decision: stored });
     }
 
-    await this.bulk.insert(trx, 'declarations', [...declarations.values()], {
-      key: ['administration', 'id'],
-      update: [
-        'current_version',
-        'content_hash',
-        'type',
-        'customs_office',
-        'lodged_at',
-        'status',
-        'current_decision_id',
-        'channel',
-        'decided_at',
-      ],
-    });
+    // An amended declaration's parties are replaced, and it gives back what its released version
+    // took from permits and quotas; then everything the batch writes goes in one statement.
     const amendedStored = [...declarations.keys()].filter((id) => storedBefore.has(id));
     for (const ids of chunked(amendedStored, IN_LIST)) {
       await trx
@@ -216,14 +201,34 @@ export class AssessmentRepository implements Omit<AssessmentStore, 'recordOutcom
         .where('declaration_id', 'in', ids)
         .execute();
     }
-    // An amended declaration gives back what its released version took from permits and quotas.
     if (amendedStored.length > 0)
       await returnConsumptions(trx, admin, amendedStored, 'amendment', SYSTEM_ACTOR, receivedAt);
-    await this.bulk.insert(trx, 'declaration_versions', versions);
-    await this.bulk.insert(trx, 'decisions', decisions);
-    await writeLedgerRecords(trx, records);
-    await this.bulk.insert(trx, 'lifecycle_events', events);
-    await this.bulk.insert(trx, 'declaration_parties', [...parties.values()].flat());
+    await this.bulk.insertAll(trx, [
+      {
+        table: 'declarations',
+        rows: [...declarations.values()],
+        upsert: {
+          key: ['administration', 'id'],
+          update: [
+            'current_version',
+            'content_hash',
+            'type',
+            'customs_office',
+            'lodged_at',
+            'status',
+            'current_decision_id',
+            'channel',
+            'decided_at',
+          ],
+        },
+      },
+      { table: 'declaration_versions', rows: versions },
+      { table: 'decisions', rows: decisions },
+      { table: 'ledger_records', rows: ledgerRecordRows(records) },
+      { table: 'lifecycle_events', rows: events },
+      { table: 'declaration_parties', rows: [...parties.values()].flat() },
+      { table: 'rejects', rows: rejects },
+    ]);
 
     const missing = results.flatMap((r) =>
       'decisionId' in r && !written.has(r.decisionId) ? [r.decisionId] : [],

@@ -71,12 +71,15 @@ export async function writeLedgerRecords(
 /** The `ledger_records` rows of records: canonical content, a fresh salt, no log index yet. */
 export function ledgerRecordRows(records: readonly LedgerRecordInput[]) {
   const createdAt = new Date().toISOString();
-  return records.map((r) => ({
+  // One draw from the CSPRNG for the whole batch: each record still gets its own fresh salt.
+  const salts = randomBytes(RECORD_SALT_BYTES * records.length).toString('hex');
+  const saltChars = RECORD_SALT_BYTES * 2;
+  return records.map((r, k) => ({
     kind: r.kind,
     record_id: r.recordId,
     administration: r.administration,
     content: canonicalJson(r.content),
-    salt: randomBytes(RECORD_SALT_BYTES).toString('hex'),
+    salt: salts.slice(k * saltChars, (k + 1) * saltChars),
     log_index: null,
     created_at: createdAt,
   }));
