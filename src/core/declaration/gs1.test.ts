@@ -103,6 +103,17 @@ describe('GS1 Digital Link', () => {
     expect(parseGs1('https://x.test/01/96385074', today)).toEqual({ gtin: '00000096385074' });
   });
 
+  it('keeps a lot or serial that is a dot: the URL parser would drop it as a dot segment', () => {
+    const x = { gtin: '09506000134352', lot: '..', serial: '.' };
+    const link = toDigitalLink(x, 'https://resolver.example.org/pharma');
+    expect(link).toBe('https://resolver.example.org/pharma/01/09506000134352/10/%2E%2E/21/%2E');
+    expect(parseGs1(link, today)).toEqual(x);
+    expect(parseGs1('https://x.test/01/09506000134352/21/.', today)).toEqual({
+      gtin: '09506000134352',
+      serial: '.',
+    });
+  });
+
   it('rejects malformed URIs with their reason', () => {
     expect(reason('https://x.test/10/A1')).toMatchObject({ code: 'MALFORMED' });
     expect(reason('https://x.test/01/09506000134352/10')).toMatchObject({ code: 'MALFORMED' });

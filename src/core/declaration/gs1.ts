@@ -275,7 +275,10 @@ function parseDigitalLink(text: string, today: Date): Gs1Identifiers {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     fail('MALFORMED', `a GS1 Digital Link URI must be http or https, not ${url.protocol}`);
-  const segments = url.pathname.split('/').slice(1);
+  // The path as written: the URL parser removes "." and ".." segments (RFC 3986 §5.2.4), which
+  // would drop a lot or serial that is a dot, or read the segments around it in another order.
+  const pathname = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(text)?.[1] ?? url.pathname;
+  const segments = pathname.split('/').slice(1);
   // The primary key is the first `01` that leaves whole AI/value pairs after it; what comes
   // before it is the resolver's own path prefix (§4.2: any host, any prefix).
   const start = segments.findIndex((s, k) => s === '01' && (segments.length - k) % 2 === 0);
@@ -283,8 +286,8 @@ function parseDigitalLink(text: string, today: Date): Gs1Identifiers {
     fail(
       'MALFORMED',
       segments.includes('01')
-        ? `the path "${url.pathname}" ends with an AI without a value`
-        : `no /01/{GTIN} primary key in the path "${url.pathname}"`,
+        ? `the path "${printable(pathname)}" ends with an AI without a value`
+        : `no /01/{GTIN} primary key in the path "${printable(pathname)}"`,
     );
   const out: Gs1Identifiers = {};
   const rest = segments.slice(start);
@@ -394,8 +397,12 @@ export function toScannedString(ids: Gs1Identifiers): string {
     .join('')}`;
 }
 
-/** Percent-encodes every character outside RFC 3986's unreserved set. */
+/**
+ * Percent-encodes every character outside RFC 3986's unreserved set, and the dots of a value that
+ * is "." or "..", which URL libraries would otherwise remove as a dot segment.
+ */
 function encode(value: string): string {
+  if (value === '.' || value === '..') return value.replaceAll('.', '%2E');
   return encodeURIComponent(value).replace(
     /[!'()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
