@@ -176,6 +176,20 @@ async function stored(
 
 const fmt = (x: number, d = 3) => x.toFixed(d);
 
+/** The header of the lane's table (bench:ecommerce and bench:scale print the same table). */
+export const LANE_HEADER = `| path | consignments/s | p50 ms | p99 ms | p99.9 ms | max ms | screening cache hits / screenings | 20,000/s | per CPU-second | load average |
+|---|---:|---:|---:|---:|---:|---:|---|---:|---:|`;
+
+/** One table row per run, under {@link LANE_HEADER}. */
+export function laneRows(runs: readonly LaneRun[]): string {
+  return runs
+    .map(
+      (r) =>
+        `| ${r.label} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${fmt(r.max, 1)} | ${r.cacheHits} / ${r.cacheMisses} | ${r.perSecond >= 20_000 ? 'met' : '**missed**'} | ${Math.round(r.perCpuSecond).toLocaleString('en-US')} | ${r.load1.toFixed(1)} |`,
+    )
+    .join('\n');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const countAt = args.indexOf('--count');
@@ -194,12 +208,7 @@ async function main(): Promise<void> {
     runs.push(await stored('sqlite', index, records));
     runs.push(await stored('postgres', index, records));
   }
-  const table = runs
-    .map(
-      (r) =>
-        `| ${r.label} | ${Math.round(r.perSecond).toLocaleString('en-US')} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p999)} | ${fmt(r.max, 1)} | ${r.cacheHits} / ${r.cacheMisses} | ${r.perSecond >= 20_000 ? 'met' : '**missed**'} | ${Math.round(r.perCpuSecond).toLocaleString('en-US')} | ${r.load1.toFixed(1)} |`,
-    )
-    .join('\n');
+  const table = laneRows(runs);
   const markdown = `## E-commerce lane (issue 14, item 5)
 
 Command: \`npm run bench:ecommerce\` — run ${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, one thread, on this
@@ -211,8 +220,7 @@ decided in batches (\`assessConsignments\`). Latency is the lane's time per cons
 decision; storage is per batch, in the throughput). Screening index of all four lists loaded in
 ${indexSeconds.toFixed(1)} s; the model trained in ${modelSeconds.toFixed(1)} s. Target: 20,000 consignments/s.
 
-| path | consignments/s | p50 ms | p99 ms | p99.9 ms | max ms | screening cache hits / screenings | 20,000/s | per CPU-second | load average |
-|---|---:|---:|---:|---:|---:|---:|---|---:|---:|
+${LANE_HEADER}
 ${table}
 
 The first run pays one screening per distinct seller and platform name (about 0.5 to 5 ms each here);

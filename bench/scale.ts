@@ -19,8 +19,8 @@
  * GREENLANE_BENCH_NATS (default nats://127.0.0.1:4222), GREENLANE_BENCH_WORKER_NODE_FLAGS (node
  * flags of the workers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/cpuprof`).
  *
- * Lanes: `LANES` below lists what is measured; the e-commerce lane (issue 14 item 5, built on its
- * own branch) adds its entry there — see `addLane`.
+ * Lanes: `LANES` below lists what is measured: the customs pipeline through the stream, then the
+ * e-commerce lane alone (the run of `bench:ecommerce -- --no-store`, in this process).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -33,7 +33,9 @@ import { busNames, deleteBusStreams, NatsBus } from '../src/driven/bus/nats-bus.
 import { openDatabase } from '../src/driven/database/database.ts';
 import { migrateToLatest } from '../src/driven/database/migrate.ts';
 import { readRecords } from '../src/driven/input/read-records.ts';
+import { loadScreeningIndex } from '../src/driven/lists/load-index.ts';
 import { dataDir, PACKAGE_ROOT } from '../src/installation/config.ts';
+import { benchEcommerceLane, LANE_HEADER, laneRows } from './ecommerce.ts';
 import { writeReportSection } from './report.ts';
 
 const quick = process.argv.includes('--quick');
@@ -66,11 +68,8 @@ export interface LaneFigures {
   lines: string[];
 }
 
-/**
- * The lanes measured. The e-commerce lane's benchmark (its own branch) registers here:
- * `addLane(async () => ({ lane: 'e-commerce', lines: [...] }))`, and its figures join the report.
- */
-const LANES: Array<() => Promise<LaneFigures>> = [customsLane];
+/** The lanes measured; `addLane` adds another, whose figures join the report. */
+const LANES: Array<() => Promise<LaneFigures>> = [customsLane, ecommerceLane];
 
 export function addLane(run: () => Promise<LaneFigures>): void {
   LANES.push(run);
@@ -400,6 +399,24 @@ async function customsLane(): Promise<LaneFigures> {
     'PostgreSQL CPU counts the backends serving the bench database (not the WAL writer, checkpointer and background writer, which on this shared server mostly work for other databases); NATS CPU is the whole server, which other work on the machine may use too.',
   );
   return { lane: 'customs', lines };
+}
+
+/**
+ * The e-commerce lane alone (issue 14: "and the e-commerce lane alone"): the same run as
+ * `npm run bench:ecommerce -- --no-store`, in this process, the sanctions index of all four lists.
+ */
+async function ecommerceLane(): Promise<LaneFigures> {
+  const count = quick ? 30_000 : 100_000;
+  const { index } = await loadScreeningIndex({ dataDirectory: dataDir() });
+  const runs = await benchEcommerceLane({ index, count });
+  const lines = [
+    `${count.toLocaleString('en')} generated consignments (seed 5) through the lane alone, one thread: validation, screening of seller and platform, goods, value and weight plausibility, split orders, model (as \`npm run bench:ecommerce -- --no-store\`). Target: 20,000 consignments/s.`,
+    '',
+    LANE_HEADER,
+    laneRows(runs),
+  ];
+  for (const line of lines.slice(3)) console.log(line);
+  return { lane: 'e-commerce', lines };
 }
 
 async function main() {
