@@ -170,6 +170,20 @@ describe('screening index snapshot', () => {
     }
   });
 
+  it('a screening worker whose snapshot is gone asks the pool for the list versions and builds from them', async () => {
+    const data = dataDirectory('uk-pool-gone', { uk: tinyUk('Zorro Quintana Unique') });
+    const { index } = await loadScreeningIndex({ dataDirectory: data, lists: ['uk'] });
+    const gone = { file: join(work, 'no-such-snapshot.v8'), key: 'gone' };
+    const pool = openScreeningPool({ index, dataDirectory: data, snapshot: gone });
+    try {
+      const [hits] = await pool.screen([{ name: 'Zorro Quintana Unique', type: 'person' }]);
+      expect(hits).toEqual(screenParty({ name: 'Zorro Quintana Unique', type: 'person' }, index));
+      expect(hits!.length).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('keys on the content of every input and on the code, not on modification times; keeps the newest three', async () => {
     const data = dataDirectory('uk-key', { uk: tinyUk() });
     const key = () => indexSnapshotKey({ dataDirectory: data, lists: ['uk'], packageRoot: PACKAGE_ROOT });

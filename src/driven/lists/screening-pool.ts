@@ -36,9 +36,18 @@ export class ScreeningPoolBusyError extends GreenlaneError<'BUSY'> {
 export interface ScreeningWorkerData {
   entry: string;
   dataDirectory: string;
-  versions: ListVersion[];
+  /**
+   * The lists to build from. Absent when `snapshot` is given: the worker reads the snapshot and asks
+   * for the versions (`needVersions`) only when it cannot, so they are not cloned into every
+   * thread and kept there beside the snapshot's own copy.
+   */
+  versions?: ListVersion[];
   /** A snapshot of the same index: read instead of building when it is still there and intact. */
   snapshot?: IndexSnapshotRef;
+}
+/** The list versions, sent to a worker that asked for them. */
+export interface WorkerVersions {
+  versions: ListVersion[];
 }
 /** A batch of queries sent to a worker. */
 export interface WorkerRequest {
@@ -48,6 +57,7 @@ export interface WorkerRequest {
 /** What a worker sends back: its index is built (or failed), or the answer to one request. */
 export type WorkerReply =
   | { ready: string[] }
+  | { needVersions: true }
   | { failed: string }
   | { id: number; hits: ScreeningHit[][] }
   | { id: number; error: string };
@@ -120,12 +130,15 @@ const WORKER_BODY = new URL('./screening-worker.ts', import.meta.url).href;
  * const [hits] = await pool.screen([{ name: 'Abdul Rahman Yasin', type: 'person' }]);
  */
 export function openScreeningPool(options: ScreeningPoolOptions): ScreeningPool {
-  const versions = versionsOf(options.index);
+  let versions: ListVersion[] | undefined;
+  const versionsOnce = () => {
+    versions ??= versionsOf(options.index);
+    return versions;
+  };
   const data: ScreeningWorkerData = {
     entry: WORKER_BODY,
     dataDirectory: options.dataDirectory,
-    versions,
-    ...(options.snapshot ? { snapshot: options.snapshot } : {}),
+    ...(options.snapshot ? { snapshot: options.snapshot } : { versions: versionsOnce() }),
   };
   const maxQueued = options.maxQueued ?? 32;
   const queue: Job[] = [];
@@ -154,6 +167,8 @@ export function openScreeningPool(options: ScreeningPoolOptions): ScreeningPool 
         if ('ready' in reply) {
           ready = true;
           resolve(slot);
+        } else if ('needVersions' in reply) {
+          worker.postMessage({ versions: versionsOnce() } satisfies WorkerVersions);
         } else if ('failed' in reply) {
           reject(new Error(`screening worker could not build its index: ${reply.failed}`));
         } else if (slot.job && reply.id === slot.job.request.id) {

@@ -1,7 +1,8 @@
 /**
  * Body of a screening worker thread (started by `openScreeningPool`): reads its own screening
- * index from the snapshot it is handed, else builds it from the list versions it is handed, then
- * answers batches of party queries, so that scoring names never runs on the HTTP server's event loop.
+ * index from the snapshot it is handed, else builds it from the list versions (handed along, or
+ * asked for when the snapshot cannot be read), then answers batches of party queries, so that
+ * scoring names never runs on the HTTP server's event loop.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -11,15 +12,25 @@ import type { ListVersion } from '../../core/screening/entity.ts';
 import { screenParty } from '../../core/screening/screen.ts';
 import { releaseJapaneseReader } from './japanese-reader.ts';
 import { indexFromSnapshot, loadScreeningTables } from './load-index.ts';
-import type { ScreeningWorkerData, WorkerReply, WorkerRequest } from './screening-pool.ts';
+import type { ScreeningWorkerData, WorkerReply, WorkerRequest, WorkerVersions } from './screening-pool.ts';
 
 const port = parentPort!;
-const { dataDirectory, versions, snapshot } = workerData as ScreeningWorkerData;
+const { dataDirectory, snapshot } = workerData as ScreeningWorkerData;
+
+/** The list versions: handed along at the start, else asked of the pool. */
+function listVersions(): Promise<ListVersion[]> {
+  const given = (workerData as ScreeningWorkerData).versions;
+  if (given) return Promise.resolve(given);
+  return new Promise((resolve) => {
+    port.once('message', (message: WorkerVersions) => resolve(message.versions));
+    port.postMessage({ needVersions: true } satisfies WorkerReply);
+  });
+}
 
 try {
   const index =
     (snapshot && (await indexFromSnapshot(snapshot, dataDirectory))) ??
-    buildScreeningIndex(versions as ListVersion[], await loadScreeningTables(dataDirectory));
+    buildScreeningIndex(await listVersions(), await loadScreeningTables(dataDirectory));
   releaseJapaneseReader();
   // The build leaves about 120 MB of garbage (the cloned list versions' transfer, the Japanese
   // dictionary, intermediate arrays) and an idle worker never collects it: collect once now.
