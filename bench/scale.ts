@@ -17,13 +17,15 @@
  * Options: `--quick` (fewer declarations), `--workers 1,2` (counts to run).
  * Env: GREENLANE_BENCH_PG_URL (default GREENLANE_TEST_PG_URL, else postgres://postgres@127.0.0.1/test_scale),
  * GREENLANE_BENCH_NATS (default nats://127.0.0.1:4222), GREENLANE_BENCH_WORKER_NODE_FLAGS (node
- * flags of the workers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/cpuprof`).
+ * flags of the workers, e.g. `--cpu-prof --cpu-prof-dir=/tmp/cpuprof`), GREENLANE_BENCH_LATENCY_FILE
+ * (appends every decision of every run as `intakeSequence publishedAtMs latencyMs`, each run after
+ * a `# run` line: where in a run the slow ones were).
  *
  * Lanes: `LANES` below lists what is measured: the customs pipeline through the stream, then the
  * e-commerce lane alone (the run of `bench:ecommerce -- --no-store`, in this process).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, createReadStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from '@nats-io/transport-node';
@@ -55,6 +57,7 @@ const CUSTOMS = ['df_syn_train_eng.csv', 'df_syn_valid_eng.csv', 'df_syn_test_en
 );
 /** Node flags of the workers (`--cpu-prof` is not allowed in NODE_OPTIONS, so they go on the command line). */
 const WORKER_NODE_FLAGS = (process.env.GREENLANE_BENCH_WORKER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const LATENCY_FILE = process.env.GREENLANE_BENCH_LATENCY_FILE;
 const TARGET_RATE = 5_000;
 const TARGET_P99_MS = 250;
 
@@ -233,13 +236,16 @@ async function runStream(
   const sentAt = new Map<number, number>();
   const early = new Map<number, number>();
   const latenciesMs: number[] = [];
+  const trace: string[] = [];
   let expected = Number.POSITIVE_INFINITY;
   let done: () => void = () => undefined;
   const all = new Promise<void>((r) => {
     done = r;
   });
   const record = (sequence: number, at: number) => {
-    latenciesMs.push(at - sentAt.get(sequence)!);
+    const sent = sentAt.get(sequence)!;
+    latenciesMs.push(at - sent);
+    if (LATENCY_FILE) trace.push(`${sequence} ${sent.toFixed(0)} ${(at - sent).toFixed(0)}`);
     sentAt.delete(sequence);
     if (latenciesMs.length >= expected) done();
   };
@@ -296,6 +302,11 @@ async function runStream(
   const seconds = (performance.now() - started) / 1000;
   if (latenciesMs.length < expected)
     process.stderr.write(`bench: ${expected - latenciesMs.length} decisions missing after 300 s\n`);
+  if (LATENCY_FILE)
+    appendFileSync(
+      LATENCY_FILE,
+      `# run: ${values.length} declarations, ${rate ? `${rate}/s offered` : 'as fast as possible'}\n${trace.join('\n')}\n`,
+    );
   sub.unsubscribe();
   await nc.close();
   await bus.close();
