@@ -335,8 +335,6 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
       // or amends an id. The store re-checks the heads inside its transaction; when another
       // submission moved one on meanwhile, the whole batch is decided again on the new heads.
       const decideBatch = async (): Promise<AssessmentItem[]> => {
-        // A retry decides anew, after what it lost the race to.
-        decidedAt = now().toISOString();
         const partyIds = valid.flatMap((v) =>
           PARTY_ROLES.map((r) => partyKey(r, v.declaration)).filter((p) => p !== undefined),
         );
@@ -347,6 +345,10 @@ export function createAssessmentService(deps: AssessmentDeps): AssessmentService
           ),
           store.knownParties(administration, partyIds),
         ]);
+        // Stamped after the heads are read, not before: a decision made against a head stored
+        // meanwhile must not be dated earlier than that head's decision (a retry thus decides anew,
+        // after what it lost the race to).
+        decidedAt = now().toISOString();
         const local = new Map<string, { version: number; contentHash: string; floor?: ChannelFloor }>(heads);
         const items: AssessmentItem[] = [];
         const seen = new Set<string>();
