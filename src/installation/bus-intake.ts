@@ -226,8 +226,14 @@ export function busIntake(options: BusIntakeOptions) {
     async track(administration: string, trackingId: string): Promise<Submission | undefined> {
       const sequence = Number(trackingId);
       if (!/^[1-9]\d{0,15}$/.test(trackingId) || !Number.isSafeInteger(sequence)) return undefined;
-      const line = (await stored(administration, [sequence])).get(sequence);
       const message = await bus.intakeAt(sequence).catch(() => undefined);
+      // The acknowledgement floor is read before the store: a worker commits before it
+      // acknowledges, so a message acknowledged by then has its version visible to the read after.
+      // Read the other way round, a commit and acknowledgement between the two reads would make a
+      // new version look like an unchanged resubmission.
+      const acknowledged =
+        message !== undefined && (await bus.acknowledgedThrough(message.partition)) >= sequence;
+      const line = (await stored(administration, [sequence])).get(sequence);
       if (line) {
         const declarationId = 'rejected' in line ? line.declarationId : line.declarationId;
         const { record: _r, ...result } = line as AssessmentLine & { record?: number };
@@ -246,8 +252,7 @@ export function busIntake(options: BusIntakeOptions) {
         declarationId = undefined;
       }
       const base = { trackingId, ...(declarationId ? { declarationId } : {}) };
-      if ((await bus.acknowledgedThrough(message.partition)) < sequence || !declarationId)
-        return { ...base, status: 'pending' };
+      if (!acknowledged || !declarationId) return { ...base, status: 'pending' };
       // Acknowledged and nothing stored from it: the same content as the version in force.
       const head = await db
         .selectFrom('declarations')
